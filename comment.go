@@ -1,0 +1,97 @@
+package parley
+
+import "time"
+
+// Comment statuses.
+const (
+	StatusApproved = "approved" // visible to everyone and counted
+	StatusPending  = "pending"  // awaiting a moderator; visible to its author only
+	StatusRejected = "rejected" // removed by a moderator
+	StatusDeleted  = "deleted"  // removed by its author; kept as a placeholder while it has replies
+)
+
+// Comment is one post in a story's discussion, at the top level or a reply.
+type Comment struct {
+	ID       string
+	SiteID   string
+	StoryID  string
+	ParentID string // "" for a top-level comment
+	RootID   string // the top-level comment of its thread; its own ID at the top
+	Depth    int    // 0 at the top level, parent's depth + 1 for a reply
+
+	AuthorID   string
+	AuthorName string
+	Body       string // Markdown as the author wrote it (NFC)
+	HTML       string // sanitized HTML rendered from Body at write time
+	Status     string
+
+	// Counts are kept by the store in the same transaction as the change.
+	ReplyCount    int // direct replies that are Shown
+	ReactionCount int
+	ReportCount   int
+
+	CreatedAt time.Time
+	EditedAt  time.Time // zero if never edited
+	DeletedAt time.Time // zero unless deleted
+}
+
+// Shown reports whether the comment appears in the public thread: approved
+// comments do, and deleted ones stay as placeholders while they have replies
+// so that the thread keeps its shape.
+func (c *Comment) Shown() bool {
+	return Shown(c.Status, c.ReplyCount)
+}
+
+// Shown reports whether a comment with the given status and number of shown
+// replies appears in the public thread. Backends use it to keep ReplyCount.
+func Shown(status string, replyCount int) bool {
+	return status == StatusApproved || (status == StatusDeleted && replyCount > 0)
+}
+
+// Sort orders for the top level of a thread. Replies are always oldest first.
+const (
+	SortNewest  = "newest"
+	SortOldest  = "oldest"
+	SortTop     = "top"     // most reactions
+	SortReplies = "replies" // most direct replies
+)
+
+// ValidSort reports whether s is one of the sort orders.
+func ValidSort(s string) bool {
+	switch s {
+	case SortNewest, SortOldest, SortTop, SortReplies:
+		return true
+	}
+	return false
+}
+
+// CommentQuery asks for one page of the shown children of ParentID ("" for
+// the top level) in a story, ordered by Sort, strictly after the key After.
+type CommentQuery struct {
+	SiteID   string
+	StoryID  string
+	ParentID string
+	Sort     string
+	After    *Cursor // nil for the first page
+	Limit    int
+}
+
+// Cursor is the sort key of the last comment of a page. Key is the count the
+// page is sorted by (reactions or replies) and is unused for time orders.
+// Pagination stays cheap however long the thread: each page starts from an
+// index position instead of an offset.
+type Cursor struct {
+	Key int
+	ID  string
+}
+
+// CursorOf returns the cursor that continues a page ending with c.
+func CursorOf(c *Comment, sort string) *Cursor {
+	switch sort {
+	case SortTop:
+		return &Cursor{Key: c.ReactionCount, ID: c.ID}
+	case SortReplies:
+		return &Cursor{Key: c.ReplyCount, ID: c.ID}
+	}
+	return &Cursor{ID: c.ID}
+}

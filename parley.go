@@ -1,0 +1,37 @@
+// Package parley holds Parley's domain: the sites, stories, comments,
+// commenters, reactions and reports of a discussion system embedded under
+// news articles, the error type every layer speaks, and the Store contract
+// that each storage backend fulfils.
+//
+// It imports only the standard library, so every other package may depend on
+// it and it depends on none of them.
+package parley
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/binary"
+	"time"
+)
+
+// idEncoding is Crockford's base32 alphabet in lower case: it sorts the same
+// as the bytes it encodes, which keeps IDs ordered by creation time.
+var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
+
+// NewID returns a sortable, unguessable identifier: 48 bits of Unix
+// milliseconds followed by 80 random bits, as 26 base32 characters.
+// IDs made in later milliseconds sort after earlier ones.
+func NewID(now time.Time) string {
+	var b [16]byte
+	ms := uint64(now.UnixMilli())
+	binary.BigEndian.PutUint16(b[0:2], uint16(ms>>32))
+	binary.BigEndian.PutUint32(b[2:6], uint32(ms))
+	rand.Read(b[6:]) // never fails: see crypto/rand.Read.
+	return idEncoding.EncodeToString(b[:])
+}
+
+// Now returns the current time as Parley stores it: UTC, truncated to the
+// millisecond, so that a value survives a round trip through every backend.
+func Now() time.Time {
+	return time.Now().UTC().Truncate(time.Millisecond)
+}

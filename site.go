@@ -1,0 +1,78 @@
+package parley
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Defaults for a new site's settings.
+const (
+	DefaultEditWindow    = 10 * time.Minute
+	DefaultMaxBodyLength = 10000
+)
+
+// idPattern is what site and story IDs may look like: short, URL-path safe,
+// and free of anything that needs escaping in a path segment.
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~:-]{0,127}$`)
+
+// ValidID reports whether s may be used as a site or story ID.
+func ValidID(s string) bool { return idPattern.MatchString(s) }
+
+// Site is one publisher's installation: its stories, commenters and settings
+// belong to it, and only its origins may call the API from a browser.
+type Site struct {
+	ID      string
+	Name    string
+	Origins []string // scheme://host[:port], exactly as browsers send Origin
+
+	// AllowAnonymous lets readers without an account post under a display
+	// name; they get a commenter token to edit and delete what they wrote.
+	AllowAnonymous bool
+	EditWindow     time.Duration // how long an author may edit a comment
+	MaxBodyLength  int           // in characters (runes), after normalization
+
+	CreatedAt time.Time
+}
+
+// Validate returns EINVALID if the site cannot be stored as it is.
+func (s *Site) Validate() error {
+	switch {
+	case !ValidID(s.ID):
+		return Errorf(EINVALID, "A site ID is 1 to 128 letters, digits or ._~:- and starts with a letter or digit.")
+	case len(s.Name) > 200:
+		return Errorf(EINVALID, "A site name is at most 200 characters.")
+	case s.EditWindow < 0 || s.EditWindow > 7*24*time.Hour:
+		return Errorf(EINVALID, "The edit window must be between 0 and 7 days.")
+	case s.MaxBodyLength < 1 || s.MaxBodyLength > 100000:
+		return Errorf(EINVALID, "The maximum comment length must be between 1 and 100000 characters.")
+	}
+	for _, o := range s.Origins {
+		if !ValidOrigin(o) {
+			return Errorf(EINVALID, "%q is not an origin such as https://news.example.", o)
+		}
+	}
+	return nil
+}
+
+// AllowsOrigin reports whether a browser on origin may call the API for s.
+func (s *Site) AllowsOrigin(origin string) bool {
+	for _, o := range s.Origins {
+		if strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidOrigin reports whether o is a bare http(s) origin: scheme and host,
+// an optional port, no path, query or trailing slash.
+func ValidOrigin(o string) bool {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false
+	}
+	return u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil &&
+		o == u.Scheme+"://"+u.Host
+}

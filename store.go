@@ -1,0 +1,90 @@
+package parley
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps Parley's data. Backends store and query; every rule about who
+// may do what lives in the service layer above. What backends do keep is
+// counts: each method that changes a comment's status, a reaction or a report
+// updates the counts it affects in the same transaction, so that a count is
+// never computed on read.
+//
+// Methods return *Error with ENOTFOUND when a named row does not exist and
+// ECONFLICT when a row with the same key already does; they never return a
+// nil value with a nil error. A write is durable when its method returns nil.
+type Store interface {
+	// Ping returns an error if the database does not answer.
+	Ping(ctx context.Context) error
+	// Close releases the database; pending writes finish first.
+	Close() error
+
+	// CreateSite stores a new site; ECONFLICT if the ID is taken.
+	CreateSite(ctx context.Context, s *Site) error
+	// UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
+	UpdateSite(ctx context.Context, s *Site) error
+	// Site returns a site by ID; ENOTFOUND.
+	Site(ctx context.Context, id string) (*Site, error)
+	// Sites returns all sites ordered by ID.
+	Sites(ctx context.Context) ([]*Site, error)
+
+	// EnsureStory stores st unless a story with its site and ID exists, and
+	// returns the stored story either way (the existing one unchanged).
+	EnsureStory(ctx context.Context, st *Story) (*Story, error)
+	// Story returns a story; ENOTFOUND.
+	Story(ctx context.Context, siteID, id string) (*Story, error)
+	// UpdateStory replaces a story's URL, title, language and status;
+	// ENOTFOUND.
+	UpdateStory(ctx context.Context, st *Story) error
+	// CommentCounts returns the comment count of each of the named stories
+	// that exists; unknown IDs are left out of the map.
+	CommentCounts(ctx context.Context, siteID string, storyIDs []string) (map[string]int, error)
+
+	// CreateUser stores a new user; ECONFLICT if the ID or token hash is taken.
+	CreateUser(ctx context.Context, u *User) error
+	// User returns a user by ID; ENOTFOUND.
+	User(ctx context.Context, id string) (*User, error)
+	// UserByTokenHash returns the user whose TokenHash is hash; ENOTFOUND.
+	UserByTokenHash(ctx context.Context, hash string) (*User, error)
+
+	// CreateComment stores c, whose story exists and whose parent, if any,
+	// is in the same story. If c is approved, the story's CommentCount goes
+	// up; if c is Shown, its parent's ReplyCount goes up. ECONFLICT if the
+	// ID is taken; ENOTFOUND if the story or parent does not exist.
+	CreateComment(ctx context.Context, c *Comment) error
+	// Comment returns a comment by ID, whatever its status; ENOTFOUND.
+	Comment(ctx context.Context, id string) (*Comment, error)
+	// EditComment replaces a comment's Body and HTML and sets EditedAt;
+	// ENOTFOUND.
+	EditComment(ctx context.Context, id, body, html string, at time.Time) error
+	// SetCommentStatus changes a comment's status and adjusts the story's
+	// CommentCount and the ReplyCount of its ancestors for every comment
+	// whose Shown state changes. Moving to StatusDeleted also empties Body
+	// and HTML and sets DeletedAt to at. ENOTFOUND.
+	SetCommentStatus(ctx context.Context, id, status string, at time.Time) error
+	// Comments returns one page of the query, Shown comments only.
+	Comments(ctx context.Context, q CommentQuery) ([]*Comment, error)
+	// Replies returns, for each parent ID, its first perParent Shown direct
+	// replies, oldest first, all in one slice ordered by parent then age.
+	Replies(ctx context.Context, parentIDs []string, perParent int) ([]*Comment, error)
+	// UserComments returns a user's comments on a story that are not
+	// deleted, whatever else their status, oldest first, at most limit.
+	UserComments(ctx context.Context, siteID, storyID, userID string, limit int) ([]*Comment, error)
+
+	// AddReaction records the user's reaction to a comment and raises its
+	// ReactionCount; it returns false and changes nothing if the reaction
+	// already exists. ENOTFOUND if the comment does not exist.
+	AddReaction(ctx context.Context, commentID, userID string, at time.Time) (bool, error)
+	// RemoveReaction deletes the reaction and lowers ReactionCount; it
+	// returns false and changes nothing if there was none.
+	RemoveReaction(ctx context.Context, commentID, userID string) (bool, error)
+	// UserReactions returns the IDs of the comments on a story that the user
+	// reacted to.
+	UserReactions(ctx context.Context, siteID, storyID, userID string) ([]string, error)
+
+	// CreateReport stores a report and raises the comment's ReportCount;
+	// ECONFLICT if the user already reported the comment; ENOTFOUND if the
+	// comment does not exist.
+	CreateReport(ctx context.Context, r *Report) error
+}
