@@ -1,0 +1,52 @@
+// Command parley runs Parley, the discussion system for news sites, and
+// manages its sites and database.
+//
+//	parley serve [--demo] [--addr :8080] [--database sqlite:parley.db]
+//	parley migrate [--database …]
+//	parley site create --id ID [--origin https://…]… [--name NAME] [--anonymous]
+//	parley site list
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "parley:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage:
+  parley serve [--demo] [--addr :8080] [--database sqlite:parley.db|postgres://…]
+  parley migrate [--database …]
+  parley site create --id ID [--origin https://news.example]… [--name NAME] [--anonymous]
+  parley site list [--database …]
+Every flag has a PARLEY_* environment equivalent, e.g. PARLEY_DATABASE.`
+
+// run dispatches a subcommand; it is main without the process around it.
+func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("no command\n%s", usage)
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], env, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], env, stdout, stderr)
+	case "site":
+		return site(ctx, args[1:], env, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+}

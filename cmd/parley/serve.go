@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"parley"
+	"parley/internal/config"
+	"parley/internal/embed"
+	"parley/internal/httpapi"
+	"parley/internal/markup"
+	"parley/internal/service"
+)
+
+// serve runs `parley serve` until ctx is cancelled, then drains requests.
+func serve(ctx context.Context, args []string, env func(string) string, stderr io.Writer) error {
+	cfg, err := config.ParseServe(args, env, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	store, err := openStore(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	handler, err := newHandler(ctx, store, log, cfg.Demo)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("parley listening", "addr", ln.Addr().String(), "database", backendName(cfg.Database), "demo", cfg.Demo)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// newHandler wires the service, the API and the HTML block into one handler.
+func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo bool) (http.Handler, error) {
+	var api *httpapi.API
+	notify := func(ev parley.Event) { api.Notify(ev) }
+	svc := service.New(store, markup.New(), log, service.WithNotify(notify))
+	api = httpapi.New(svc, log)
+	block := embed.New(svc, log)
+
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api)
+	mux.Handle("/healthz", api)
+	mux.Handle("/readyz", api)
+	block.Register(mux)
+	if demo {
+		if err := ensureDemo(ctx, svc); err != nil {
+			return nil, err
+		}
+		mux.Handle("GET /{$}", block.DemoPage())
+	}
+	return mux, nil
+}
+
+// ensureDemo creates the demo site and story unless they exist.
+func ensureDemo(ctx context.Context, svc *service.Service) error {
+	site := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true}
+	if err := svc.CreateSite(ctx, site); err != nil && parley.ErrorCode(err) != parley.ECONFLICT {
+		return fmt.Errorf("demo site: %w", err)
+	}
+	info := service.StoryInfo{Title: "Nachtbus statt Taxi: Kleinstadt testet Rufbus bis 3 Uhr", Lang: "de"}
+	if _, err := svc.RegisterStory(ctx, embed.DemoSite, embed.DemoStory, info); err != nil {
+		return fmt.Errorf("demo story: %w", err)
+	}
+	return nil
+}
+
+// backendName names the database kind without its credentials, for logs.
+func backendName(dsn string) string {
+	if len(dsn) > 7 && dsn[:7] == "sqlite:" {
+		return dsn
+	}
+	return "postgres"
+}

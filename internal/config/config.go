@@ -1,0 +1,106 @@
+// Package config turns command-line flags and PARLEY_* environment variables
+// into a plain Config. Flags win over the environment, the environment over
+// defaults; values are checked once, here, so the rest of Parley can trust
+// them.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything `parley serve` needs to start.
+type Config struct {
+	Addr            string        // listen address, host:port
+	Database        string        // sqlite:PATH or postgres://…
+	Demo            bool          // create the demo site and serve the demo article at /
+	LogLevel        slog.Level    // debug, info, warn or error
+	ShutdownTimeout time.Duration // how long in-flight requests may finish on SIGTERM
+}
+
+// Default values.
+const (
+	DefaultAddr     = ":8080"
+	DefaultDatabase = "sqlite:parley.db"
+)
+
+// Env reads an environment variable; os.Getenv in production, a map in tests.
+type Env func(key string) string
+
+// Flags declares the flags shared by every subcommand that opens the
+// database, with their PARLEY_* equivalents as defaults, and returns the
+// variable they fill.
+func Flags(fs *flag.FlagSet, env Env) *string {
+	return fs.String("database", envOr(env, "PARLEY_DATABASE", DefaultDatabase),
+		"database: sqlite:PATH or postgres://user@host/db (env PARLEY_DATABASE)")
+}
+
+// ParseServe parses the flags of `parley serve`.
+func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
+	fs := flag.NewFlagSet("parley serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &Config{}
+	db := Flags(fs, env)
+	fs.StringVar(&c.Addr, "addr", envOr(env, "PARLEY_ADDR", DefaultAddr), "listen address (env PARLEY_ADDR)")
+	fs.BoolVar(&c.Demo, "demo", envOr(env, "PARLEY_DEMO", "") == "true", "create the demo site and serve a demo article at / (env PARLEY_DEMO=true)")
+	level := fs.String("log-level", envOr(env, "PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (env PARLEY_LOG_LEVEL)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time in-flight requests get to finish on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	c.Database = *db
+	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", *level)
+	}
+	return c, c.Validate()
+}
+
+// Validate reports the first setting that cannot work.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("addr %q: %w", c.Addr, err)
+	}
+	if err := ValidateDatabase(c.Database); err != nil {
+		return err
+	}
+	if c.ShutdownTimeout <= 0 {
+		return errors.New("shutdown timeout must be positive")
+	}
+	return nil
+}
+
+// ValidateDatabase checks that dsn names a backend Parley has.
+func ValidateDatabase(dsn string) error {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:") && len(dsn) > len("sqlite:"):
+		return nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return nil
+	}
+	return fmt.Errorf("database %q: use sqlite:PATH or postgres://…", dsn)
+}
+
+// envOr returns the environment's value for key, or def. A key with the
+// suffix _FILE set instead names a file holding the value, so that secrets
+// such as a database password need not sit in the environment.
+func envOr(env Env, key, def string) string {
+	if v := env(key); v != "" {
+		return v
+	}
+	if path := env(key + "_FILE"); path != "" {
+		if b, err := os.ReadFile(path); err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return def
+}

@@ -1,0 +1,80 @@
+package embed
+
+import (
+	"context"
+	"net/url"
+
+	"parley"
+	"parley/internal/i18n"
+	"parley/internal/service"
+)
+
+// view is what the fragment template sees.
+type view struct {
+	P         *i18n.Printer
+	SiteID    string
+	Thread    *service.Thread
+	Sort      string
+	Sorts     []string
+	Parent    string
+	ReplyTo   *parley.Comment
+	Anonymous bool
+	MaxLength int
+	PageURL   string
+	PostURL   string
+}
+
+// nodeView pairs a comment with the view, for the recursive template.
+type nodeView struct {
+	V    *view
+	Node *service.Node
+}
+
+func (b *Block) view(ctx context.Context, req Request) (*view, error) {
+	site, err := b.svc.Site(ctx, req.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	if req.Sort == "" {
+		req.Sort = parley.SortNewest
+	}
+	t, err := b.svc.Thread(ctx, service.ThreadQuery{SiteID: req.SiteID, StoryID: req.StoryID, Sort: req.Sort, Cursor: req.Cursor})
+	if err != nil {
+		return nil, err
+	}
+	if req.Parent != "" {
+		if t.Comments, t.NextCursor, err = b.svc.Replies(ctx, req.Parent, 0, req.Cursor); err != nil {
+			return nil, err
+		}
+	}
+	lang := req.Lang
+	if lang == "" {
+		lang = t.Story.Lang
+	}
+	v := &view{
+		P: i18n.For(lang), SiteID: site.ID, Thread: t, Sort: req.Sort, Parent: req.Parent,
+		Sorts:     []string{parley.SortNewest, parley.SortOldest, parley.SortTop, parley.SortReplies},
+		Anonymous: site.AllowAnonymous, MaxLength: site.MaxBodyLength,
+		PageURL: req.PageURL, PostURL: req.PostURL,
+	}
+	if req.Reply != "" {
+		if v.ReplyTo, err = b.svc.Comment(ctx, req.Reply); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// link returns the page URL with the view's language and sort and one more
+// parameter, for links that work without JavaScript.
+func (v *view) link(key, value string) string {
+	q := url.Values{}
+	if v.Sort != parley.SortNewest {
+		q.Set("sort", v.Sort)
+	}
+	if key == "cursor" && v.Parent != "" {
+		q.Set("parent", v.Parent)
+	}
+	q.Set(key, value)
+	return v.PageURL + "?" + q.Encode()
+}

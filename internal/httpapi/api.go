@@ -1,0 +1,245 @@
+// Package httpapi is Parley's JSON API under /api/v1. It translates HTTP to
+// service calls and back: one routes table, one adapter that writes errors,
+// one place that maps error codes to statuses. It holds no rules of its own.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"parley"
+	"parley/internal/service"
+)
+
+// maxRequestBody bounds every request body; larger ones get 413.
+const maxRequestBody = 64 << 10
+
+// Service is what the API needs of the service layer.
+type Service interface {
+	Ready(ctx context.Context) error
+	Authenticate(ctx context.Context, token string) (*parley.User, error)
+	Site(ctx context.Context, id string) (*parley.Site, error)
+	Sites(ctx context.Context) ([]*parley.Site, error)
+	Thread(ctx context.Context, q service.ThreadQuery) (*service.Thread, error)
+	Replies(ctx context.Context, commentID string, limit int, cursor string) ([]*service.Node, string, error)
+	Post(ctx context.Context, in service.NewComment) (*service.Posted, error)
+	Edit(ctx context.Context, id, body string) (*service.Own, error)
+	Delete(ctx context.Context, id string) error
+	React(ctx context.Context, commentID string) (*service.Reacted, error)
+	Unreact(ctx context.Context, commentID string) (*service.Reacted, error)
+	Report(ctx context.Context, in service.NewReport) (*parley.Report, string, error)
+	Counts(ctx context.Context, siteID string, storyIDs []string) (map[string]int, error)
+	MyState(ctx context.Context, siteID, storyID string) (*service.State, error)
+}
+
+// API serves the JSON API. Create it with New.
+type API struct {
+	svc     Service
+	log     *slog.Logger
+	threads *cache
+	origins *originSet
+	mux     *http.ServeMux
+
+	openAPIResponse *response
+}
+
+// New returns the API over svc. Call Notify with every event the service
+// publishes so that cached threads and allowed origins stay current.
+func New(svc Service, log *slog.Logger) *API {
+	a := &API{svc: svc, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), openAPIResponse: newResponse(openAPIDocument)}
+	a.mux = http.NewServeMux()
+	for _, rt := range a.routes() {
+		a.mux.Handle(rt.pattern, a.adapt(rt))
+	}
+	return a
+}
+
+// Notify tells the API of a committed change.
+func (a *API) Notify(ev parley.Event) {
+	switch ev.Type {
+	case parley.EventSiteChanged:
+		a.origins.invalidate()
+	default:
+		a.threads.invalidate(ev.SiteID, ev.StoryID)
+	}
+}
+
+// ServeHTTP answers CORS preflights and then routes the request.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !a.cors(w, r) {
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// route is one row of the routes table.
+type route struct {
+	pattern string
+	handle  func(w http.ResponseWriter, r *http.Request) error
+	auth    bool // resolve the Bearer token into the caller
+}
+
+func (a *API) routes() []route {
+	return []route{
+		{"GET /healthz", a.health, false},
+		{"GET /readyz", a.ready, false},
+		{"GET /api/openapi.json", a.openAPI, false},
+		{"GET /api/v1/sites/{site}/stories/{story}/comments", a.thread, false},
+		{"POST /api/v1/sites/{site}/stories/{story}/comments", a.post, true},
+		{"GET /api/v1/comments/{id}/replies", a.replies, false},
+		{"PATCH /api/v1/comments/{id}", a.edit, true},
+		{"DELETE /api/v1/comments/{id}", a.delete, true},
+		{"PUT /api/v1/comments/{id}/reaction", a.react, true},
+		{"DELETE /api/v1/comments/{id}/reaction", a.unreact, true},
+		{"POST /api/v1/comments/{id}/reports", a.report, true},
+		{"GET /api/v1/sites/{site}/counts", a.counts, false},
+		{"GET /api/v1/me/state", a.state, true},
+		{"/api/", a.notFound, false},
+	}
+}
+
+// adapt turns a handler that returns an error into an http.Handler that
+// writes that error as JSON.
+func (a *API) adapt(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.auth {
+			var err error
+			if r, err = a.authenticate(r); err != nil {
+				a.Error(w, r, err)
+				return
+			}
+		}
+		if err := rt.handle(w, r); err != nil {
+			a.Error(w, r, err)
+		}
+	})
+}
+
+// authenticate puts the caller named by a Bearer token, and the browser
+// origin if it is not our own, into the request's context.
+func (a *API) authenticate(r *http.Request) (*http.Request, error) {
+	ctx := r.Context()
+	if o := r.Header.Get("Origin"); o != "" && !sameOrigin(r, o) {
+		ctx = parley.WithOrigin(ctx, o)
+	}
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return r, parley.Errorf(parley.EUNAUTHORIZED, "Send the commenter token as \"Authorization: Bearer <token>\".")
+		}
+		u, err := a.svc.Authenticate(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return r, err
+		}
+		ctx = parley.WithUser(ctx, u)
+	}
+	return r.WithContext(ctx), nil
+}
+
+// statuses maps each error code to its one HTTP status.
+var statuses = map[string]int{
+	parley.EINVALID:         http.StatusBadRequest,
+	parley.EUNAUTHORIZED:    http.StatusUnauthorized,
+	parley.EFORBIDDEN:       http.StatusForbidden,
+	parley.ENOTFOUND:        http.StatusNotFound,
+	parley.ECONFLICT:        http.StatusConflict,
+	parley.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	parley.ETOOMANYREQUESTS: http.StatusTooManyRequests,
+	parley.EUNAVAILABLE:     http.StatusServiceUnavailable,
+	parley.EINTERNAL:        http.StatusInternalServerError,
+}
+
+// Error writes err as {"error":{"code","message"}} with the code's status.
+// Internal errors are logged and shown only as a generic message.
+func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg := parley.ErrorCode(err), parley.ErrorMessage(err)
+	if code == parley.EINTERNAL {
+		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	status, ok := statuses[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+// writeJSON writes a private response: personal or about a change, so no
+// cache may keep it.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	writeBody(w, v)
+}
+
+func writeBody(w http.ResponseWriter, v any) {
+	json.NewEncoder(w).Encode(v)
+}
+
+// decode reads a JSON request body into v: at most 64 KiB, valid UTF-8,
+// exactly one object, no unknown fields.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
+			return parley.Errorf(parley.EINVALID, "Send the request body as application/json.")
+		}
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return parley.Errorf(parley.ETOOLARGE, "The request body is larger than %d bytes.", maxRequestBody)
+	}
+	if err != nil {
+		return parley.Errorf(parley.EINVALID, "The request body could not be read.")
+	}
+	if !utf8.Valid(raw) {
+		return parley.Errorf(parley.EINVALID, "The request body is not valid UTF-8.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return parley.Errorf(parley.EINVALID, "The request body is not valid JSON for this call: %s.", jsonProblem(err))
+	}
+	if dec.More() {
+		return parley.Errorf(parley.EINVALID, "The request body holds more than one JSON value.")
+	}
+	return nil
+}
+
+// jsonProblem describes a decoding error without echoing Go type names.
+func jsonProblem(err error) string {
+	if e, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return "field " + e.Field + " has the wrong type"
+	}
+	if errors.Is(err, io.EOF) {
+		return "it is empty"
+	}
+	if strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "malformed JSON"
+}
+
+func (a *API) notFound(w http.ResponseWriter, r *http.Request) error {
+	return parley.Errorf(parley.ENOTFOUND, "There is no API endpoint %s %s.", r.Method, r.URL.Path)
+}
+
+func (a *API) health(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+func (a *API) ready(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.Ready(r.Context()); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	return nil
+}

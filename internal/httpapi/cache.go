@@ -1,0 +1,148 @@
+package httpapi
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"strconv"
+	"sync"
+)
+
+// response is an encoded public response, ready to be written as it is to
+// any number of readers: the body raw and gzipped, and its ETag.
+type response struct {
+	raw, gz   []byte
+	etag      string
+	rawLength string
+	gzLength  string
+}
+
+func newResponse(raw []byte) *response {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(raw)
+	zw.Close()
+	sum := sha256.Sum256(raw)
+	return &response{
+		raw:       raw,
+		gz:        buf.Bytes(),
+		etag:      `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+		rawLength: strconv.Itoa(len(raw)),
+		gzLength:  strconv.Itoa(buf.Len()),
+	}
+}
+
+func (r *response) size() int { return len(r.raw) + len(r.gz) + 128 }
+
+// cache keeps encoded thread pages per story, so that a page is built once
+// per change and then served as bytes: the public thread is the same for
+// every anonymous reader. Any change to a story drops its pages. A
+// generation counter per story keeps a load that raced with a change from
+// storing a page that is already stale. Concurrent misses for one key share
+// one load.
+type cache struct {
+	mu       sync.Mutex
+	budget   int
+	used     int
+	stories  map[string]*storyPages
+	inflight map[string]*call
+}
+
+type storyPages struct {
+	gen   uint64
+	pages map[string]*response
+}
+
+type call struct {
+	done chan struct{}
+	resp *response
+	err  error
+}
+
+func newCache(budget int) *cache {
+	return &cache{budget: budget, stories: make(map[string]*storyPages), inflight: make(map[string]*call)}
+}
+
+// get returns the page for key of story, loading it with load on a miss.
+func (c *cache) get(story, key string, load func() ([]byte, error)) (*response, error) {
+	c.mu.Lock()
+	sp := c.story(story)
+	if resp, ok := sp.pages[key]; ok {
+		c.mu.Unlock()
+		return resp, nil
+	}
+	full := story + "\x00" + key
+	if cl, ok := c.inflight[full]; ok {
+		c.mu.Unlock()
+		<-cl.done
+		return cl.resp, cl.err
+	}
+	cl := &call{done: make(chan struct{})}
+	c.inflight[full] = cl
+	gen := sp.gen
+	c.mu.Unlock()
+
+	raw, err := load()
+	if err == nil {
+		cl.resp = newResponse(raw)
+	}
+	cl.err = err
+
+	c.mu.Lock()
+	delete(c.inflight, full)
+	if err == nil {
+		c.store(story, key, gen, cl.resp)
+	}
+	c.mu.Unlock()
+	close(cl.done)
+	return cl.resp, cl.err
+}
+
+func (c *cache) story(story string) *storyPages {
+	sp, ok := c.stories[story]
+	if !ok {
+		sp = &storyPages{pages: make(map[string]*response)}
+		c.stories[story] = sp
+	}
+	return sp
+}
+
+// store keeps resp unless the story changed since gen was read.
+func (c *cache) store(story, key string, gen uint64, resp *response) {
+	sp := c.story(story)
+	if sp.gen != gen {
+		return
+	}
+	if c.used+resp.size() > c.budget {
+		c.evict()
+	}
+	sp.pages[key] = resp
+	c.used += resp.size()
+}
+
+// evict empties the cache: simple, bounded, and rare at a sane budget.
+func (c *cache) evict() {
+	for id, sp := range c.stories {
+		sp.pages = make(map[string]*response)
+		if sp.gen == 0 {
+			delete(c.stories, id)
+		}
+	}
+	c.used = 0
+}
+
+// invalidate drops every cached page of a story.
+func (c *cache) invalidate(siteID, storyID string) {
+	story := storyKey(siteID, storyID)
+	c.mu.Lock()
+	sp := c.story(story)
+	sp.gen++
+	for _, r := range sp.pages {
+		c.used -= r.size()
+	}
+	sp.pages = make(map[string]*response)
+	c.mu.Unlock()
+}
+
+func storyKey(siteID, storyID string) string { return siteID + "/" + storyID }

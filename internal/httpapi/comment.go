@@ -1,0 +1,171 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"parley"
+	"parley/internal/service"
+)
+
+// threadCacheControl lets shared caches (a publisher's CDN) keep a page for
+// a few seconds while browsers revalidate with the ETag every time.
+const threadCacheControl = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
+
+// thread serves a page of a story's discussion from the cache.
+func (a *API) thread(w http.ResponseWriter, r *http.Request) error {
+	site, story := r.PathValue("site"), r.PathValue("story")
+	q := r.URL.Query()
+	limit, err := intParam(q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	tq := service.ThreadQuery{SiteID: site, StoryID: story, Sort: q.Get("sort"), Limit: limit, Cursor: q.Get("cursor")}
+	key := tq.Sort + "|" + strconv.Itoa(limit) + "|" + tq.Cursor
+	resp, err := a.threads.get(storyKey(site, story), key, func() ([]byte, error) {
+		t, err := a.svc.Thread(r.Context(), tq)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(toThread(t))
+	})
+	if err != nil {
+		return err
+	}
+	serve(w, r, resp, threadCacheControl)
+	return nil
+}
+
+// replies serves a page of the replies to one comment.
+func (a *API) replies(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, err := intParam(q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	nodes, next, err := a.svc.Replies(r.Context(), r.PathValue("id"), limit, q.Get("cursor"))
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(pageJSON{Comments: toNodes(nodes), NextCursor: next})
+	if err != nil {
+		return fmt.Errorf("encode replies: %w", err)
+	}
+	serve(w, r, newResponse(raw), threadCacheControl)
+	return nil
+}
+
+// serve writes a public response: 304 when the client has it, gzip when
+// the client takes it. Headers are set directly, already canonical, since
+// this is the hottest path of all.
+func serve(w http.ResponseWriter, r *http.Request, resp *response, cacheControl string) {
+	h := w.Header()
+	h["Etag"] = []string{resp.etag}
+	h["Cache-Control"] = []string{cacheControl}
+	h["Vary"] = append(h["Vary"], "Accept-Encoding")
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && strings.Contains(inm[0], resp.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	body, length := resp.raw, resp.rawLength
+	if acceptsGzip(r) {
+		body, length = resp.gz, resp.gzLength
+		h["Content-Encoding"] = []string{"gzip"}
+	}
+	h["Content-Length"] = []string{length}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header["Accept-Encoding"] {
+		if strings.Contains(v, "gzip") {
+			return true
+		}
+	}
+	return false
+}
+
+// intParam parses an optional non-negative integer query parameter.
+func intParam(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, parley.Errorf(parley.EINVALID, "%q is not a valid number.", s)
+	}
+	return n, nil
+}
+
+type postRequest struct {
+	Body     string `json:"body"`
+	ParentID string `json:"parentId"`
+	Author   *struct {
+		Name string `json:"name"`
+	} `json:"author"`
+	Story *struct {
+		URL   string `json:"url"`
+		Title string `json:"title"`
+		Lang  string `json:"lang"`
+	} `json:"story"`
+}
+
+type postResponse struct {
+	Comment        *commentJSON `json:"comment"`
+	CommenterToken string       `json:"commenterToken,omitempty"`
+}
+
+func (a *API) post(w http.ResponseWriter, r *http.Request) error {
+	var req postRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	in := service.NewComment{
+		SiteID: r.PathValue("site"), StoryID: r.PathValue("story"),
+		ParentID: req.ParentID, Body: req.Body,
+	}
+	if req.Author != nil {
+		in.AuthorName = req.Author.Name
+	}
+	if req.Story != nil {
+		in.Story = service.StoryInfo{URL: req.Story.URL, Title: req.Story.Title, Lang: req.Story.Lang}
+	}
+	posted, err := a.svc.Post(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, postResponse{Comment: toOwn(posted.Comment, posted.EditableUntil), CommenterToken: posted.Token})
+	return nil
+}
+
+type editRequest struct {
+	Body string `json:"body"`
+}
+
+func (a *API) edit(w http.ResponseWriter, r *http.Request) error {
+	var req editRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	c, err := a.svc.Edit(r.Context(), r.PathValue("id"), req.Body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"comment": toOwn(c.Comment, c.EditableUntil)})
+	return nil
+}
+
+func (a *API) delete(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.Delete(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,94 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// originTTL bounds how long a site's new origin takes to be honoured on an
+// instance that did not make the change itself.
+const originTTL = 30 * time.Second
+
+// originSet is the union of every site's allowed origins. A preflight
+// request names no site we could check against, so CORS admits any origin
+// some site allows, and the service then refuses writes from origins that
+// the comment's own site does not allow.
+type originSet struct {
+	svc Service
+
+	mu      sync.Mutex
+	allowed map[string]bool
+	loaded  time.Time
+}
+
+func newOriginSet(svc Service) *originSet { return &originSet{svc: svc} }
+
+func (o *originSet) invalidate() {
+	o.mu.Lock()
+	o.allowed = nil
+	o.mu.Unlock()
+}
+
+// allows reports whether origin belongs to any site.
+func (o *originSet) allows(r *http.Request, origin string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.allowed == nil || time.Since(o.loaded) > originTTL {
+		sites, err := o.svc.Sites(r.Context())
+		if err != nil {
+			return false
+		}
+		o.allowed = make(map[string]bool)
+		for _, s := range sites {
+			for _, so := range s.Origins {
+				o.allowed[so] = true
+			}
+		}
+		o.loaded = time.Now()
+	}
+	return o.allowed[origin]
+}
+
+// cors writes CORS headers for cross-origin requests from allowed origins
+// and answers preflights. It returns false when the request is answered.
+func (a *API) cors(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+	if origin == "" || sameOrigin(r, origin) {
+		return !preflight || answerPreflight(w, false)
+	}
+	h := w.Header()
+	h.Add("Vary", "Origin")
+	if !a.origins.allows(r, origin) {
+		if preflight {
+			return answerPreflight(w, false)
+		}
+		return true // the browser withholds the response; writes are refused by the service
+	}
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Expose-Headers", "ETag")
+	if preflight {
+		return answerPreflight(w, true)
+	}
+	return true
+}
+
+func answerPreflight(w http.ResponseWriter, allowed bool) bool {
+	if allowed {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match")
+		h.Set("Access-Control-Max-Age", "600")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return false
+}
+
+// sameOrigin reports whether origin is the host the request was sent to, as
+// for Parley's own pages.
+func sameOrigin(r *http.Request, origin string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
+}

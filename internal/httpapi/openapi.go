@@ -1,0 +1,17 @@
+package httpapi
+
+import (
+	_ "embed"
+	"net/http"
+)
+
+// openAPIDocument describes every route of the routes table; a test keeps
+// the two in step.
+//
+//go:embed openapi.json
+var openAPIDocument []byte
+
+func (a *API) openAPI(w http.ResponseWriter, r *http.Request) error {
+	serve(w, r, a.openAPIResponse, "public, max-age=300")
+	return nil
+}

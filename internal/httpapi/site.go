@@ -1,0 +1,46 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"parley"
+)
+
+func (a *API) counts(w http.ResponseWriter, r *http.Request) error {
+	counts, err := a.svc.Counts(r.Context(), r.PathValue("site"), r.URL.Query()["story"])
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=30")
+	writeBody(w, map[string]any{"counts": counts})
+	return nil
+}
+
+type stateResponse struct {
+	User      *authorJSON    `json:"user"`
+	Reactions []string       `json:"reactions"`
+	Comments  []*commentJSON `json:"comments"`
+}
+
+// state returns what is personal to the caller on a story; it is never
+// cached anywhere.
+func (a *API) state(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if q.Get("site") == "" || q.Get("story") == "" {
+		return parley.Errorf(parley.EINVALID, "Name the site and the story: ?site=…&story=….")
+	}
+	st, err := a.svc.MyState(r.Context(), q.Get("site"), q.Get("story"))
+	if err != nil {
+		return err
+	}
+	resp := stateResponse{Reactions: st.Reactions, Comments: make([]*commentJSON, len(st.Comments))}
+	if st.User != nil {
+		resp.User = &authorJSON{ID: st.User.ID, Name: st.User.Name}
+	}
+	for i, c := range st.Comments {
+		resp.Comments[i] = toOwn(c.Comment, c.EditableUntil)
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}

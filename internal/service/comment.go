@@ -1,0 +1,218 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"parley"
+)
+
+// NewComment is what a reader sends to post a comment.
+type NewComment struct {
+	SiteID     string
+	StoryID    string
+	ParentID   string // "" for a top-level comment
+	Body       string // Markdown
+	AuthorName string // for readers without an account
+	Story      StoryInfo
+}
+
+// StoryInfo describes the article a story belongs to; the first comment
+// registers it.
+type StoryInfo struct {
+	URL   string
+	Title string
+	Lang  string
+}
+
+// Posted is the result of posting: the comment and, when the service
+// created an anonymous commenter for the caller, the token that identifies
+// them from now on.
+type Posted struct {
+	Comment       *parley.Comment
+	Token         string
+	EditableUntil time.Time
+}
+
+// Post validates and stores a new comment, creating the story on its first
+// comment and an anonymous commenter on sites that allow them.
+func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
+	site, err := s.Site(ctx, in.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOrigin(ctx, site); err != nil {
+		return nil, err
+	}
+	body, err := cleanBody(in.Body, site)
+	if err != nil {
+		return nil, err
+	}
+	name, err := s.authorName(ctx, in.AuthorName)
+	if err != nil {
+		return nil, err
+	}
+	story, err := s.openStory(ctx, site, in.StoryID, in.Story)
+	if err != nil {
+		return nil, err
+	}
+	c := &parley.Comment{SiteID: site.ID, StoryID: story.ID, Body: body, Status: parley.StatusApproved}
+	if err := s.placeReply(ctx, c, in.ParentID); err != nil {
+		return nil, err
+	}
+	u, token, err := s.actor(ctx, site, name)
+	if err != nil {
+		return nil, err
+	}
+	s.fill(c, u, name)
+	if err := s.store.CreateComment(ctx, c); err != nil {
+		return nil, fmt.Errorf("create comment: %w", err)
+	}
+	s.publish(parley.EventCommentCreated, c)
+	return &Posted{Comment: c, Token: token, EditableUntil: c.CreatedAt.Add(site.EditWindow)}, nil
+}
+
+// authorName picks the name a comment is posted under: the one given, or
+// the signed-in user's.
+func (s *Service) authorName(ctx context.Context, given string) (string, error) {
+	if u := parley.UserFrom(ctx); u != nil && given == "" {
+		return u.Name, nil
+	}
+	return cleanName(given)
+}
+
+func (s *Service) fill(c *parley.Comment, u *parley.User, name string) {
+	c.CreatedAt = s.now()
+	c.ID = parley.NewID(c.CreatedAt)
+	if c.RootID == "" {
+		c.RootID = c.ID
+	}
+	c.AuthorID = u.ID
+	c.AuthorName = name
+	c.HTML = s.render.Render(c.Body)
+}
+
+// openStory returns the story, registering it on its first comment, and
+// refuses a closed one.
+func (s *Service) openStory(ctx context.Context, site *parley.Site, id string, info StoryInfo) (*parley.Story, error) {
+	title, err := cleanText(info.Title, "title", false)
+	if err != nil {
+		return nil, err
+	}
+	st := &parley.Story{
+		SiteID: site.ID, ID: id, URL: info.URL, Title: title, Lang: info.Lang,
+		Status: parley.StoryOpen, CreatedAt: s.now(),
+	}
+	if err := st.Validate(); err != nil {
+		return nil, err
+	}
+	st, err = s.store.EnsureStory(ctx, st)
+	if err != nil {
+		return nil, fmt.Errorf("ensure story: %w", err)
+	}
+	if st.Status == parley.StoryClosed {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.")
+	}
+	return st, nil
+}
+
+// placeReply puts c under its parent: same story, a parent readers can see,
+// one level deeper.
+func (s *Service) placeReply(ctx context.Context, c *parley.Comment, parentID string) error {
+	if parentID == "" {
+		return nil
+	}
+	p, err := s.store.Comment(ctx, parentID)
+	switch {
+	case parley.ErrorCode(err) == parley.ENOTFOUND:
+		return parley.Errorf(parley.EINVALID, "The comment you are replying to does not exist.")
+	case err != nil:
+		return fmt.Errorf("parent: %w", err)
+	case p.SiteID != c.SiteID || p.StoryID != c.StoryID:
+		return parley.Errorf(parley.EINVALID, "The comment you are replying to belongs to another story.")
+	case p.Status != parley.StatusApproved:
+		return parley.Errorf(parley.EINVALID, "The comment you are replying to is not available.")
+	case p.Depth >= maxReplyDepth:
+		return parley.Errorf(parley.EINVALID, "This thread is too deep for further replies.")
+	}
+	c.ParentID, c.RootID, c.Depth = p.ID, p.RootID, p.Depth+1
+	return nil
+}
+
+// Edit replaces the body of the caller's own comment within the site's edit
+// window.
+func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
+	c, site, err := s.ownComment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.now().Sub(c.CreatedAt) > site.EditWindow {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "The time for editing this comment has passed.")
+	}
+	if body, err = cleanBody(body, site); err != nil {
+		return nil, err
+	}
+	story, err := s.store.Story(ctx, c.SiteID, c.StoryID)
+	if err != nil {
+		return nil, fmt.Errorf("story: %w", err)
+	}
+	if story.Status == parley.StoryClosed {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.")
+	}
+	c.Body, c.HTML, c.EditedAt = body, s.render.Render(body), s.now()
+	if err := s.store.EditComment(ctx, c.ID, c.Body, c.HTML, c.EditedAt); err != nil {
+		return nil, fmt.Errorf("edit comment: %w", err)
+	}
+	s.publish(parley.EventCommentEdited, c)
+	return &Own{Comment: c, EditableUntil: c.CreatedAt.Add(site.EditWindow)}, nil
+}
+
+// Delete removes the caller's own comment. One with replies stays in the
+// thread as a placeholder.
+func (s *Service) Delete(ctx context.Context, id string) error {
+	c, _, err := s.ownComment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetCommentStatus(ctx, c.ID, parley.StatusDeleted, s.now()); err != nil {
+		return fmt.Errorf("delete comment: %w", err)
+	}
+	s.publish(parley.EventCommentDeleted, c)
+	return nil
+}
+
+// ownComment loads a live comment and checks that the caller wrote it.
+func (s *Service) ownComment(ctx context.Context, id string) (*parley.Comment, *parley.Site, error) {
+	u, err := caller(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.comment(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.Status == parley.StatusDeleted {
+		return nil, nil, parley.Errorf(parley.ENOTFOUND, "There is no comment %q.", id)
+	}
+	if c.AuthorID != u.ID {
+		return nil, nil, parley.Errorf(parley.EFORBIDDEN, "Only its author may change a comment.")
+	}
+	site, err := s.Site(ctx, c.SiteID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, site, checkOrigin(ctx, site)
+}
+
+// comment loads a comment by ID with a reader-facing not-found error.
+func (s *Service) comment(ctx context.Context, id string) (*parley.Comment, error) {
+	c, err := s.store.Comment(ctx, id)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, parley.Errorf(parley.ENOTFOUND, "There is no comment %q.", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("comment %s: %w", id, err)
+	}
+	return c, nil
+}

@@ -1,0 +1,118 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"unicode/utf8"
+
+	"parley"
+)
+
+// Reacted is the result of a reaction change: the comment's new count,
+// whether the caller now reacts to it, and a new commenter token when the
+// service created an anonymous commenter for the caller.
+type Reacted struct {
+	Count   int
+	Reacted bool
+	Token   string
+}
+
+// React records the caller's "respect" for a comment; reacting twice counts
+// once.
+func (s *Service) React(ctx context.Context, commentID string) (*Reacted, error) {
+	c, u, token, err := s.othersComment(ctx, commentID)
+	if err != nil {
+		return nil, err
+	}
+	added, err := s.store.AddReaction(ctx, c.ID, u.ID, s.now())
+	if err != nil {
+		return nil, fmt.Errorf("add reaction: %w", err)
+	}
+	if added {
+		c.ReactionCount++
+		s.publish(parley.EventReaction, c)
+	}
+	return &Reacted{Count: c.ReactionCount, Reacted: true, Token: token}, nil
+}
+
+// Unreact withdraws the caller's reaction, if any.
+func (s *Service) Unreact(ctx context.Context, commentID string) (*Reacted, error) {
+	u, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.comment(ctx, commentID)
+	if err != nil {
+		return nil, err
+	}
+	removed, err := s.store.RemoveReaction(ctx, c.ID, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("remove reaction: %w", err)
+	}
+	if removed {
+		c.ReactionCount--
+		s.publish(parley.EventReaction, c)
+	}
+	return &Reacted{Count: c.ReactionCount}, nil
+}
+
+// NewReport is what a reader sends to report a comment.
+type NewReport struct {
+	CommentID string
+	Reason    string
+	Note      string
+}
+
+// Report records the caller's report of a comment, once per reader.
+func (s *Service) Report(ctx context.Context, in NewReport) (*parley.Report, string, error) {
+	if !parley.ValidReason(in.Reason) {
+		return nil, "", parley.Errorf(parley.EINVALID, "The reason must be spam, abuse, off_topic or other.")
+	}
+	note, err := cleanText(in.Note, "note", true)
+	if err != nil {
+		return nil, "", err
+	}
+	if utf8.RuneCountInString(note) > maxNoteLength {
+		return nil, "", parley.Errorf(parley.EINVALID, "A note is at most %d characters.", maxNoteLength)
+	}
+	c, u, token, err := s.othersComment(ctx, in.CommentID)
+	if err != nil {
+		return nil, "", err
+	}
+	r := &parley.Report{CommentID: c.ID, UserID: u.ID, Reason: in.Reason, Note: note, CreatedAt: s.now()}
+	r.ID = parley.NewID(r.CreatedAt)
+	if err := s.store.CreateReport(ctx, r); err != nil {
+		if parley.ErrorCode(err) == parley.ECONFLICT {
+			return nil, "", parley.Errorf(parley.ECONFLICT, "You have already reported this comment.")
+		}
+		return nil, "", fmt.Errorf("create report: %w", err)
+	}
+	return r, token, nil
+}
+
+// othersComment loads an approved comment that the caller may react to or
+// report (not their own), creating an anonymous commenter if needed.
+func (s *Service) othersComment(ctx context.Context, id string) (*parley.Comment, *parley.User, string, error) {
+	c, err := s.comment(ctx, id)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if c.Status != parley.StatusApproved {
+		return nil, nil, "", parley.Errorf(parley.ENOTFOUND, "There is no comment %q.", id)
+	}
+	site, err := s.Site(ctx, c.SiteID)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if err := checkOrigin(ctx, site); err != nil {
+		return nil, nil, "", err
+	}
+	u, token, err := s.actor(ctx, site, "")
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if u.ID == c.AuthorID {
+		return nil, nil, "", parley.Errorf(parley.EFORBIDDEN, "You cannot do this to your own comment.")
+	}
+	return c, u, token, nil
+}
