@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -30,7 +29,7 @@ func (a *API) thread(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(toThread(t))
+		return marshal(toThread(t))
 	})
 	if err != nil {
 		return err
@@ -50,7 +49,7 @@ func (a *API) replies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(pageJSON{Comments: toNodes(nodes), NextCursor: next})
+	raw, err := marshal(pageJSON{Comments: toNodes(nodes), NextCursor: next})
 	if err != nil {
 		return fmt.Errorf("encode replies: %w", err)
 	}

@@ -1,0 +1,169 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"parley"
+	"parley/internal/httpapi"
+	"parley/internal/markup"
+	"parley/internal/service"
+	"parley/internal/store/sqlite"
+)
+
+// stack is the whole of Parley on a real SQLite file behind a real HTTP
+// server, with a clock the test moves.
+type stack struct {
+	t   *testing.T
+	URL string
+	svc *service.Service
+
+	mu  sync.Mutex
+	now time.Time
+
+	ids    map[string]string // fixture name -> comment ID
+	tokens map[string]string // fixture name -> commenter token
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { store.Close() })
+	s := &stack{t: t, now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), ids: map[string]string{}, tokens: map[string]string{}}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var api *httpapi.API
+	s.svc = service.New(store, markup.New(), log,
+		service.WithClock(s.clock), service.WithNotify(func(ev parley.Event) { api.Notify(ev) }))
+	api = httpapi.New(s.svc, log)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL
+	return s
+}
+
+func (s *stack) clock() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.now
+}
+
+// advance moves the clock forward.
+func (s *stack) advance(d time.Duration) {
+	s.mu.Lock()
+	s.now = s.now.Add(d)
+	s.mu.Unlock()
+}
+
+// MustSite creates a site through the service.
+func (s *stack) MustSite(site *parley.Site) {
+	s.t.Helper()
+	if err := s.svc.CreateSite(context.Background(), site); err != nil {
+		s.t.Fatalf("create site %s: %v", site.ID, err)
+	}
+}
+
+// MustPost posts a comment over HTTP as the named commenter (creating them
+// on their first post) and remembers its ID under name.
+func (s *stack) MustPost(name, as, site, story, parent, body string) {
+	s.t.Helper()
+	req := map[string]any{"body": body, "author": map[string]string{"name": as}}
+	if parent != "" {
+		req["parentId"] = s.ids[parent]
+	}
+	raw, _ := json.Marshal(req)
+	resp := s.do(http.MethodPost, "/api/v1/sites/"+site+"/stories/"+story+"/comments", string(raw), as)
+	if resp.status != http.StatusCreated {
+		s.t.Fatalf("post %s: %d %s", name, resp.status, resp.body)
+	}
+	var out struct {
+		Comment struct{ ID string }
+		Token   string `json:"commenterToken"`
+	}
+	if err := json.Unmarshal([]byte(resp.body), &out); err != nil {
+		s.t.Fatalf("post %s: %v", name, err)
+	}
+	s.ids[name] = out.Comment.ID
+	if out.Token != "" {
+		s.tokens[as] = out.Token
+	}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// do sends a request, as the named commenter if as is not "", with extra
+// headers given as "Key: Value".
+func (s *stack) do(method, path, body, as string, headers ...string) response {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if tok := s.tokens[as]; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ": ")
+		if v == "" {
+			req.Header.Del(k)
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: string(raw)}
+}
+
+// expand replaces {name} with fixture comment IDs.
+func (s *stack) expand(text string) string {
+	for name, id := range s.ids {
+		text = strings.ReplaceAll(text, "{"+name+"}", id)
+	}
+	return text
+}
+
+// fixtures builds the world most scenarios start from:
+//   - site news (anonymous posting, origin https://news.example) with
+//     story s1: c1 by Alice, r1 by Bob replying to it; story s2: c2 by
+//     Carol; story shut: x1 by Alice, then closed;
+//   - site members, which allows no anonymous posting.
+func fixtures(t *testing.T) *stack {
+	s := newStack(t)
+	s.MustSite(&parley.Site{ID: "news", Name: "News", Origins: []string{"https://news.example"}, AllowAnonymous: true})
+	s.MustSite(&parley.Site{ID: "members", Name: "Members"})
+	s.MustPost("c1", "Alice", "news", "s1", "", "Erster Kommentar mit *Betonung*.")
+	s.MustPost("r1", "Bob", "news", "s1", "c1", "Eine Antwort.")
+	s.MustPost("c2", "Carol", "news", "s2", "", "Anderswo.")
+	s.MustPost("x1", "Alice", "news", "shut", "", "Bevor geschlossen wurde.")
+	if _, err := s.svc.SetStoryStatus(context.Background(), "news", "shut", parley.StoryClosed); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
