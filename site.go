@@ -11,6 +11,10 @@ import (
 const (
 	DefaultEditWindow    = 10 * time.Minute
 	DefaultMaxBodyLength = 10000
+
+	// MaxBodyLengthLimit is the most a site may allow: Markdown rendering
+	// happens on every write and must stay fast for the longest comment.
+	MaxBodyLengthLimit = 20000
 )
 
 // idPattern is what site and story IDs may look like: short, URL-path safe,
@@ -45,8 +49,8 @@ func (s *Site) Validate() error {
 		return Errorf(EINVALID, "A site name is at most 200 characters.")
 	case s.EditWindow < 0 || s.EditWindow > 7*24*time.Hour:
 		return Errorf(EINVALID, "The edit window must be between 0 and 7 days.")
-	case s.MaxBodyLength < 1 || s.MaxBodyLength > 100000:
-		return Errorf(EINVALID, "The maximum comment length must be between 1 and 100000 characters.")
+	case s.MaxBodyLength < 1 || s.MaxBodyLength > MaxBodyLengthLimit:
+		return Errorf(EINVALID, "The maximum comment length must be between 1 and %d characters.", MaxBodyLengthLimit)
 	}
 	for _, o := range s.Origins {
 		if !ValidOrigin(o) {

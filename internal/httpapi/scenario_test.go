@@ -28,6 +28,7 @@ func runScenarios(t *testing.T, scenarios []scenario) {
 	t.Helper()
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
 			s := fixtures(t)
 			if sc.before != nil {
 				sc.before(s)

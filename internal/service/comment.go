@@ -107,14 +107,30 @@ func (s *Service) openStory(ctx context.Context, site *parley.Site, id string, i
 	if err := st.Validate(); err != nil {
 		return nil, err
 	}
-	st, err = s.store.EnsureStory(ctx, st)
-	if err != nil {
-		return nil, fmt.Errorf("ensure story: %w", err)
+	if st, err = s.ensureStory(ctx, st); err != nil {
+		return nil, err
 	}
 	if st.Status == parley.StoryClosed {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.")
 	}
 	return st, nil
+}
+
+// ensureStory returns the stored story, registering st if it is new. It
+// reads first: a story exists for all but its first comment, and a read
+// costs far less than a write.
+func (s *Service) ensureStory(ctx context.Context, st *parley.Story) (*parley.Story, error) {
+	got, err := s.store.Story(ctx, st.SiteID, st.ID)
+	if err == nil {
+		return got, nil
+	}
+	if parley.ErrorCode(err) != parley.ENOTFOUND {
+		return nil, fmt.Errorf("story: %w", err)
+	}
+	if got, err = s.store.EnsureStory(ctx, st); err != nil {
+		return nil, fmt.Errorf("ensure story: %w", err)
+	}
+	return got, nil
 }
 
 // placeReply puts c under its parent: same story, a parent readers can see,

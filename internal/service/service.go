@@ -25,6 +25,7 @@ type Service struct {
 	log    *slog.Logger
 	notify func(parley.Event)
 	now    func() time.Time
+	sites  *siteCache
 }
 
 // Option configures a Service.
@@ -50,6 +51,7 @@ func New(store parley.Store, render Renderer, log *slog.Logger, opts ...Option) 
 		log:    log,
 		notify: func(parley.Event) {},
 		now:    parley.Now,
+		sites:  newSiteCache(),
 	}
 	for _, opt := range opts {
 		opt(s)

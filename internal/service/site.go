@@ -37,6 +37,7 @@ func (s *Service) UpdateSite(ctx context.Context, site *parley.Site) error {
 	if err := s.store.UpdateSite(ctx, site); err != nil {
 		return fmt.Errorf("update site: %w", err)
 	}
+	s.sites.drop(site.ID)
 	s.notify(parley.Event{Type: parley.EventSiteChanged, SiteID: site.ID})
 	return nil
 }
@@ -46,6 +47,9 @@ func (s *Service) Site(ctx context.Context, id string) (*parley.Site, error) {
 	if !parley.ValidID(id) {
 		return nil, parley.Errorf(parley.ENOTFOUND, "There is no site %q.", id)
 	}
+	if site, ok := s.sites.get(id); ok {
+		return site, nil
+	}
 	site, err := s.store.Site(ctx, id)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return nil, parley.Errorf(parley.ENOTFOUND, "There is no site %q.", id)
@@ -53,6 +57,7 @@ func (s *Service) Site(ctx context.Context, id string) (*parley.Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", id, err)
 	}
+	s.sites.put(site)
 	return site, nil
 }
 

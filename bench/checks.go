@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+)
+
+// Targets from the design: cached reads close to a static server, a light
+// first page, page-1 cost independent of thread length, and fast writes.
+const (
+	minCachedRatio  = 0.8
+	maxPage1Bytes   = 60_000 // as served (gzip), 1k story
+	maxLargeVsSmall = 1.5    // 1k page-1 req/s divided by 100k page-1 req/s
+	minWritesPerSec = 5000
+)
+
+// evaluate turns the measured scenarios into PASS / MISS / SKIP lines.
+func evaluate(cfg config, r *results) []check {
+	small, large := sizeLabel(cfg.Small), sizeLabel(cfg.Large)
+	var out []check
+	for _, label := range []string{small, large} {
+		s := find(r, "parley", label)
+		out = append(out, check{
+			Name:   "cached read ratio vs baseline, " + label + " story",
+			Value:  fmt.Sprintf("%.2f", s.Ratio),
+			Target: fmt.Sprintf(">= %.2f", minCachedRatio),
+			Result: verdict(s.Ratio >= minCachedRatio),
+		})
+	}
+	s := find(r, "parley", small)
+	out = append(out, check{
+		Name:   "page 1 of the " + small + " story as served",
+		Value:  fmt.Sprintf("%s B %s (raw %s B)", thousands(float64(s.Served)), encoding(s), thousands(float64(s.Raw))),
+		Target: fmt.Sprintf("<= %s B gzip", thousands(maxPage1Bytes)),
+		Result: verdict(s.Gzip && s.Served <= maxPage1Bytes),
+	})
+	out = append(out, costCheck(small, large, s, find(r, "parley", large)))
+	return append(out, writesCheck(r))
+}
+
+func encoding(s scenario) string {
+	if s.Gzip {
+		return "gzip"
+	}
+	return "uncompressed"
+}
+
+// costCheck compares what page 1 costs on the large story with the small
+// one, as a ratio of throughputs: 1.0 means equally cheap.
+func costCheck(small, large string, s, l scenario) check {
+	c := check{Name: "page-1 cost, " + large + " vs " + small + " story (req/s ratio)",
+		Target: fmt.Sprintf("<= %.1fx", maxLargeVsSmall)}
+	if l.Rate == 0 {
+		c.Value, c.Result = "no successful reads", "MISS"
+		return c
+	}
+	ratio := s.Rate / l.Rate
+	c.Value, c.Result = fmt.Sprintf("%.2fx", ratio), verdict(ratio <= maxLargeVsSmall)
+	return c
+}
+
+func writesCheck(r *results) check {
+	c := check{Name: "acknowledged writes/s", Target: fmt.Sprintf(">= %s", thousands(minWritesPerSec))}
+	w, ok := findKind(r, "writes")
+	if !ok {
+		c.Value, c.Result = "not measured (-skip-writes)", "SKIP"
+		return c
+	}
+	c.Value, c.Result = thousands(w.Rate), verdict(w.Rate >= minWritesPerSec)
+	return c
+}
+
+// find returns the scenario of a kind for a story label, or a zero scenario.
+func find(r *results, kind, story string) scenario {
+	for _, s := range r.Scenarios {
+		if s.Kind == kind && s.Story == story {
+			return s
+		}
+	}
+	return scenario{}
+}
+
+func findKind(r *results, kind string) (scenario, bool) {
+	for _, s := range r.Scenarios {
+		if s.Kind == kind {
+			return s, true
+		}
+	}
+	return scenario{}, false
+}

@@ -1,0 +1,108 @@
+// Command bench is Parley's load generator. Run it against a running
+// `parley serve --demo`: it measures anonymous writes, seeds a small and a
+// large story through the API, measures cached page-1 reads of both, and
+// compares each read with a same-process server that replays Parley's exact
+// bytes from memory. See README.md for how to run it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"time"
+)
+
+// config is the parsed command line.
+type config struct {
+	Addr        string
+	Site        string
+	Duration    time.Duration
+	Writers     int
+	Readers     int
+	Seeders     int
+	Small       int
+	Large       int
+	Reuse       bool
+	JSON        string
+	SkipWrites  bool
+	SeedTimeout time.Duration
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(2)
+	}
+	if err == nil {
+		err = run(ctx, cfg, os.Stdout, os.Stderr)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// parseFlags reads the command line into a config and validates it.
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", "http://127.0.0.1:8080", "base URL of the running Parley server (loopback only)")
+	fs.StringVar(&c.Site, "site", "demo", "site ID; it must allow anonymous posting")
+	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "length of each timed scenario")
+	fs.IntVar(&c.Writers, "writers", 16, "concurrent posters in the write scenario")
+	fs.IntVar(&c.Readers, "readers", 64, "concurrent keep-alive connections in the read scenarios")
+	fs.IntVar(&c.Seeders, "seeders", 32, "concurrent posters while seeding")
+	fs.IntVar(&c.Small, "small", 1000, "comments in the small story")
+	fs.IntVar(&c.Large, "large", 100000, "comments in the large story")
+	fs.BoolVar(&c.Reuse, "reuse", false, "use fixed story IDs and skip seeding stories that are already big enough")
+	fs.StringVar(&c.JSON, "json", "", "also write the results as JSON to this file")
+	fs.BoolVar(&c.SkipWrites, "skip-writes", false, "skip the timed write scenario")
+	fs.DurationVar(&c.SeedTimeout, "seed-timeout", 30*time.Minute, "upper bound for seeding both stories")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	return c, c.validate()
+}
+
+// validate rejects settings that would make the run meaningless or send
+// load anywhere but to this machine.
+func (c config) validate() error {
+	u, err := url.Parse(c.Addr)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("-addr %q: want a URL such as http://127.0.0.1:8080", c.Addr)
+	}
+	if !isLoopback(u.Hostname()) {
+		return fmt.Errorf("-addr %q: only loopback addresses are allowed", c.Addr)
+	}
+	switch {
+	case c.Duration <= 0 || c.Duration > time.Hour:
+		return fmt.Errorf("-duration %v: want between 0 and 1h", c.Duration)
+	case c.Writers < 1 || c.Readers < 1 || c.Seeders < 1:
+		return errors.New("-writers, -readers and -seeders must be at least 1")
+	case c.Small < 1 || c.Large <= c.Small:
+		return errors.New("-small must be at least 1 and -large greater than -small")
+	case c.SeedTimeout <= 0:
+		return errors.New("-seed-timeout must be positive")
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

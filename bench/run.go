@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"runtime"
+	"time"
+)
+
+// textSeed fixes the generated text, so every run posts the same workload.
+const textSeed = 20260101
+
+// run performs every measurement of one benchmark run and prints the table.
+func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	conns := max(cfg.Readers, cfg.Writers, cfg.Seeders)
+	client := &http.Client{Transport: newTransport(conns), Timeout: 30 * time.Second}
+	defer client.CloseIdleConnections()
+	a := &api{base: cfg.Addr, site: cfg.Site, client: client}
+	if err := a.waitReady(ctx, 10*time.Second); err != nil {
+		return err
+	}
+	r := &results{Started: time.Now().UTC(), Addr: cfg.Addr, Site: cfg.Site,
+		Duration: cfg.Duration.String(), Writers: cfg.Writers, Readers: cfg.Readers}
+	suffix := fmt.Sprintf("%08x", rand.Uint32())
+	if !cfg.SkipWrites {
+		fmt.Fprintf(stderr, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
+		st := runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, writeOps(a, "bench-w-"+suffix, new(parentPool), textSeed))
+		r.Scenarios = append(r.Scenarios, newScenario(fmt.Sprintf("writes, %d posters", cfg.Writers), "writes", "writes/s", st))
+	}
+	stories, err := seedAll(ctx, cfg, a, suffix, stderr, r)
+	if err != nil {
+		return err
+	}
+	for i, story := range stories {
+		n := []int{cfg.Small, cfg.Large}[i]
+		if err := measureReads(ctx, cfg, a, story, sizeLabel(n), stderr, r); err != nil {
+			return err
+		}
+	}
+	r.Checks = evaluate(cfg, r)
+	writeTable(stdout, r)
+	if cfg.JSON != "" {
+		return writeJSON(cfg.JSON, r)
+	}
+	return ctx.Err()
+}
+
+// seedAll seeds the small and the large story and returns their IDs.
+func seedAll(ctx context.Context, cfg config, a *api, suffix string, log io.Writer, r *results) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, cfg.SeedTimeout)
+	defer cancel()
+	s := &seeder{api: a, workers: cfg.Seeders, seed: textSeed + 1, log: log}
+	var ids []string
+	for _, n := range []int{cfg.Small, cfg.Large} {
+		id := fmt.Sprintf("bench-%d-%s", n, suffix)
+		if cfg.Reuse {
+			id = fmt.Sprintf("bench-%d", n)
+		}
+		res, err := s.seedStory(ctx, id, n)
+		r.Seeds = append(r.Seeds, res)
+		if err != nil {
+			return nil, err
+		}
+		if res.Posted > 0 {
+			fmt.Fprintf(log, "seeded %s: %d comments in %v (%.0f/s), %d failed\n", id, res.Posted,
+				res.Elapsed.Round(time.Millisecond), float64(res.Posted)/res.Elapsed.Seconds(), res.Failed)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// measureReads runs the cached page-1 loop against Parley and, right after
+// it, the same loop against a replay of Parley's own bytes.
+func measureReads(ctx context.Context, cfg config, a *api, story, label string, log io.Writer, r *results) error {
+	u := a.pageURL(story)
+	p, err := warmPage(ctx, a.client, u)
+	if err != nil {
+		return fmt.Errorf("page 1 of %s: %w", story, err)
+	}
+	r.Pages = append(r.Pages, pageInfo{Story: story, CommentCount: p.CommentCount, TopLevel: p.Comments, ETag: p.Header.Get("ETag")})
+	fmt.Fprintf(log, "reads: page 1 of %s, %d connections for %v (parley, then baseline)\n", story, cfg.Readers, cfg.Duration)
+	pst := readLoop(ctx, cfg, u)
+	b, err := startBaseline(newReplayHandler(p))
+	if err != nil {
+		return err
+	}
+	bst := readLoop(ctx, cfg, b.URL+p.RequestURI)
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := b.Close(closeCtx); err != nil {
+		return err
+	}
+	ps := newScenario("page 1, "+label+" story, parley", "parley", "req/s", pst)
+	bs := newScenario("page 1, "+label+" story, baseline", "baseline", "req/s", bst)
+	for _, s := range []*scenario{&ps, &bs} {
+		s.Story, s.Served, s.Raw, s.Gzip = label, len(p.Body), p.Raw, p.Gzip
+	}
+	if bs.Rate > 0 {
+		ps.Ratio = ps.Rate / bs.Rate
+	}
+	r.Scenarios = append(r.Scenarios, ps, bs)
+	return nil
+}
+
+// readLoop measures GETs of u over a fresh set of keep-alive connections,
+// so Parley and the baseline start alike, and closes them afterwards so
+// that a server shutting down does not wait for them. An unrecorded run of
+// a tenth of the duration first opens all connections, so that dialing is
+// not part of the measurement.
+func readLoop(ctx context.Context, cfg config, u string) loopStats {
+	c := &http.Client{Transport: newTransport(cfg.Readers), Timeout: 30 * time.Second}
+	defer c.CloseIdleConnections()
+	runtime.GC() // start each loop with a clean heap in this process
+	runLoop(ctx, cfg.Readers, cfg.Duration/10, maxOpsPerLoop, readOps(c, u))
+	return runLoop(ctx, cfg.Readers, cfg.Duration, maxOpsPerLoop, readOps(c, u))
+}
+
+// sizeLabel names a story by its size: 1000 -> "1k".
+func sizeLabel(n int) string {
+	if n >= 1000 && n%1000 == 0 {
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return fmt.Sprint(n)
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRunAgainstFake runs the whole benchmark briefly against the fake
+// Parley, then again with -reuse to check that seeding is skipped.
+func TestRunAgainstFake(t *testing.T) {
+	fake := newFakeParley()
+	srv := httptest.NewServer(fake.handler())
+	defer srv.Close()
+	jsonPath := filepath.Join(t.TempDir(), "out.json")
+	cfg := config{Addr: srv.URL, Site: "demo", Duration: 80 * time.Millisecond, Writers: 4, Readers: 4,
+		Seeders: 4, Small: 30, Large: 90, Reuse: true, JSON: jsonPath, SeedTimeout: 10 * time.Second}
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	var out, log bytes.Buffer
+	if err := run(context.Background(), cfg, &out, &log); err != nil {
+		t.Fatalf("run: %v\n%s", err, log.String())
+	}
+	for _, want := range []string{"| writes, 4 posters |", "| page 1, 30 story, parley |", "| page 1, 90 story, baseline |",
+		"cached read ratio vs baseline, 90 story", "page 1 of the 30 story as served"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !regexp.MustCompile(`(?m)^- (PASS|MISS) acknowledged writes/s: [0-9,]+ `).MatchString(out.String()) {
+		t.Errorf("output lacks a verdict on writes/s:\n%s", out.String())
+	}
+	total, replies, deepest := fake.stats("bench-90")
+	if total != 90 || replies < 15 || replies > 45 || deepest > maxDepth {
+		t.Errorf("large story: %d comments, %d replies, depth %d; want 90, about a third, <= %d", total, replies, deepest, maxDepth)
+	}
+	checkJSON(t, jsonPath)
+
+	cfg.SkipWrites, cfg.JSON = true, ""
+	out.Reset()
+	if err := run(context.Background(), cfg, &out, &log); err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	if total, _, _ := fake.stats("bench-90"); total != 90 {
+		t.Errorf("reused story has %d comments after the second run, want 90 (no reseeding)", total)
+	}
+	if !strings.Contains(out.String(), "SKIP acknowledged writes/s") {
+		t.Errorf("second run does not skip writes:\n%s", out.String())
+	}
+}
+
+// checkJSON checks the results file of the fake run: both pages, all rows
+// and checks, and a measured read ratio.
+func checkJSON(t *testing.T, path string) {
+	t.Helper()
+	var r results
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Pages) != 2 || r.Pages[1].ETag != `"90"` || r.Pages[1].CommentCount != 90 {
+		t.Errorf("JSON pages = %+v, want the large story's ETag and count", r.Pages)
+	}
+	if len(r.Scenarios) != 5 || len(r.Checks) != 5 || r.Scenarios[1].OK == 0 || r.Scenarios[1].Ratio == 0 {
+		t.Errorf("JSON has %d scenarios, %d checks, reads %+v", len(r.Scenarios), len(r.Checks), r.Scenarios[1])
+	}
+}
+
+func TestValidateLoopbackOnly(t *testing.T) {
+	base := config{Duration: time.Second, Writers: 1, Readers: 1, Seeders: 1, Small: 1, Large: 2, SeedTimeout: time.Second}
+	for addr, ok := range map[string]bool{"http://127.0.0.1:8080": true, "http://localhost:1": true, "http://[::1]:80": true,
+		"http://10.0.0.1:8080": false, "http://example.org": false, "127.0.0.1:8080": false} {
+		c := base
+		c.Addr = addr
+		if err := c.validate(); (err == nil) != ok {
+			t.Errorf("validate(%q) = %v, want ok=%v", addr, err, ok)
+		}
+	}
+}

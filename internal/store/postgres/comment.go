@@ -1,0 +1,156 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"parley"
+)
+
+const commentColumns = `id, site_id, story_id, parent_id, root_id, depth, author_id, author_name,
+	body, html, status, reply_count, reaction_count, report_count, created_at, edited_at, deleted_at`
+
+// insertCommentSQL is the INSERT shared by both paths of CreateComment; it
+// inserts nothing when the caller's condition (appended) is false.
+const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `)
+	SELECT $1, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10, $11, 0, 0, 0,
+		$12::timestamptz, $13::timestamptz, $14::timestamptz`
+
+// createCommentSQL stores a comment and its counts in one statement, so in
+// one round trip and one implicit transaction: it raises the parent's
+// ReplyCount ($15 is 1 if the comment is Shown, else 0) and the story's
+// CommentCount ($16, if approved, in this connection's slot as in
+// addToStorySQL). The parent row is locked first, then the count slot, as
+// everywhere in this package. It inserts nothing (and returns 0) when the
+// parent is missing or on another story, or when it is a hidden deleted
+// comment that this reply would bring back; CreateComment then takes the
+// careful path.
+const createCommentSQL = `
+WITH parent AS (
+	UPDATE comments SET reply_count = reply_count + $15
+	WHERE $4 <> '' AND id = $4 AND site_id = $2 AND story_id = $3
+		AND NOT ($15 > 0 AND status = 'deleted' AND reply_count = 0)
+	RETURNING id
+), ins AS (
+	` + insertCommentSQL + `
+	WHERE $4 = '' OR EXISTS (SELECT 1 FROM parent)
+	RETURNING id
+), story AS (
+	INSERT INTO story_counts (site_id, story_id, slot, n)
+	SELECT $2, $3, (pg_backend_pid() % 64)::smallint, 1
+	WHERE $16::boolean AND EXISTS (SELECT 1 FROM ins)
+	ON CONFLICT (site_id, story_id, slot) DO UPDATE SET n = story_counts.n + 1
+	RETURNING slot
+)
+SELECT count(*) FROM ins`
+
+// CreateComment stores c and raises the counts it affects; ECONFLICT if the
+// ID is taken, ENOTFOUND if the story or parent does not exist.
+func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
+	args := commentArgs(c)
+	var inserted int
+	err := s.pool.QueryRow(ctx, createCommentSQL, append(args, shownDelta(c), c.Status == parley.StatusApproved)...).
+		Scan(&inserted)
+	if err != nil {
+		return translate(err, "comment")
+	}
+	if inserted == 1 {
+		return nil
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return createReply(ctx, tx, c, args)
+	})
+}
+
+// createReply stores a reply whose parent may bring a chain of deleted
+// ancestors back into the thread, walking up as far as Shown states flip.
+func createReply(ctx context.Context, tx pgx.Tx, c *parley.Comment, args []any) error {
+	var siteID, storyID string
+	err := tx.QueryRow(ctx, `SELECT site_id, story_id FROM comments WHERE id = $1 FOR UPDATE`, c.ParentID).
+		Scan(&siteID, &storyID)
+	if err != nil {
+		return translate(err, "parent comment")
+	}
+	if siteID != c.SiteID || storyID != c.StoryID {
+		return notFound("parent comment")
+	}
+	if _, err := tx.Exec(ctx, insertCommentSQL, args...); err != nil {
+		return translate(err, "comment")
+	}
+	if shownDelta(c) != 0 {
+		if err := adjustReplies(ctx, tx, c.ParentID, 1); err != nil {
+			return err
+		}
+	}
+	if c.Status == parley.StatusApproved {
+		return adjustStory(ctx, tx, c.SiteID, c.StoryID, 1)
+	}
+	return nil
+}
+
+// commentArgs returns the parameters $1 to $14 of insertCommentSQL.
+func commentArgs(c *parley.Comment) []any {
+	return []any{c.ID, c.SiteID, c.StoryID, c.ParentID, c.RootID, c.Depth, c.AuthorID, c.AuthorName,
+		c.Body, c.HTML, c.Status, c.CreatedAt, nullTime(c.EditedAt), nullTime(c.DeletedAt)}
+}
+
+// shownDelta is what a new comment adds to its parent's ReplyCount.
+func shownDelta(c *parley.Comment) int {
+	if c.ParentID != "" && parley.Shown(c.Status, 0) {
+		return 1
+	}
+	return 0
+}
+
+// Comment returns a comment by ID, whatever its status; ENOTFOUND.
+func (s *Store) Comment(ctx context.Context, id string) (*parley.Comment, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = $1`, id)
+	c, err := pgx.CollectExactlyOneRow(rows, scanComment)
+	if err != nil {
+		return nil, translate(err, "comment")
+	}
+	return c, nil
+}
+
+// EditComment replaces a comment's Body and HTML and sets EditedAt.
+func (s *Store) EditComment(ctx context.Context, id, body, html string, at time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE comments SET body = $2, html = $3, edited_at = $4 WHERE id = $1`,
+		id, body, html, at)
+	if err != nil {
+		return translate(err, "comment")
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound("comment")
+	}
+	return nil
+}
+
+func scanComment(row pgx.CollectableRow) (*parley.Comment, error) {
+	var c parley.Comment
+	var edited, deleted *time.Time
+	err := row.Scan(&c.ID, &c.SiteID, &c.StoryID, &c.ParentID, &c.RootID, &c.Depth, &c.AuthorID,
+		&c.AuthorName, &c.Body, &c.HTML, &c.Status, &c.ReplyCount, &c.ReactionCount, &c.ReportCount,
+		&c.CreatedAt, &edited, &deleted)
+	c.CreatedAt = c.CreatedAt.UTC()
+	c.EditedAt = fromNull(edited)
+	c.DeletedAt = fromNull(deleted)
+	return &c, err
+}
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// fromNull reads NULL as the zero time and anything else in UTC.
+func fromNull(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}

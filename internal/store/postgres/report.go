@@ -1,0 +1,25 @@
+package postgres
+
+import (
+	"context"
+
+	"parley"
+)
+
+// createReportSQL stores a report and raises the comment's ReportCount in
+// one statement. A missing comment fails the foreign key (ENOTFOUND) and a
+// second report by the same user the unique key (ECONFLICT).
+const createReportSQL = `
+WITH ins AS (
+	INSERT INTO reports (id, comment_id, user_id, reason, note, created_at)
+	VALUES ($1, $2, $3, $4, $5, $6)
+	RETURNING comment_id
+)
+UPDATE comments SET report_count = report_count + 1
+WHERE id IN (SELECT comment_id FROM ins)`
+
+// CreateReport stores a report and raises the comment's ReportCount.
+func (s *Store) CreateReport(ctx context.Context, r *parley.Report) error {
+	_, err := s.pool.Exec(ctx, createReportSQL, r.ID, r.CommentID, r.UserID, r.Reason, r.Note, r.CreatedAt)
+	return translate(err, "report")
+}

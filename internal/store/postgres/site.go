@@ -1,0 +1,76 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"parley"
+)
+
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at`
+
+// CreateSite stores a new site; ECONFLICT if the ID is taken.
+func (s *Store) CreateSite(ctx context.Context, site *parley.Site) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt)
+	return translate(err, "site")
+}
+
+// UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
+func (s *Store) UpdateSite(ctx context.Context, site *parley.Site) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE sites SET name = $2, origins = $3, allow_anonymous = $4,
+		edit_window_ms = $5, max_body_length = $6 WHERE id = $1`,
+		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
+		site.EditWindow.Milliseconds(), site.MaxBodyLength)
+	if err != nil {
+		return translate(err, "site")
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound("site")
+	}
+	return nil
+}
+
+// Site returns a site by ID; ENOTFOUND.
+func (s *Store) Site(ctx context.Context, id string) (*parley.Site, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = $1`, id)
+	site, err := pgx.CollectExactlyOneRow(rows, scanSite)
+	if err != nil {
+		return nil, translate(err, "site")
+	}
+	return site, nil
+}
+
+// Sites returns all sites ordered by ID.
+func (s *Store) Sites(ctx context.Context) ([]*parley.Site, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+siteColumns+` FROM sites ORDER BY id`)
+	sites, err := pgx.CollectRows(rows, scanSite)
+	if err != nil {
+		return nil, translate(err, "site")
+	}
+	return sites, nil
+}
+
+func scanSite(row pgx.CollectableRow) (*parley.Site, error) {
+	var s parley.Site
+	var editWindowMS int64
+	err := row.Scan(&s.ID, &s.Name, &s.Origins, &s.AllowAnonymous, &editWindowMS,
+		&s.MaxBodyLength, &s.CreatedAt)
+	if len(s.Origins) == 0 {
+		s.Origins = nil
+	}
+	s.EditWindow = time.Duration(editWindowMS) * time.Millisecond
+	s.CreatedAt = s.CreatedAt.UTC()
+	return &s, err
+}
+
+// origins keeps a nil slice from being stored as NULL.
+func origins(o []string) []string {
+	if o == nil {
+		return []string{}
+	}
+	return o
+}

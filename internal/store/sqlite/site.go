@@ -1,0 +1,103 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"parley"
+)
+
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at`
+
+// CreateSite stores a new site; ECONFLICT if the ID is taken.
+func (s *Store) CreateSite(ctx context.Context, site *parley.Site) error {
+	origins, err := json.Marshal(nonNil(site.Origins))
+	if err != nil {
+		return fmt.Errorf("sqlite: encode origins: %w", err)
+	}
+	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			site.ID, site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(),
+			site.MaxBodyLength, millis(site.CreatedAt))
+		return mapError(err, "Site", "Site")
+	})
+}
+
+// UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
+func (s *Store) UpdateSite(ctx context.Context, site *parley.Site) error {
+	origins, err := json.Marshal(nonNil(site.Origins))
+	if err != nil {
+		return fmt.Errorf("sqlite: encode origins: %w", err)
+	}
+	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sites SET name = ?, origins = ?, allow_anonymous = ?,
+			edit_window_ms = ?, max_body_length = ? WHERE id = ?`,
+			site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength, site.ID)
+		if err != nil {
+			return mapError(err, "Site", "Site")
+		}
+		return notFoundUnless(res, "Site")
+	})
+}
+
+// Site returns a site by ID; ENOTFOUND.
+func (s *Store) Site(ctx context.Context, id string) (*parley.Site, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = ?`, id)
+	site, err := scanSite(row)
+	if err != nil {
+		return nil, mapError(err, "Site", "Site")
+	}
+	return site, nil
+}
+
+// Sites returns all sites ordered by ID.
+func (s *Store) Sites(ctx context.Context) ([]*parley.Site, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+siteColumns+` FROM sites ORDER BY id`)
+	if err != nil {
+		return nil, mapError(err, "Site", "Site")
+	}
+	defer rows.Close()
+	var sites []*parley.Site
+	for rows.Next() {
+		site, err := scanSite(rows)
+		if err != nil {
+			return nil, mapError(err, "Site", "Site")
+		}
+		sites = append(sites, site)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err, "Site", "Site")
+	}
+	return sites, nil
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+func scanSite(row scanner) (*parley.Site, error) {
+	var site parley.Site
+	var origins string
+	var editWindow, created int64
+	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(origins), &site.Origins); err != nil {
+		return nil, fmt.Errorf("decode origins of site %s: %w", site.ID, err)
+	}
+	site.EditWindow = time.Duration(editWindow) * time.Millisecond
+	site.CreatedAt = fromMillis(created)
+	return &site, nil
+}
+
+// nonNil stores a missing list as [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

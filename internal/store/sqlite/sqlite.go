@@ -1,0 +1,178 @@
+// Package sqlite implements parley.Store on a SQLite file, the default
+// backend: one binary, one file, nothing else to run.
+//
+// Reads go to a pool of connections; every write goes through one writer
+// goroutine that commits many writes at once (see writer.go). In WAL mode
+// readers never wait for the writer, and the writer never waits for them.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"parley"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a parley.Store on a SQLite file.
+type Store struct {
+	read  *sql.DB
+	write *sql.DB // one connection, used only by the writer goroutine
+	w     *writer
+}
+
+var _ parley.Store = (*Store)(nil)
+
+// Open opens or creates the database file at path, brings its schema up to
+// date and starts the writer.
+func Open(ctx context.Context, path string) (*Store, error) {
+	write, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := migrate(ctx, write); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, 2*runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &Store{read: read, write: write, w: startWriter(write)}, nil
+}
+
+// dsn returns the data source name for path with the settings every
+// connection gets. All pragmas live here so that no connection of the pool
+// can come up configured differently:
+//   - WAL lets readers work while the writer commits.
+//   - synchronous=FULL syncs the WAL on every commit: an acknowledged comment
+//     survives a crash or power loss. Group commit pays for it (writer.go).
+//   - foreign_keys is off by default in SQLite; the schema relies on it.
+//   - busy_timeout covers the moments a checkpoint or another process holds
+//     the lock, instead of failing with SQLITE_BUSY.
+//   - cache_size of 32 MB per connection keeps hot index pages in memory.
+//
+// Readers are query_only. Only the writer begins transactions with BEGIN
+// IMMEDIATE, which takes the write lock at once rather than upgrading
+// halfway (where SQLite cannot wait and fails instead).
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range []string{
+		"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)",
+		"foreign_keys(ON)", "cache_size(-32000)", "journal_size_limit(67108864)",
+	} {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(ON)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return path + "?" + q.Encode()
+}
+
+// Close waits for queued writes to commit, then closes the database.
+func (s *Store) Close() error {
+	s.w.close()
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// Ping returns an error if the database does not answer.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// migrate applies, in order, every embedded migration not yet recorded in
+// schema_migrations, each in its own transaction with its record, so that a
+// crash leaves the schema at a known version.
+func migrate(ctx context.Context, db *sql.DB) error {
+	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`
+	if _, err := db.ExecContext(ctx, create); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := migrateOne(ctx, db, name); err != nil {
+			return fmt.Errorf("sqlite: migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrateOne applies one migration file unless its version is recorded.
+func migrateOne(ctx context.Context, db *sql.DB, name string) error {
+	base := strings.TrimPrefix(name, "migrations/")
+	version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+	if err != nil {
+		return fmt.Errorf("file name does not start with a version number: %w", err)
+	}
+	script, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+		return err
+	}
+	const record = `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`
+	if _, err := tx.ExecContext(ctx, record, version, parley.Now().UnixMilli()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// millis stores a time as Unix milliseconds, the zero time as 0.
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMillis is the inverse of millis.
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

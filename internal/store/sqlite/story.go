@@ -1,0 +1,99 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"parley"
+)
+
+const storyColumns = `site_id, id, url, title, lang, status, comment_count, created_at`
+
+// EnsureStory stores st unless a story with its site and ID exists, and
+// returns the stored story either way. Most calls find the story, so they
+// are answered by a reader without queueing for the writer.
+func (s *Store) EnsureStory(ctx context.Context, st *parley.Story) (*parley.Story, error) {
+	got, err := s.Story(ctx, st.SiteID, st.ID)
+	if parley.ErrorCode(err) != parley.ENOTFOUND {
+		return got, err
+	}
+	err = s.w.do(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO stories (`+storyColumns+`) VALUES (?, ?, ?, ?, ?, ?, 0, ?)
+			ON CONFLICT (site_id, id) DO NOTHING`,
+			st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status, millis(st.CreatedAt))
+		if err != nil {
+			return mapError(err, "Story", "Site")
+		}
+		got, err = scanStory(tx.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories WHERE site_id = ? AND id = ?`, st.SiteID, st.ID))
+		return mapError(err, "Story", "Site")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return got, nil
+}
+
+// Story returns a story; ENOTFOUND.
+func (s *Store) Story(ctx context.Context, siteID, id string) (*parley.Story, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories WHERE site_id = ? AND id = ?`, siteID, id)
+	st, err := scanStory(row)
+	if err != nil {
+		return nil, mapError(err, "Story", "Site")
+	}
+	return st, nil
+}
+
+// UpdateStory replaces a story's URL, title, language and status; ENOTFOUND.
+func (s *Store) UpdateStory(ctx context.Context, st *parley.Story) error {
+	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE stories SET url = ?, title = ?, lang = ?, status = ?
+			WHERE site_id = ? AND id = ?`, st.URL, st.Title, st.Lang, st.Status, st.SiteID, st.ID)
+		if err != nil {
+			return mapError(err, "Story", "Site")
+		}
+		return notFoundUnless(res, "Story")
+	})
+}
+
+// CommentCounts returns the comment count of each named story that exists.
+// The IDs travel as one JSON array, so any number of them fits one statement.
+func (s *Store) CommentCounts(ctx context.Context, siteID string, storyIDs []string) (map[string]int, error) {
+	counts := make(map[string]int, len(storyIDs))
+	if len(storyIDs) == 0 {
+		return counts, nil
+	}
+	list, err := json.Marshal(storyIDs)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: encode story IDs: %w", err)
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT id, comment_count FROM stories
+		WHERE site_id = ? AND id IN (SELECT value FROM json_each(?))`, siteID, string(list))
+	if err != nil {
+		return nil, mapError(err, "Story", "Site")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, mapError(err, "Story", "Site")
+		}
+		counts[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err, "Story", "Site")
+	}
+	return counts, nil
+}
+
+func scanStory(row scanner) (*parley.Story, error) {
+	var st parley.Story
+	var created int64
+	err := row.Scan(&st.SiteID, &st.ID, &st.URL, &st.Title, &st.Lang, &st.Status, &st.CommentCount, &created)
+	if err != nil {
+		return nil, err
+	}
+	st.CreatedAt = fromMillis(created)
+	return &st, nil
+}
