@@ -37,6 +37,13 @@ type config struct {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if len(os.Args) == 3 && os.Args[1] == serveBaselineArg {
+		if err := serveBaseline(ctx, os.Args[2], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench baseline:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	cfg, err := parseFlags(os.Args[1:], os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(2)

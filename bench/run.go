@@ -84,14 +84,12 @@ func measureReads(ctx context.Context, cfg config, a *api, story, label string, 
 	r.Pages = append(r.Pages, pageInfo{Story: story, CommentCount: p.CommentCount, TopLevel: p.Comments, ETag: p.Header.Get("ETag")})
 	fmt.Fprintf(log, "reads: page 1 of %s, %d connections for %v (parley, then baseline)\n", story, cfg.Readers, cfg.Duration)
 	pst := readLoop(ctx, cfg, u)
-	b, err := startBaseline(newReplayHandler(p))
+	b, err := startBaselineProcess(ctx, p)
 	if err != nil {
 		return err
 	}
 	bst := readLoop(ctx, cfg, b.URL+p.RequestURI)
-	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := b.Close(closeCtx); err != nil {
+	if err := b.Close(); err != nil {
 		return err
 	}
 	ps := newScenario("page 1, "+label+" story, parley", "parley", "req/s", pst)

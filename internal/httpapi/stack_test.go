@@ -23,9 +23,10 @@ import (
 // stack is the whole of Parley on a real SQLite file behind a real HTTP
 // server, with a clock the test moves.
 type stack struct {
-	t   *testing.T
-	URL string
-	svc *service.Service
+	t       testing.TB
+	URL     string
+	svc     *service.Service
+	handler http.Handler
 
 	mu  sync.Mutex
 	now time.Time
@@ -34,7 +35,7 @@ type stack struct {
 	tokens map[string]string // fixture name -> commenter token
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t testing.TB) *stack {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
@@ -48,6 +49,7 @@ func newStack(t *testing.T) *stack {
 	s.svc = service.New(store, markup.New(), log,
 		service.WithClock(s.clock), service.WithNotify(func(ev parley.Event) { api.Notify(ev) }))
 	api = httpapi.New(s.svc, log)
+	s.handler = api
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
@@ -154,7 +156,7 @@ func (s *stack) expand(text string) string {
 //     story s1: c1 by Alice, r1 by Bob replying to it; story s2: c2 by
 //     Carol; story shut: x1 by Alice, then closed;
 //   - site members, which allows no anonymous posting.
-func fixtures(t *testing.T) *stack {
+func fixtures(t testing.TB) *stack {
 	s := newStack(t)
 	s.MustSite(&parley.Site{ID: "news", Name: "News", Origins: []string{"https://news.example"}, AllowAnonymous: true})
 	s.MustSite(&parley.Site{ID: "members", Name: "Members"})

@@ -25,7 +25,8 @@ type Service struct {
 	log    *slog.Logger
 	notify func(parley.Event)
 	now    func() time.Time
-	sites  *siteCache
+	sites  *ttlCache[parley.Site]
+	users  *ttlCache[parley.User] // by token hash
 }
 
 // Option configures a Service.
@@ -51,7 +52,8 @@ func New(store parley.Store, render Renderer, log *slog.Logger, opts ...Option) 
 		log:    log,
 		notify: func(parley.Event) {},
 		now:    parley.Now,
-		sites:  newSiteCache(),
+		sites:  newTTLCache[parley.Site](siteTTL),
+		users:  newTTLCache[parley.User](userTTL),
 	}
 	for _, opt := range opts {
 		opt(s)

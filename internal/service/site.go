@@ -57,7 +57,7 @@ func (s *Service) Site(ctx context.Context, id string) (*parley.Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", id, err)
 	}
-	s.sites.put(site)
+	s.sites.put(site.ID, site)
 	return site, nil
 }
 

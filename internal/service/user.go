@@ -21,13 +21,18 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*parley.User,
 	if len(token) != len(tokenPrefix)+43 || token[:len(tokenPrefix)] != tokenPrefix {
 		return nil, parley.Errorf(parley.EUNAUTHORIZED, "The commenter token is not valid.")
 	}
-	u, err := s.store.UserByTokenHash(ctx, hashToken(token))
+	hash := hashToken(token)
+	if u, ok := s.users.get(hash); ok {
+		return u, nil
+	}
+	u, err := s.store.UserByTokenHash(ctx, hash)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return nil, parley.Errorf(parley.EUNAUTHORIZED, "The commenter token is not valid.")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
+	s.users.put(hash, u)
 	return u, nil
 }
 

@@ -1,0 +1,58 @@
+package service
+
+import (
+	"sync"
+	"time"
+)
+
+// Every write needs its site and, for a returning commenter, the user
+// behind a token; both change rarely, so reading them from the database on
+// each request would be the most frequent queries Parley makes. The TTLs
+// bound how long a change made on another instance takes to reach this one.
+const (
+	siteTTL    = 10 * time.Second
+	userTTL    = 60 * time.Second
+	maxEntries = 10000 // per cache; a full cache starts over
+)
+
+// ttlCache keeps values in memory for a while. get returns a copy, so
+// callers may change what they get freely.
+type ttlCache[T any] struct {
+	ttl     time.Duration
+	mu      sync.Mutex
+	entries map[string]cached[T]
+}
+
+type cached[T any] struct {
+	value T
+	at    time.Time
+}
+
+func newTTLCache[T any](ttl time.Duration) *ttlCache[T] {
+	return &ttlCache[T]{ttl: ttl, entries: make(map[string]cached[T])}
+}
+
+func (c *ttlCache[T]) get(key string) (*T, bool) {
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if !ok || time.Since(e.at) > c.ttl {
+		return nil, false
+	}
+	return &e.value, true
+}
+
+func (c *ttlCache[T]) put(key string, v *T) {
+	c.mu.Lock()
+	if len(c.entries) >= maxEntries {
+		c.entries = make(map[string]cached[T])
+	}
+	c.entries[key] = cached[T]{value: *v, at: time.Now()}
+	c.mu.Unlock()
+}
+
+func (c *ttlCache[T]) drop(key string) {
+	c.mu.Lock()
+	delete(c.entries, key)
+	c.mu.Unlock()
+}

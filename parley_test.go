@@ -1,0 +1,86 @@
+package parley_test
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"parley"
+)
+
+func TestNewIDSortsByTime(t *testing.T) {
+	base := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	var ids []string
+	for i := range 100 {
+		ids = append(ids, parley.NewID(base.Add(time.Duration(i)*time.Millisecond)))
+	}
+	if !sort.StringsAreSorted(ids) {
+		t.Errorf("IDs made in later milliseconds do not sort later: %v", ids[:5])
+	}
+	a, b := parley.NewID(base), parley.NewID(base)
+	if a == b || len(a) != 26 {
+		t.Errorf("NewID twice in one millisecond: %q %q", a, b)
+	}
+}
+
+func TestValidOrigin(t *testing.T) {
+	for o, want := range map[string]bool{
+		"https://news.example": true, "http://localhost:8080": true,
+		"https://news.example/": false, "https://news.example/path": false, "ftp://x.example": false,
+		"news.example": false, "https://user@news.example": false, "": false, "https://": false,
+	} {
+		if got := parley.ValidOrigin(o); got != want {
+			t.Errorf("ValidOrigin(%q) = %t, want %t", o, got, want)
+		}
+	}
+}
+
+func TestSiteValidate(t *testing.T) {
+	ok := parley.Site{ID: "news", EditWindow: time.Minute, MaxBodyLength: 100, Origins: []string{"https://news.example"}}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid site: %v", err)
+	}
+	for name, mutate := range map[string]func(*parley.Site){
+		"id":     func(s *parley.Site) { s.ID = "no spaces" },
+		"origin": func(s *parley.Site) { s.Origins = []string{"https://x.example/"} },
+		"window": func(s *parley.Site) { s.EditWindow = -time.Second },
+		"length": func(s *parley.Site) { s.MaxBodyLength = parley.MaxBodyLengthLimit + 1 },
+	} {
+		s := ok
+		mutate(&s)
+		if code := parley.ErrorCode(s.Validate()); code != parley.EINVALID {
+			t.Errorf("%s: code %q, want invalid", name, code)
+		}
+	}
+}
+
+func TestErrorCode(t *testing.T) {
+	wrapped := fmt.Errorf("context: %w", parley.Errorf(parley.ENOTFOUND, "No %s.", "story"))
+	if parley.ErrorCode(wrapped) != parley.ENOTFOUND || parley.ErrorMessage(wrapped) != "No story." {
+		t.Errorf("wrapped: %q %q", parley.ErrorCode(wrapped), parley.ErrorMessage(wrapped))
+	}
+	plain := errors.New("driver exploded at 0xdeadbeef")
+	if parley.ErrorCode(plain) != parley.EINTERNAL || parley.ErrorMessage(plain) == plain.Error() {
+		t.Errorf("internal error leaks: %q", parley.ErrorMessage(plain))
+	}
+	if parley.ErrorCode(nil) != "" {
+		t.Error("nil error has a code")
+	}
+}
+
+func TestShown(t *testing.T) {
+	for _, tt := range []struct {
+		status string
+		n      int
+		want   bool
+	}{
+		{parley.StatusApproved, 0, true}, {parley.StatusDeleted, 0, false}, {parley.StatusDeleted, 2, true},
+		{parley.StatusPending, 1, false}, {parley.StatusRejected, 0, false},
+	} {
+		if got := parley.Shown(tt.status, tt.n); got != tt.want {
+			t.Errorf("Shown(%s, %d) = %t", tt.status, tt.n, got)
+		}
+	}
+}
