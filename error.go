@@ -25,6 +25,11 @@ const (
 type Error struct {
 	Code    string
 	Message string
+
+	// Key names the situation more precisely than Code, for clients and
+	// catalogs that show their own translated message ("closed",
+	// "tooLong"); "" when the code says enough.
+	Key string
 }
 
 // Error implements the error interface.
@@ -35,6 +40,21 @@ func (e *Error) Error() string {
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Keyed returns a copy of e with the given Key.
+func (e *Error) Keyed(key string) *Error {
+	k := *e
+	k.Key = key
+	return &k
+}
+
+// ErrorKey returns the Key of the first *Error in err's chain, or "".
+func ErrorKey(err error) string {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Key
+	}
+	return ""
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL

@@ -154,7 +154,7 @@ func TestFormErrorsKeepTheText(t *testing.T) {
 		want   []string
 	}{
 		{"empty comment", url.Values{"body": {"   "}, "name": {"Clara"}, "lang": {"de"}}, 400,
-			[]string{`<html lang="de">`, "konnte nicht veröffentlicht werden", "Bitte prüfen Sie"}},
+			[]string{`<html lang="de">`, "konnte nicht veröffentlicht werden", "Bitte schreiben Sie zuerst etwas."}},
 		{"no name", url.Values{"body": {"Mein Text bleibt"}, "lang": {"es"}}, 400,
 			[]string{`<html lang="es">`, "Mein Text bleibt", "No se ha podido publicar"}},
 		{"foreign return", url.Values{"body": {"x"}, "lang": {"fr"}, "return": {"https://evil.example/"}}, 400,

@@ -99,7 +99,7 @@ func (b *Block) fail(w http.ResponseWriter, r *http.Request, lang string, err er
 		b.log.ErrorContext(r.Context(), "embed request failed", "path", r.URL.Path, "err", err)
 	}
 	p := i18n.For(lang)
-	v := errorView{P: p, Message: p.T("error." + code), Body: r.PostFormValue("body")}
+	v := errorView{P: p, Message: p.Error(code, parley.ErrorKey(err)), Body: r.PostFormValue("body")}
 	if p.Lang() == "en" && code != parley.EINTERNAL {
 		v.Detail = parley.ErrorMessage(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"parley"
+	"parley/internal/i18n"
 	"parley/internal/service"
 )
 
@@ -159,16 +160,39 @@ var statuses = map[string]int{
 
 // Error writes err as {"error":{"code","message"}} with the code's status.
 // Internal errors are logged and shown only as a generic message.
+//
+// The message speaks the language the client asks for with ?lang= or
+// Accept-Language; in English it keeps the service's precise wording.
+// Key, when set, names the situation for clients with their own catalogs.
 func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg := parley.ErrorCode(err), parley.ErrorMessage(err)
+	code, msg, key := parley.ErrorCode(err), parley.ErrorMessage(err), parley.ErrorKey(err)
 	if code == parley.EINTERNAL {
 		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if p := i18n.For(requestLang(r)); p.Lang() != i18n.Fallback {
+		msg = p.Error(code, key)
 	}
 	status, ok := statuses[code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+	body := errorJSON{Code: code, Message: msg, Key: key}
+	writeJSON(w, status, map[string]errorJSON{"error": body})
+}
+
+type errorJSON struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Key     string `json:"key,omitempty"`
+}
+
+// requestLang is the language a client asks for: ?lang=, else the first
+// Accept-Language with a catalog, else "" (English).
+func requestLang(r *http.Request) string {
+	if lang := r.URL.Query().Get("lang"); lang != "" {
+		return lang
+	}
+	return i18n.FromHeader(r.Header.Get("Accept-Language"))
 }
 
 // writeJSON writes a private response: personal or about a change, so no

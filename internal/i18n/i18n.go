@@ -53,6 +53,27 @@ func (p *Printer) T(key string, args ...any) string {
 	return fmt.Sprintf(msg, args...)
 }
 
+// Error returns the reader-facing message for an error code and, when the
+// catalogs know it, its more precise key.
+func (p *Printer) Error(code, key string) string {
+	if _, ok := p.msgs["error."+key]; ok && key != "" {
+		return p.T("error." + key)
+	}
+	return p.T("error." + code)
+}
+
+// FromHeader picks the first language of an Accept-Language header that has
+// a catalog, or "" if none has.
+func FromHeader(accept string) string {
+	for _, part := range strings.Split(accept, ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if p := For(tag); p.lang != Fallback || strings.HasPrefix(strings.ToLower(tag), Fallback) {
+			return p.lang
+		}
+	}
+	return ""
+}
+
 // N returns the plural form of key for count n: the catalog holds
 // key+".one" and key+".other" (the forms en, de, es and fr need), and
 // %d in them is replaced by the count in the language's digits grouping.

@@ -111,7 +111,7 @@ func (s *Service) openStory(ctx context.Context, site *parley.Site, id string, i
 		return nil, err
 	}
 	if st.Status == parley.StoryClosed {
-		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.")
+		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.").Keyed("closed")
 	}
 	return st, nil
 }
@@ -142,13 +142,13 @@ func (s *Service) placeReply(ctx context.Context, c *parley.Comment, parentID st
 	p, err := s.store.Comment(ctx, parentID)
 	switch {
 	case parley.ErrorCode(err) == parley.ENOTFOUND:
-		return parley.Errorf(parley.EINVALID, "The comment you are replying to does not exist.")
+		return parley.Errorf(parley.EINVALID, "The comment you are replying to does not exist.").Keyed("parentGone")
 	case err != nil:
 		return fmt.Errorf("parent: %w", err)
 	case p.SiteID != c.SiteID || p.StoryID != c.StoryID:
 		return parley.Errorf(parley.EINVALID, "The comment you are replying to belongs to another story.")
 	case p.Status != parley.StatusApproved:
-		return parley.Errorf(parley.EINVALID, "The comment you are replying to is not available.")
+		return parley.Errorf(parley.EINVALID, "The comment you are replying to is not available.").Keyed("parentGone")
 	case p.Depth >= maxReplyDepth:
 		return parley.Errorf(parley.EINVALID, "This thread is too deep for further replies.")
 	}
@@ -164,7 +164,7 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 		return nil, err
 	}
 	if s.now().Sub(c.CreatedAt) > site.EditWindow {
-		return nil, parley.Errorf(parley.EFORBIDDEN, "The time for editing this comment has passed.")
+		return nil, parley.Errorf(parley.EFORBIDDEN, "The time for editing this comment has passed.").Keyed("editWindow")
 	}
 	if body, err = cleanBody(body, site); err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 		return nil, fmt.Errorf("story: %w", err)
 	}
 	if story.Status == parley.StoryClosed {
-		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.")
+		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.").Keyed("closed")
 	}
 	c.Body, c.HTML, c.EditedAt = body, s.render.Render(body), s.now()
 	if err := s.store.EditComment(ctx, c.ID, c.Body, c.HTML, c.EditedAt); err != nil {

@@ -83,7 +83,7 @@ func (s *Service) Report(ctx context.Context, in NewReport) (*parley.Report, str
 	r.ID = parley.NewID(r.CreatedAt)
 	if err := s.store.CreateReport(ctx, r); err != nil {
 		if parley.ErrorCode(err) == parley.ECONFLICT {
-			return nil, "", parley.Errorf(parley.ECONFLICT, "You have already reported this comment.")
+			return nil, "", parley.Errorf(parley.ECONFLICT, "You have already reported this comment.").Keyed("alreadyReported")
 		}
 		return nil, "", fmt.Errorf("create report: %w", err)
 	}
@@ -112,7 +112,7 @@ func (s *Service) othersComment(ctx context.Context, id string) (*parley.Comment
 		return nil, nil, "", err
 	}
 	if u.ID == c.AuthorID {
-		return nil, nil, "", parley.Errorf(parley.EFORBIDDEN, "You cannot do this to your own comment.")
+		return nil, nil, "", parley.Errorf(parley.EFORBIDDEN, "You cannot do this to your own comment.").Keyed("ownComment")
 	}
 	return c, u, token, nil
 }

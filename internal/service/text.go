@@ -23,7 +23,7 @@ const (
 // field names the input in the error message.
 func cleanText(s, field string, multiline bool) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", parley.Errorf(parley.EINVALID, "The %s is not valid UTF-8.", field)
+		return "", parley.Errorf(parley.EINVALID, "The %s is not valid UTF-8.", field).Keyed("badText")
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
@@ -32,7 +32,7 @@ func cleanText(s, field string, multiline bool) (string, error) {
 			return "", parley.Errorf(parley.EINVALID, "The %s must be a single line.", field)
 		}
 		if forbiddenRune(r) {
-			return "", parley.Errorf(parley.EINVALID, "The %s contains a control character.", field)
+			return "", parley.Errorf(parley.EINVALID, "The %s contains a control character.", field).Keyed("badText")
 		}
 	}
 	return strings.TrimSpace(norm.NFC.String(s)), nil
@@ -59,10 +59,10 @@ func cleanBody(body string, site *parley.Site) (string, error) {
 		return "", err
 	}
 	if body == "" {
-		return "", parley.Errorf(parley.EINVALID, "The comment is empty.")
+		return "", parley.Errorf(parley.EINVALID, "The comment is empty.").Keyed("empty")
 	}
 	if n := utf8.RuneCountInString(body); n > site.MaxBodyLength {
-		return "", parley.Errorf(parley.EINVALID, "The comment is %d characters long; the limit is %d.", n, site.MaxBodyLength)
+		return "", parley.Errorf(parley.EINVALID, "The comment is %d characters long; the limit is %d.", n, site.MaxBodyLength).Keyed("tooLong")
 	}
 	return body, nil
 }
@@ -74,7 +74,7 @@ func cleanName(name string) (string, error) {
 		return "", err
 	}
 	if name == "" {
-		return "", parley.Errorf(parley.EINVALID, "Please give a name to post under.")
+		return "", parley.Errorf(parley.EINVALID, "Please give a name to post under.").Keyed("nameRequired")
 	}
 	if utf8.RuneCountInString(name) > maxNameLength {
 		return "", parley.Errorf(parley.EINVALID, "A name is at most %d characters.", maxNameLength)
