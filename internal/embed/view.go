@@ -2,11 +2,15 @@ package embed
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
 	"net/url"
 
 	"parley"
 	"parley/internal/i18n"
 	"parley/internal/service"
+	"parley/internal/wire"
 )
 
 // view is what the fragment template sees.
@@ -22,6 +26,11 @@ type view struct {
 	MaxLength int
 	PageURL   string
 	PostURL   string
+
+	// Data is the page as the API would send it, for the web component to
+	// take over without fetching page 1 again. json.Marshal escapes <, >
+	// and &, so it cannot end the script element it sits in.
+	Data template.JS
 }
 
 // nodeView pairs a comment with the view, for the recursive template.
@@ -56,6 +65,13 @@ func (b *Block) view(ctx context.Context, req Request) (*view, error) {
 		Sorts:     []string{parley.SortNewest, parley.SortOldest, parley.SortTop, parley.SortReplies},
 		Anonymous: site.AllowAnonymous, MaxLength: site.MaxBodyLength,
 		PageURL: req.PageURL, PostURL: req.PostURL,
+	}
+	if req.Parent == "" && req.Cursor == "" {
+		raw, err := json.Marshal(wire.FromThread(t))
+		if err != nil {
+			return nil, fmt.Errorf("encode thread: %w", err)
+		}
+		v.Data = template.JS(raw)
 	}
 	if req.Reply != "" {
 		if v.ReplyTo, err = b.svc.Comment(ctx, req.Reply); err != nil {

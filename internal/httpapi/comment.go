@@ -8,6 +8,7 @@ import (
 
 	"parley"
 	"parley/internal/service"
+	"parley/internal/wire"
 )
 
 // threadCacheControl lets shared caches (a publisher's CDN) keep a page for
@@ -29,7 +30,7 @@ func (a *API) thread(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		return marshal(toThread(t))
+		return marshal(wire.FromThread(t))
 	})
 	if err != nil {
 		return err
@@ -49,7 +50,7 @@ func (a *API) replies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	raw, err := marshal(pageJSON{Comments: toNodes(nodes), NextCursor: next})
+	raw, err := marshal(wire.Page{Comments: wire.FromNodes(nodes), NextCursor: next})
 	if err != nil {
 		return fmt.Errorf("encode replies: %w", err)
 	}
@@ -117,8 +118,8 @@ type postRequest struct {
 }
 
 type postResponse struct {
-	Comment        *commentJSON `json:"comment"`
-	CommenterToken string       `json:"commenterToken,omitempty"`
+	Comment        *wire.Comment `json:"comment"`
+	CommenterToken string        `json:"commenterToken,omitempty"`
 }
 
 func (a *API) post(w http.ResponseWriter, r *http.Request) error {
@@ -140,7 +141,7 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, postResponse{Comment: toOwn(posted.Comment, posted.EditableUntil), CommenterToken: posted.Token})
+	writeJSON(w, http.StatusCreated, postResponse{Comment: wire.FromOwn(posted.Comment, posted.EditableUntil), CommenterToken: posted.Token})
 	return nil
 }
 
@@ -157,7 +158,7 @@ func (a *API) edit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"comment": toOwn(c.Comment, c.EditableUntil)})
+	writeJSON(w, http.StatusOK, map[string]any{"comment": wire.FromOwn(c.Comment, c.EditableUntil)})
 	return nil
 }
 

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"parley/internal/wire"
 
 	"parley"
 )
@@ -18,9 +19,9 @@ func (a *API) counts(w http.ResponseWriter, r *http.Request) error {
 }
 
 type stateResponse struct {
-	User      *authorJSON    `json:"user"`
-	Reactions []string       `json:"reactions"`
-	Comments  []*commentJSON `json:"comments"`
+	User      *wire.Author    `json:"user"`
+	Reactions []string        `json:"reactions"`
+	Comments  []*wire.Comment `json:"comments"`
 }
 
 // state returns what is personal to the caller on a story; it is never
@@ -34,12 +35,12 @@ func (a *API) state(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp := stateResponse{Reactions: st.Reactions, Comments: make([]*commentJSON, len(st.Comments))}
+	resp := stateResponse{Reactions: st.Reactions, Comments: make([]*wire.Comment, len(st.Comments))}
 	if st.User != nil {
-		resp.User = &authorJSON{ID: st.User.ID, Name: st.User.Name}
+		resp.User = &wire.Author{ID: st.User.ID, Name: st.User.Name}
 	}
 	for i, c := range st.Comments {
-		resp.Comments[i] = toOwn(c.Comment, c.EditableUntil)
+		resp.Comments[i] = wire.FromOwn(c.Comment, c.EditableUntil)
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

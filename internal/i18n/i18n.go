@@ -125,3 +125,16 @@ func (p *Printer) Date(t time.Time) string {
 	}
 	return fmt.Sprintf("%s %d, %d, %02d:%02d UTC", month, t.Day(), t.Year(), t.Hour(), t.Minute())
 }
+
+// Messages returns a copy of one language's catalog, with English filling
+// any key it lacks, for clients such as the widget that ship their own.
+func Messages(lang string) map[string]string {
+	out := make(map[string]string, len(catalogs[Fallback]))
+	for k, v := range catalogs[Fallback] {
+		out[k] = v
+	}
+	for k, v := range catalogs[For(lang).lang] {
+		out[k] = v
+	}
+	return out
+}
