@@ -1,5 +1,7 @@
 package parley
 
+import "time"
+
 // Event types.
 const (
 	EventCommentCreated = "comment.created"
@@ -18,4 +20,35 @@ type Event struct {
 	SiteID    string
 	StoryID   string // "" for site events
 	CommentID string // "" for story and site events
+}
+
+// StoredEvent is one row of a story's event log. The store appends it in the
+// same transaction as the change it names, so that a reader who reconnects
+// can replay what it missed from the database, after a restart or from
+// another instance. It carries no payload: whoever sends it loads the
+// comment or story as it is then, which makes every event an idempotent
+// state update that may safely be sent twice.
+type StoredEvent struct {
+	ID        int64 // increasing across the whole log
+	SiteID    string
+	StoryID   string
+	Type      string // EventCommentCreated, EventCommentEdited, EventCommentDeleted, EventReaction or EventStoryChanged
+	CommentID string // "" for story events
+	CreatedAt time.Time
+}
+
+// StatusEvent returns the event type that a change of a comment's status
+// from old to status appends to its story's log, or "" when the status stays
+// the same. A comment that becomes approved appears in the public thread
+// (EventCommentCreated); one that becomes anything else leaves it, or was
+// never in it, and live readers drop it (EventCommentDeleted). Both backends
+// use it, so that they log the same events.
+func StatusEvent(old, status string) string {
+	switch {
+	case old == status:
+		return ""
+	case status == StatusApproved:
+		return EventCommentCreated
+	}
+	return EventCommentDeleted
 }

@@ -14,6 +14,10 @@ import (
 // Methods return *Error with ENOTFOUND when a named row does not exist and
 // ECONFLICT when a row with the same key already does; they never return a
 // nil value with a nil error. A write is durable when its method returns nil.
+//
+// Every write that readers can see appends to its story's event log (see
+// StoredEvent) in the same transaction, as each method's comment says; a
+// write that fails appends nothing.
 type Store interface {
 	// Ping returns an error if the database does not answer.
 	Ping(ctx context.Context) error
@@ -34,8 +38,8 @@ type Store interface {
 	EnsureStory(ctx context.Context, st *Story) (*Story, error)
 	// Story returns a story; ENOTFOUND.
 	Story(ctx context.Context, siteID, id string) (*Story, error)
-	// UpdateStory replaces a story's URL, title, language and status;
-	// ENOTFOUND.
+	// UpdateStory replaces a story's URL, title, language and status and
+	// appends EventStoryChanged; ENOTFOUND.
 	UpdateStory(ctx context.Context, st *Story) error
 	// CommentCounts returns the comment count of each of the named stories
 	// that exists; unknown IDs are left out of the map.
@@ -50,18 +54,26 @@ type Store interface {
 
 	// CreateComment stores c, whose story exists and whose parent, if any,
 	// is in the same story. If c is approved, the story's CommentCount goes
-	// up; if c is Shown, its parent's ReplyCount goes up. ECONFLICT if the
-	// ID is taken; ENOTFOUND if the story or parent does not exist.
+	// up; if c is Shown, its parent's ReplyCount goes up. It appends
+	// EventCommentCreated whatever the status (the live stream decides whom
+	// to show it), and EventCommentCreated for every deleted ancestor that
+	// the reply brings back into the thread. ECONFLICT if the ID is taken;
+	// ENOTFOUND if the story or parent does not exist.
 	CreateComment(ctx context.Context, c *Comment) error
 	// Comment returns a comment by ID, whatever its status; ENOTFOUND.
 	Comment(ctx context.Context, id string) (*Comment, error)
-	// EditComment replaces a comment's Body and HTML and sets EditedAt;
-	// ENOTFOUND.
+	// EditComment replaces a comment's Body and HTML, sets EditedAt and
+	// appends EventCommentEdited; ENOTFOUND.
 	EditComment(ctx context.Context, id, body, html string, at time.Time) error
 	// SetCommentStatus changes a comment's status and adjusts the story's
 	// CommentCount and the ReplyCount of its ancestors for every comment
 	// whose Shown state changes. Moving to StatusDeleted also empties Body
-	// and HTML and sets DeletedAt to at. ENOTFOUND.
+	// and HTML and sets DeletedAt to at. It appends the event StatusEvent
+	// names (EventCommentCreated when the comment becomes approved,
+	// EventCommentDeleted when it becomes anything else, nothing when the
+	// status stays the same) and, for every deleted ancestor placeholder
+	// that the change hides or brings back, EventCommentDeleted or
+	// EventCommentCreated for that ancestor. ENOTFOUND.
 	SetCommentStatus(ctx context.Context, id, status string, at time.Time) error
 	// Comments returns one page of the query, Shown comments only.
 	Comments(ctx context.Context, q CommentQuery) ([]*Comment, error)
@@ -73,11 +85,13 @@ type Store interface {
 	UserComments(ctx context.Context, siteID, storyID, userID string, limit int) ([]*Comment, error)
 
 	// AddReaction records the user's reaction to a comment and raises its
-	// ReactionCount; it returns false and changes nothing if the reaction
-	// already exists. ENOTFOUND if the comment does not exist.
+	// ReactionCount and appends EventReaction; it returns false and changes
+	// and appends nothing if the reaction already exists. ENOTFOUND if the
+	// comment does not exist.
 	AddReaction(ctx context.Context, commentID, userID string, at time.Time) (bool, error)
-	// RemoveReaction deletes the reaction and lowers ReactionCount; it
-	// returns false and changes nothing if there was none.
+	// RemoveReaction deletes the reaction, lowers ReactionCount and appends
+	// EventReaction; it returns false and changes and appends nothing if
+	// there was none.
 	RemoveReaction(ctx context.Context, commentID, userID string) (bool, error)
 	// UserReactions returns the IDs of the comments on a story that the user
 	// reacted to.
@@ -87,4 +101,20 @@ type Store interface {
 	// ECONFLICT if the user already reported the comment; ENOTFOUND if the
 	// comment does not exist.
 	CreateReport(ctx context.Context, r *Report) error
+
+	// Events returns a story's events whose ID is above afterID or whose
+	// CreatedAt is at or after since (a zero since adds no time condition),
+	// ordered by ID, at most limit; EINVALID if limit is below 1.
+	//
+	// Why the time condition: PostgreSQL takes an ID from a sequence before
+	// the transaction commits, so an event with a lower ID can become
+	// visible after one with a higher ID. A reader therefore asks again for
+	// a few seconds before the newest CreatedAt it has seen and relies on
+	// events being idempotent. CreatedAt comes from the database's clock
+	// where it has one, so since should be derived from CreatedAt values,
+	// not from the caller's clock.
+	Events(ctx context.Context, siteID, storyID string, afterID int64, since time.Time, limit int) ([]StoredEvent, error)
+	// LastEventID returns the highest event ID of a story, 0 if it has no
+	// events (or the story does not exist).
+	LastEventID(ctx context.Context, siteID, storyID string) (int64, error)
 }

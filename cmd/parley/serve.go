@@ -31,7 +31,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer store.Close()
 
-	handler, err := newHandler(ctx, store, log, cfg.Demo)
+	handler, closeLive, err := newHandler(ctx, store, log, cfg.Demo)
 	if err != nil {
 		return err
 	}
@@ -46,6 +46,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(closeLive) // live streams never go idle by themselves
 	log.Info("parley listening", "addr", ln.Addr().String(), "database", backendName(cfg.Database), "demo", cfg.Demo)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -63,12 +64,13 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	return nil
 }
 
-// newHandler wires the service, the API and the HTML block into one handler.
-func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo bool) (http.Handler, error) {
+// newHandler wires the service, the API and the HTML block into one
+// handler. closeLive ends the live streams, for shutdown.
+func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo bool) (h http.Handler, closeLive func(), err error) {
 	var api *httpapi.API
 	notify := func(ev parley.Event) { api.Notify(ev) }
 	svc := service.New(store, markup.New(), log, service.WithNotify(notify))
-	api = httpapi.New(svc, log)
+	api = httpapi.New(svc, store, log)
 	block := embed.New(svc, log)
 
 	mux := http.NewServeMux()
@@ -78,11 +80,11 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo 
 	block.Register(mux)
 	if demo {
 		if err := ensureDemo(ctx, svc); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
 	}
-	return mux, nil
+	return mux, api.Close, nil
 }
 
 // ensureDemo creates the demo site and story unless they exist.

@@ -17,6 +17,7 @@ import (
 
 	"parley"
 	"parley/internal/i18n"
+	"parley/internal/realtime"
 	"parley/internal/service"
 )
 
@@ -39,23 +40,30 @@ type Service interface {
 	Report(ctx context.Context, in service.NewReport) (*parley.Report, string, error)
 	Counts(ctx context.Context, siteID string, storyIDs []string) (map[string]int, error)
 	MyState(ctx context.Context, siteID, storyID string) (*service.State, error)
+	StoryState(ctx context.Context, siteID, storyID string) (*parley.Story, error)
+	Live(ctx context.Context, ev parley.StoredEvent) (*service.Live, bool, error)
 }
 
 // API serves the JSON API. Create it with New.
 type API struct {
-	svc     Service
-	log     *slog.Logger
-	threads *cache
-	origins *originSet
-	mux     *http.ServeMux
+	svc      Service
+	eventLog realtime.Source
+	hub      *realtime.Hub
+	log      *slog.Logger
+	threads  *cache
+	origins  *originSet
+	mux      *http.ServeMux
 
 	openAPIResponse *response
 }
 
-// New returns the API over svc. Call Notify with every event the service
-// publishes so that cached threads and allowed origins stay current.
-func New(svc Service, log *slog.Logger) *API {
-	a := &API{svc: svc, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), openAPIResponse: newResponse(openAPIDocument)}
+// New returns the API over svc, streaming live events read from the log
+// events. Call Notify with every event the service publishes so that
+// cached threads, allowed origins and live streams stay current, and Close
+// on shutdown so that live streams end.
+func New(svc Service, events realtime.Source, log *slog.Logger) *API {
+	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), openAPIResponse: newResponse(openAPIDocument)}
+	a.hub = realtime.New(events, a.renderEvent, log)
 	a.mux = http.NewServeMux()
 	for _, rt := range a.routes() {
 		a.mux.Handle(rt.pattern, a.adapt(rt))
@@ -70,8 +78,12 @@ func (a *API) Notify(ev parley.Event) {
 		a.origins.invalidate()
 	default:
 		a.threads.invalidate(ev.SiteID, ev.StoryID)
+		a.hub.Notify(ev.SiteID, ev.StoryID)
 	}
 }
+
+// Close ends every live stream, telling readers when to come back.
+func (a *API) Close() { a.hub.Close() }
 
 // ServeHTTP answers CORS preflights and then routes the request.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -101,6 +113,7 @@ func (a *API) routes() []route {
 		{"PUT /api/v1/comments/{id}/reaction", a.react, true},
 		{"DELETE /api/v1/comments/{id}/reaction", a.unreact, true},
 		{"POST /api/v1/comments/{id}/reports", a.report, true},
+		{"GET /api/v1/sites/{site}/stories/{story}/events", a.events, false},
 		{"GET /api/v1/sites/{site}/counts", a.counts, false},
 		{"GET /api/v1/me/state", a.state, true},
 		{"/api/", a.notFound, false},

@@ -27,6 +27,7 @@ type stack struct {
 	URL     string
 	svc     *service.Service
 	handler http.Handler
+	api     *httpapi.API
 
 	mu  sync.Mutex
 	now time.Time
@@ -48,8 +49,9 @@ func newStack(t testing.TB) *stack {
 	var api *httpapi.API
 	s.svc = service.New(store, markup.New(), log,
 		service.WithClock(s.clock), service.WithNotify(func(ev parley.Event) { api.Notify(ev) }))
-	api = httpapi.New(s.svc, log)
-	s.handler = api
+	api = httpapi.New(s.svc, store, log)
+	t.Cleanup(api.Close)
+	s.handler, s.api = api, api
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL

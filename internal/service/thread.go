@@ -27,6 +27,9 @@ type Thread struct {
 	Story      *parley.Story
 	Comments   []*Node
 	NextCursor string // "" on the last page
+	// EventID is the story's last event before the page was read: a live
+	// stream started after it misses nothing the page lacks.
+	EventID int64
 }
 
 // Node is a comment with the first of its replies.
@@ -58,6 +61,10 @@ func (s *Service) Thread(ctx context.Context, q ThreadQuery) (*Thread, error) {
 	if q.Sort == "" {
 		q.Sort = parley.SortNewest
 	}
+	eventID, err := s.store.LastEventID(ctx, q.SiteID, q.StoryID)
+	if err != nil {
+		return nil, fmt.Errorf("last event: %w", err)
+	}
 	story, err := s.store.Story(ctx, q.SiteID, q.StoryID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return &Thread{Story: &parley.Story{SiteID: q.SiteID, ID: q.StoryID, Status: parley.StoryOpen}, Comments: []*Node{}}, nil
@@ -69,7 +76,7 @@ func (s *Service) Thread(ctx context.Context, q ThreadQuery) (*Thread, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Thread{Story: story, Comments: page, NextCursor: next}, nil
+	return &Thread{Story: story, Comments: page, NextCursor: next, EventID: eventID}, nil
 }
 
 // Replies returns a page of the direct replies to a comment, oldest first,

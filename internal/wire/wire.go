@@ -52,6 +52,7 @@ type Thread struct {
 	Story      Story      `json:"story"`
 	Comments   []*Comment `json:"comments"`
 	NextCursor string     `json:"nextCursor,omitempty"`
+	EventID    int64      `json:"eventId,omitempty"`
 }
 
 type Page struct {
@@ -106,5 +107,5 @@ func FromNodes(nodes []*service.Node) []*Comment {
 }
 
 func FromThread(t *service.Thread) *Thread {
-	return &Thread{Story: FromStory(t.Story), Comments: FromNodes(t.Comments), NextCursor: t.NextCursor}
+	return &Thread{Story: FromStory(t.Story), Comments: FromNodes(t.Comments), NextCursor: t.NextCursor, EventID: t.EventID}
 }

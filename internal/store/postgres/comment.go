@@ -22,11 +22,13 @@ const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `)
 // one round trip and one implicit transaction: it raises the parent's
 // ReplyCount ($15 is 1 if the comment is Shown, else 0) and the story's
 // CommentCount ($16, if approved, in this connection's slot as in
-// addToStorySQL). The parent row is locked first, then the count slot, as
-// everywhere in this package. It inserts nothing (and returns 0) when the
-// parent is missing or on another story, or when it is a hidden deleted
-// comment that this reply would bring back; CreateComment then takes the
-// careful path.
+// addToStorySQL), and appends the comment's event. The parent row is locked
+// first, then the count slot, as everywhere in this package; the event takes
+// no row lock, only the next ID of a sequence, so concurrent commenters on
+// one story still do not queue for each other. It inserts nothing (and
+// returns 0) when the parent is missing or on another story, or when it is
+// a hidden deleted comment that this reply would bring back; CreateComment
+// then takes the careful path.
 const createCommentSQL = `
 WITH parent AS (
 	UPDATE comments SET reply_count = reply_count + $15
@@ -43,11 +45,14 @@ WITH parent AS (
 	WHERE $16::boolean AND EXISTS (SELECT 1 FROM ins)
 	ON CONFLICT (site_id, story_id, slot) DO UPDATE SET n = story_counts.n + 1
 	RETURNING slot
+), event AS (
+	` + insertEventSQL + `SELECT $2, $3, '` + parley.EventCommentCreated + `', id FROM ins
 )
 SELECT count(*) FROM ins`
 
-// CreateComment stores c and raises the counts it affects; ECONFLICT if the
-// ID is taken, ENOTFOUND if the story or parent does not exist.
+// CreateComment stores c, raises the counts it affects and appends its
+// event; ECONFLICT if the ID is taken, ENOTFOUND if the story or parent does
+// not exist.
 func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
 	args := commentArgs(c)
 	var inserted int
@@ -78,6 +83,9 @@ func createReply(ctx context.Context, tx pgx.Tx, c *parley.Comment, args []any) 
 	}
 	if _, err := tx.Exec(ctx, insertCommentSQL, args...); err != nil {
 		return translate(err, "comment")
+	}
+	if err := appendEvent(ctx, tx, c.SiteID, c.StoryID, parley.EventCommentCreated, c.ID); err != nil {
+		return err
 	}
 	if shownDelta(c) != 0 {
 		if err := adjustReplies(ctx, tx, c.ParentID, 1); err != nil {
@@ -114,10 +122,19 @@ func (s *Store) Comment(ctx context.Context, id string) (*parley.Comment, error)
 	return c, nil
 }
 
-// EditComment replaces a comment's Body and HTML and sets EditedAt.
+// editCommentSQL edits a comment and appends its event in one statement;
+// it inserts one event, or none when the comment does not exist.
+const editCommentSQL = `
+WITH edited AS (
+	UPDATE comments SET body = $2, html = $3, edited_at = $4 WHERE id = $1
+	RETURNING site_id, story_id, id
+)
+` + insertEventSQL + `SELECT site_id, story_id, '` + parley.EventCommentEdited + `', id FROM edited`
+
+// EditComment replaces a comment's Body and HTML, sets EditedAt and appends
+// its event; ENOTFOUND.
 func (s *Store) EditComment(ctx context.Context, id, body, html string, at time.Time) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE comments SET body = $2, html = $3, edited_at = $4 WHERE id = $1`,
-		id, body, html, at)
+	tag, err := s.pool.Exec(ctx, editCommentSQL, id, body, html, at)
 	if err != nil {
 		return translate(err, "comment")
 	}

@@ -5,11 +5,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"parley"
 )
 
 // addReactionSQL records a reaction and raises the comment's ReactionCount
-// in one statement. It reports whether the comment exists and whether the
-// reaction is new; a second reaction by the same user changes nothing.
+// and appends its event in one statement. It reports whether the comment
+// exists and whether the reaction is new; a second reaction by the same
+// user changes and appends nothing.
 const addReactionSQL = `
 WITH c AS (
 	SELECT id, site_id, story_id FROM comments WHERE id = $1
@@ -21,7 +24,9 @@ WITH c AS (
 ), upd AS (
 	UPDATE comments SET reaction_count = reaction_count + 1
 	WHERE id IN (SELECT comment_id FROM ins)
-	RETURNING id
+	RETURNING id, site_id, story_id
+), event AS (
+	` + insertEventSQL + `SELECT site_id, story_id, '` + parley.EventReaction + `', id FROM upd
 )
 SELECT EXISTS (SELECT 1 FROM c), EXISTS (SELECT 1 FROM upd)`
 
@@ -38,7 +43,8 @@ func (s *Store) AddReaction(ctx context.Context, commentID, userID string, at ti
 	return added, nil
 }
 
-// removeReactionSQL deletes a reaction and lowers the count it raised.
+// removeReactionSQL deletes a reaction, lowers the count it raised and
+// appends the reaction event, or does none of it if there was no reaction.
 const removeReactionSQL = `
 WITH del AS (
 	DELETE FROM reactions WHERE comment_id = $1 AND user_id = $2
@@ -46,7 +52,9 @@ WITH del AS (
 ), upd AS (
 	UPDATE comments SET reaction_count = reaction_count - 1
 	WHERE id IN (SELECT comment_id FROM del)
-	RETURNING id
+	RETURNING id, site_id, story_id
+), event AS (
+	` + insertEventSQL + `SELECT site_id, story_id, '` + parley.EventReaction + `', id FROM upd
 )
 SELECT EXISTS (SELECT 1 FROM upd)`
 

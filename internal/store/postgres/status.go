@@ -11,8 +11,10 @@ import (
 
 // SetCommentStatus changes a comment's status and, in the same transaction,
 // the ReplyCount of every ancestor whose Shown state the change flips and
-// the story's CommentCount. Rows are locked from the comment upwards and the
-// story's count slot last, the order every writer in this package follows.
+// the story's CommentCount, and appends the events of the comment and of
+// every ancestor it hides or shows. Rows are locked from the comment upwards
+// and the story's count slot last, the order every writer in this package
+// follows; events lock nothing.
 func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time.Time) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var old, parentID, siteID, storyID string
@@ -30,6 +32,11 @@ func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time
 		if err != nil {
 			return translate(err, "comment")
 		}
+		if typ := parley.StatusEvent(old, status); typ != "" {
+			if err := appendEvent(ctx, tx, siteID, storyID, typ, id); err != nil {
+				return err
+			}
+		}
 		if was, is := parley.Shown(old, replies), parley.Shown(status, replies); was != is {
 			if err := adjustReplies(ctx, tx, parentID, delta(is)); err != nil {
 				return err
@@ -45,22 +52,37 @@ func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time
 // adjustReplies adds d to the ReplyCount of the comment id and carries the
 // change up to its parent as long as the comment's Shown state flips: a
 // deleted comment appears when it gains its first shown reply and vanishes
-// when it loses its last.
+// when it loses its last. Each comment that appears or vanishes gets an
+// event, so that live readers show or remove it too.
 func adjustReplies(ctx context.Context, tx pgx.Tx, id string, d int) error {
 	for id != "" {
-		var status, parentID string
+		var status, parentID, siteID, storyID string
 		var before int
 		err := tx.QueryRow(ctx, `UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1
-			RETURNING status, reply_count - $2, parent_id`, id, d).Scan(&status, &before, &parentID)
+			RETURNING status, reply_count - $2, parent_id, site_id, story_id`, id, d).
+			Scan(&status, &before, &parentID, &siteID, &storyID)
 		if err != nil {
 			return translate(err, "parent comment")
 		}
-		if parley.Shown(status, before) == parley.Shown(status, before+d) {
+		was, is := parley.Shown(status, before), parley.Shown(status, before+d)
+		if was == is {
 			return nil
+		}
+		if err := appendEvent(ctx, tx, siteID, storyID, shownEvent(is), id); err != nil {
+			return err
 		}
 		id = parentID
 	}
 	return nil
+}
+
+// shownEvent is the event of a comment that appears in the public thread
+// (shown) or leaves it.
+func shownEvent(shown bool) string {
+	if shown {
+		return parley.EventCommentCreated
+	}
+	return parley.EventCommentDeleted
 }
 
 // adjustStory adds d to a story's CommentCount.

@@ -62,10 +62,20 @@ func (s *Store) Story(ctx context.Context, siteID, id string) (*parley.Story, er
 	return st, nil
 }
 
-// UpdateStory replaces a story's URL, title, language and status; ENOTFOUND.
+// updateStorySQL changes a story and appends its event in one statement; it
+// inserts one event, or none when the story does not exist.
+const updateStorySQL = `
+WITH updated AS (
+	UPDATE stories SET url = $3, title = $4, lang = $5, status = $6
+	WHERE site_id = $1 AND id = $2
+	RETURNING site_id, id
+)
+` + insertEventSQL + `SELECT site_id, id, '` + parley.EventStoryChanged + `', '' FROM updated`
+
+// UpdateStory replaces a story's URL, title, language and status and
+// appends its event; ENOTFOUND.
 func (s *Store) UpdateStory(ctx context.Context, st *parley.Story) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE stories SET url = $3, title = $4, lang = $5, status = $6
-		WHERE site_id = $1 AND id = $2`, st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status)
+	tag, err := s.pool.Exec(ctx, updateStorySQL, st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status)
 	if err != nil {
 		return translate(err, "story")
 	}

@@ -26,7 +26,8 @@ const repliesQuery = `SELECT ` + commentColumns + ` FROM comments
 const userCommentsQuery = `SELECT ` + commentColumns + ` FROM comments
 	WHERE author_id = ? AND site_id = ? AND story_id = ? AND status <> 'deleted' ORDER BY id LIMIT ?`
 
-// CreateComment stores c and raises the counts it affects.
+// CreateComment stores c, raises the counts it affects and appends its
+// event.
 func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
 		if c.ParentID != "" {
@@ -44,13 +45,16 @@ func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
 		if err != nil {
 			return mapError(err, "Comment", "Story")
 		}
+		if err := appendEvent(ctx, tx, c.SiteID, c.StoryID, parley.EventCommentCreated, c.ID, c.CreatedAt); err != nil {
+			return err
+		}
 		if c.Status == parley.StatusApproved {
 			if err := addStoryCount(ctx, tx, c.SiteID, c.StoryID, 1); err != nil {
 				return err
 			}
 		}
 		if parley.Shown(c.Status, 0) {
-			return addReplies(ctx, tx, c.ParentID, 1)
+			return addReplies(ctx, tx, c.ParentID, 1, c.CreatedAt)
 		}
 		return nil
 	})
@@ -65,20 +69,23 @@ func (s *Store) Comment(ctx context.Context, id string) (*parley.Comment, error)
 	return c, nil
 }
 
-// EditComment replaces a comment's Body and HTML and sets EditedAt; ENOTFOUND.
+// EditComment replaces a comment's Body and HTML, sets EditedAt and appends
+// its event; ENOTFOUND.
 func (s *Store) EditComment(ctx context.Context, id, body, html string, at time.Time) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		res, err := tx.ExecContext(ctx, `UPDATE comments SET body = ?, html = ?, edited_at = ? WHERE id = ?`,
-			body, html, millis(at), id)
+		var siteID, storyID string
+		err := tx.QueryRowContext(ctx, `UPDATE comments SET body = ?, html = ?, edited_at = ? WHERE id = ?
+			RETURNING site_id, story_id`, body, html, millis(at), id).Scan(&siteID, &storyID)
 		if err != nil {
 			return mapError(err, "Comment", "Story")
 		}
-		return notFoundUnless(res, "Comment")
+		return appendEvent(ctx, tx, siteID, storyID, parley.EventCommentEdited, id, at)
 	})
 }
 
-// SetCommentStatus changes a comment's status and adjusts the counts of its
-// story and ancestors; ENOTFOUND.
+// SetCommentStatus changes a comment's status, adjusts the counts of its
+// story and ancestors and appends the events of the comment and of every
+// ancestor it hides or shows; ENOTFOUND.
 func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time.Time) error {
 	switch status {
 	case parley.StatusApproved, parley.StatusPending, parley.StatusRejected, parley.StatusDeleted:
@@ -105,13 +112,18 @@ func setStatus(ctx context.Context, tx *txn, id, status string, at time.Time) er
 	if err != nil {
 		return mapError(err, "Comment", "Story")
 	}
+	if typ := parley.StatusEvent(old, status); typ != "" {
+		if err := appendEvent(ctx, tx, siteID, storyID, typ, id, at); err != nil {
+			return err
+		}
+	}
 	if was, is := old == parley.StatusApproved, status == parley.StatusApproved; was != is {
 		if err := addStoryCount(ctx, tx, siteID, storyID, delta(is)); err != nil {
 			return err
 		}
 	}
 	if was, is := parley.Shown(old, replies), parley.Shown(status, replies); was != is {
-		return addReplies(ctx, tx, parent, delta(is))
+		return addReplies(ctx, tx, parent, delta(is), at)
 	}
 	return nil
 }
@@ -125,6 +137,15 @@ func delta(counts bool) int {
 	return -1
 }
 
+// shownEvent is the event of a comment that appears in the public thread
+// (shown) or leaves it.
+func shownEvent(shown bool) string {
+	if shown {
+		return parley.EventCommentCreated
+	}
+	return parley.EventCommentDeleted
+}
+
 func addStoryCount(ctx context.Context, tx *txn, siteID, storyID string, n int) error {
 	_, err := tx.ExecContext(ctx, `UPDATE stories SET comment_count = comment_count + ? WHERE site_id = ? AND id = ?`,
 		n, siteID, storyID)
@@ -134,19 +155,24 @@ func addStoryCount(ctx context.Context, tx *txn, siteID, storyID string, n int) 
 // addReplies changes the ReplyCount of comment id by n (±1) and walks up
 // the ancestry for as long as the change flips a comment's Shown state: a
 // deleted placeholder that loses its last reply disappears from its parent,
-// and one that gains a reply comes back.
-func addReplies(ctx context.Context, tx *txn, id string, n int) error {
+// and one that gains a reply comes back. Each such placeholder gets an
+// event at the time at, so that live readers remove or show it too.
+func addReplies(ctx context.Context, tx *txn, id string, n int, at time.Time) error {
 	for id != "" {
-		var status, parent string
+		var status, parent, siteID, storyID string
 		var replies int
 		err := tx.QueryRowContext(ctx, `UPDATE comments SET reply_count = reply_count + ? WHERE id = ?
-			RETURNING status, reply_count, parent_id`, n, id).Scan(&status, &replies, &parent)
+			RETURNING status, reply_count, parent_id, site_id, story_id`, n, id).
+			Scan(&status, &replies, &parent, &siteID, &storyID)
 		if err != nil {
 			return mapError(err, "Parent comment", "Story")
 		}
 		was, is := parley.Shown(status, replies-n), parley.Shown(status, replies)
 		if was == is {
 			return nil
+		}
+		if err := appendEvent(ctx, tx, siteID, storyID, shownEvent(is), id, at); err != nil {
+			return err
 		}
 		id, n = parent, delta(is)
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"parley"
 )
 
-// AddReaction records the user's reaction and raises the comment's
-// ReactionCount; false if it already existed. ENOTFOUND for an unknown
-// comment, through the foreign key.
+// AddReaction records the user's reaction, raises the comment's
+// ReactionCount and appends its event; false, and no event, if it already
+// existed. ENOTFOUND for an unknown comment, through the foreign key.
 func (s *Store) AddReaction(ctx context.Context, commentID, userID string, at time.Time) (bool, error) {
 	var added bool
 	err := s.w.do(ctx, func(ctx context.Context, tx *txn) error {
@@ -17,14 +19,15 @@ func (s *Store) AddReaction(ctx context.Context, commentID, userID string, at ti
 		if err != nil {
 			return mapError(err, "Reaction", "Comment")
 		}
-		added, err = addReactionCount(ctx, tx, res, commentID, 1)
+		added, err = addReactionCount(ctx, tx, res, commentID, 1, at)
 		return err
 	})
 	return added, err
 }
 
-// RemoveReaction deletes the reaction and lowers ReactionCount; false if
-// there was none.
+// RemoveReaction deletes the reaction, lowers ReactionCount and appends its
+// event; false, and no event, if there was none. Having no time of its own,
+// the event gets the current time.
 func (s *Store) RemoveReaction(ctx context.Context, commentID, userID string) (bool, error) {
 	var removed bool
 	err := s.w.do(ctx, func(ctx context.Context, tx *txn) error {
@@ -32,21 +35,27 @@ func (s *Store) RemoveReaction(ctx context.Context, commentID, userID string) (b
 		if err != nil {
 			return mapError(err, "Reaction", "Comment")
 		}
-		removed, err = addReactionCount(ctx, tx, res, commentID, -1)
+		removed, err = addReactionCount(ctx, tx, res, commentID, -1, parley.Now())
 		return err
 	})
 	return removed, err
 }
 
-// addReactionCount adds n to the comment's ReactionCount if res changed a
-// row, and reports whether it did.
-func addReactionCount(ctx context.Context, tx *txn, res sql.Result, commentID string, n int) (bool, error) {
+// addReactionCount adds n to the comment's ReactionCount and appends a
+// reaction event at the time at if res changed a row, and reports whether
+// it did.
+func addReactionCount(ctx context.Context, tx *txn, res sql.Result, commentID string, n int, at time.Time) (bool, error) {
 	changed, err := res.RowsAffected()
 	if err != nil || changed == 0 {
 		return false, mapError(err, "Reaction", "Comment")
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE comments SET reaction_count = reaction_count + ? WHERE id = ?`, n, commentID)
-	return err == nil, mapError(err, "Comment", "Story")
+	var siteID, storyID string
+	err = tx.QueryRowContext(ctx, `UPDATE comments SET reaction_count = reaction_count + ? WHERE id = ?
+		RETURNING site_id, story_id`, n, commentID).Scan(&siteID, &storyID)
+	if err != nil {
+		return false, mapError(err, "Comment", "Story")
+	}
+	return true, appendEvent(ctx, tx, siteID, storyID, parley.EventReaction, commentID, at)
 }
 
 // UserReactions returns the IDs of the comments on a story that the user

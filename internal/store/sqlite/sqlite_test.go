@@ -133,6 +133,22 @@ func TestQueryPlans(t *testing.T) {
 	}
 }
 
+// TestEventPlans checks that replaying a story's events seeks the events
+// indexes for both the ID and the time condition: a reader who catches up
+// must not read the story's whole log.
+func TestEventPlans(t *testing.T) {
+	s := mustOpen(t, filepath.Join(t.TempDir(), "parley.db"))
+	plan := explain(t, s.read, eventsQuery, "site", "story", 1, 2, 3)
+	for _, want := range []string{"SEARCH events USING INDEX events_story (", "SEARCH events USING INDEX events_story_time ("} {
+		if !strings.Contains(plan, want) || strings.Contains(plan, "SCAN events") {
+			t.Errorf("events plan lacks %q or scans the table:\n%s", want, plan)
+		}
+	}
+	if plan := explain(t, s.read, lastEventQuery, "site", "story"); !strings.Contains(plan, "INDEX events_story (") {
+		t.Errorf("LastEventID plan misses events_story:\n%s", plan)
+	}
+}
+
 func explain(t *testing.T, db *sql.DB, query string, args ...any) string {
 	t.Helper()
 	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)

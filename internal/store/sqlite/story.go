@@ -44,7 +44,9 @@ func (s *Store) Story(ctx context.Context, siteID, id string) (*parley.Story, er
 	return st, nil
 }
 
-// UpdateStory replaces a story's URL, title, language and status; ENOTFOUND.
+// UpdateStory replaces a story's URL, title, language and status and
+// appends its event, at the current time since the story has no time of its
+// own for changes; ENOTFOUND.
 func (s *Store) UpdateStory(ctx context.Context, st *parley.Story) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE stories SET url = ?, title = ?, lang = ?, status = ?
@@ -52,7 +54,10 @@ func (s *Store) UpdateStory(ctx context.Context, st *parley.Story) error {
 		if err != nil {
 			return mapError(err, "Story", "Site")
 		}
-		return notFoundUnless(res, "Story")
+		if err := notFoundUnless(res, "Story"); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, st.SiteID, st.ID, parley.EventStoryChanged, "", parley.Now())
 	})
 }
 
