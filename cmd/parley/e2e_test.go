@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -121,6 +123,36 @@ func crashAndRecover(t *testing.T, bin, dsn string) {
 	}
 	t.Logf("after restart: %d comments listed (%d acknowledged + %d unacknowledged that committed), commentCount %d",
 		len(listed), len(acked), len(listed)-len(acked), count)
+	replayAfterRestart(t, srv.base)
+}
+
+// replayAfterRestart checks that the live stream of the restarted server
+// replays from the database: a reader who last saw event 1 gets the
+// events after it, beginning with event 2.
+func replayAfterRestart(t *testing.T, base string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/sites/demo/stories/demo-article/events", nil)
+	req.Header.Set("Last-Event-ID", "1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("event stream after restart: %v", err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("event stream after restart ended before a replayed event: %v", err)
+		}
+		if strings.HasPrefix(line, "id: ") {
+			if got := strings.TrimSpace(strings.TrimPrefix(line, "id: ")); got != "2" {
+				t.Errorf("first replayed event after restart has id %s, want 2", got)
+			}
+			return
+		}
+	}
 }
 
 // postComment posts one anonymous top-level comment and returns its ID.

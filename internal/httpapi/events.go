@@ -47,7 +47,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 	if story.Status == parley.StoryClosed {
 		return s.bye("closed", 0)
 	}
-	sub, err := a.hub.Subscribe(site, storyID)
+	sub, err := a.hub.Subscribe(r.Context(), site, storyID)
 	if err != nil {
 		return s.bye("shutdown", shutdownRetry)
 	}

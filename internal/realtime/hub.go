@@ -10,6 +10,7 @@ package realtime
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -79,8 +80,10 @@ func (h *Hub) Notify(siteID, storyID string) {
 }
 
 // Subscribe registers a reader of a story. The caller must call
-// Unsubscribe when the reader leaves.
-func (h *Hub) Subscribe(siteID, storyID string) (*Subscriber, error) {
+// Unsubscribe when the reader leaves. Every event committed after
+// Subscribe returns reaches the reader live; older ones are the reader's
+// to replay from the log.
+func (h *Hub) Subscribe(ctx context.Context, siteID, storyID string) (*Subscriber, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -89,7 +92,11 @@ func (h *Hub) Subscribe(siteID, storyID string) (*Subscriber, error) {
 	k := key(siteID, storyID)
 	st := h.stories[k]
 	if st == nil {
-		st = newStory(h, siteID, storyID)
+		last, err := h.src.LastEventID(ctx, siteID, storyID)
+		if err != nil {
+			return nil, fmt.Errorf("last event of %s: %w", k, err)
+		}
+		st = newStory(h, siteID, storyID, last)
 		h.stories[k] = st
 		go st.run()
 	}

@@ -17,15 +17,17 @@ type story struct {
 	mu   sync.Mutex
 	subs map[*Subscriber]struct{}
 
-	// Owned by run: the last event ID read and the IDs sent recently, to
-	// drop the events an overlapping read returns again.
-	last int64
-	sent map[int64]time.Time
+	// Owned by run: the last event ID when the hub started (older events
+	// are the readers' to replay), the last event ID read, and the IDs sent
+	// recently, to drop the events an overlapping read returns again.
+	floor int64
+	last  int64
+	sent  map[int64]time.Time
 }
 
-func newStory(h *Hub, siteID, storyID string) *story {
+func newStory(h *Hub, siteID, storyID string, last int64) *story {
 	return &story{
-		hub: h, siteID: siteID, storyID: storyID,
+		hub: h, siteID: siteID, storyID: storyID, floor: last, last: last,
 		wake: make(chan struct{}, 1), quit: make(chan struct{}),
 		subs: make(map[*Subscriber]struct{}), sent: make(map[int64]time.Time),
 	}
@@ -54,8 +56,8 @@ func (st *story) remove(sub *Subscriber) int {
 }
 
 // run reads the log whenever woken or polled, until stopped. It starts
-// after the story's last event: what came before, readers replay from the
-// log themselves with their last event ID.
+// after the story's last event when the first reader came: what came
+// before, readers replay from the log themselves with their last event ID.
 func (st *story) run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -63,11 +65,6 @@ func (st *story) run() {
 		<-st.quit
 		cancel()
 	}()
-	last, err := st.hub.src.LastEventID(ctx, st.siteID, st.storyID)
-	if err != nil && ctx.Err() == nil {
-		st.hub.log.WarnContext(ctx, "last story event", "site", st.siteID, "story", st.storyID, "err", err)
-	}
-	st.last = last
 	var since time.Time // no overlap before the first read: nothing was sent yet
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
@@ -95,7 +92,7 @@ func (st *story) read(ctx context.Context, since time.Time) {
 	}
 	now := time.Now()
 	for _, ev := range events {
-		if _, dup := st.sent[ev.ID]; dup {
+		if _, dup := st.sent[ev.ID]; dup || ev.ID <= st.floor {
 			continue
 		}
 		st.sent[ev.ID] = now
