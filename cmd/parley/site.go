@@ -29,13 +29,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	fs.StringVar(&s.Name, "name", "", "display name")
 	fs.Var(&origins, "origin", "an origin allowed to embed the site, such as https://news.example (repeatable)")
 	fs.BoolVar(&s.AllowAnonymous, "anonymous", false, "let readers post under a display name without an account")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if err := config.ValidateDatabase(*db); err != nil {
-		return err
-	}
-	store, err := openStore(ctx, *db)
+	store, err := parseAndOpen(ctx, fs, args[1:], db)
 	if err != nil {
 		return err
 	}
@@ -79,16 +73,22 @@ func migrate(ctx context.Context, args []string, env func(string) string, stdout
 	fs := flag.NewFlagSet("parley migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := config.Flags(fs, env)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := config.ValidateDatabase(*db); err != nil {
-		return err
-	}
-	store, err := openStore(ctx, *db)
+	store, err := parseAndOpen(ctx, fs, args, db)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "database is up to date")
 	return store.Close()
+}
+
+// parseAndOpen parses a subcommand's flags and opens the database they
+// name (the db flag from config.Flags), migrating it.
+func parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string, db *string) (parley.Store, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := config.ValidateDatabase(*db); err != nil {
+		return nil, err
+	}
+	return openStore(ctx, *db)
 }
