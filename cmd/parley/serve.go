@@ -16,6 +16,7 @@ import (
 	"parley/internal/httpapi"
 	"parley/internal/markup"
 	"parley/internal/service"
+	"parley/widget"
 )
 
 // serve runs `parley serve` until ctx is cancelled, then drains requests.
@@ -78,6 +79,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo 
 	mux.Handle("/healthz", api)
 	mux.Handle("/readyz", api)
 	block.Register(mux)
+	mux.Handle("GET /embed.js", widget.Handler())
 	if demo {
 		if err := ensureDemo(ctx, svc); err != nil {
 			return nil, nil, err

@@ -1,0 +1,102 @@
+package widget
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"parley/widget/internal/bundle"
+)
+
+// budget is the most embed.js may weigh gzipped (-9), CSS included.
+const budget = 12 << 10
+
+func TestCatalogKeys(t *testing.T) {
+	for _, m := range bundle.Missing() {
+		t.Errorf("widget key missing in catalog %s", m)
+	}
+}
+
+// TestBundleFresh rebuilds in memory and compares with what is committed.
+func TestBundleFresh(t *testing.T) {
+	if got := mustRead(t, bundle.CatalogPath); !bytes.Equal(got, bundle.Catalog()) {
+		t.Fatalf("%s is stale: run go generate ./widget", bundle.CatalogPath)
+	}
+	js, err := bundle.Build(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(mustRead(t, bundle.BundlePath), js) {
+		t.Fatalf("%s is stale: run go generate ./widget", bundle.BundlePath)
+	}
+}
+
+func TestBundleBudget(t *testing.T) {
+	var b bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw.Write(mustRead(t, bundle.BundlePath))
+	zw.Close()
+	t.Logf("embed.js: %d bytes gzipped (-9), budget %d", b.Len(), budget)
+	if b.Len() > budget {
+		t.Errorf("embed.js is %d bytes gzipped, over the budget of %d", b.Len(), budget)
+	}
+}
+
+func TestHandler(t *testing.T) {
+	h := Handler()
+	res := get(t, h, nil)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/javascript; charset=utf-8" {
+		t.Fatalf("status %d, type %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for k, want := range map[string]string{"Cache-Control": cacheControl, "Access-Control-Allow-Origin": "*"} {
+		if got := res.Header.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	raw, _ := io.ReadAll(res.Body)
+	if !bytes.Equal(raw, mustRead(t, bundle.BundlePath)) {
+		t.Error("body is not dist/embed.js")
+	}
+	etag := res.Header.Get("ETag")
+	if res := get(t, h, map[string]string{"If-None-Match": etag}); res.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match: status %d, want 304", res.StatusCode)
+	}
+	res = get(t, h, map[string]string{"Accept-Encoding": "br, gzip"})
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatal("no gzip for Accept-Encoding: gzip")
+	}
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unz, _ := io.ReadAll(zr); !bytes.Equal(unz, raw) {
+		t.Error("gzipped body differs from the bundle")
+	}
+}
+
+func get(t *testing.T, h http.Handler, headers map[string]string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest("GET", "/embed.js", nil)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
