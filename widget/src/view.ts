@@ -54,7 +54,10 @@ export class CommentView {
     if (c.status == "deleted") return h("article", { tabindex: -1 }, h("p", { class: "del" }, i.t("comment.deleted")));
     const own = d.mine(c);
     this.count = h("span", null, i.num(c.reactions));
-    this.respect = h("button", { type: "button", class: "rs", "aria-pressed": "" + d.reacted.has(c.id), onclick: () => this.react() }, i.t("comment.respect"), " ", this.count);
+    // Readers cannot react to their own comment: show the count, not a button.
+    const respect = own
+      ? h("span", { class: "rs" }, i.t("comment.respect"), " ", this.count)
+      : (this.respect = h("button", { type: "button", class: "rs", "aria-pressed": "" + d.reacted.has(c.id), onclick: () => this.react() }, i.t("comment.respect"), " ", this.count));
     const body = h("div", { class: "bd" });
     body.innerHTML = c.html; // sanitized by the server (goldmark + bluemonday)
     this.slot = h("div");
@@ -66,7 +69,7 @@ export class CommentView {
         c.editedAt && h("span", { class: "mt" }, ` (${i.t("comment.edited")})`)),
       c.status == "pending" && h("p", { class: "pend" }, i.t("comment.pending")),
       body,
-      h("p", { class: "act" }, this.respect,
+      h("p", { class: "act" }, respect,
         button(i.t("comment.reply"), () => this.reply(), "rb"),
         editable && button(i.t("comment.edit"), () => this.edit()),
         own && button(i.t("comment.delete"), () => this.del()),
