@@ -50,8 +50,9 @@ type cache struct {
 }
 
 type storyPages struct {
-	gen   uint64
-	pages map[string]*response
+	gen     uint64
+	pages   map[string]*response
+	loading int // loads in flight; while there are any, gen must survive
 }
 
 type call struct {
@@ -81,6 +82,7 @@ func (c *cache) get(story, key string, load func() ([]byte, error)) (*response, 
 	cl := &call{done: make(chan struct{})}
 	c.inflight[full] = cl
 	gen := sp.gen
+	sp.loading++
 	c.mu.Unlock()
 
 	raw, err := load()
@@ -91,8 +93,9 @@ func (c *cache) get(story, key string, load func() ([]byte, error)) (*response, 
 
 	c.mu.Lock()
 	delete(c.inflight, full)
+	sp.loading--
 	if err == nil {
-		c.store(story, key, gen, cl.resp)
+		c.store(sp, gen, key, cl.resp)
 	}
 	c.mu.Unlock()
 	close(cl.done)
@@ -109,8 +112,7 @@ func (c *cache) story(story string) *storyPages {
 }
 
 // store keeps resp unless the story changed since gen was read.
-func (c *cache) store(story, key string, gen uint64, resp *response) {
-	sp := c.story(story)
+func (c *cache) store(sp *storyPages, gen uint64, key string, resp *response) {
 	if sp.gen != gen {
 		return
 	}
@@ -125,24 +127,33 @@ func (c *cache) store(story, key string, gen uint64, resp *response) {
 func (c *cache) evict() {
 	for id, sp := range c.stories {
 		sp.pages = make(map[string]*response)
-		if sp.gen == 0 {
+		if sp.loading == 0 {
 			delete(c.stories, id)
 		}
 	}
 	c.used = 0
 }
 
-// invalidate drops every cached page of a story.
+// invalidate drops every cached page of a story. A story with no load in
+// flight is forgotten entirely, so that the cache holds nothing for stories
+// nobody reads; one with a load in flight keeps its raised generation, so
+// that the load does not store a page older than the change.
 func (c *cache) invalidate(siteID, storyID string) {
 	story := storyKey(siteID, storyID)
 	c.mu.Lock()
-	sp := c.story(story)
+	defer c.mu.Unlock()
+	sp, ok := c.stories[story]
+	if !ok {
+		return
+	}
 	sp.gen++
 	for _, r := range sp.pages {
 		c.used -= r.size()
 	}
 	sp.pages = make(map[string]*response)
-	c.mu.Unlock()
+	if sp.loading == 0 {
+		delete(c.stories, story)
+	}
 }
 
 func storyKey(siteID, storyID string) string { return siteID + "/" + storyID }
