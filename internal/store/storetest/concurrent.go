@@ -14,14 +14,7 @@ import (
 func testConcurrent(t *testing.T, open Opener) {
 	const workers, perWorker, shared = 16, 50, 4
 	f := newFixture(t, open)
-	hubs := make([]*parley.Comment, shared)
-	for i := range hubs {
-		hubs[i] = f.mustComment(nil, parley.StatusApproved)
-	}
-	users := make([]*parley.User, workers)
-	for i := range users {
-		users[i] = f.mustUser(fmt.Sprintf("writer %d", i))
-	}
+	hubs, users := f.mustWriters(shared, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() { f.write(t, users[w], hubs, w, perWorker) })
@@ -100,4 +93,19 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return len(a) == len(b) && len(seen) == len(b)
+}
+
+// mustWriters makes the shared approved comments many writers work on and
+// one user for each writer.
+func (f *fixture) mustWriters(shared, workers int) ([]*parley.Comment, []*parley.User) {
+	f.t.Helper()
+	hubs := make([]*parley.Comment, shared)
+	for i := range hubs {
+		hubs[i] = f.mustComment(nil, parley.StatusApproved)
+	}
+	users := make([]*parley.User, workers)
+	for i := range users {
+		users[i] = f.mustUser(fmt.Sprintf("writer %d", i))
+	}
+	return hubs, users
 }

@@ -234,14 +234,7 @@ func testEventCascade(t *testing.T, open Opener) {
 func testEventsConcurrent(t *testing.T, open Opener) {
 	const workers, perWorker, shared = 16, 20, 4
 	f := newFixture(t, open)
-	hubs := make([]*parley.Comment, shared)
-	for i := range hubs {
-		hubs[i] = f.mustComment(nil, parley.StatusApproved)
-	}
-	users := make([]*parley.User, workers)
-	for i := range users {
-		users[i] = f.mustUser(fmt.Sprintf("writer %d", i))
-	}
+	hubs, users := f.mustWriters(shared, workers)
 	start := f.lastEventID(f.story)
 	var wg sync.WaitGroup
 	for w := range workers {
