@@ -62,7 +62,7 @@ func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
 
 // Comment returns a comment by ID, whatever its status; ENOTFOUND.
 func (s *Store) Comment(ctx context.Context, id string) (*parley.Comment, error) {
-	c, err := scanComment(s.read.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ?`, id))
+	c, err := scanComment(s.queryRow(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ?`, id))
 	if err != nil {
 		return nil, mapError(err, "Comment", "Story")
 	}

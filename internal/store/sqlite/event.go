@@ -71,7 +71,7 @@ func (s *Store) Events(ctx context.Context, siteID, storyID string, afterID int6
 // LastEventID returns the highest event ID of a story, 0 if it has none.
 func (s *Store) LastEventID(ctx context.Context, siteID, storyID string) (int64, error) {
 	var id int64
-	if err := s.read.QueryRowContext(ctx, lastEventQuery, siteID, storyID).Scan(&id); err != nil {
+	if err := s.queryRow(ctx, lastEventQuery, siteID, storyID).Scan(&id); err != nil {
 		return 0, mapError(err, "Event", "Story")
 	}
 	return id, nil

@@ -44,7 +44,7 @@ func (s *Store) UpdateSite(ctx context.Context, site *parley.Site) error {
 
 // Site returns a site by ID; ENOTFOUND.
 func (s *Store) Site(ctx context.Context, id string) (*parley.Site, error) {
-	row := s.read.QueryRowContext(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = ?`, id)
+	row := s.queryRow(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = ?`, id)
 	site, err := scanSite(row)
 	if err != nil {
 		return nil, mapError(err, "Site", "Site")

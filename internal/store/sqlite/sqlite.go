@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -33,6 +34,7 @@ type Store struct {
 	read  *sql.DB
 	write *sql.DB // one connection, used only by the writer goroutine
 	w     *writer
+	reads sync.Map // query -> *sql.Stmt, see queryRow
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -81,6 +83,7 @@ func dsn(path string, readOnly bool) string {
 	for _, p := range []string{
 		"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)",
 		"foreign_keys(ON)", "cache_size(-32000)", "journal_size_limit(67108864)",
+		"temp_store(MEMORY)",
 	} {
 		q.Add("_pragma", p)
 	}
@@ -92,9 +95,31 @@ func dsn(path string, readOnly bool) string {
 	return path + "?" + q.Encode()
 }
 
+// queryRow runs a single-row read with a statement prepared once per store.
+// The lookups every request makes (its story, its commenter, a parent
+// comment) spend half their time parsing SQL otherwise.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := s.reads.Load(query); ok {
+		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	}
+	st, err := s.read.PrepareContext(ctx, query)
+	if err != nil {
+		return s.read.QueryRowContext(ctx, query, args...) // carries the error
+	}
+	if prev, loaded := s.reads.LoadOrStore(query, st); loaded {
+		st.Close()
+		st = prev.(*sql.Stmt)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
 // Close waits for queued writes to commit, then closes the database.
 func (s *Store) Close() error {
 	s.w.close()
+	s.reads.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 

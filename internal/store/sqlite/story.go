@@ -36,7 +36,7 @@ func (s *Store) EnsureStory(ctx context.Context, st *parley.Story) (*parley.Stor
 
 // Story returns a story; ENOTFOUND.
 func (s *Store) Story(ctx context.Context, siteID, id string) (*parley.Story, error) {
-	row := s.read.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories WHERE site_id = ? AND id = ?`, siteID, id)
+	row := s.queryRow(ctx, `SELECT `+storyColumns+` FROM stories WHERE site_id = ? AND id = ?`, siteID, id)
 	st, err := scanStory(row)
 	if err != nil {
 		return nil, mapError(err, "Story", "Site")

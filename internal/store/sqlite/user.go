@@ -31,7 +31,7 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash string) (*parley.User,
 func (s *Store) user(ctx context.Context, query string, arg string) (*parley.User, error) {
 	var u parley.User
 	var created int64
-	err := s.read.QueryRowContext(ctx, query, arg).Scan(&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &created)
+	err := s.queryRow(ctx, query, arg).Scan(&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &created)
 	if err != nil {
 		return nil, mapError(err, "User", "Site")
 	}
