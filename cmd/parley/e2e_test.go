@@ -324,8 +324,16 @@ func TestCommands(t *testing.T) {
 		t.Fatalf("site list: %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 2 || strings.Join(strings.Fields(lines[1]), " ") != "news News true https://news.example" {
-		t.Errorf("site list =\n%s\nwant a header and the row: news News true https://news.example", out)
+	if len(lines) != 2 || strings.Join(strings.Fields(lines[1]), " ") != "news News true 10m0s 10000 https://news.example" {
+		t.Errorf("site list =\n%s\nwant a header and the row: news News true 10m0s 10000 https://news.example", out)
+	}
+	out, err = cmd("site", "update", "--id", "news", "--edit-window", "30m", "--origin", "https://zeitung.example")
+	if err != nil || out != "updated site news\n" {
+		t.Fatalf("site update = %q, %v", out, err)
+	}
+	out, _ = cmd("site", "list")
+	if row := strings.Join(strings.Fields(strings.Split(strings.TrimSpace(out), "\n")[1]), " "); row != "news News true 30m0s 10000 https://zeitung.example" {
+		t.Errorf("after update the row is %q: only the given settings may change", row)
 	}
 	if out, err = cmd("migrate"); err != nil || out != "database is up to date\n" {
 		t.Errorf("migrate = %q, %v", out, err)
@@ -336,10 +344,12 @@ func TestCommands(t *testing.T) {
 		args []string
 		want string // in the error message
 	}{
-		{"duplicate site", []string{"site", "create", "--id", "news", "--database", dsn}, "already exists"},
+		{"duplicate site", []string{"site", "create", "--id", "news", "--database", dsn}, `already a site "news"`},
+		{"update of an unknown site", []string{"site", "update", "--id", "nope", "--anonymous"}, `no site "nope"`},
+		{"edit window out of range", []string{"site", "create", "--id", "x", "--edit-window", "-1m"}, "edit window"},
 		{"invalid origin", []string{"site", "create", "--id", "other", "--origin", "news.example"}, "is not an origin"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
-		{"unknown site subcommand", []string{"site", "delete"}, `unknown subcommand "delete"`},
+		{"unknown site subcommand", []string{"site", "delete"}, "create, update or list"},
 		{"no command", nil, "no command"},
 	}
 	for _, f := range fails {

@@ -3,7 +3,8 @@
 //
 //	parley serve [--demo] [--addr :8080] [--database sqlite:parley.db]
 //	parley migrate [--database …]
-//	parley site create --id ID [--origin https://…]… [--name NAME] [--anonymous]
+//	parley site create --id ID [--origin https://…]… [--name NAME] [--anonymous] [--edit-window 10m] [--max-length 10000]
+//	parley site update --id ID [any flag of create]
 //	parley site list
 package main
 
@@ -38,6 +39,8 @@ const usage = `usage:
   parley serve [--demo] [--addr :8080] [--database sqlite:parley.db|postgres://…]
   parley migrate [--database …]
   parley site create --id ID [--origin https://news.example]… [--name NAME] [--anonymous]
+                     [--edit-window 10m] [--max-length 10000]
+  parley site update --id ID [any flag of create: only those given change]
   parley site list [--database …]
 Every flag has a PARLEY_* environment equivalent, e.g. PARLEY_DATABASE.`
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"parley"
 	"parley/internal/config"
@@ -15,20 +16,35 @@ import (
 	"parley/internal/service"
 )
 
-// site runs `parley site create|list`, over the same service the API uses.
+// siteFlags are the flags of `parley site create|update`; a site update
+// changes only the settings whose flags were given.
+type siteFlags struct {
+	site       parley.Site
+	origins    stringList
+	editWindow time.Duration
+	maxLength  int
+}
+
+func (f *siteFlags) declare(fs *flag.FlagSet) {
+	fs.StringVar(&f.site.ID, "id", "", "site ID, as used in the embed snippet")
+	fs.StringVar(&f.site.Name, "name", "", "display name")
+	fs.Var(&f.origins, "origin", "an origin allowed to embed the site, such as https://news.example (repeatable)")
+	fs.BoolVar(&f.site.AllowAnonymous, "anonymous", false, "let readers post under a display name without an account")
+	fs.DurationVar(&f.editWindow, "edit-window", parley.DefaultEditWindow, "how long authors may edit a comment")
+	fs.IntVar(&f.maxLength, "max-length", parley.DefaultMaxBodyLength, "longest comment, in characters")
+}
+
+// site runs `parley site create|update|list`, over the same service the
+// API uses.
 func site(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("site: create or list?\n%s", usage)
+	if len(args) == 0 || (args[0] != "create" && args[0] != "update" && args[0] != "list") {
+		return fmt.Errorf("site: create, update or list?\n%s", usage)
 	}
 	fs := flag.NewFlagSet("parley site "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := config.Flags(fs, env)
-	var s parley.Site
-	var origins stringList
-	fs.StringVar(&s.ID, "id", "", "site ID, as used in the embed snippet")
-	fs.StringVar(&s.Name, "name", "", "display name")
-	fs.Var(&origins, "origin", "an origin allowed to embed the site, such as https://news.example (repeatable)")
-	fs.BoolVar(&s.AllowAnonymous, "anonymous", false, "let readers post under a display name without an account")
+	var f siteFlags
+	f.declare(fs)
 	store, err := parseAndOpen(ctx, fs, args[1:], db)
 	if err != nil {
 		return err
@@ -37,16 +53,43 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	svc := service.New(store, markup.New(), slog.New(slog.NewTextHandler(stderr, nil)))
 	switch args[0] {
 	case "create":
-		s.Origins = origins
-		if err := svc.CreateSite(ctx, &s); err != nil {
+		f.site.Origins, f.site.EditWindow, f.site.MaxBodyLength = f.origins, f.editWindow, f.maxLength
+		if err := svc.CreateSite(ctx, &f.site); err != nil {
 			return fmt.Errorf("create site: %s", parley.ErrorMessage(err))
 		}
-		fmt.Fprintf(stdout, "created site %s\n", s.ID)
+		fmt.Fprintf(stdout, "created site %s\n", f.site.ID)
 		return nil
-	case "list":
-		return listSites(ctx, svc, stdout)
+	case "update":
+		return updateSite(ctx, svc, fs, &f, stdout)
 	}
-	return fmt.Errorf("site: unknown subcommand %q", args[0])
+	return listSites(ctx, svc, stdout)
+}
+
+// updateSite applies the flags that were given to a stored site.
+func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *siteFlags, stdout io.Writer) error {
+	s, err := svc.Site(ctx, f.site.ID)
+	if err != nil {
+		return fmt.Errorf("update site: %s", parley.ErrorMessage(err))
+	}
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "name":
+			s.Name = f.site.Name
+		case "origin":
+			s.Origins = f.origins
+		case "anonymous":
+			s.AllowAnonymous = f.site.AllowAnonymous
+		case "edit-window":
+			s.EditWindow = f.editWindow
+		case "max-length":
+			s.MaxBodyLength = f.maxLength
+		}
+	})
+	if err := svc.UpdateSite(ctx, s); err != nil {
+		return fmt.Errorf("update site: %s", parley.ErrorMessage(err))
+	}
+	fmt.Fprintf(stdout, "updated site %s\n", s.ID)
+	return nil
 }
 
 func listSites(ctx context.Context, svc *service.Service, stdout io.Writer) error {
@@ -55,9 +98,9 @@ func listSites(ctx context.Context, svc *service.Service, stdout io.Writer) erro
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tANONYMOUS\tORIGINS")
+	fmt.Fprintln(tw, "ID\tNAME\tANONYMOUS\tEDIT WINDOW\tMAX LENGTH\tORIGINS")
 	for _, s := range sites {
-		fmt.Fprintf(tw, "%s\t%s\t%t\t%s\n", s.ID, s.Name, s.AllowAnonymous, strings.Join(s.Origins, " "))
+		fmt.Fprintf(tw, "%s\t%s\t%t\t%s\t%d\t%s\n", s.ID, s.Name, s.AllowAnonymous, s.EditWindow, s.MaxBodyLength, strings.Join(s.Origins, " "))
 	}
 	return tw.Flush()
 }

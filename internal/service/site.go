@@ -23,6 +23,9 @@ func (s *Service) CreateSite(ctx context.Context, site *parley.Site) error {
 		return err
 	}
 	if err := s.store.CreateSite(ctx, site); err != nil {
+		if parley.ErrorCode(err) == parley.ECONFLICT {
+			return parley.Errorf(parley.ECONFLICT, "There is already a site %q.", site.ID)
+		}
 		return fmt.Errorf("create site: %w", err)
 	}
 	s.notify(parley.Event{Type: parley.EventSiteChanged, SiteID: site.ID})
