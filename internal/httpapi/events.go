@@ -43,6 +43,9 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	s := &stream{w: w, rc: http.NewResponseController(w), sent: map[int64]bool{}}
+	// The server's ReadTimeout would otherwise end the stream (by cancelling
+	// its context) that long after the request came in.
+	s.rc.SetReadDeadline(time.Time{})
 	fmt.Fprintf(w, "retry: %d\n\n", retryMillis)
 	if story.Status == parley.StoryClosed {
 		return s.bye("closed", 0)
