@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"strconv"
 	"sync"
 )
@@ -56,17 +57,24 @@ type storyPages struct {
 }
 
 type call struct {
-	done chan struct{}
-	resp *response
-	err  error
+	done    chan struct{}
+	waiters int // requests sharing the load, besides the one running it
+	resp    *response
+	err     error
 }
 
 func newCache(budget int) *cache {
 	return &cache{budget: budget, stories: make(map[string]*storyPages), inflight: make(map[string]*call)}
 }
 
+// loader builds a page. keep is false for a page not worth keeping, such
+// as the empty thread of a story nobody has commented on: any URL can ask
+// for one, and keeping them would let anyone fill the cache.
+type loader func() (raw []byte, keep bool, err error)
+
 // get returns the page for key of story, loading it with load on a miss.
-func (c *cache) get(story, key string, load func() ([]byte, error)) (*response, error) {
+// Concurrent misses for one key share one load.
+func (c *cache) get(story, key string, load loader) (*response, error) {
 	c.mu.Lock()
 	sp := c.story(story)
 	if resp, ok := sp.pages[key]; ok {
@@ -75,6 +83,7 @@ func (c *cache) get(story, key string, load func() ([]byte, error)) (*response, 
 	}
 	full := story + "\x00" + key
 	if cl, ok := c.inflight[full]; ok {
+		cl.waiters++
 		c.mu.Unlock()
 		<-cl.done
 		return cl.resp, cl.err
@@ -84,23 +93,36 @@ func (c *cache) get(story, key string, load func() ([]byte, error)) (*response, 
 	gen := sp.gen
 	sp.loading++
 	c.mu.Unlock()
+	c.run(story, full, key, gen, sp, cl, load)
+	return cl.resp, cl.err
+}
 
-	raw, err := load()
+// run performs a load and settles it, even if the load panics, so that
+// waiters are never left hanging.
+func (c *cache) run(story, full, key string, gen uint64, sp *storyPages, cl *call, load loader) {
+	keep := false
+	defer func() {
+		c.mu.Lock()
+		delete(c.inflight, full)
+		sp.loading--
+		if keep && cl.err == nil {
+			c.store(sp, gen, key, cl.resp)
+		} else if sp.loading == 0 && len(sp.pages) == 0 && c.stories[story] == sp {
+			delete(c.stories, story)
+		}
+		c.mu.Unlock()
+		close(cl.done)
+	}()
+	cl.err = errLoadPanicked // replaced unless load panics
+	raw, k, err := load()
+	keep, cl.err = k, err
 	if err == nil {
 		cl.resp = newResponse(raw)
 	}
-	cl.err = err
-
-	c.mu.Lock()
-	delete(c.inflight, full)
-	sp.loading--
-	if err == nil {
-		c.store(sp, gen, key, cl.resp)
-	}
-	c.mu.Unlock()
-	close(cl.done)
-	return cl.resp, cl.err
 }
+
+// errLoadPanicked is what waiters get when the load they waited for panicked.
+var errLoadPanicked = errors.New("httpapi: page load panicked")
 
 func (c *cache) story(story string) *storyPages {
 	sp, ok := c.stories[story]

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"parley"
 	"parley/internal/service"
@@ -14,6 +16,9 @@ import (
 // threadCacheControl lets shared caches (a publisher's CDN) keep a page for
 // a few seconds while browsers revalidate with the ETag every time.
 const threadCacheControl = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
+
+// loadTimeout bounds a shared page load.
+const loadTimeout = 10 * time.Second
 
 // thread serves a page of a story's discussion from the cache.
 func (a *API) thread(w http.ResponseWriter, r *http.Request) error {
@@ -25,12 +30,17 @@ func (a *API) thread(w http.ResponseWriter, r *http.Request) error {
 	}
 	tq := service.ThreadQuery{SiteID: site, StoryID: story, Sort: q.Get("sort"), Limit: limit, Cursor: q.Get("cursor")}
 	key := tq.Sort + "|" + strconv.Itoa(limit) + "|" + tq.Cursor
-	resp, err := a.threads.get(storyKey(site, story), key, func() ([]byte, error) {
-		t, err := a.svc.Thread(r.Context(), tq)
+	resp, err := a.threads.get(storyKey(site, story), key, func() ([]byte, bool, error) {
+		// The load serves every reader waiting for this page: it must not
+		// fail because the first of them went away.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), loadTimeout)
+		defer cancel()
+		t, err := a.svc.Thread(ctx, tq)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return marshal(wire.FromThread(t))
+		raw, err := marshal(wire.FromThread(t))
+		return raw, !t.Story.CreatedAt.IsZero(), err
 	})
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +63,13 @@ func TestPost(t *testing.T) {
 		{name: "invalid story id", method: "POST", path: "/api/v1/sites/news/stories/" + strings.Repeat("s", 200) + "/comments", body: `{"body":"x","author":{"name":"Ida"}}`, status: 400, code: "invalid"},
 		{name: "invalid story URL", method: "POST", path: "/api/v1/sites/news/stories/s9/comments", body: `{"body":"x","author":{"name":"Ida"},"story":{"url":"javascript:alert(1)"}}`, status: 400, code: "invalid"},
 		{name: "site without anonymous posting", method: "POST", path: "/api/v1/sites/members/stories/s1/comments", body: `{"body":"x","author":{"name":"Ida"}}`, status: 401, code: "unauthorized"},
+		{name: "refused post leaves no story", method: "POST", path: "/api/v1/sites/members/stories/fresh/comments",
+			body: `{"body":"x","author":{"name":"Ida"},"story":{"title":"Owned","url":"https://evil.example/"}}`, status: 401, code: "unauthorized",
+			check: func(t *testing.T, s *stack, r response) {
+				if got := s.do("GET", "/api/v1/sites/members/stories/fresh/comments", "", ""); strings.Contains(got.body, "Owned") {
+					t.Errorf("a refused post registered the story: %s", got.body)
+				}
+			}},
 		{name: "token of another site", method: "POST", path: "/api/v1/sites/members/stories/s1/comments", as: "Alice", body: `{"body":"x"}`, status: 403, code: "forbidden"},
 		{name: "unknown token", method: "POST", path: post, body: `{"body":"x"}`, header: []string{"Authorization: Bearer pct_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}, status: 401, code: "unauthorized"},
 		{name: "malformed token", method: "POST", path: post, body: `{"body":"x"}`, header: []string{"Authorization: Bearer nonsense"}, status: 401, code: "unauthorized"},
@@ -198,5 +204,3 @@ func TestCountsStateAndMore(t *testing.T) {
 			}},
 	})
 }
-
-var _ = http.MethodGet

@@ -53,12 +53,16 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err != nil {
 		return nil, err
 	}
-	story, err := s.openStory(ctx, site, in.StoryID, in.Story)
-	if err != nil {
+	// Every check that can refuse the post comes before the first write,
+	// so that a refused post leaves no story or commenter behind.
+	if err := mayTakePart(ctx, site); err != nil {
 		return nil, err
 	}
-	c := &parley.Comment{SiteID: site.ID, StoryID: story.ID, Body: body, Status: parley.StatusApproved}
+	c := &parley.Comment{SiteID: site.ID, StoryID: in.StoryID, Body: body, Status: parley.StatusApproved}
 	if err := s.placeReply(ctx, c, in.ParentID); err != nil {
+		return nil, err
+	}
+	if _, err := s.openStory(ctx, site, in.StoryID, in.Story); err != nil {
 		return nil, err
 	}
 	u, token, err := s.actor(ctx, site, name)

@@ -28,11 +28,7 @@ func (s *Service) React(ctx context.Context, commentID string) (*Reacted, error)
 	if err != nil {
 		return nil, fmt.Errorf("add reaction: %w", err)
 	}
-	if added {
-		c.ReactionCount++
-		s.publish(parley.EventReaction, c)
-	}
-	return &Reacted{Count: c.ReactionCount, Reacted: true, Token: token}, nil
+	return s.reacted(ctx, c, added, true, token)
 }
 
 // Unreact withdraws the caller's reaction, if any.
@@ -45,15 +41,34 @@ func (s *Service) Unreact(ctx context.Context, commentID string) (*Reacted, erro
 	if err != nil {
 		return nil, err
 	}
+	site, err := s.Site(ctx, c.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOrigin(ctx, site); err != nil {
+		return nil, err
+	}
+	if err := mayTakePart(ctx, site); err != nil {
+		return nil, err
+	}
 	removed, err := s.store.RemoveReaction(ctx, c.ID, u.ID)
 	if err != nil {
 		return nil, fmt.Errorf("remove reaction: %w", err)
 	}
-	if removed {
-		c.ReactionCount--
+	return s.reacted(ctx, c, removed, false, "")
+}
+
+// reacted reports a reaction change with the count as stored after it, so
+// that concurrent readers' reactions are counted too.
+func (s *Service) reacted(ctx context.Context, c *parley.Comment, changed, now bool, token string) (*Reacted, error) {
+	if changed {
 		s.publish(parley.EventReaction, c)
 	}
-	return &Reacted{Count: c.ReactionCount}, nil
+	fresh, err := s.comment(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Reacted{Count: fresh.ReactionCount, Reacted: now, Token: token}, nil
 }
 
 // NewReport is what a reader sends to report a comment.

@@ -40,14 +40,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*parley.User,
 // allows them when the caller has no identity yet. token is the new
 // commenter's token, "" when the caller already had one.
 func (s *Service) actor(ctx context.Context, site *parley.Site, name string) (u *parley.User, token string, err error) {
-	if u := parley.UserFrom(ctx); u != nil {
-		if u.SiteID != site.ID {
-			return nil, "", parley.Errorf(parley.EFORBIDDEN, "This commenter belongs to another site.")
-		}
-		return u, "", nil
+	if err := mayTakePart(ctx, site); err != nil {
+		return nil, "", err
 	}
-	if !site.AllowAnonymous {
-		return nil, "", parley.Errorf(parley.EUNAUTHORIZED, "Please sign in to take part.")
+	if u := parley.UserFrom(ctx); u != nil {
+		return u, "", nil
 	}
 	token = newToken()
 	u = &parley.User{
@@ -61,6 +58,21 @@ func (s *Service) actor(ctx context.Context, site *parley.Site, name string) (u 
 		return nil, "", fmt.Errorf("create commenter: %w", err)
 	}
 	return u, token, nil
+}
+
+// mayTakePart refuses a caller who may not write on site: a commenter of
+// another site, or an anonymous reader where the site wants an account.
+func mayTakePart(ctx context.Context, site *parley.Site) error {
+	if u := parley.UserFrom(ctx); u != nil {
+		if u.SiteID != site.ID {
+			return parley.Errorf(parley.EFORBIDDEN, "This commenter belongs to another site.")
+		}
+		return nil
+	}
+	if !site.AllowAnonymous {
+		return parley.Errorf(parley.EUNAUTHORIZED, "Please sign in to take part.")
+	}
+	return nil
 }
 
 // caller returns the signed-in user or EUNAUTHORIZED.
