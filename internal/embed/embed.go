@@ -28,6 +28,7 @@ type Service interface {
 	Site(ctx context.Context, id string) (*parley.Site, error)
 	Comment(ctx context.Context, id string) (*parley.Comment, error)
 	Thread(ctx context.Context, q service.ThreadQuery) (*service.Thread, error)
+	StoryState(ctx context.Context, siteID, storyID string) (*parley.Story, error)
 	Replies(ctx context.Context, commentID string, limit int, cursor string) ([]*service.Node, string, error)
 	Post(ctx context.Context, in service.NewComment) (*service.Posted, error)
 }

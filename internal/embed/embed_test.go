@@ -159,6 +159,8 @@ func TestFormErrorsKeepTheText(t *testing.T) {
 			[]string{`<html lang="es">`, "Mein Text bleibt", "No se ha podido publicar"}},
 		{"foreign return", url.Values{"body": {"x"}, "lang": {"fr"}, "return": {"https://evil.example/"}}, 400,
 			[]string{"/embed/demo/stories/demo-article#parley-composer"}},
+		{"backslash return", url.Values{"body": {"x"}, "lang": {"fr"}, "return": {"/\\evil.example/x"}}, 400,
+			[]string{"/embed/demo/stories/demo-article#parley-composer"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

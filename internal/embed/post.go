@@ -52,6 +52,8 @@ func (b *Block) returnURL(r *http.Request, siteID, raw string) string {
 	switch {
 	case err != nil || raw == "":
 		return fallback
+	case strings.ContainsAny(raw, "\\\x00\t\n\r"):
+		return fallback // browsers read "/\\host" as "//host"
 	case u.Scheme == "" && u.Host == "" && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//"):
 		return u.Path + queryOf(u)
 	case (u.Scheme == "http" || u.Scheme == "https") && u.Host == r.Host:

@@ -47,14 +47,9 @@ func (b *Block) view(ctx context.Context, req Request) (*view, error) {
 	if req.Sort == "" {
 		req.Sort = parley.SortNewest
 	}
-	t, err := b.svc.Thread(ctx, service.ThreadQuery{SiteID: req.SiteID, StoryID: req.StoryID, Sort: req.Sort, Cursor: req.Cursor})
+	t, err := b.thread(ctx, req)
 	if err != nil {
 		return nil, err
-	}
-	if req.Parent != "" {
-		if t.Comments, t.NextCursor, err = b.svc.Replies(ctx, req.Parent, 0, req.Cursor); err != nil {
-			return nil, err
-		}
 	}
 	lang := req.Lang
 	if lang == "" {
@@ -79,6 +74,30 @@ func (b *Block) view(ctx context.Context, req Request) (*view, error) {
 		}
 	}
 	return v, nil
+}
+
+// thread loads what the block lists: a page of the story's top level, or
+// with Parent, a page of one comment's replies.
+func (b *Block) thread(ctx context.Context, req Request) (*service.Thread, error) {
+	if req.Parent == "" {
+		return b.svc.Thread(ctx, service.ThreadQuery{SiteID: req.SiteID, StoryID: req.StoryID, Sort: req.Sort, Cursor: req.Cursor})
+	}
+	story, err := b.svc.StoryState(ctx, req.SiteID, req.StoryID)
+	if err != nil {
+		return nil, err
+	}
+	parent, err := b.svc.Comment(ctx, req.Parent)
+	if err != nil {
+		return nil, err
+	}
+	if parent.SiteID != story.SiteID || parent.StoryID != story.ID {
+		return nil, parley.Errorf(parley.ENOTFOUND, "There is no comment %q in this story.", req.Parent)
+	}
+	t := &service.Thread{Story: story}
+	if t.Comments, t.NextCursor, err = b.svc.Replies(ctx, req.Parent, 0, req.Cursor); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // link returns the page URL with the view's language and sort and one more

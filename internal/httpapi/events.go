@@ -11,6 +11,7 @@ import (
 
 	"parley"
 	"parley/internal/realtime"
+	"parley/internal/service"
 	"parley/internal/wire"
 )
 
@@ -42,7 +43,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	s := &stream{w: w, rc: http.NewResponseController(w), sent: map[int64]bool{}}
+	s := &stream{w: w, rc: http.NewResponseController(w), replayed: map[int64]bool{}}
 	// The server's ReadTimeout would otherwise end the stream (by cancelling
 	// its context) that long after the request came in.
 	s.rc.SetReadDeadline(time.Time{})
@@ -95,7 +96,7 @@ func (a *API) replay(ctx context.Context, s *stream, site, story string, after i
 				return err
 			}
 			if ok {
-				s.send(m)
+				s.replay(m)
 			}
 		}
 		if len(evs) < replayLimit {
@@ -129,19 +130,29 @@ func (a *API) live(ctx context.Context, s *stream, sub *realtime.Subscriber) err
 	}
 }
 
-// stream writes server-sent events and remembers what it sent, so that an
-// event both replayed and broadcast reaches the reader once.
+// stream writes server-sent events. It remembers the events it replayed,
+// so that one both replayed and then broadcast reaches the reader once;
+// live events need no memory, the hub sends each once.
 type stream struct {
-	w    http.ResponseWriter
-	rc   *http.ResponseController
-	sent map[int64]bool
+	w        http.ResponseWriter
+	rc       *http.ResponseController
+	replayed map[int64]bool
 }
 
+// replay writes an event read from the log.
+func (s *stream) replay(m realtime.Message) {
+	s.replayed[m.ID] = true
+	s.write(m)
+}
+
+// send writes a live event unless it was already replayed.
 func (s *stream) send(m realtime.Message) {
-	if s.sent[m.ID] {
-		return
+	if !s.replayed[m.ID] {
+		s.write(m)
 	}
-	s.sent[m.ID] = true
+}
+
+func (s *stream) write(m realtime.Message) {
 	fmt.Fprintf(s.w, "id: %d\nevent: %s\ndata: %s\n\n", m.ID, m.Event, m.Data)
 }
 
@@ -179,7 +190,7 @@ func (a *API) renderEvent(ctx context.Context, ev parley.StoredEvent) (realtime.
 	case parley.EventCommentEdited:
 		data = map[string]any{"comment": wire.FromComment(l.Comment)}
 	case parley.EventCommentDeleted:
-		data = map[string]any{"comment": wire.FromComment(l.Comment), "commentCount": count, "removed": l.Removed}
+		data = map[string]any{"comment": deletedComment(l), "commentCount": count, "removed": l.Removed}
 	case parley.EventReaction:
 		data = map[string]any{"commentId": l.Comment.ID, "reactions": l.Comment.ReactionCount}
 	case parley.EventStoryChanged:
@@ -190,4 +201,13 @@ func (a *API) renderEvent(ctx context.Context, ev parley.StoredEvent) (realtime.
 		return realtime.Message{}, false, err
 	}
 	return realtime.Message{ID: ev.ID, Event: eventNames[ev.Type], Data: bytes.TrimSpace(raw)}, true, nil
+}
+
+// deletedComment is what readers learn of a comment that left the thread:
+// its place, and nothing of its text or author. A rejected comment keeps
+// its text in the database; it must not reach readers through the stream.
+func deletedComment(l *service.Live) *wire.Comment {
+	c := l.Comment
+	return &wire.Comment{ID: c.ID, ParentID: c.ParentID, Depth: c.Depth, Status: parley.StatusDeleted,
+		CreatedAt: wire.FormatTime(c.CreatedAt), ReplyCount: c.ReplyCount}
 }

@@ -84,6 +84,12 @@ func (h *Hub) Notify(siteID, storyID string) {
 // Subscribe returns reaches the reader live; older ones are the reader's
 // to replay from the log.
 func (h *Hub) Subscribe(ctx context.Context, siteID, storyID string) (*Subscriber, error) {
+	// Read the log before taking the lock: Notify takes it after every
+	// write, and must not wait for a database round trip.
+	last, err := h.src.LastEventID(ctx, siteID, storyID)
+	if err != nil {
+		return nil, fmt.Errorf("last event of %s/%s: %w", siteID, storyID, err)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -92,10 +98,6 @@ func (h *Hub) Subscribe(ctx context.Context, siteID, storyID string) (*Subscribe
 	k := key(siteID, storyID)
 	st := h.stories[k]
 	if st == nil {
-		last, err := h.src.LastEventID(ctx, siteID, storyID)
-		if err != nil {
-			return nil, fmt.Errorf("last event of %s: %w", k, err)
-		}
 		st = newStory(h, siteID, storyID, last)
 		h.stories[k] = st
 		go st.run()

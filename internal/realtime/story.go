@@ -20,9 +20,10 @@ type story struct {
 	// Owned by run: the last event ID when the hub started (older events
 	// are the readers' to replay), the last event ID read, and the IDs sent
 	// recently, to drop the events an overlapping read returns again.
-	floor int64
-	last  int64
-	sent  map[int64]time.Time
+	floor  int64
+	last   int64
+	newest time.Time // the latest CreatedAt read, on the log's own clock
+	sent   map[int64]time.Time
 }
 
 func newStory(h *Hub, siteID, storyID string, last int64) *story {
@@ -65,12 +66,10 @@ func (st *story) run() {
 		<-st.quit
 		cancel()
 	}()
-	var since time.Time // no overlap before the first read: nothing was sent yet
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
 	for {
-		st.read(ctx, since)
-		since = time.Now().Add(-overlap)
+		st.read(ctx)
 		select {
 		case <-st.quit:
 			return
@@ -80,9 +79,15 @@ func (st *story) run() {
 	}
 }
 
-// read fetches the events after the last one read, plus an overlap, and
-// fans out the ones not sent yet.
-func (st *story) read(ctx context.Context, since time.Time) {
+// read fetches the events after the last one read, plus an overlap
+// measured on the log's clock (not ours: in PostgreSQL the database sets
+// CreatedAt), and fans out the ones not sent yet. An event that fails to
+// render stops the batch there, to be tried again on the next read.
+func (st *story) read(ctx context.Context) {
+	var since time.Time // no overlap before anything was read
+	if !st.newest.IsZero() {
+		since = st.newest.Add(-overlap)
+	}
 	events, err := st.hub.src.Events(ctx, st.siteID, st.storyID, st.last, since, batchLimit)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -95,12 +100,15 @@ func (st *story) read(ctx context.Context, since time.Time) {
 		if _, dup := st.sent[ev.ID]; dup || ev.ID <= st.floor {
 			continue
 		}
-		st.sent[ev.ID] = now
-		st.last = max(st.last, ev.ID)
 		m, ok, err := st.hub.render(ctx, ev)
 		if err != nil {
 			st.hub.log.WarnContext(ctx, "render event", "id", ev.ID, "err", err)
-			continue
+			return
+		}
+		st.sent[ev.ID] = now
+		st.last = max(st.last, ev.ID)
+		if ev.CreatedAt.After(st.newest) {
+			st.newest = ev.CreatedAt
 		}
 		if ok {
 			st.broadcast(m)
