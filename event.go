@@ -52,3 +52,13 @@ func StatusEvent(old, status string) string {
 	}
 	return EventCommentDeleted
 }
+
+// ShownEvent is the event of a comment that enters the public thread
+// (shown) or leaves it, as when a reply brings back a deleted placeholder
+// or the last reply under one goes.
+func ShownEvent(shown bool) string {
+	if shown {
+		return EventCommentCreated
+	}
+	return EventCommentDeleted
+}

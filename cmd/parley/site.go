@@ -42,7 +42,10 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	}
 	fs := flag.NewFlagSet("parley site "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := config.Flags(fs, env)
+	db, err := config.Flags(fs, env)
+	if err != nil {
+		return err
+	}
 	var f siteFlags
 	f.declare(fs)
 	store, err := parseAndOpen(ctx, fs, args[1:], db)
@@ -115,7 +118,10 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 func migrate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("parley migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := config.Flags(fs, env)
+	db, err := config.Flags(fs, env)
+	if err != nil {
+		return err
+	}
 	store, err := parseAndOpen(ctx, fs, args, db)
 	if err != nil {
 		return err

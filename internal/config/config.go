@@ -37,9 +37,9 @@ type Env func(key string) string
 // Flags declares the flags shared by every subcommand that opens the
 // database, with their PARLEY_* equivalents as defaults, and returns the
 // variable they fill.
-func Flags(fs *flag.FlagSet, env Env) *string {
-	return fs.String("database", envOr(env, "PARLEY_DATABASE", DefaultDatabase),
-		"database: sqlite:PATH or postgres://user@host/db (env PARLEY_DATABASE)")
+func Flags(fs *flag.FlagSet, env Env) (*string, error) {
+	def, err := lookup(env, "PARLEY_DATABASE", DefaultDatabase)
+	return fs.String("database", def, "database: sqlite:PATH or postgres://user@host/db (env PARLEY_DATABASE)"), err
 }
 
 // ParseServe parses the flags of `parley serve`.
@@ -47,10 +47,16 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	fs := flag.NewFlagSet("parley serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c := &Config{}
-	db := Flags(fs, env)
-	fs.StringVar(&c.Addr, "addr", envOr(env, "PARLEY_ADDR", DefaultAddr), "listen address (env PARLEY_ADDR)")
-	fs.BoolVar(&c.Demo, "demo", envOr(env, "PARLEY_DEMO", "") == "true", "create the demo site and serve a demo article at / (env PARLEY_DEMO=true)")
-	level := fs.String("log-level", envOr(env, "PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (env PARLEY_LOG_LEVEL)")
+	db, err := Flags(fs, env)
+	addr, err2 := lookup(env, "PARLEY_ADDR", DefaultAddr)
+	demo, err3 := lookup(env, "PARLEY_DEMO", "")
+	lvl, err4 := lookup(env, "PARLEY_LOG_LEVEL", "info")
+	if err := errors.Join(err, err2, err3, err4); err != nil {
+		return nil, err
+	}
+	fs.StringVar(&c.Addr, "addr", addr, "listen address (env PARLEY_ADDR)")
+	fs.BoolVar(&c.Demo, "demo", demo == "true", "create the demo site and serve a demo article at / (env PARLEY_DEMO=true)")
+	level := fs.String("log-level", lvl, "debug, info, warn or error (env PARLEY_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time in-flight requests get to finish on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -90,17 +96,21 @@ func ValidateDatabase(dsn string) error {
 	return fmt.Errorf("database %q: use sqlite:PATH or postgres://…", dsn)
 }
 
-// envOr returns the environment's value for key, or def. A key with the
+// lookup returns the environment's value for key, or def. A key with the
 // suffix _FILE set instead names a file holding the value, so that secrets
-// such as a database password need not sit in the environment.
-func envOr(env Env, key, def string) string {
+// such as a database password need not sit in the environment; a file that
+// cannot be read is an error, never a silent fall back to the default.
+func lookup(env Env, key, def string) (string, error) {
 	if v := env(key); v != "" {
-		return v
+		return v, nil
 	}
-	if path := env(key + "_FILE"); path != "" {
-		if b, err := os.ReadFile(path); err == nil {
-			return strings.TrimSpace(string(b))
-		}
+	path := env(key + "_FILE")
+	if path == "" {
+		return def, nil
 	}
-	return def
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", key, err)
+	}
+	return strings.TrimSpace(string(b)), nil
 }

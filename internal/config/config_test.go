@@ -30,6 +30,7 @@ func TestParseServe(t *testing.T) {
 			want: Config{Addr: ":7000", Database: "sqlite:parley.db", Demo: true, LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second}},
 		{name: "database from file", env: map[string]string{"PARLEY_DATABASE_FILE": secret},
 			want: Config{Addr: ":8080", Database: "postgres://u:pw@db/parley", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second}},
+		{name: "unreadable secret file", env: map[string]string{"PARLEY_DATABASE_FILE": "/nonexistent/secret"}, wantErr: true},
 		{name: "bad addr", args: []string{"--addr", "8080"}, wantErr: true},
 		{name: "bad database", args: []string{"--database", "mysql://x"}, wantErr: true},
 		{name: "empty sqlite path", args: []string{"--database", "sqlite:"}, wantErr: true},

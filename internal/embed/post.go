@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"parley"
+	"parley/internal/httpapi"
 	"parley/internal/i18n"
 	"parley/internal/service"
 )
@@ -74,14 +75,6 @@ func queryOf(u *url.URL) string {
 	return "?" + u.RawQuery
 }
 
-// statuses maps error codes to the status of the HTML error page.
-var statuses = map[string]int{
-	parley.EINVALID: http.StatusBadRequest, parley.EUNAUTHORIZED: http.StatusUnauthorized,
-	parley.EFORBIDDEN: http.StatusForbidden, parley.ENOTFOUND: http.StatusNotFound,
-	parley.ECONFLICT: http.StatusConflict, parley.ETOOLARGE: http.StatusRequestEntityTooLarge,
-	parley.ETOOMANYREQUESTS: http.StatusTooManyRequests, parley.EUNAVAILABLE: http.StatusServiceUnavailable,
-}
-
 // errorView is what the error page template sees.
 type errorView struct {
 	P       *i18n.Printer
@@ -95,9 +88,8 @@ type errorView struct {
 // went wrong and keeps what they wrote, so nothing typed is lost.
 func (b *Block) fail(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	code := parley.ErrorCode(err)
-	status, ok := statuses[code]
-	if !ok {
-		status = http.StatusInternalServerError
+	status := httpapi.Status(code)
+	if status == http.StatusInternalServerError {
 		b.log.ErrorContext(r.Context(), "embed request failed", "path", r.URL.Path, "err", err)
 	}
 	p := i18n.For(lang)

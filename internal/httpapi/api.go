@@ -171,6 +171,15 @@ var statuses = map[string]int{
 	parley.EINTERNAL:        http.StatusInternalServerError,
 }
 
+// Status is the HTTP status of an error code; the HTML block answers with
+// the same ones.
+func Status(code string) int {
+	if status, ok := statuses[code]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
 // Error writes err as {"error":{"code","message"}} with the code's status.
 // Internal errors are logged and shown only as a generic message.
 //
@@ -185,10 +194,7 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if p := i18n.For(requestLang(r)); p.Lang() != i18n.Fallback {
 		msg = p.Error(code, key)
 	}
-	status, ok := statuses[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := Status(code)
 	body := errorJSON{Code: code, Message: msg, Key: key}
 	writeJSON(w, status, map[string]errorJSON{"error": body})
 }

@@ -68,21 +68,12 @@ func adjustReplies(ctx context.Context, tx pgx.Tx, id string, d int) error {
 		if was == is {
 			return nil
 		}
-		if err := appendEvent(ctx, tx, siteID, storyID, shownEvent(is), id); err != nil {
+		if err := appendEvent(ctx, tx, siteID, storyID, parley.ShownEvent(is), id); err != nil {
 			return err
 		}
 		id = parentID
 	}
 	return nil
-}
-
-// shownEvent is the event of a comment that appears in the public thread
-// (shown) or leaves it.
-func shownEvent(shown bool) string {
-	if shown {
-		return parley.EventCommentCreated
-	}
-	return parley.EventCommentDeleted
 }
 
 // adjustStory adds d to a story's CommentCount.

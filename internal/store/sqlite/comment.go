@@ -137,15 +137,6 @@ func delta(counts bool) int {
 	return -1
 }
 
-// shownEvent is the event of a comment that appears in the public thread
-// (shown) or leaves it.
-func shownEvent(shown bool) string {
-	if shown {
-		return parley.EventCommentCreated
-	}
-	return parley.EventCommentDeleted
-}
-
 func addStoryCount(ctx context.Context, tx *txn, siteID, storyID string, n int) error {
 	_, err := tx.ExecContext(ctx, `UPDATE stories SET comment_count = comment_count + ? WHERE site_id = ? AND id = ?`,
 		n, siteID, storyID)
@@ -171,7 +162,7 @@ func addReplies(ctx context.Context, tx *txn, id string, n int, at time.Time) er
 		if was == is {
 			return nil
 		}
-		if err := appendEvent(ctx, tx, siteID, storyID, shownEvent(is), id, at); err != nil {
+		if err := appendEvent(ctx, tx, siteID, storyID, parley.ShownEvent(is), id, at); err != nil {
 			return err
 		}
 		id, n = parent, delta(is)
