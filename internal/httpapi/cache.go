@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"net/http"
 	"errors"
 	"strconv"
 	"sync"
@@ -19,19 +20,41 @@ type response struct {
 	gzLength  string
 }
 
+// newResponse encodes a page that will be served many times: it is worth
+// the best compression.
 func newResponse(raw []byte) *response {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(raw)
-	zw.Close()
+	r := bareResponse(raw)
+	r.gz = compress(raw, gzip.BestCompression)
+	r.gzLength = strconv.Itoa(len(r.gz))
+	return r
+}
+
+// freshResponse encodes a page served once, for req: it is gzipped only if
+// the client takes gzip, and quickly.
+func freshResponse(req *http.Request, raw []byte) *response {
+	r := bareResponse(raw)
+	if acceptsGzip(req) {
+		r.gz = compress(raw, gzip.DefaultCompression)
+		r.gzLength = strconv.Itoa(len(r.gz))
+	}
+	return r
+}
+
+func bareResponse(raw []byte) *response {
 	sum := sha256.Sum256(raw)
 	return &response{
 		raw:       raw,
-		gz:        buf.Bytes(),
 		etag:      `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
 		rawLength: strconv.Itoa(len(raw)),
-		gzLength:  strconv.Itoa(buf.Len()),
 	}
+}
+
+func compress(raw []byte, level int) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, level)
+	zw.Write(raw)
+	zw.Close()
+	return buf.Bytes()
 }
 
 func (r *response) size() int { return len(r.raw) + len(r.gz) + 128 }

@@ -64,7 +64,7 @@ func (a *API) replies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("encode replies: %w", err)
 	}
-	serve(w, r, newResponse(raw), threadCacheControl)
+	serve(w, r, freshResponse(r, raw), threadCacheControl)
 	return nil
 }
 
@@ -82,7 +82,7 @@ func serve(w http.ResponseWriter, r *http.Request, resp *response, cacheControl 
 	}
 	h["Content-Type"] = []string{"application/json; charset=utf-8"}
 	body, length := resp.raw, resp.rawLength
-	if acceptsGzip(r) {
+	if resp.gz != nil && acceptsGzip(r) {
 		body, length = resp.gz, resp.gzLength
 		h["Content-Encoding"] = []string{"gzip"}
 	}
