@@ -5,8 +5,8 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
-	"net/http"
 	"errors"
+	"net/http"
 	"strconv"
 	"sync"
 )
