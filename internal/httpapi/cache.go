@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // response is an encoded public response, ready to be written as it is to
@@ -18,6 +19,7 @@ type response struct {
 	etag      string
 	rawLength string
 	gzLength  string
+	made      time.Time
 }
 
 // newResponse encodes a page that will be served many times: it is worth
@@ -66,6 +68,7 @@ func (r *response) size() int { return len(r.raw) + len(r.gz) + 128 }
 // storing a page that is already stale. Concurrent misses for one key share
 // one load.
 type cache struct {
+	now      func() time.Time // the wall clock; tests move it
 	mu       sync.Mutex
 	budget   int
 	used     int
@@ -87,8 +90,14 @@ type call struct {
 }
 
 func newCache(budget int) *cache {
-	return &cache{budget: budget, stories: make(map[string]*storyPages), inflight: make(map[string]*call)}
+	return &cache{now: time.Now, budget: budget, stories: make(map[string]*storyPages), inflight: make(map[string]*call)}
 }
+
+// pageTTL bounds how long a page stays cached without a change to its
+// story being seen: changes made on another instance reach this one's
+// cache only by expiry, as long as no bus carries them. It matches the
+// s-maxage that lets CDNs keep a page.
+const pageTTL = 5 * time.Second
 
 // loader builds a page. keep is false for a page not worth keeping, such
 // as the empty thread of a story nobody has commented on: any URL can ask
@@ -100,7 +109,7 @@ type loader func() (raw []byte, keep bool, err error)
 func (c *cache) get(story, key string, load loader) (*response, error) {
 	c.mu.Lock()
 	sp := c.story(story)
-	if resp, ok := sp.pages[key]; ok {
+	if resp, ok := sp.pages[key]; ok && c.now().Sub(resp.made) < pageTTL {
 		c.mu.Unlock()
 		return resp, nil
 	}
@@ -141,6 +150,7 @@ func (c *cache) run(story, full, key string, gen uint64, sp *storyPages, cl *cal
 	keep, cl.err = k, err
 	if err == nil {
 		cl.resp = newResponse(raw)
+		cl.resp.made = c.now()
 	}
 }
 
@@ -163,6 +173,9 @@ func (c *cache) store(sp *storyPages, gen uint64, key string, resp *response) {
 	}
 	if c.used+resp.size() > c.budget {
 		c.evict()
+	}
+	if old, ok := sp.pages[key]; ok {
+		c.used -= old.size() // an expired page being replaced
 	}
 	sp.pages[key] = resp
 	c.used += resp.size()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 )
 
 // page returns a loader of a page worth keeping.
@@ -109,5 +110,28 @@ func TestCachePanickingLoad(t *testing.T) {
 	}
 	if resp, err := c.get("s/a", "k", page("again", nil)); err != nil || string(resp.raw) != "again" {
 		t.Errorf("after the panic: %v %v", resp, err)
+	}
+}
+
+// TestCachePagesExpire: a page is reloaded after pageTTL even without a
+// change seen here, since other instances' changes arrive no other way.
+func TestCachePagesExpire(t *testing.T) {
+	c := newCache(1 << 20)
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	loads := 0
+	c.get("s/a", "k", page("one", &loads))
+	now = now.Add(pageTTL - time.Millisecond)
+	c.get("s/a", "k", page("two", &loads))
+	if loads != 1 {
+		t.Fatalf("%d loads within the TTL, want 1", loads)
+	}
+	now = now.Add(2 * time.Millisecond)
+	resp, _ := c.get("s/a", "k", page("three", &loads))
+	if loads != 2 || string(resp.raw) != "three" {
+		t.Errorf("after the TTL: %d loads, page %q", loads, resp.raw)
+	}
+	if want := resp.size(); c.used != want {
+		t.Errorf("used %d bytes after replacing the page, want %d", c.used, want)
 	}
 }
