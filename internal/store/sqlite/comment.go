@@ -19,7 +19,7 @@ const shown = `(status = 'approved' OR (status = 'deleted' AND reply_count > 0))
 
 // repliesQuery reads the first replies of one parent: ?1 parent, ?2 limit.
 const repliesQuery = `SELECT ` + commentColumns + ` FROM comments
-	WHERE parent_id = ? AND ` + shown + ` ORDER BY id LIMIT ?`
+	WHERE parent_id = ?1 AND parent_id <> '' AND ` + shown + ` ORDER BY id LIMIT ?2`
 
 // userCommentsQuery reads an author's comments on a story: ?1 author,
 // ?2 site, ?3 story, ?4 limit.
@@ -173,7 +173,7 @@ func addReplies(ctx context.Context, tx *txn, id string, n int, at time.Time) er
 // Comments returns one page of the query, Shown comments only. Each sort
 // has its own index, and a cursor turns into a seek on it.
 func (s *Store) Comments(ctx context.Context, q parley.CommentQuery) ([]*parley.Comment, error) {
-	query, err := pageQuery(q.Sort, q.After != nil)
+	query, err := pageQuery(q.Sort, q.After != nil, q.ParentID == "")
 	if err != nil {
 		return nil, err
 	}
@@ -187,9 +187,11 @@ func (s *Store) Comments(ctx context.Context, q parley.CommentQuery) ([]*parley.
 	return s.comments(ctx, query, q.SiteID, q.StoryID, q.ParentID, after.Key, after.ID, q.Limit)
 }
 
-// pageQuery returns the SQL for one page in the given sort. Its parameters
-// are ?1 site, ?2 story, ?3 parent, ?4 cursor key, ?5 cursor ID, ?6 limit.
-func pageQuery(sort string, after bool) (string, error) {
+// pageQuery returns the SQL for one page in the given sort, of the top
+// level or of one parent's replies. Its parameters are ?1 site, ?2 story,
+// ?3 parent, ?4 cursor key, ?5 cursor ID, ?6 limit. The literal parent
+// conditions are what lets SQLite use the partial indexes.
+func pageQuery(sort string, after, topLevel bool) (string, error) {
 	var order, seek string
 	switch sort {
 	case parley.SortNewest:
@@ -204,8 +206,12 @@ func pageQuery(sort string, after bool) (string, error) {
 		return "", parley.Errorf(parley.EINVALID, "%q is not a sort order.", sort)
 	}
 	var b strings.Builder
-	b.WriteString(`SELECT ` + commentColumns + ` FROM comments
-		WHERE site_id = ?1 AND story_id = ?2 AND parent_id = ?3 AND ` + shown)
+	b.WriteString(`SELECT ` + commentColumns + ` FROM comments WHERE `)
+	if topLevel {
+		b.WriteString(`site_id = ?1 AND story_id = ?2 AND parent_id = '' AND ` + shown)
+	} else {
+		b.WriteString(`parent_id = ?3 AND parent_id <> '' AND site_id = ?1 AND story_id = ?2 AND ` + shown)
+	}
 	if after {
 		b.WriteString(" AND " + seek)
 	}

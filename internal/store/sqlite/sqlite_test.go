@@ -116,9 +116,14 @@ func TestQueryPlans(t *testing.T) {
 	queries := map[string]query{"replies": {repliesQuery, 2}, "user comments": {userCommentsQuery, 4}}
 	for _, sort := range []string{parley.SortNewest, parley.SortOldest, parley.SortTop, parley.SortReplies} {
 		for after, page := range map[bool]string{false: "page 1", true: "page n"} {
-			q, err := pageQuery(sort, after)
+			q, err := pageQuery(sort, after, true)
 			mustDo(t, err)
 			queries[sort+" "+page] = query{q, 6}
+			if sort == parley.SortNewest || sort == parley.SortOldest { // replies are read by time only
+				q, err = pageQuery(sort, after, false)
+				mustDo(t, err)
+				queries["replies "+sort+" "+page] = query{q, 6}
+			}
 		}
 	}
 	for name, q := range queries {

@@ -59,10 +59,14 @@ CREATE TABLE comments (
 
 -- One index per sort order, so that a page starts at an index position and
 -- reads about one page of entries however long the thread.
-CREATE INDEX comments_by_time ON comments (site_id, story_id, parent_id, id);
-CREATE INDEX comments_by_reactions ON comments (site_id, story_id, parent_id, reaction_count, id);
-CREATE INDEX comments_by_replies ON comments (site_id, story_id, parent_id, reply_count, id);
-CREATE INDEX comments_parent ON comments (parent_id, id);
+-- Top-level pages are sorted four ways; replies are always read oldest first
+-- under their parent. Partial indexes keep a reply out of the three sort
+-- indexes and a top-level comment out of the parent index, so that each
+-- write touches only the indexes its reads need.
+CREATE INDEX comments_top_time ON comments (site_id, story_id, id) WHERE parent_id = '';
+CREATE INDEX comments_top_reactions ON comments (site_id, story_id, reaction_count, id) WHERE parent_id = '';
+CREATE INDEX comments_top_replies ON comments (site_id, story_id, reply_count, id) WHERE parent_id = '';
+CREATE INDEX comments_parent ON comments (parent_id, id) WHERE parent_id <> '';
 CREATE INDEX comments_author ON comments (author_id, site_id, story_id, id);
 
 CREATE TABLE reactions (
