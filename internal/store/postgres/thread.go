@@ -43,15 +43,8 @@ func pageSQL(q parley.CommentQuery) (string, []any, error) {
 	if q.Limit < 1 {
 		return "", nil, parley.Errorf(parley.EINVALID, "A page holds at least one comment.")
 	}
-	// The literal parent conditions let the planner use the partial
-	// indexes: the top level's sort indexes, or a parent's replies.
-	// ($3, the empty parent, keeps the cursor parameters in place.)
 	query := `SELECT ` + commentColumns + ` FROM comments
-		WHERE site_id = $1 AND story_id = $2 AND parent_id = '' AND $3::text = '' AND ` + shown
-	if q.ParentID != "" {
-		query = `SELECT ` + commentColumns + ` FROM comments
-		WHERE parent_id = $3 AND parent_id <> '' AND site_id = $1 AND story_id = $2 AND ` + shown
-	}
+		WHERE site_id = $1 AND story_id = $2 AND parent_id = $3 AND ` + shown
 	args := []any{q.SiteID, q.StoryID, q.ParentID}
 	if q.After != nil {
 		query += ` AND ` + order.after

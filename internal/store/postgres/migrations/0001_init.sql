@@ -70,14 +70,12 @@ CREATE TABLE comments (
 -- Page indexes hold only Shown comments (the predicate is parley.Shown and
 -- must match the queries' filter word for word), so page 1 of any order
 -- reads about one page of entries however long or moderated the story.
--- Only top-level comments are sorted four ways, so replies stay out of these
--- three and a reply's write touches only comments_replies.
-CREATE INDEX comments_page_time ON comments (site_id, story_id, id)
-    WHERE parent_id = '' AND (status = 'approved' OR (status = 'deleted' AND reply_count > 0));
-CREATE INDEX comments_page_reactions ON comments (site_id, story_id, reaction_count, id)
-    WHERE parent_id = '' AND (status = 'approved' OR (status = 'deleted' AND reply_count > 0));
-CREATE INDEX comments_page_replies ON comments (site_id, story_id, reply_count, id)
-    WHERE parent_id = '' AND (status = 'approved' OR (status = 'deleted' AND reply_count > 0));
+CREATE INDEX comments_page_time ON comments (site_id, story_id, parent_id, id)
+    WHERE status = 'approved' OR (status = 'deleted' AND reply_count > 0);
+CREATE INDEX comments_page_reactions ON comments (site_id, story_id, parent_id, reaction_count, id)
+    WHERE status = 'approved' OR (status = 'deleted' AND reply_count > 0);
+CREATE INDEX comments_page_replies ON comments (site_id, story_id, parent_id, reply_count, id)
+    WHERE status = 'approved' OR (status = 'deleted' AND reply_count > 0);
 -- Replies by parent, for Replies, which knows only parent IDs; top-level
 -- comments stay out of it.
 CREATE INDEX comments_replies ON comments (parent_id, id)
