@@ -261,21 +261,7 @@ func (s *Store) comments(ctx context.Context, query string, args ...any) ([]*par
 
 // appendComments scans rows (and the error that came with them) onto out.
 func appendComments(out []*parley.Comment, rows *sql.Rows, err error) ([]*parley.Comment, error) {
-	if err != nil {
-		return nil, mapError(err, "Comment", "Story")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, mapError(err, "Comment", "Story")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err, "Comment", "Story")
-	}
-	return out, nil
+	return appendRows(out, rows, err, scanComment, "Comment", "Story")
 }
 
 func scanComment(row scanner) (*parley.Comment, error) {

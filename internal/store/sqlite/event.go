@@ -50,22 +50,7 @@ func (s *Store) Events(ctx context.Context, siteID, storyID string, afterID int6
 		sinceArg = millis(since)
 	}
 	rows, err := s.read.QueryContext(ctx, eventsQuery, siteID, storyID, afterID, sinceArg, limit)
-	if err != nil {
-		return nil, mapError(err, "Event", "Story")
-	}
-	defer rows.Close()
-	var out []parley.StoredEvent
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, mapError(err, "Event", "Story")
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err, "Event", "Story")
-	}
-	return out, nil
+	return appendRows(nil, rows, err, scanEvent, "Event", "Story")
 }
 
 // LastEventID returns the highest event ID of a story, 0 if it has none.

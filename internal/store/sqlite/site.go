@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -55,25 +56,31 @@ func (s *Store) Site(ctx context.Context, id string) (*parley.Site, error) {
 // Sites returns all sites ordered by ID.
 func (s *Store) Sites(ctx context.Context) ([]*parley.Site, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+siteColumns+` FROM sites ORDER BY id`)
-	if err != nil {
-		return nil, mapError(err, "Site", "Site")
-	}
-	defer rows.Close()
-	var sites []*parley.Site
-	for rows.Next() {
-		site, err := scanSite(rows)
-		if err != nil {
-			return nil, mapError(err, "Site", "Site")
-		}
-		sites = append(sites, site)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err, "Site", "Site")
-	}
-	return sites, nil
+	return appendRows(nil, rows, err, scanSite, "Site", "Site")
 }
 
 // scanner is what *sql.Row and *sql.Rows have in common.
+// appendRows scans every row onto out with scan, and maps the query's,
+// each scan's and the iteration's errors the same way: what names the
+// row's kind and parent the row it belongs to, for not-found messages.
+func appendRows[T any](out []T, rows *sql.Rows, err error, scan func(scanner) (T, error), what, parent string) ([]T, error) {
+	if err != nil {
+		return nil, mapError(err, what, parent)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, mapError(err, what, parent)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err, what, parent)
+	}
+	return out, nil
+}
+
 type scanner interface {
 	Scan(dest ...any) error
 }
