@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"parley"
-	"parley/internal/httpapi"
 	"parley/internal/i18n"
 	"parley/internal/service"
+	"parley/internal/web"
 )
 
 // maxFormBody bounds a posted form, as the JSON API bounds its bodies.
@@ -88,7 +88,7 @@ type errorView struct {
 // went wrong and keeps what they wrote, so nothing typed is lost.
 func (b *Block) fail(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	code := parley.ErrorCode(err)
-	status := httpapi.Status(code)
+	status := web.Status(code)
 	if status == http.StatusInternalServerError {
 		b.log.ErrorContext(r.Context(), "embed request failed", "path", r.URL.Path, "err", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"parley/internal/i18n"
 	"parley/internal/realtime"
 	"parley/internal/service"
+	"parley/internal/web"
 )
 
 // maxRequestBody bounds every request body; larger ones get 413.
@@ -158,28 +159,6 @@ func (a *API) authenticate(r *http.Request) (*http.Request, error) {
 	return r.WithContext(ctx), nil
 }
 
-// statuses maps each error code to its one HTTP status.
-var statuses = map[string]int{
-	parley.EINVALID:         http.StatusBadRequest,
-	parley.EUNAUTHORIZED:    http.StatusUnauthorized,
-	parley.EFORBIDDEN:       http.StatusForbidden,
-	parley.ENOTFOUND:        http.StatusNotFound,
-	parley.ECONFLICT:        http.StatusConflict,
-	parley.ETOOLARGE:        http.StatusRequestEntityTooLarge,
-	parley.ETOOMANYREQUESTS: http.StatusTooManyRequests,
-	parley.EUNAVAILABLE:     http.StatusServiceUnavailable,
-	parley.EINTERNAL:        http.StatusInternalServerError,
-}
-
-// Status is the HTTP status of an error code; the HTML block answers with
-// the same ones.
-func Status(code string) int {
-	if status, ok := statuses[code]; ok {
-		return status
-	}
-	return http.StatusInternalServerError
-}
-
 // Error writes err as {"error":{"code","message"}} with the code's status.
 // Internal errors are logged and shown only as a generic message.
 //
@@ -194,7 +173,7 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if p := i18n.For(requestLang(r)); p.Lang() != i18n.Fallback {
 		msg = p.Error(code, key)
 	}
-	status := Status(code)
+	status := web.Status(code)
 	body := errorJSON{Code: code, Message: msg, Key: key}
 	writeJSON(w, status, map[string]errorJSON{"error": body})
 }
