@@ -114,6 +114,12 @@ type Store interface {
 	// where it has one, so since should be derived from CreatedAt values,
 	// not from the caller's clock.
 	Events(ctx context.Context, siteID, storyID string, afterID int64, since time.Time, limit int) ([]StoredEvent, error)
+	// Key returns the secret named name: 32 random bytes, made on first use
+	// and the same from then on for every instance on this database, so
+	// that what one instance signs another can check. Instances asking for
+	// a new name at once all get the one key that was stored first.
+	Key(ctx context.Context, name string) ([]byte, error)
+
 	// LastEventID returns the highest event ID of a story, 0 if it has no
 	// events (or the story does not exist).
 	LastEventID(ctx context.Context, siteID, storyID string) (int64, error)

@@ -66,3 +66,12 @@ func TestMigrateConcurrently(t *testing.T) {
 		t.Errorf("schema_migrations holds %d rows (%d versions), want %d", applied, distinct, len(names))
 	}
 }
+
+// TestKeySharedBetweenInstances opens the same database with two pools, as
+// two instances would, and checks that both agree on a key made while both
+// ask for it.
+func TestKeySharedBetweenInstances(t *testing.T) {
+	url := pgtest.URL(t)
+	a, b := mustOpenURL(t, url), mustOpenURL(t, url)
+	storetest.MustAgreeOnKey(t, "form", a, b, a, b, a, b)
+}

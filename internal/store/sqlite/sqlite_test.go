@@ -176,3 +176,11 @@ func mustDo(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestKeySharedBetweenInstances opens the same file twice, as two processes
+// would, and checks that both agree on a key made while both ask for it.
+func TestKeySharedBetweenInstances(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.db")
+	a, b := mustOpen(t, path), mustOpen(t, path)
+	storetest.MustAgreeOnKey(t, "form", a, b, a, b)
+}
