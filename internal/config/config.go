@@ -21,6 +21,7 @@ type Config struct {
 	Addr            string        // listen address, host:port
 	Database        string        // sqlite:PATH or postgres://…
 	Demo            bool          // create the demo site and serve the demo article at /
+	PublicURL       string        // where browsers reach Parley, without trailing slash; see NormalizePublicURL
 	LogLevel        slog.Level    // debug, info, warn or error
 	ShutdownTimeout time.Duration // how long in-flight requests may finish on SIGTERM
 }
@@ -51,11 +52,13 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	addr, err2 := lookup(env, "PARLEY_ADDR", DefaultAddr)
 	demo, err3 := lookup(env, "PARLEY_DEMO", "")
 	lvl, err4 := lookup(env, "PARLEY_LOG_LEVEL", "info")
-	if err := errors.Join(err, err2, err3, err4); err != nil {
+	public, err5 := lookup(env, "PARLEY_PUBLIC_URL", "")
+	if err := errors.Join(err, err2, err3, err4, err5); err != nil {
 		return nil, err
 	}
 	fs.StringVar(&c.Addr, "addr", addr, "listen address (env PARLEY_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", demo == "true", "create the demo site and serve a demo article at / (env PARLEY_DEMO=true)")
+	fs.StringVar(&c.PublicURL, "public-url", public, "the URL browsers reach Parley at, e.g. https://comments.example.com; every absolute link and the allowed form origin are built from it (env PARLEY_PUBLIC_URL; default http://localhost:PORT)")
 	level := fs.String("log-level", lvl, "debug, info, warn or error (env PARLEY_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time in-flight requests get to finish on shutdown")
 	if err := fs.Parse(args); err != nil {
@@ -65,6 +68,12 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	c.Database = *db
+	if c.PublicURL == "" {
+		c.PublicURL = DefaultPublicURL(c.Addr)
+	}
+	if normal, err := NormalizePublicURL(c.PublicURL); err == nil {
+		c.PublicURL = normal // else Validate reports it
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", *level)
 	}
@@ -77,6 +86,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("addr %q: %w", c.Addr, err)
 	}
 	if err := ValidateDatabase(c.Database); err != nil {
+		return err
+	}
+	if _, err := NormalizePublicURL(c.PublicURL); err != nil {
 		return err
 	}
 	if c.ShutdownTimeout <= 0 {
