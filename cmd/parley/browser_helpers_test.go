@@ -25,6 +25,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"parley"
+	"parley/internal/embed"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser.
@@ -48,7 +51,12 @@ func startTestApp(t *testing.T) *testApp {
 	}
 	t.Cleanup(func() { store.Close() })
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h, closeLive, err := newHandler(ctx, store, log, true)
+	mustEmptyDemoStory(t, store)
+	// The server's address is Parley's public URL, so it must be known
+	// before the handler is made.
+	srv := httptest.NewUnstartedServer(nil)
+	app := &testApp{log: newRequestLog(), URL: "http://" + srv.Listener.Addr().String()}
+	h, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: app.URL, Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +65,26 @@ func startTestApp(t *testing.T) *testApp {
 	for _, lang := range []string{"en", "es", "fr"} {
 		mux.Handle("GET /"+lang, langPage(lang))
 	}
-	app := &testApp{log: newRequestLog()}
-	srv := httptest.NewServer(app.log.wrap(mux))
+	srv.Config.Handler = app.log.wrap(mux)
+	srv.Start()
 	t.Cleanup(func() { closeLive(); srv.Close() })
-	app.URL = srv.URL
 	return app
+}
+
+// mustEmptyDemoStory stores the demo site and story before the first start,
+// so that --demo finds them and does not seed its discussion: these tests
+// count the comments they post themselves.
+func mustEmptyDemoStory(t *testing.T, store parley.Store) {
+	t.Helper()
+	ctx := t.Context()
+	site := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, MaxBodyLength: parley.DefaultMaxBodyLength, EditWindow: parley.DefaultEditWindow, CreatedAt: parley.Now()}
+	if err := store.CreateSite(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	st := &parley.Story{SiteID: embed.DemoSite, ID: embed.DemoStory, Title: demoInfo.Title, Lang: demoInfo.Lang, Status: parley.StoryOpen, CreatedAt: parley.Now()}
+	if _, err := store.EnsureStory(ctx, st); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // pageTmpl is a publisher's page without a server-rendered fragment.

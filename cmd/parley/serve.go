@@ -32,13 +32,15 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer store.Close()
 
-	handler, closeLive, err := newHandler(ctx, store, log, cfg.Demo)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	public := config.PublicURLOn(cfg.PublicURL, ln.Addr())
+	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo})
+	if err != nil {
+		return err
 	}
 	srv := &http.Server{
 		Handler:           handler,
@@ -48,7 +50,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(closeLive) // live streams never go idle by themselves
-	log.Info("parley listening", "addr", ln.Addr().String(), "database", backendName(cfg.Database), "demo", cfg.Demo)
+	log.Info("parley listening", "addr", ln.Addr().String(), "public_url", public, "database", backendName(cfg.Database), "demo", cfg.Demo)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -65,14 +67,27 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	return nil
 }
 
+// handlerConfig is what newHandler needs to know besides the store.
+type handlerConfig struct {
+	PublicURL string // normalized, see config.NormalizePublicURL
+	Demo      bool
+}
+
+// formKeyName names the Store.Key that signs the block's form tokens.
+const formKeyName = "form-token"
+
 // newHandler wires the service, the API and the HTML block into one
 // handler. closeLive ends the live streams, for shutdown.
-func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo bool) (h http.Handler, closeLive func(), err error) {
+func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc handlerConfig) (h http.Handler, closeLive func(), err error) {
+	formKey, err := store.Key(ctx, formKeyName)
+	if err != nil {
+		return nil, nil, fmt.Errorf("form key: %w", err)
+	}
 	var api *httpapi.API
 	notify := func(ev parley.Event) { api.Notify(ev) }
 	svc := service.New(store, markup.New(), log, service.WithNotify(notify))
-	api = httpapi.New(svc, store, log)
-	block := embed.New(svc, log)
+	api = httpapi.New(svc, store, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
+	block := embed.New(svc, log, embed.Config{PublicURL: hc.PublicURL, FormKey: formKey})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
@@ -80,26 +95,13 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo 
 	mux.Handle("/readyz", api)
 	block.Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
-	if demo {
-		if err := ensureDemo(ctx, svc); err != nil {
+	if hc.Demo {
+		if err := ensureDemo(ctx, store, svc, log, notify); err != nil {
 			return nil, nil, err
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
 	}
 	return mux, api.Close, nil
-}
-
-// ensureDemo creates the demo site and story unless they exist.
-func ensureDemo(ctx context.Context, svc *service.Service) error {
-	site := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true}
-	if err := svc.CreateSite(ctx, site); err != nil && parley.ErrorCode(err) != parley.ECONFLICT {
-		return fmt.Errorf("demo site: %w", err)
-	}
-	info := service.StoryInfo{Title: "Nachtbus statt Taxi: Kleinstadt testet Rufbus bis 3 Uhr", Lang: "de"}
-	if _, err := svc.RegisterStory(ctx, embed.DemoSite, embed.DemoStory, info); err != nil {
-		return fmt.Errorf("demo story: %w", err)
-	}
-	return nil
 }
 
 // backendName names the database kind without its credentials, for logs.

@@ -34,6 +34,8 @@ func TestParseServe(t *testing.T) {
 			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "https://comments.example/parley"}},
 		{name: "public URL flag wins", args: []string{"--public-url", "https://c.example"}, env: map[string]string{"PARLEY_PUBLIC_URL": "https://other.example"},
 			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "https://c.example"}},
+		{name: "public URL default port dropped", args: []string{"--public-url", "https://c.example:443"},
+			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "https://c.example"}},
 		{name: "public URL relative", args: []string{"--public-url", "/parley"}, wantErr: true},
 		{name: "public URL without scheme", args: []string{"--public-url", "comments.example"}, wantErr: true},
 		{name: "public URL ftp", args: []string{"--public-url", "ftp://comments.example"}, wantErr: true},

@@ -57,5 +57,18 @@ func NormalizePublicURL(raw string) (string, error) {
 		return bad("the host is not a plain host name")
 	}
 	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if p := u.Port(); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
+		u.Host = strings.TrimSuffix(u.Host, ":"+p) // browsers leave the default port out of Origin
+	}
 	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// Origin returns the origin of a normalized public URL, scheme://host[:port]
+// as browsers send it in the Origin header.
+func Origin(publicURL string) string {
+	u, err := url.Parse(publicURL)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }

@@ -21,8 +21,8 @@ func (b *Block) DemoPage() http.Handler {
 			return
 		}
 		req := RequestFrom(r.URL.Query())
-		req.SiteID, req.StoryID, req.PageURL = DemoSite, DemoStory, "/"
-		req.PostURL = "/embed/" + DemoSite + "/stories/" + DemoStory + "/comments"
+		req.SiteID, req.StoryID, req.PageURL = DemoSite, DemoStory, b.publicURL+"/"
+		req.PostURL = b.postURL(DemoSite, DemoStory)
 		if req.Lang == "" {
 			req.Lang = "de"
 		}
@@ -35,7 +35,7 @@ func (b *Block) DemoPage() http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		b.tmpl.ExecuteTemplate(w, "demo", map[string]any{
 			"Block":     template.HTML(block.String()),
-			"Canonical": baseURL(r) + "/",
+			"Canonical": b.publicURL + "/",
 		})
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"parley"
@@ -33,17 +34,53 @@ type Service interface {
 	Post(ctx context.Context, in service.NewComment) (*service.Posted, error)
 }
 
-// Block renders the discussion block and takes posts from its form.
-type Block struct {
-	svc  Service
-	log  *slog.Logger
-	tmpl *template.Template
+// Config is what the block needs to know of where it runs.
+type Config struct {
+	// PublicURL is where browsers reach Parley (config.NormalizePublicURL):
+	// every absolute URL the block writes starts with it, and its origin is
+	// the one origin besides the site's that may post the form. Nothing is
+	// ever built from the request's Host header, which anyone can forge.
+	PublicURL string
+	// FormKey signs the form's tokens; every instance must have the same
+	// one (Store.Key), and it must be at least 32 bytes.
+	FormKey []byte
+	// Now is the clock for form tokens; nil means time.Now.
+	Now func() time.Time
 }
 
-// New returns a Block over svc.
-func New(svc Service, log *slog.Logger) *Block {
+// Block renders the discussion block and takes posts from its form.
+type Block struct {
+	svc       Service
+	log       *slog.Logger
+	tmpl      *template.Template
+	publicURL string   // cfg.PublicURL
+	public    *url.URL // publicURL parsed
+	origin    string   // scheme://host of publicURL
+	tokens    formTokens
+}
+
+// New returns a Block over svc. It panics if cfg.PublicURL is not an
+// absolute http(s) URL or cfg.FormKey is too short: both are wiring
+// mistakes that must not reach a reader.
+func New(svc Service, log *slog.Logger, cfg Config) *Block {
+	public, err := url.Parse(cfg.PublicURL)
+	if err != nil || (public.Scheme != "http" && public.Scheme != "https") || public.Host == "" {
+		panic(fmt.Sprintf("embed: public URL %q is not an absolute http(s) URL", cfg.PublicURL))
+	}
+	if len(cfg.FormKey) < 32 {
+		panic("embed: the form key must be at least 32 bytes")
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
 	tmpl := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
-	return &Block{svc: svc, log: log, tmpl: tmpl}
+	return &Block{
+		svc: svc, log: log, tmpl: tmpl,
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), public: public,
+		origin: public.Scheme + "://" + canonicalHost(public.Scheme, public.Host),
+		tokens: formTokens{key: cfg.FormKey, now: now},
+	}
 }
 
 // Register adds the block's routes to mux.
@@ -87,7 +124,7 @@ func (b *Block) fragment(w http.ResponseWriter, r *http.Request) {
 	req := RequestFrom(r.URL.Query())
 	req.SiteID, req.StoryID = r.PathValue("site"), r.PathValue("story")
 	req.PageURL = r.URL.Query().Get("page")
-	req.PostURL = baseURL(r) + "/embed/" + url.PathEscape(req.SiteID) + "/stories/" + url.PathEscape(req.StoryID) + "/comments"
+	req.PostURL = b.postURL(req.SiteID, req.StoryID)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=0, s-maxage=5, stale-while-revalidate=30")
 	if err := b.Render(r.Context(), w, req); err != nil {
@@ -95,13 +132,9 @@ func (b *Block) fragment(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// baseURL is the scheme and host the request reached Parley at.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+// postURL is the absolute URL the story's form posts to.
+func (b *Block) postURL(siteID, storyID string) string {
+	return b.publicURL + "/embed/" + url.PathEscape(siteID) + "/stories/" + url.PathEscape(storyID) + "/comments"
 }
 
 // funcs are the template helpers.

@@ -44,17 +44,41 @@ func newWorld(t *testing.T) *world {
 	w := &world{now: time.Date(2026, 3, 5, 14, 7, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	w.svc = service.New(store, markup.New(), log, service.WithClock(func() time.Time { return w.now }))
-	w.block = embed.New(w.svc, log)
-	mux := http.NewServeMux()
-	w.block.Register(mux)
-	mux.Handle("GET /{$}", w.block.DemoPage())
-	w.srv = httptest.NewServer(mux)
+	w.srv = httptest.NewUnstartedServer(nil)
+	w.srv.Config.Handler, w.block = w.handler(log, func() time.Time { return w.now })
+	w.srv.Start()
 	t.Cleanup(w.srv.Close)
 	ctx := context.Background()
 	if err := w.svc.CreateSite(ctx, &parley.Site{ID: embed.DemoSite, AllowAnonymous: true, Origins: []string{"https://news.example"}}); err != nil {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// testKey is the form key of every test block.
+var testKey = bytes.Repeat([]byte("k"), 32)
+
+// handler returns the block's routes and the demo page at the world's
+// server address, with form tokens on the clock now.
+func (w *world) handler(log *slog.Logger, now func() time.Time) (http.Handler, *embed.Block) {
+	block := embed.New(w.svc, log, embed.Config{PublicURL: "http://" + w.srv.Listener.Addr().String(), FormKey: testKey, Now: now})
+	mux := http.NewServeMux()
+	block.Register(mux)
+	mux.Handle("GET /{$}", block.DemoPage())
+	return mux, block
+}
+
+// tokenRE finds the form token in a rendered fragment.
+var tokenRE = regexp.MustCompile(`name="token" value="([^"]*)"`)
+
+// formToken fetches the demo story's fragment and returns its form token.
+func (w *world) formToken(t *testing.T) string {
+	t.Helper()
+	m := tokenRE.FindStringSubmatch(get(t, w.srv.URL+"/embed/demo/stories/demo-article"))
+	if m == nil {
+		t.Fatal("the fragment's form has no token")
+	}
+	return m[1]
 }
 
 // post adds a comment through the service and returns its ID.
@@ -129,14 +153,14 @@ func TestFragmentLanguageFollowsStory(t *testing.T) {
 func TestFormPost(t *testing.T) {
 	w := newWorld(t)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	form := url.Values{"body": {"Ohne JavaScript geschrieben."}, "name": {"Clara"}, "lang": {"de"}, "return": {"/?sort=oldest"}}
+	form := url.Values{"body": {"Ohne JavaScript geschrieben."}, "name": {"Clara"}, "lang": {"de"}, "return": {"/?sort=oldest"}, "token": {w.formToken(t)}}
 	resp, err := client.PostForm(w.srv.URL+"/embed/demo/stories/demo-article/comments", form)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	loc := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/?sort=oldest#comment-") {
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, w.srv.URL+"/?sort=oldest#comment-") {
 		t.Fatalf("post: %d %q", resp.StatusCode, loc)
 	}
 	page := get(t, w.srv.URL+"/")
@@ -147,6 +171,7 @@ func TestFormPost(t *testing.T) {
 
 func TestFormErrorsKeepTheText(t *testing.T) {
 	w := newWorld(t)
+	token := w.formToken(t)
 	tests := []struct {
 		name   string
 		form   url.Values
@@ -164,6 +189,7 @@ func TestFormErrorsKeepTheText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			tt.form.Set("token", token)
 			resp, err := http.PostForm(w.srv.URL+"/embed/demo/stories/demo-article/comments", tt.form)
 			if err != nil {
 				t.Fatal(err)

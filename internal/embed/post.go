@@ -1,9 +1,8 @@
 package embed
 
 import (
+	"errors"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"parley"
 	"parley/internal/i18n"
@@ -18,18 +17,26 @@ const maxFormBody = 64 << 10
 // to the page, to the new comment.
 func (b *Block) post(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	lang := r.URL.Query().Get("lang")
 	if err := r.ParseForm(); err != nil {
-		b.fail(w, r, lang, parley.Errorf(parley.ETOOLARGE, "The form is too large."))
+		b.fail(w, r, r.FormValue("lang"), formError(err))
 		return
 	}
-	lang = r.PostForm.Get("lang")
+	lang := r.PostForm.Get("lang")
+	site, err := b.svc.Site(r.Context(), r.PathValue("site"))
+	if err != nil {
+		b.fail(w, r, lang, err)
+		return
+	}
+	if err := b.checkForm(r, site); err != nil {
+		b.fail(w, r, lang, err)
+		return
+	}
 	ctx := r.Context()
-	if o := r.Header.Get("Origin"); o != "" && o != "null" && o != baseURL(r) {
+	if o := r.Header.Get("Origin"); o != "" && o != b.origin {
 		ctx = parley.WithOrigin(ctx, o)
 	}
 	in := service.NewComment{
-		SiteID: r.PathValue("site"), StoryID: r.PathValue("story"),
+		SiteID: site.ID, StoryID: r.PathValue("story"),
 		ParentID: r.PostForm.Get("parentId"), Body: r.PostForm.Get("body"),
 		AuthorName: r.PostForm.Get("name"), Story: service.StoryInfo{Lang: lang},
 	}
@@ -38,41 +45,40 @@ func (b *Block) post(w http.ResponseWriter, r *http.Request) {
 		b.fail(w, r, lang, err)
 		return
 	}
-	back := b.returnURL(r, in.SiteID, r.PostForm.Get("return"))
-	http.Redirect(w, r, back+"#comment-"+posted.Comment.ID, http.StatusSeeOther)
+	w.Header().Set("Location", b.returnURL(r, site, r.PostForm.Get("return"))+"#comment-"+posted.Comment.ID)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusSeeOther)
 }
 
-// returnURL is where to send the reader after posting: the page they came
-// from if it is ours or one of the site's origins, else the bare fragment.
-func (b *Block) returnURL(r *http.Request, siteID, raw string) string {
-	if raw == "" {
-		raw = r.Referer()
+// formError says why a form body could not be read: too large (413) or
+// malformed (400), never the one for the other.
+func formError(err error) error {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return parley.Errorf(parley.ETOOLARGE, "The form is too large.")
 	}
-	u, err := url.Parse(raw)
-	fallback := "/embed/" + url.PathEscape(siteID) + "/stories/" + url.PathEscape(r.PathValue("story"))
-	switch {
-	case err != nil || raw == "":
-		return fallback
-	case strings.ContainsAny(raw, "\\\x00\t\n\r"):
-		return fallback // browsers read "/\\host" as "//host"
-	case u.Scheme == "" && u.Host == "" && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//"):
-		return u.Path + queryOf(u)
-	case (u.Scheme == "http" || u.Scheme == "https") && u.Host == r.Host:
-		return u.String()
-	case u.Scheme == "http" || u.Scheme == "https":
-		if site, err := b.svc.Site(r.Context(), siteID); err == nil && site.AllowsOrigin(u.Scheme+"://"+u.Host) {
-			u.Fragment = ""
-			return u.String()
-		}
-	}
-	return fallback
+	return parley.Errorf(parley.EINVALID, "The form could not be read.").Keyed("badForm")
 }
 
-func queryOf(u *url.URL) string {
-	if u.RawQuery == "" {
-		return ""
+// checkForm refuses a post that did not come from the form Parley rendered
+// for this story, in two independent ways, because either alone has a gap:
+//
+//   - Origin and Sec-Fetch-Site: a browser names the page that sent the
+//     form. Only Parley's own origin and the site's allowed origins may
+//     post; "null" (sent by sandboxed frames and no-referrer pages) never
+//     may. A request with neither header does not come from a browser, so
+//     it cannot carry a reader's cookies or be a forgery of their intent.
+//   - The form token (token.go): a page that did not get the form from
+//     Parley cannot produce one, whatever headers its browser sends.
+func (b *Block) checkForm(r *http.Request, site *parley.Site) error {
+	crossSite := parley.Errorf(parley.EFORBIDDEN, "This form was sent from a page that may not post to this discussion.").Keyed("crossSite")
+	origin := r.Header.Get("Origin")
+	switch fetchSite := r.Header.Get("Sec-Fetch-Site"); {
+	case origin != "" && !b.allowsOrigin(site, origin):
+		return crossSite
+	case origin == "" && (fetchSite == "cross-site" || fetchSite == "same-site"):
+		return crossSite
 	}
-	return "?" + u.RawQuery
+	return b.tokens.check(r.PostForm.Get("token"), site.ID, r.PathValue("story"))
 }
 
 // errorView is what the error page template sees.
@@ -98,7 +104,8 @@ func (b *Block) fail(w http.ResponseWriter, r *http.Request, lang string, err er
 		v.Detail = parley.ErrorMessage(err)
 	}
 	if r.Method == http.MethodPost {
-		v.Back = b.returnURL(r, r.PathValue("site"), r.PostFormValue("return"))
+		site, _ := b.svc.Site(r.Context(), r.PathValue("site")) // nil: only our own origin
+		v.Back = b.returnURL(r, site, r.PostFormValue("return"))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

@@ -26,6 +26,7 @@ type view struct {
 	MaxLength int
 	PageURL   string
 	PostURL   string
+	FormToken string // see formTokens
 
 	// Data is the page as the API would send it, for the web component to
 	// take over without fetching page 1 again. json.Marshal escapes <, >
@@ -59,7 +60,7 @@ func (b *Block) view(ctx context.Context, req Request) (*view, error) {
 		P: i18n.For(lang), SiteID: site.ID, Thread: t, Sort: req.Sort, Parent: req.Parent,
 		Sorts:     []string{parley.SortNewest, parley.SortOldest, parley.SortTop, parley.SortReplies},
 		Anonymous: site.AllowAnonymous, MaxLength: site.MaxBodyLength,
-		PageURL: req.PageURL, PostURL: req.PostURL,
+		PageURL: req.PageURL, PostURL: req.PostURL, FormToken: b.tokens.issue(site.ID, req.StoryID),
 	}
 	if req.Parent == "" && req.Cursor == "" {
 		raw, err := json.Marshal(wire.FromThread(t))
@@ -68,12 +69,32 @@ func (b *Block) view(ctx context.Context, req Request) (*view, error) {
 		}
 		v.Data = template.JS(raw)
 	}
-	if req.Reply != "" {
-		if v.ReplyTo, err = b.svc.Comment(ctx, req.Reply); err != nil {
-			return nil, err
-		}
+	if v.ReplyTo, err = b.replyTo(ctx, site.ID, t.Story.ID, req.Reply); err != nil {
+		return nil, err
 	}
 	return v, nil
+}
+
+// replyTo returns the comment the form replies to, or nil for the normal
+// composer. Only an approved comment of this very story qualifies: the
+// fragment must not name the author of a deleted, pending or rejected
+// comment, nor of one on another site, which anyone could ask for by ID.
+func (b *Block) replyTo(ctx context.Context, siteID, storyID, id string) (*parley.Comment, error) {
+	if id == "" {
+		return nil, nil
+	}
+	c, err := b.svc.Comment(ctx, id)
+	switch parley.ErrorCode(err) {
+	case "":
+	case parley.ENOTFOUND, parley.EINVALID:
+		return nil, nil
+	default:
+		return nil, err
+	}
+	if c.SiteID != siteID || c.StoryID != storyID || c.Status != parley.StatusApproved {
+		return nil, nil
+	}
+	return c, nil
 }
 
 // thread loads what the block lists: a page of the story's top level, or

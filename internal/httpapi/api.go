@@ -56,14 +56,29 @@ type API struct {
 	mux      *http.ServeMux
 
 	openAPIResponse *response
+
+	// publicOrigin is Parley's own origin (scheme://host), whose pages
+	// call the API as first party; "" when none was configured.
+	publicOrigin string
 }
+
+// Option configures an API.
+type Option func(*API)
+
+// WithPublicOrigin names Parley's own origin, as browsers send it in
+// Origin: requests from it are first party. Without it every Origin header
+// is treated as foreign, never compared with the forgeable Host header.
+func WithPublicOrigin(origin string) Option { return func(a *API) { a.publicOrigin = origin } }
 
 // New returns the API over svc, streaming live events read from the log
 // events. Call Notify with every event the service publishes so that
 // cached threads, allowed origins and live streams stay current, and Close
 // on shutdown so that live streams end.
-func New(svc Service, events realtime.Source, log *slog.Logger) *API {
+func New(svc Service, events realtime.Source, log *slog.Logger, opts ...Option) *API {
 	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), openAPIResponse: newResponse(openAPIDocument)}
+	for _, opt := range opts {
+		opt(a)
+	}
 	a.hub = realtime.New(events, a.renderEvent, log)
 	a.mux = http.NewServeMux()
 	for _, rt := range a.routes() {
@@ -142,7 +157,7 @@ func (a *API) adapt(rt route) http.Handler {
 // origin if it is not our own, into the request's context.
 func (a *API) authenticate(r *http.Request) (*http.Request, error) {
 	ctx := r.Context()
-	if o := r.Header.Get("Origin"); o != "" && !sameOrigin(r, o) {
+	if o := r.Header.Get("Origin"); o != "" && !a.sameOrigin(o) {
 		ctx = parley.WithOrigin(ctx, o)
 	}
 	if h := r.Header.Get("Authorization"); h != "" {

@@ -2,7 +2,7 @@ package httpapi
 
 import (
 	"net/http"
-	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -56,7 +56,7 @@ func (o *originSet) allows(r *http.Request, origin string) bool {
 func (a *API) cors(w http.ResponseWriter, r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-	if origin == "" || sameOrigin(r, origin) {
+	if origin == "" || a.sameOrigin(origin) {
 		return !preflight || answerPreflight(w, false)
 	}
 	h := w.Header()
@@ -86,9 +86,8 @@ func answerPreflight(w http.ResponseWriter, allowed bool) bool {
 	return false
 }
 
-// sameOrigin reports whether origin is the host the request was sent to, as
-// for Parley's own pages.
-func sameOrigin(r *http.Request, origin string) bool {
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
+// sameOrigin reports whether origin is Parley's own public origin, as for
+// its own pages. The Host header is no evidence: anyone can send any.
+func (a *API) sameOrigin(origin string) bool {
+	return a.publicOrigin != "" && strings.EqualFold(origin, a.publicOrigin)
 }
