@@ -17,11 +17,12 @@ const maxFormBody = 64 << 10
 // to the page, to the new comment.
 func (b *Block) post(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	if err := r.ParseForm(); err != nil {
-		b.fail(w, r, r.FormValue("lang"), formError(err))
+	err := r.ParseForm()
+	lang := formLang(r)
+	if err != nil {
+		b.fail(w, r, lang, formError(err))
 		return
 	}
-	lang := r.PostForm.Get("lang")
 	site, err := b.svc.Site(r.Context(), r.PathValue("site"))
 	if err != nil {
 		b.fail(w, r, lang, err)
@@ -48,6 +49,18 @@ func (b *Block) post(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Location", b.returnURL(r, site, r.PostForm.Get("return"))+"#comment-"+posted.Comment.ID)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusSeeOther)
+}
+
+// formLang is the reader's language: the form's, else (when the body could
+// not be read) the browser's.
+func formLang(r *http.Request) string {
+	if lang := r.PostForm.Get("lang"); lang != "" {
+		return lang
+	}
+	if lang := r.URL.Query().Get("lang"); lang != "" {
+		return lang
+	}
+	return i18n.FromHeader(r.Header.Get("Accept-Language"))
 }
 
 // formError says why a form body could not be read: too large (413) or
