@@ -49,7 +49,7 @@ func newStack(t testing.TB) *stack {
 	var api *httpapi.API
 	s.svc = service.New(store, markup.New(), log,
 		service.WithClock(s.clock), service.WithNotify(func(ev parley.Event) { api.Notify(ev) }))
-	api = httpapi.New(s.svc, store, log)
+	api = httpapi.New(s.svc, store, log, httpapi.WithPublicOrigin(publicOrigin))
 	t.Cleanup(api.Close)
 	s.handler, s.api = api, api
 	srv := httptest.NewServer(api)
@@ -113,6 +113,11 @@ type response struct {
 
 // do sends a request, as the named commenter if as is not "", with extra
 // headers given as "Key: Value".
+// publicOrigin is the stack's configured own origin, which differs from
+// the test server's address on purpose: the API must never take the Host
+// header for its own origin.
+const publicOrigin = "https://parley.example"
+
 func (s *stack) do(method, path, body, as string, headers ...string) response {
 	s.t.Helper()
 	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
@@ -127,6 +132,10 @@ func (s *stack) do(method, path, body, as string, headers ...string) response {
 	}
 	for _, h := range headers {
 		k, v, _ := strings.Cut(h, ": ")
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
 		if v == "" {
 			req.Header.Del(k)
 			continue

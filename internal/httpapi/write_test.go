@@ -86,6 +86,15 @@ func TestPost(t *testing.T) {
 					t.Errorf("CORS allowed a foreign origin: %v", r.header)
 				}
 			}},
+		{name: "origin of a forged Host is foreign", method: "POST", path: post, body: `{"body":"x","author":{"name":"Ida"}}`,
+			header: []string{"Host: evil.example", "Origin: http://evil.example"}, status: 403, code: "forbidden",
+			check: func(t *testing.T, s *stack, r response) {
+				if r.header.Get("Access-Control-Allow-Origin") != "" {
+					t.Errorf("CORS allowed the forged Host's origin: %v", r.header)
+				}
+			}},
+		{name: "Parley's own origin is first party", method: "POST", path: post, body: `{"body":"x","author":{"name":"Ida"}}`,
+			header: []string{"Origin: " + publicOrigin}, status: 201},
 		{name: "script is sanitized", method: "POST", path: post, body: `{"body":"<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>","author":{"name":"Ida"}}`, status: 201,
 			check: func(t *testing.T, s *stack, r response) {
 				var out struct{ Comment struct{ HTML string } }
