@@ -2,11 +2,13 @@ package embed_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -55,23 +57,19 @@ func (w *world) comments(t *testing.T) int {
 }
 
 // hostileReturns are return values (and Referers) that try to send the
-// reader somewhere else after posting.
-var hostileReturns = []string{
-	"/%255Cevil.example", "/%5Cevil.example", "/%2509/evil.example", "/%09/evil.example", "/\t/evil.example",
-	"//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example", "\\/evil.example", "/\\/evil.example",
-	"\t/evil.example", "\n//evil.example", " //evil.example", "\x00//evil.example", "/\r\n/evil.example",
-	"//evil.example/%2F..", "/ /evil.example",
-	"http:evil.example", "https:evil.example", "https:/evil.example", "https:/\\evil.example", "https:\\\\evil.example",
-	"HTTPS://evil.example", "https:///evil.example", "http://evil.example", "https://evil.example/",
-	"javascript:alert(document.domain)", "JavaScript:alert(1)", "java\tscript:alert(1)", " javascript:alert(1)",
-	"data:text/html,<script>alert(1)</script>", "vbscript:x", "ftp://evil.example/",
-	"https://news.example@evil.example/", "https://news.example:443@evil.example/", "https://news.example%40evil.example/",
-	"https://evil.example\\@news.example/", "https://evil.example#@news.example", "https://evil.example?@news.example",
-	"https://news.example.evil.example/", "https://evil.example/news.example", "https://news.exampl%65/",
-	"https://NEWS.EXAMPLE/", "https://news.example:443/a", "https://news.example:8443/a", "https://nëws.example/",
-	"https://xn--nws-dma.example/", "https://news.example./", "https://[::1]/", "http://127.0.0.1/",
-	"https://news.example/a?x=<script>\"'", "/?sort=oldest", "/a/../..//evil.example", "?reply=x", "x",
-	"https://news.example/a#frag", "",
+// reader somewhere else after posting. The browser test in cmd/parley
+// reads the same file.
+func hostileReturns(t *testing.T) []string {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/hostile-returns.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
 
 // resolveLikeBrowser reads a Location header the way WHATWG URL parsing
@@ -108,7 +106,7 @@ func TestReturnURLStaysOnAllowedOrigins(t *testing.T) {
 	token := w.formToken(t)
 	base, _ := url.Parse(w.srv.URL + postPath)
 	allowed := map[string]bool{w.srv.URL: true, "https://news.example": true}
-	for _, raw := range hostileReturns {
+	for _, raw := range hostileReturns(t) {
 		for _, via := range []string{"return", "Referer"} {
 			form := url.Values{"body": {"Weiter so."}, "name": {"Rita"}, "token": {token}}
 			var headers []string
