@@ -58,7 +58,7 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	}
 	fs.StringVar(&c.Addr, "addr", addr, "listen address (env PARLEY_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", demo == "true", "create the demo site and serve a demo article at / (env PARLEY_DEMO=true)")
-	fs.StringVar(&c.PublicURL, "public-url", public, "the URL browsers reach Parley at, e.g. https://comments.example.com; every absolute link and the allowed form origin are built from it (env PARLEY_PUBLIC_URL; default http://localhost:PORT)")
+	fs.StringVar(&c.PublicURL, "public-url", public, "the URL browsers reach Parley at, e.g. https://comments.example.com; every absolute link and the allowed form origin are built from it (env PARLEY_PUBLIC_URL; default http://HOST:PORT of --addr, localhost for all interfaces)")
 	level := fs.String("log-level", lvl, "debug, info, warn or error (env PARLEY_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time in-flight requests get to finish on shutdown")
 	if err := fs.Parse(args); err != nil {

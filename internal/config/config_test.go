@@ -3,6 +3,7 @@ package config
 import (
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,7 +26,7 @@ func TestParseServe(t *testing.T) {
 	}{
 		{name: "defaults", want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "http://localhost:8080"}},
 		{name: "env", env: map[string]string{"PARLEY_ADDR": "127.0.0.1:9000", "PARLEY_DATABASE": "sqlite:/tmp/x.db", "PARLEY_DEMO": "true", "PARLEY_LOG_LEVEL": "debug"},
-			want: Config{Addr: "127.0.0.1:9000", Database: "sqlite:/tmp/x.db", Demo: true, LogLevel: slog.LevelDebug, ShutdownTimeout: 15 * time.Second, PublicURL: "http://localhost:9000"}},
+			want: Config{Addr: "127.0.0.1:9000", Database: "sqlite:/tmp/x.db", Demo: true, LogLevel: slog.LevelDebug, ShutdownTimeout: 15 * time.Second, PublicURL: "http://127.0.0.1:9000"}},
 		{name: "flags win over env", args: []string{"--addr", ":7000", "--demo"}, env: map[string]string{"PARLEY_ADDR": ":9000"},
 			want: Config{Addr: ":7000", Database: "sqlite:parley.db", Demo: true, LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "http://localhost:7000"}},
 		{name: "database from file", env: map[string]string{"PARLEY_DATABASE_FILE": secret},
@@ -36,6 +37,10 @@ func TestParseServe(t *testing.T) {
 			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "https://c.example"}},
 		{name: "public URL default port dropped", args: []string{"--public-url", "https://c.example:443"},
 			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "https://c.example"}},
+		{name: "public URL from a specific addr", args: []string{"--addr", "[::1]:7001"},
+			want: Config{Addr: "[::1]:7001", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "http://[::1]:7001"}},
+		{name: "public URL from an addr on every interface", args: []string{"--addr", "0.0.0.0:7002"},
+			want: Config{Addr: "0.0.0.0:7002", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "http://localhost:7002"}},
 		{name: "public URL relative", args: []string{"--public-url", "/parley"}, wantErr: true},
 		{name: "public URL without scheme", args: []string{"--public-url", "comments.example"}, wantErr: true},
 		{name: "public URL ftp", args: []string{"--public-url", "ftp://comments.example"}, wantErr: true},
@@ -68,5 +73,20 @@ func TestParseServe(t *testing.T) {
 				t.Errorf("ParseServe(%v) = %+v, want %+v", tt.args, *got, tt.want)
 			}
 		})
+	}
+}
+
+func TestPublicURLOn(t *testing.T) {
+	ln := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 43210}
+	for in, want := range map[string]string{
+		"http://127.0.0.1:0":         "http://127.0.0.1:43210",
+		"http://localhost:0":         "http://localhost:43210",
+		"http://localhost:8080":      "http://localhost:8080",
+		"https://comments.example":   "https://comments.example",
+		"https://c.example:0/prefix": "https://c.example:43210/prefix",
+	} {
+		if got := PublicURLOn(in, ln); got != want {
+			t.Errorf("PublicURLOn(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -8,28 +8,35 @@ import (
 )
 
 // DefaultPublicURL is the public URL of a server listening on addr when no
-// --public-url is given: fine on the machine itself, wrong anywhere else,
-// which is why production sets --public-url.
+// --public-url is given: http://HOST:PORT with the host --addr names, or
+// localhost when it names none (":8080") or every interface. Right on the
+// machine itself, wrong anywhere else, which is why production sets
+// --public-url.
 func DefaultPublicURL(addr string) string {
-	_, port, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" {
 		port = "8080"
 	}
-	return "http://localhost:" + port
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
-// PublicURLOn returns public with the port the listener got when public is
-// the default for an --addr with port 0 (as tests use); any other public URL
-// is returned unchanged.
+// PublicURLOn returns public with the port the listener got when public
+// says port 0 (the default for an --addr with port 0, as tests use); any
+// other public URL is returned unchanged.
 func PublicURLOn(public string, ln net.Addr) string {
-	if public != "http://localhost:0" {
+	u, err := url.Parse(public)
+	if err != nil || u.Port() != "0" {
 		return public
 	}
 	_, port, err := net.SplitHostPort(ln.String())
 	if err != nil {
 		return public
 	}
-	return "http://localhost:" + port
+	u.Host = net.JoinHostPort(u.Hostname(), port)
+	return u.String()
 }
 
 // NormalizePublicURL checks that raw is where browsers reach Parley: an
