@@ -25,9 +25,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	"parley"
-	"parley/internal/embed"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser.
@@ -69,22 +66,6 @@ func startTestApp(t *testing.T) *testApp {
 	srv.Start()
 	t.Cleanup(func() { closeLive(); srv.Close() })
 	return app
-}
-
-// mustEmptyDemoStory stores the demo site and story before the first start,
-// so that --demo finds them and does not seed its discussion: these tests
-// count the comments they post themselves.
-func mustEmptyDemoStory(t *testing.T, store parley.Store) {
-	t.Helper()
-	ctx := t.Context()
-	site := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, MaxBodyLength: parley.DefaultMaxBodyLength, EditWindow: parley.DefaultEditWindow, CreatedAt: parley.Now()}
-	if err := store.CreateSite(ctx, site); err != nil {
-		t.Fatal(err)
-	}
-	st := &parley.Story{SiteID: embed.DemoSite, ID: embed.DemoStory, Title: demoInfo.Title, Lang: demoInfo.Lang, Status: parley.StoryOpen, CreatedAt: parley.Now()}
-	if _, err := store.EnsureStory(ctx, st); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // pageTmpl is a publisher's page without a server-rendered fragment.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/embed"
 )
 
 // seededComment is a comment as the thread JSON sends it, with what the seed test checks.
@@ -114,5 +115,21 @@ func TestDemoNotSeededOverExistingStory(t *testing.T) {
 	store.Close()
 	if _, count := startDemo(t, path); count != 0 {
 		t.Errorf("existing demo story got %d seeded comments", count)
+	}
+}
+
+// mustEmptyDemoStory stores the demo site and story before the first start,
+// so that --demo finds them and does not seed its discussion: these tests
+// count the comments they post themselves.
+func mustEmptyDemoStory(t *testing.T, store parley.Store) {
+	t.Helper()
+	ctx := t.Context()
+	site := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, MaxBodyLength: parley.DefaultMaxBodyLength, EditWindow: parley.DefaultEditWindow, CreatedAt: parley.Now()}
+	if err := store.CreateSite(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	st := &parley.Story{SiteID: embed.DemoSite, ID: embed.DemoStory, Title: demoInfo.Title, Lang: demoInfo.Lang, Status: parley.StoryOpen, CreatedAt: parley.Now()}
+	if _, err := store.EnsureStory(ctx, st); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,7 +1,7 @@
 // Command parley runs Parley, the discussion system for news sites, and
 // manages its sites and database.
 //
-//	parley serve [--demo] [--addr :8080] [--database sqlite:parley.db]
+//	parley serve [--demo] [--addr :8080] [--public-url https://comments.example] [--database sqlite:parley.db]
 //	parley migrate [--database …]
 //	parley site create --id ID [--origin https://…]… [--name NAME] [--anonymous] [--edit-window 10m] [--max-length 10000]
 //	parley site update --id ID [any flag of create]
@@ -36,7 +36,8 @@ func main() {
 }
 
 const usage = `usage:
-  parley serve [--demo] [--addr :8080] [--database sqlite:parley.db|postgres://…]
+  parley serve [--demo] [--addr :8080] [--public-url https://comments.example]
+               [--database sqlite:parley.db|postgres://…]
   parley migrate [--database …]
   parley site create --id ID [--origin https://news.example]… [--name NAME] [--anonymous]
                      [--edit-window 10m] [--max-length 10000]
