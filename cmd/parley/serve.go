@@ -16,6 +16,7 @@ import (
 	"parley/internal/httpapi"
 	"parley/internal/markup"
 	"parley/internal/service"
+	"parley/internal/web"
 	"parley/widget"
 )
 
@@ -86,7 +87,9 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo 
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
 	}
-	return mux, api.Close, nil
+	// https is false until the public URL says otherwise: the lead wires
+	// strings.HasPrefix(cfg.PublicURL, "https://") here once that flag lands
+	return web.NewHeaders(mux, false), api.Close, nil
 }
 
 // ensureDemo creates the demo site and story unless they exist.

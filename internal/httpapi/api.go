@@ -167,13 +167,17 @@ func (a *API) authenticate(r *http.Request) (*http.Request, error) {
 // Key, when set, names the situation for clients with their own catalogs.
 func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg, key := parley.ErrorCode(err), parley.ErrorMessage(err), parley.ErrorKey(err)
-	if code == parley.EINTERNAL {
+	switch code {
+	case parley.EINTERNAL:
 		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case parley.EUNAVAILABLE:
+		a.log.WarnContext(r.Context(), "request refused: unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if p := i18n.For(requestLang(r)); p.Lang() != i18n.Fallback {
 		msg = p.Error(code, key)
 	}
 	status := web.Status(code)
+	web.ErrorHeaders(w.Header(), code)
 	body := errorJSON{Code: code, Message: msg, Key: key}
 	writeJSON(w, status, map[string]errorJSON{"error": body})
 }

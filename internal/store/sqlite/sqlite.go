@@ -126,7 +126,7 @@ func (s *Store) Close() error {
 // Ping returns an error if the database does not answer.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.read.PingContext(ctx); err != nil {
-		return fmt.Errorf("sqlite: ping: %w", err)
+		return outage(fmt.Errorf("ping: %w", err))
 	}
 	return nil
 }
