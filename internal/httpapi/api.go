@@ -53,6 +53,7 @@ type API struct {
 	log      *slog.Logger
 	threads  *cache
 	origins  *originSet
+	refused  *refusedOrigins
 	mux      *http.ServeMux
 
 	openAPIResponse *response
@@ -63,7 +64,7 @@ type API struct {
 // cached threads, allowed origins and live streams stay current, and Close
 // on shutdown so that live streams end.
 func New(svc Service, events realtime.Source, log *slog.Logger) *API {
-	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), openAPIResponse: newResponse(openAPIDocument)}
+	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIResponse: newResponse(openAPIDocument)}
 	a.hub = realtime.New(events, a.renderEvent, log)
 	a.mux = http.NewServeMux()
 	for _, rt := range a.routes() {
