@@ -68,9 +68,11 @@ func unavailable(err error) bool {
 		}
 		return false
 	}
-	// database/sql's error for a closed *sql.DB is not exported.
+	// database/sql's errors for a closed *sql.DB and its prepared
+	// statements are not exported.
+	msg := err.Error()
 	return errors.Is(err, sql.ErrConnDone) || errors.Is(err, context.DeadlineExceeded) ||
-		strings.Contains(err.Error(), "sql: database is closed")
+		strings.Contains(msg, "sql: database is closed") || strings.Contains(msg, "sql: statement is closed")
 }
 
 // notFoundUnless returns ENOTFOUND for subject when a statement changed no

@@ -51,7 +51,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	write.SetConnMaxLifetime(0)
 	if err := migrate(ctx, write); err != nil {
 		write.Close()
-		return nil, err
+		return nil, outage(err) // a file that cannot be opened, say
 	}
 	read, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
