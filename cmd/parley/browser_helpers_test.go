@@ -25,6 +25,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"parley"
+	"parley/internal/embed"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser.
@@ -37,8 +40,9 @@ type testApp struct {
 	log *requestLog
 }
 
-// startTestApp serves newHandler on a fresh SQLite file until the test ends.
-func startTestApp(t *testing.T) *testApp {
+// startTestApp serves newHandler on a fresh SQLite file until the test
+// ends. origins, if any, are the demo site's allowed origins.
+func startTestApp(t *testing.T, origins ...string) *testApp {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -47,6 +51,13 @@ func startTestApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	if len(origins) > 0 {
+		demo := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, Origins: origins,
+			EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength}
+		if err := store.CreateSite(ctx, demo); err != nil {
+			t.Fatal(err)
+		}
+	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h, closeLive, err := newHandler(ctx, store, log, true)
 	if err != nil {
