@@ -36,8 +36,9 @@ const chromiumPath = "/usr/bin/chromium"
 // testApp is Parley with the demo site, served in-process, plus minimal
 // pages in other languages that carry the block without a fragment.
 type testApp struct {
-	URL string
-	log *requestLog
+	URL   string
+	log   *requestLog
+	store parley.Store
 }
 
 // startTestApp serves newHandler on a fresh SQLite file until the test
@@ -68,7 +69,7 @@ func startTestApp(t *testing.T, origins ...string) *testApp {
 	for _, lang := range []string{"en", "es", "fr"} {
 		mux.Handle("GET /"+lang, langPage(lang))
 	}
-	app := &testApp{log: newRequestLog()}
+	app := &testApp{log: newRequestLog(), store: store}
 	srv := httptest.NewServer(app.log.wrap(mux))
 	t.Cleanup(func() { closeLive(); srv.Close() })
 	app.URL = srv.URL

@@ -1,5 +1,9 @@
 package main
 
+// Browser tests of the block in hostile or broken surroundings: a
+// publisher page with a strict CSP, a page on an origin the site does not
+// allow, a database outage.
+
 import (
 	"context"
 	"html/template"
@@ -136,5 +140,23 @@ func (b *tab) waitConsole(s string) {
 			b.t.Fatalf("no console error names %q; console: %q", s, console)
 		}
 		<-tick.C
+	}
+}
+
+// TestBrowserOutage: when the database is gone, the block says the
+// discussion is briefly unavailable, in the page's language, rather than
+// blaming the reader's connection or showing a generic failure.
+func TestBrowserOutage(t *testing.T) {
+	app := startTestApp(t)
+	b := newTab(t, "outage")
+	app.store.Close()
+	fr := i18n.For("fr")
+	b.open(app.URL + "/fr?story=jamais-lu")
+	b.waitFor("the outage message", "blockText().includes("+jsString(fr.T("error.unavailable"))+")")
+	text := evalJS[string](b, "blockText()")
+	for _, wrong := range []string{fr.T("error.network"), fr.T("error.internal")} {
+		if strings.Contains(text, wrong) {
+			t.Errorf("the block says %q during an outage:\n%s", wrong, text)
+		}
 	}
 }
