@@ -21,7 +21,7 @@ const RetrySeconds = "5"
 const (
 	pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 		"form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors "
-	// APIPolicy is for everything that is not a page: were a JSON answer
+	// apiPolicy is for everything that is not a page: were a JSON answer
 	// ever opened as a document, nothing in it could load or run.
 	apiPolicy = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )

@@ -75,9 +75,9 @@ export class Discussion extends HTMLElement implements Host {
       if (m) this.me(m);
       this.show(t);
     } catch (e) {
+      this.el.empty.hidden = true;
       this.fail(e);
-      // nothing else will show: keep the reason where the comments would be
-      this.el.empty.textContent = this.el.status.textContent;
+      clearTimeout(this.timer); // nothing else will show: keep the reason in view
     }
   }
 
