@@ -103,7 +103,6 @@ func checkSecurityHeaders(t *testing.T, h http.Header, kind string) {
 	switch kind {
 	case "api":
 		want["Cross-Origin-Resource-Policy"] = "cross-origin"
-		directives = []string{"default-src 'none'", "frame-ancestors 'none'"}
 	case "page":
 		want["X-Frame-Options"] = "DENY"
 		directives = []string{"frame-ancestors 'none'"}

@@ -21,9 +21,6 @@ const RetrySeconds = "5"
 const (
 	pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 		"form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors "
-	// apiPolicy is for everything that is not a page: were a JSON answer
-	// ever opened as a document, nothing in it could load or run.
-	apiPolicy = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
 // header is one prepared header: the canonical key and a value slice whose
@@ -78,8 +75,9 @@ func NewHeaders(next http.Handler, https bool) *Headers {
 	with := func(extra ...header) profile { return append(append(profile(nil), common...), extra...) }
 	return &Headers{
 		next: next,
-		api: with(prepared("Cross-Origin-Resource-Policy", "cross-origin"),
-			prepared("Content-Security-Policy", apiPolicy)),
+		// no CSP on JSON, SSE and the script: with nosniff no browser renders
+		// them as a page, and the bytes would go out with every cached page 1
+		api: with(prepared("Cross-Origin-Resource-Policy", "cross-origin")),
 		page: with(prepared("Cross-Origin-Resource-Policy", "same-origin"),
 			prepared("Content-Security-Policy", pagePolicy+"'none'"), prepared("X-Frame-Options", "DENY")),
 		demo: with(prepared("Cross-Origin-Resource-Policy", "same-origin"),
