@@ -25,6 +25,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"parley"
+	"parley/internal/embed"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser.
@@ -33,12 +36,14 @@ const chromiumPath = "/usr/bin/chromium"
 // testApp is Parley with the demo site, served in-process, plus minimal
 // pages in other languages that carry the block without a fragment.
 type testApp struct {
-	URL string
-	log *requestLog
+	URL   string
+	log   *requestLog
+	store parley.Store
 }
 
-// startTestApp serves newHandler on a fresh SQLite file until the test ends.
-func startTestApp(t *testing.T) *testApp {
+// startTestApp serves newHandler on a fresh SQLite file until the test
+// ends. origins, if any, are the demo site's allowed origins.
+func startTestApp(t *testing.T, origins ...string) *testApp {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -47,12 +52,19 @@ func startTestApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	if len(origins) > 0 {
+		demo := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, Origins: origins,
+			EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength}
+		if err := store.CreateSite(ctx, demo); err != nil {
+			t.Fatal(err)
+		}
+	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	mustEmptyDemoStory(t, store)
 	// The server's address is Parley's public URL, so it must be known
 	// before the handler is made.
 	srv := httptest.NewUnstartedServer(nil)
-	app := &testApp{log: newRequestLog(), URL: "http://" + srv.Listener.Addr().String()}
+	app := &testApp{log: newRequestLog(), store: store, URL: "http://" + srv.Listener.Addr().String()}
 	h, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: app.URL, Demo: true})
 	if err != nil {
 		t.Fatal(err)

@@ -370,7 +370,7 @@ func TestBrowserRequestBudget(t *testing.T) {
 	reqs := app.log.since(mark, "budget")
 	for _, q := range reqs {
 		switch {
-		case q.Path == "/", q.Path == "/embed.js", q.Path == "/favicon.ico", strings.HasSuffix(q.Path, "/events"):
+		case q.Path == "/", q.Path == "/embed.js", q.Path == "/embed/parley.css", q.Path == "/favicon.ico", strings.HasSuffix(q.Path, "/events"):
 		default:
 			t.Errorf("demo page with fragment: unexpected request %s (all: %v)", q, reqs)
 		}

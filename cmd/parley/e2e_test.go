@@ -44,6 +44,14 @@ const (
 )
 
 func crashAndRecover(t *testing.T, bin, dsn string) {
+	// An empty demo story, so that --demo seeds nothing: every comment
+	// listed after the restart must be one of ours.
+	store, err := openStore(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustEmptyDemoStory(t, store)
+	store.Close()
 	srv := startParley(t, bin, dsn)
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: posters}}
 	defer client.CloseIdleConnections()

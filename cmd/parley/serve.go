@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"parley"
@@ -16,6 +17,7 @@ import (
 	"parley/internal/httpapi"
 	"parley/internal/markup"
 	"parley/internal/service"
+	"parley/internal/web"
 	"parley/widget"
 )
 
@@ -101,7 +103,10 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
 	}
-	return mux, api.Close, nil
+	// https is false until the public URL says otherwise: the lead wires
+	// strings.HasPrefix(cfg.PublicURL, "https://") here once that flag lands
+	// HSTS only where browsers reach us over HTTPS.
+	return web.NewHeaders(mux, strings.HasPrefix(hc.PublicURL, "https://")), api.Close, nil
 }
 
 // backendName names the database kind without its credentials, for logs.

@@ -87,6 +87,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Block {
 func (b *Block) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /embed/{site}/stories/{story}", b.fragment)
 	mux.HandleFunc("POST /embed/{site}/stories/{story}/comments", b.post)
+	mux.Handle("GET /embed/parley.css", stylesheet())
 }
 
 // Request says which block to render and where it sits.

@@ -108,8 +108,11 @@ type errorView struct {
 func (b *Block) fail(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	code := parley.ErrorCode(err)
 	status := web.Status(code)
-	if status == http.StatusInternalServerError {
+	switch code {
+	case parley.EINTERNAL:
 		b.log.ErrorContext(r.Context(), "embed request failed", "path", r.URL.Path, "err", err)
+	case parley.EUNAVAILABLE:
+		b.log.WarnContext(r.Context(), "embed request refused: unavailable", "path", r.URL.Path, "err", err)
 	}
 	p := i18n.For(lang)
 	v := errorView{P: p, Message: p.Error(code, parley.ErrorKey(err)), Body: r.PostFormValue("body")}
@@ -120,8 +123,11 @@ func (b *Block) fail(w http.ResponseWriter, r *http.Request, lang string, err er
 		site, _ := b.svc.Site(r.Context(), r.PathValue("site")) // nil: only our own origin
 		v.Back = b.returnURL(r, site, r.PostFormValue("return"))
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	web.ErrorPage(h)
+	web.ErrorHeaders(h, code)
 	w.WriteHeader(status)
 	b.tmpl.ExecuteTemplate(w, "error", v)
 }

@@ -53,6 +53,7 @@ type API struct {
 	log      *slog.Logger
 	threads  *cache
 	origins  *originSet
+	refused  *refusedOrigins
 	mux      *http.ServeMux
 
 	openAPIResponse *response
@@ -75,7 +76,7 @@ func WithPublicOrigin(origin string) Option { return func(a *API) { a.publicOrig
 // cached threads, allowed origins and live streams stay current, and Close
 // on shutdown so that live streams end.
 func New(svc Service, events realtime.Source, log *slog.Logger, opts ...Option) *API {
-	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), openAPIResponse: newResponse(openAPIDocument)}
+	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIResponse: newResponse(openAPIDocument)}
 	for _, opt := range opts {
 		opt(a)
 	}
@@ -182,13 +183,17 @@ func (a *API) authenticate(r *http.Request) (*http.Request, error) {
 // Key, when set, names the situation for clients with their own catalogs.
 func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg, key := parley.ErrorCode(err), parley.ErrorMessage(err), parley.ErrorKey(err)
-	if code == parley.EINTERNAL {
+	switch code {
+	case parley.EINTERNAL:
 		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case parley.EUNAVAILABLE:
+		a.log.WarnContext(r.Context(), "request refused: unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if p := i18n.For(requestLang(r)); p.Lang() != i18n.Fallback {
 		msg = p.Error(code, key)
 	}
 	status := web.Status(code)
+	web.ErrorHeaders(w.Header(), code)
 	body := errorJSON{Code: code, Message: msg, Key: key}
 	writeJSON(w, status, map[string]errorJSON{"error": body})
 }

@@ -31,14 +31,15 @@ func (o *originSet) invalidate() {
 	o.mu.Unlock()
 }
 
-// allows reports whether origin belongs to any site.
-func (o *originSet) allows(r *http.Request, origin string) bool {
+// allows reports whether origin belongs to any site. An error means the
+// sites could not be read: that is an outage, not a refusal.
+func (o *originSet) allows(r *http.Request, origin string) (bool, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.allowed == nil || time.Since(o.loaded) > originTTL {
 		sites, err := o.svc.Sites(r.Context())
 		if err != nil {
-			return false
+			return false, err
 		}
 		o.allowed = make(map[string]bool)
 		for _, s := range sites {
@@ -48,11 +49,17 @@ func (o *originSet) allows(r *http.Request, origin string) bool {
 		}
 		o.loaded = time.Now()
 	}
-	return o.allowed[origin]
+	return o.allowed[origin], nil
 }
 
-// cors writes CORS headers for cross-origin requests from allowed origins
-// and answers preflights. It returns false when the request is answered.
+// cors writes CORS headers for cross-origin requests and answers
+// preflights. It returns false when the request is answered.
+//
+// Every browser origin gets CORS headers, even one that no site allows:
+// otherwise the browser hides the refusal and the widget can only say "no
+// connection", which sends a publisher setting up the block hunting for a
+// network problem. Such an origin is served nothing but a readable 403
+// (key originNotAllowed), and the server logs it once.
 func (a *API) cors(w http.ResponseWriter, r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
@@ -61,16 +68,19 @@ func (a *API) cors(w http.ResponseWriter, r *http.Request) bool {
 	}
 	h := w.Header()
 	h.Add("Vary", "Origin")
-	if !a.origins.allows(r, origin) {
-		if preflight {
-			return answerPreflight(w, false)
-		}
-		return true // the browser withholds the response; writes are refused by the service
-	}
 	h.Set("Access-Control-Allow-Origin", origin)
-	h.Set("Access-Control-Expose-Headers", "ETag")
+	h.Set("Access-Control-Expose-Headers", "ETag, Retry-After")
 	if preflight {
-		return answerPreflight(w, true)
+		return answerPreflight(w, true) // the request that follows gets the verdict
+	}
+	allowed, err := a.origins.allows(r, origin)
+	if err == nil && !allowed {
+		a.refused.note(r.Context(), origin)
+		err = originNotAllowed(origin)
+	}
+	if err != nil {
+		a.Error(w, r, err)
+		return false
 	}
 	return true
 }

@@ -44,6 +44,12 @@ func newStack(t testing.TB) *stack {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return newStackOn(t, store)
+}
+
+// newStackOn is newStack on a store the caller opened (and closes).
+func newStackOn(t testing.TB, store parley.Store) *stack {
+	t.Helper()
 	s := &stack{t: t, now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), ids: map[string]string{}, tokens: map[string]string{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var api *httpapi.API

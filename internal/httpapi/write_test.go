@@ -80,21 +80,27 @@ func TestPost(t *testing.T) {
 					t.Errorf("CORS headers: %v", r.header)
 				}
 			}},
+		// the refusal is readable (CORS headers for that origin), so that
+		// the widget can say why instead of "no connection"
 		{name: "foreign origin", method: "POST", path: post, body: `{"body":"x","author":{"name":"Ida"}}`, header: []string{"Origin: https://evil.example"}, status: 403, code: "forbidden",
+			want: []string{`"key":"originNotAllowed"`, "parley site update --id SITE --origin https://evil.example"},
 			check: func(t *testing.T, s *stack, r response) {
-				if r.header.Get("Access-Control-Allow-Origin") != "" {
-					t.Errorf("CORS allowed a foreign origin: %v", r.header)
+				if r.header.Get("Access-Control-Allow-Origin") != "https://evil.example" {
+					t.Errorf("the refusal is not readable by the page: %v", r.header)
+				}
+				if th := s.do("GET", "/api/v1/sites/news/stories/s1/comments", "", ""); strings.Contains(th.body, `"Ida"`) {
+					t.Errorf("a refused origin posted: %s", th.body)
 				}
 			}},
 		{name: "origin of a forged Host is foreign", method: "POST", path: post, body: `{"body":"x","author":{"name":"Ida"}}`,
 			header: []string{"Host: evil.example", "Origin: http://evil.example"}, status: 403, code: "forbidden",
-			check: func(t *testing.T, s *stack, r response) {
-				if r.header.Get("Access-Control-Allow-Origin") != "" {
-					t.Errorf("CORS allowed the forged Host's origin: %v", r.header)
-				}
-			}},
+			want: []string{`"key":"originNotAllowed"`}},
 		{name: "Parley's own origin is first party", method: "POST", path: post, body: `{"body":"x","author":{"name":"Ida"}}`,
 			header: []string{"Origin: " + publicOrigin}, status: 201},
+		{name: "foreign origin reads nothing", method: "GET", path: "/api/v1/sites/news/stories/s1/comments", header: []string{"Origin: https://evil.example"}, status: 403, code: "forbidden",
+			want: []string{`"key":"originNotAllowed"`}, wantNot: []string{`"comments"`}},
+		{name: "foreign origin in German", method: "GET", path: "/api/v1/sites/news/stories/s1/comments?lang=de", header: []string{"Origin: null"}, status: 403, code: "forbidden",
+			want: []string{`"key":"originNotAllowed"`, "Diese Seite darf die Diskussion nicht einbinden"}},
 		{name: "script is sanitized", method: "POST", path: post, body: `{"body":"<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>","author":{"name":"Ida"}}`, status: 201,
 			check: func(t *testing.T, s *stack, r response) {
 				var out struct{ Comment struct{ HTML string } }
@@ -204,11 +210,12 @@ func TestCountsStateAndMore(t *testing.T) {
 					t.Errorf("preflight headers: %v", r.header)
 				}
 			}},
+		// the preflight lets the request through to its readable 403
 		{name: "preflight from a foreign origin", method: "OPTIONS", path: post,
 			header: []string{"Origin: https://evil.example", "Access-Control-Request-Method: POST"}, status: 204,
 			check: func(t *testing.T, s *stack, r response) {
-				if r.header.Get("Access-Control-Allow-Origin") != "" {
-					t.Errorf("foreign preflight allowed: %v", r.header)
+				if r.header.Get("Access-Control-Allow-Origin") != "https://evil.example" {
+					t.Errorf("foreign preflight blocks the readable refusal: %v", r.header)
 				}
 			}},
 	})

@@ -77,7 +77,7 @@ func (s *Service) publish(typ string, c *parley.Comment) {
 // checkOrigin refuses a browser call from an origin the site has not allowed.
 func checkOrigin(ctx context.Context, site *parley.Site) error {
 	if o := parley.OriginFrom(ctx); o != "" && !site.AllowsOrigin(o) {
-		return parley.Errorf(parley.EFORBIDDEN, "This site does not accept requests from %s.", o)
+		return parley.Errorf(parley.EFORBIDDEN, "This site does not accept requests from %s.", o).Keyed("originNotAllowed")
 	}
 	return nil
 }

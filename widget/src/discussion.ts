@@ -8,7 +8,7 @@ import { button, h } from "./dom";
 import { I18n, pickLang } from "./i18n";
 import { live } from "./live";
 import { pageURL, storyFor } from "./story";
-import { css } from "./styles";
+import { adopt } from "./styles";
 import type { Comment, Me, Story, Thread } from "./types";
 import { CommentView, Host } from "./view";
 
@@ -77,6 +77,7 @@ export class Discussion extends HTMLElement implements Host {
     } catch (e) {
       this.el.empty.hidden = true;
       this.fail(e);
+      clearTimeout(this.timer); // nothing else will show: keep the reason in view
     }
   }
 
@@ -103,7 +104,9 @@ export class Discussion extends HTMLElement implements Host {
     });
     el.sec.append(h("h2", { id: "h" }, i.t("discussion.heading"), " ", el.count), el.closed, this.topComposer(),
       el.bar, this.newBtn, el.empty, el.list, this.moreBtn, el.status);
-    this.attachShadow({ mode: "open" }).append(h("style", null, css), el.sec);
+    const root = this.attachShadow({ mode: "open" });
+    adopt(root);
+    root.append(el.sec);
     this.applyTheme();
   }
 
@@ -278,6 +281,10 @@ export class Discussion extends HTMLElement implements Host {
   // when the catalog has it, else the code's message.
   fail(e: unknown) {
     const i = this.i, err = e instanceof ApiError ? e : new ApiError("internal");
+    if (err.key == "originNotAllowed") {
+      const site = this.api.site, o = location.origin;
+      console.error(`Parley: site "${site}" does not allow pages on ${o} to embed its discussions. Add the origin with: parley site update --id ${site} --origin ${o} (repeat --origin for each origin the site keeps: the list is replaced)`);
+    }
     const key = err.key && i.has("error." + err.key) ? "error." + err.key : "error." + err.code;
     this.say(i.t(i.has(key) ? key : "error.internal"), true);
   }

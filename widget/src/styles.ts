@@ -46,3 +46,14 @@ fieldset{border:0;padding:0;margin:0}legend{font-weight:600}
 [hidden]{display:none!important}
 @media (max-width:30rem){.p{padding:.75rem .5rem}.rp{margin-left:.5rem;padding-left:.5rem}}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}`;
+
+// adopt styles a shadow root with one constructed stylesheet shared by
+// every block on the page. Constructed sheets are not inline styles, so a
+// publisher's CSP needs no 'unsafe-inline' in style-src; browsers without
+// them (Safari before 16.4) get a <style> element instead.
+let sheet: CSSStyleSheet | undefined;
+export function adopt(root: ShadowRoot) {
+  if (!root.adoptedStyleSheets) return root.append(Object.assign(document.createElement("style"), { textContent: css }));
+  if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(css);
+  root.adoptedStyleSheets = [sheet];
+}

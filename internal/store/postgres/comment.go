@@ -64,9 +64,9 @@ func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
 	if inserted == 1 {
 		return nil
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return translate(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		return createReply(ctx, tx, c, args)
-	})
+	}), "comment")
 }
 
 // createReply stores a reply whose parent may bring a chain of deleted

@@ -57,7 +57,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	s := &Store{pool: pool}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
-		return nil, err
+		return nil, translate(err, "database") // a server that does not answer, say
 	}
 	return s, nil
 }

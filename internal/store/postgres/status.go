@@ -16,7 +16,7 @@ import (
 // and the story's count slot last, the order every writer in this package
 // follows; events lock nothing.
 func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time.Time) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var old, parentID, siteID, storyID string
 		var replies int
 		err := tx.QueryRow(ctx, `SELECT status, reply_count, parent_id, site_id, story_id
@@ -47,6 +47,7 @@ func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time
 		}
 		return nil
 	})
+	return translate(err, "comment") // begin and commit fail when the database is gone
 }
 
 // adjustReplies adds d to the ReplyCount of the comment id and carries the

@@ -225,12 +225,12 @@ func pageQuery(sort string, after, topLevel bool) (string, error) {
 func (s *Store) Replies(ctx context.Context, parentIDs []string, perParent int) ([]*parley.Comment, error) {
 	tx, err := s.read.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: begin: %w", err)
+		return nil, outage(fmt.Errorf("begin: %w", err))
 	}
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, repliesQuery)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
+		return nil, outage(err)
 	}
 	defer stmt.Close()
 	var out []*parley.Comment

@@ -51,7 +51,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	write.SetConnMaxLifetime(0)
 	if err := migrate(ctx, write); err != nil {
 		write.Close()
-		return nil, err
+		return nil, outage(err) // a file that cannot be opened, say
 	}
 	read, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
@@ -126,7 +126,7 @@ func (s *Store) Close() error {
 // Ping returns an error if the database does not answer.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.read.PingContext(ctx); err != nil {
-		return fmt.Errorf("sqlite: ping: %w", err)
+		return outage(fmt.Errorf("ping: %w", err))
 	}
 	return nil
 }

@@ -52,13 +52,13 @@ func startWriter(db *sql.DB) *writer {
 func (w *writer) do(ctx context.Context, fn func(ctx context.Context, tx *txn) error) error {
 	req := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	if err := w.enqueue(ctx, req); err != nil {
-		return err
+		return outage(err)
 	}
 	select {
 	case err := <-req.done:
-		return err
+		return outage(err) // begin and commit errors reach here untranslated
 	case <-ctx.Done():
-		return fmt.Errorf("sqlite: waiting for commit: %w", ctx.Err())
+		return outage(fmt.Errorf("waiting for commit: %w", ctx.Err()))
 	}
 }
 
@@ -72,7 +72,7 @@ func (w *writer) enqueue(ctx context.Context, req *request) error {
 	case w.reqs <- req:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("sqlite: waiting for the writer: %w", ctx.Err())
+		return fmt.Errorf("waiting for the writer: %w", ctx.Err())
 	}
 }
 
