@@ -24,39 +24,47 @@ type scenario struct {
 	check   func(t *testing.T, s *stack, r response)
 }
 
+// runScenarios runs every scenario on each backend, in parallel.
 func runScenarios(t *testing.T, scenarios []scenario) {
 	t.Helper()
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
-			s := fixtures(t)
-			if sc.before != nil {
-				sc.before(s)
-			}
-			r := s.do(sc.method, s.expand(sc.path), s.expand(sc.body), sc.as, sc.header...)
-			if r.status != sc.status {
-				t.Fatalf("%s %s: status %d, want %d; body %s", sc.method, sc.path, r.status, sc.status, r.body)
-			}
-			if r.status >= 500 {
-				t.Fatalf("server error: %s", r.body)
-			}
-			if sc.code != "" {
-				checkError(t, r, sc.code)
-			}
-			for _, w := range sc.want {
-				if !strings.Contains(r.body, s.expand(w)) {
-					t.Errorf("body lacks %q: %s", w, r.body)
-				}
-			}
-			for _, w := range sc.wantNot {
-				if strings.Contains(r.body, s.expand(w)) {
-					t.Errorf("body has %q: %s", w, r.body)
-				}
-			}
-			if sc.check != nil {
-				sc.check(t, s, r)
-			}
-		})
+	onBackends(t, func(t *testing.T, open backend) {
+		for _, sc := range scenarios {
+			t.Run(sc.name, func(t *testing.T) {
+				t.Parallel()
+				sc.run(t, fixtures(t, open))
+			})
+		}
+	})
+}
+
+// run sends the scenario's request to s and checks the answer.
+func (sc scenario) run(t *testing.T, s *stack) {
+	t.Helper()
+	if sc.before != nil {
+		sc.before(s)
+	}
+	r := s.do(sc.method, s.expand(sc.path), s.expand(sc.body), sc.as, sc.header...)
+	if r.status != sc.status {
+		t.Fatalf("%s %s: status %d, want %d; body %s", sc.method, sc.path, r.status, sc.status, r.body)
+	}
+	if r.status >= 500 {
+		t.Fatalf("server error: %s", r.body)
+	}
+	if sc.code != "" {
+		checkError(t, r, sc.code)
+	}
+	for _, w := range sc.want {
+		if !strings.Contains(r.body, s.expand(w)) {
+			t.Errorf("body lacks %q: %s", w, r.body)
+		}
+	}
+	for _, w := range sc.wantNot {
+		if strings.Contains(r.body, s.expand(w)) {
+			t.Errorf("body has %q: %s", w, r.body)
+		}
+	}
+	if sc.check != nil {
+		sc.check(t, s, r)
 	}
 }
 

@@ -17,14 +17,18 @@ import (
 	"parley/internal/httpapi"
 	"parley/internal/markup"
 	"parley/internal/service"
+	"parley/internal/store/postgres"
+	"parley/internal/store/postgres/pgtest"
 	"parley/internal/store/sqlite"
 )
 
-// stack is the whole of Parley on a real SQLite file behind a real HTTP
-// server, with a clock the test moves.
+// stack is the whole of Parley on a real database (a SQLite file, or a
+// fresh PostgreSQL schema) behind a real HTTP server, with a clock the test
+// moves.
 type stack struct {
 	t       testing.TB
 	URL     string
+	store   parley.Store
 	svc     *service.Service
 	handler http.Handler
 	api     *httpapi.API
@@ -36,15 +40,48 @@ type stack struct {
 	tokens map[string]string // fixture name -> commenter token
 }
 
-func newStack(t testing.TB) *stack {
+// backend opens a fresh, empty store for one test.
+type backend func(t testing.TB) parley.Store
+
+// onSQLite opens a store on a new SQLite file.
+func onSQLite(t testing.TB) parley.Store {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { store.Close() })
-	s := &stack{t: t, now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), ids: map[string]string{}, tokens: map[string]string{}}
+	return store
+}
+
+// onPostgres returns a backend that opens each store in a fresh schema of
+// the database at db (from pgtest.URL), which is far cheaper than a
+// database per test. Commits do not wait for the disk: these tests are
+// about answers, not durability, and waiting would triple their time.
+func onPostgres(db string) backend {
+	return func(t testing.TB) parley.Store {
+		t.Helper()
+		store, err := postgres.Open(context.Background(), pgtest.SchemaURL(t, db)+"&synchronous_commit=off")
+		if err != nil {
+			t.Fatalf("open store: %v", err)
+		}
+		t.Cleanup(func() { store.Close() })
+		return store
+	}
+}
+
+// onBackends runs fn once per backend, each in a subtest named after it.
+// PostgreSQL is skipped loudly when it does not answer, and fails the
+// test under CI=true (see pgtest).
+func onBackends(t *testing.T, fn func(t *testing.T, open backend)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, onSQLite) })
+	t.Run("postgres", func(t *testing.T) { fn(t, onPostgres(pgtest.URL(t))) })
+}
+
+func newStack(t testing.TB, open backend) *stack {
+	t.Helper()
+	store := open(t)
+	s := &stack{t: t, store: store, now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), ids: map[string]string{}, tokens: map[string]string{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var api *httpapi.API
 	s.svc = service.New(store, markup.New(), log,
@@ -52,6 +89,7 @@ func newStack(t testing.TB) *stack {
 	api = httpapi.New(s.svc, store, log)
 	t.Cleanup(api.Close)
 	s.handler, s.api = api, api
+	s.store = store
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
@@ -158,8 +196,8 @@ func (s *stack) expand(text string) string {
 //     story s1: c1 by Alice, r1 by Bob replying to it; story s2: c2 by
 //     Carol; story shut: x1 by Alice, then closed;
 //   - site members, which allows no anonymous posting.
-func fixtures(t testing.TB) *stack {
-	s := newStack(t)
+func fixtures(t testing.TB, open backend) *stack {
+	s := newStack(t, open)
 	s.MustSite(&parley.Site{ID: "news", Name: "News", Origins: []string{"https://news.example"}, AllowAnonymous: true})
 	s.MustSite(&parley.Site{ID: "members", Name: "Members"})
 	s.MustPost("c1", "Alice", "news", "s1", "", "Erster Kommentar mit *Betonung*.")

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -149,7 +150,12 @@ func TestReactionsAndReports(t *testing.T) {
 			want: []string{`"reactions":0,"reacted":false`}},
 		{name: "unreact without reaction", method: "DELETE", path: react, as: "Bob", status: 200, want: []string{`"reactions":0`}},
 		{name: "unreact without token", method: "DELETE", path: react, status: 401, code: "unauthorized"},
-		{name: "anonymous reader reacts", method: "PUT", path: react, status: 200, want: []string{`"reactions":1`, `"commenterToken":"pct_`}},
+		{name: "no reaction without an identity", method: "PUT", path: react, status: 401, code: "unauthorized",
+			want: []string{`"key":"identityRequired"`}, wantNot: []string{"commenterToken"}, check: noStuffing(react, "")},
+		{name: "no report without an identity", method: "POST", path: report, body: `{"reason":"spam"}`, status: 401, code: "unauthorized",
+			want: []string{`"key":"identityRequired"`}, wantNot: []string{"commenterToken"}, check: noStuffing(report, `{"reason":"spam"}`)},
+		{name: "identity required, in German", method: "PUT", path: react, header: []string{"Accept-Language: de"}, status: 401, code: "unauthorized",
+			want: []string{`"message":"Reagieren und melden können Sie, sobald Sie hier einen Kommentar geschrieben haben."`}},
 		{name: "own comment", method: "PUT", path: react, as: "Alice", status: 403, code: "forbidden"},
 		{name: "unknown comment", method: "PUT", path: "/api/v1/comments/nope/reaction", as: "Bob", status: 404, code: "not_found"},
 		{name: "reaction shows in the thread", before: func(s *stack) { s.do("PUT", s.expand(react), "", "Bob") }, method: "GET", path: thread + "?sort=top", status: 200,
@@ -162,6 +168,27 @@ func TestReactionsAndReports(t *testing.T) {
 		{name: "report unknown comment", method: "POST", path: "/api/v1/comments/nope/reports", as: "Bob", body: `{"reason":"spam"}`, status: 404, code: "not_found"},
 		{name: "report own comment", method: "POST", path: report, as: "Alice", body: `{"reason":"spam"}`, status: 403, code: "forbidden"},
 	})
+}
+
+// noStuffing repeats a token-less call and expects that it never counted
+// and never created a commenter: the thread shows no reaction and a later
+// token-less post is still asked for a name.
+func noStuffing(path, body string) func(t *testing.T, s *stack, r response) {
+	return func(t *testing.T, s *stack, r response) {
+		method := map[bool]string{true: "PUT", false: "POST"}[body == ""]
+		for range 20 {
+			if again := s.do(method, s.expand(path), body, ""); again.status != 401 {
+				t.Fatalf("token-less %s: %d %s", method, again.status, again.body)
+			}
+		}
+		if got := s.do("GET", thread+"?sort=top", "", ""); !strings.Contains(got.body, `"reactions":0`) || strings.Contains(got.body, `"reactions":1`) {
+			t.Errorf("token-less calls changed the thread: %s", got.body)
+		}
+		c, err := s.store.Comment(context.Background(), s.ids["c1"])
+		if err != nil || c.ReportCount != 0 || c.ReactionCount != 0 {
+			t.Errorf("token-less calls counted: %+v, %v", c, err)
+		}
+	}
 }
 
 func TestCountsStateAndMore(t *testing.T) {
