@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/embed"
 	"parley/internal/httpapi"
 	"parley/internal/markup"
 	"parley/internal/service"
@@ -33,8 +35,7 @@ type stack struct {
 	handler http.Handler
 	api     *httpapi.API
 
-	mu  sync.Mutex
-	now time.Time
+	clk *testClock
 
 	ids    map[string]string // fixture name -> comment ID
 	tokens map[string]string // fixture name -> commenter token
@@ -81,32 +82,41 @@ func onBackends(t *testing.T, fn func(t *testing.T, open backend)) {
 func newStack(t testing.TB, open backend) *stack {
 	t.Helper()
 	store := open(t)
-	s := &stack{t: t, store: store, now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), ids: map[string]string{}, tokens: map[string]string{}}
+	s := &stack{t: t, store: store, clk: &testClock{now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}, ids: map[string]string{}, tokens: map[string]string{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var api *httpapi.API
 	s.svc = service.New(store, markup.New(), log,
 		service.WithClock(s.clock), service.WithNotify(func(ev parley.Event) { api.Notify(ev) }))
 	api = httpapi.New(s.svc, store, log)
 	t.Cleanup(api.Close)
-	s.handler, s.api = api, api
-	s.store = store
-	srv := httptest.NewServer(api)
+	// The block shares the stack, so that scenarios cover its routes too.
+	mux := http.NewServeMux()
+	embed.New(s.svc, log).Register(mux)
+	mux.Handle("/", api)
+	s.handler, s.api = mux, api
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
 	return s
 }
 
+// testClock is the time the stack's service sees.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
 func (s *stack) clock() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.now
+	s.clk.mu.Lock()
+	defer s.clk.mu.Unlock()
+	return s.clk.now
 }
 
 // advance moves the clock forward.
 func (s *stack) advance(d time.Duration) {
-	s.mu.Lock()
-	s.now = s.now.Add(d)
-	s.mu.Unlock()
+	s.clk.mu.Lock()
+	s.clk.now = s.clk.now.Add(d)
+	s.clk.mu.Unlock()
 }
 
 // MustSite creates a site through the service.
@@ -181,6 +191,19 @@ func (s *stack) do(method, path, body, as string, headers ...string) response {
 		s.t.Fatal(err)
 	}
 	return response{status: resp.StatusCode, header: resp.Header, body: string(raw)}
+}
+
+// formPost sends the block's plain HTML form: a post that would succeed,
+// with the given fields replaced. Whatever else a valid form post needs
+// (a CSRF token, say) belongs here, so that form scenarios stay about the
+// fields they change.
+func (s *stack) formPost(path string, fields url.Values) response {
+	s.t.Helper()
+	form := url.Values{"body": {"Aus dem Formular."}, "name": {"Frida"}, "lang": {"de"}}
+	for k, v := range fields {
+		form[k] = v
+	}
+	return s.do(http.MethodPost, path, form.Encode(), "", "Content-Type: application/x-www-form-urlencoded")
 }
 
 // expand replaces {name} with fixture comment IDs.
