@@ -52,11 +52,20 @@ func worstShapes() map[string]string {
 	}
 }
 
-// prose10k is an ordinary comment of 10,000 characters, the baseline.
+// prose10k is an ordinary long comment of 10,000 characters, the
+// baseline: paragraphs of sentences with a little emphasis, a quote and
+// two links.
 func prose10k() string {
-	p := "Ich finde den Artikel **wirklich gut**, aber die Überschrift ist _etwas_ reißerisch. " +
-		"Die Zahlen stammen aus dem [Bericht](https://www.bundesnetzagentur.de/monitoring).\n\n"
-	return strings.Repeat(p, 10000/len(p)+1)[:10000]
+	p := "Ich finde den Artikel wirklich gut, aber die Überschrift ist etwas reißerisch. " +
+		"Die Zahlen zur Energiewende stimmen, nur fehlt der Vergleich mit den Nachbarländern, " +
+		"die ähnliche Wege gehen und dabei andere Erfahrungen gemacht haben. "
+	var b strings.Builder
+	b.WriteString("> Die Preise sinken.\n\nDas sehe ich **anders**, siehe [Bericht](https://www.bundesnetzagentur.de/monitoring).\n\n")
+	for b.Len() < 9900 {
+		b.WriteString(p + p + "\n\n")
+	}
+	b.WriteString("Quelle: https://www.destatis.de/DE/Home/_inhalt.html und _mehr_.")
+	return b.String()[:10000]
 }
 
 func growing(n int, mark, tail string) string {
@@ -122,6 +131,7 @@ func TestDeepStructureKeepsItsText(t *testing.T) {
 		{"lists", strings.Repeat("- ", 12) + "tief", strings.Repeat("<ul>\n<li>\n", maxBlockDepth-1) + "<ul>\n<li>- - - - tief</li>"},
 		{"emphasis", strings.Repeat("*", 10) + "tief" + strings.Repeat("*", 10), "tief"},
 		{"links over the budget", strings.Repeat("www.a.bc ", maxLinks+1), "</a> www.a.bc</p>"},
+		{"too many elements", strings.Repeat("- *a*\n", maxElements), "<p>- *a*<br>\n- *a*<br>\n"},
 	}
 	for _, tt := range tests {
 		if got := render(t, r, tt.src); !strings.Contains(got, tt.want) {

@@ -20,6 +20,7 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	ghtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
 	"parley"
@@ -120,7 +121,8 @@ func MaxHTML(n int) int { return htmlFactor*n + htmlSlack }
 
 // Render returns the sanitized HTML for the Markdown src: deterministic,
 // trimmed and valid UTF-8. Structure beyond the bounds of limit.go is
-// flattened, not refused; Render fails (EINVALID, key "tooComplex") only
+// flattened, not refused (a comment of more than maxElements elements is
+// shown as plain text); Render fails (EINVALID, key "tooComplex") only
 // when the HTML would still be longer than MaxHTML. A source that goldmark
 // cannot take is shown as plain text.
 func (r *Renderer) Render(src string) (string, error) {
@@ -128,8 +130,14 @@ func (r *Renderer) Render(src string) (string, error) {
 	if len(src) > MaxSourceLen {
 		return plain(src), nil
 	}
+	source := []byte(src)
+	pc := parser.NewContext()
+	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
+	if pc.Get(tooManyKey) != nil {
+		return plain(src), nil
+	}
 	var buf bytes.Buffer
-	if err := r.md.Convert([]byte(src), &buf); err != nil {
+	if err := r.md.Renderer().Render(&buf, source, doc); err != nil {
 		// goldmark fails only when its writer fails, and a bytes.Buffer
 		// does not; this is a last resort, not an expected path.
 		return plain(src), nil
