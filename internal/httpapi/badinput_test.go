@@ -18,7 +18,7 @@ import (
 // used to become a 500. A malformed comment ID is treated like an unknown
 // one: 404 where it names what the route acts on, 400 (parentGone) as the
 // parent of a new comment.
-func TestBadInput(t *testing.T) {
+func badInputScenarios() []scenario {
 	c := "/api/v1/comments/"
 	var scenarios []scenario
 	for name, id := range badCommentIDs {
@@ -61,7 +61,7 @@ func TestBadInput(t *testing.T) {
 			form: url.Values{"lang": {lang}}, status: 400, wantNot: []string{"onload", "<script>"}, check: noStory("fresh")})
 	}
 	scenarios = append(scenarios, otherBadInput...)
-	runScenarios(t, scenarios)
+	return scenarios
 }
 
 const block = "/embed/news/stories/s1"

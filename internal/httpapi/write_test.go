@@ -10,9 +10,9 @@ import (
 
 const post = "/api/v1/sites/news/stories/s1/comments"
 
-func TestPost(t *testing.T) {
+func postScenarios() []scenario {
 	long := strings.Repeat("ä", 10001)
-	runScenarios(t, []scenario{
+	return []scenario{
 		{name: "anonymous with a name", method: "POST", path: post, body: `{"body":"Hallo **Welt**","author":{"name":"Frank"}}`, status: 201,
 			want: []string{`"commenterToken":"pct_`, `"name":"Frank"`, `<strong>Welt</strong>`, `"status":"approved"`, `"body":"Hallo **Welt**"`, `"editableUntil"`}},
 		{name: "with a token, no name", method: "POST", path: post, as: "Alice", body: `{"body":"Wieder da"}`, status: 201,
@@ -99,12 +99,12 @@ func TestPost(t *testing.T) {
 					}
 				}
 			}},
-	})
+	}
 }
 
-func TestEditDelete(t *testing.T) {
+func editDeleteScenarios() []scenario {
 	c1 := "/api/v1/comments/{c1}"
-	runScenarios(t, []scenario{
+	return []scenario{
 		{name: "author edits", method: "PATCH", path: c1, as: "Alice", body: `{"body":"Neu *formuliert*"}`, status: 200,
 			want: []string{`"editedAt"`, `<em>formuliert</em>`, `"body":"Neu *formuliert*"`}},
 		{name: "edit without token", method: "PATCH", path: c1, body: `{"body":"x"}`, status: 401, code: "unauthorized"},
@@ -136,13 +136,13 @@ func TestEditDelete(t *testing.T) {
 					t.Errorf("after deleting a leaf: %s", got.body)
 				}
 			}},
-	})
+	}
 }
 
-func TestReactionsAndReports(t *testing.T) {
+func reactionScenarios() []scenario {
 	react := "/api/v1/comments/{c1}/reaction"
 	report := "/api/v1/comments/{c1}/reports"
-	runScenarios(t, []scenario{
+	return []scenario{
 		{name: "react", method: "PUT", path: react, as: "Bob", status: 200, want: []string{`"reactions":1,"reacted":true`}},
 		{name: "react twice counts once", before: func(s *stack) { s.do("PUT", s.expand(react), "", "Bob") }, method: "PUT", path: react, as: "Bob", status: 200,
 			want: []string{`"reactions":1`}},
@@ -167,7 +167,7 @@ func TestReactionsAndReports(t *testing.T) {
 		{name: "report malformed", method: "POST", path: report, as: "Bob", body: `{"reason":1}`, status: 400, code: "invalid"},
 		{name: "report unknown comment", method: "POST", path: "/api/v1/comments/nope/reports", as: "Bob", body: `{"reason":"spam"}`, status: 404, code: "not_found"},
 		{name: "report own comment", method: "POST", path: report, as: "Alice", body: `{"reason":"spam"}`, status: 403, code: "forbidden"},
-	})
+	}
 }
 
 // noStuffing repeats a token-less call and expects that it never counted
@@ -191,9 +191,9 @@ func noStuffing(path, body string) func(t *testing.T, s *stack, r response) {
 	}
 }
 
-func TestCountsStateAndMore(t *testing.T) {
+func moreScenarios() []scenario {
 	many := "/api/v1/sites/news/counts?" + strings.Repeat("story=a&", 101)
-	runScenarios(t, []scenario{
+	return []scenario{
 		{name: "counts", method: "GET", path: "/api/v1/sites/news/counts?story=s1&story=s2&story=none", status: 200,
 			want: []string{`"s1":2`, `"s2":1`, `"none":0`}},
 		{name: "counts without stories", method: "GET", path: "/api/v1/sites/news/counts", status: 400, code: "invalid"},
@@ -229,5 +229,5 @@ func TestCountsStateAndMore(t *testing.T) {
 					t.Errorf("foreign preflight allowed: %v", r.header)
 				}
 			}},
-	})
+	}
 }
