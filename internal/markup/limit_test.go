@@ -49,6 +49,7 @@ func worstShapes() map[string]string {
 		"lines":             strings.Repeat("a\n", n/2),
 		"reference reused":  "[x]: https://a.example/" + strings.Repeat("a", 900) + "\n\n" + strings.Repeat("[x]", (n-950)/3),
 		"references":        strings.Repeat("[a]: b\n", n/7),
+		"references-20k":    strings.Repeat("[a]: b\n", 2*n/7),
 	}
 }
 
@@ -131,6 +132,7 @@ func TestDeepStructureKeepsItsText(t *testing.T) {
 		{"lists", strings.Repeat("- ", 12) + "tief", strings.Repeat("<ul>\n<li>\n", maxBlockDepth-1) + "<ul>\n<li>- - - - tief</li>"},
 		{"emphasis", strings.Repeat("*", 10) + "tief" + strings.Repeat("*", 10), "tief"},
 		{"links over the budget", strings.Repeat("www.a.bc ", maxLinks+1), "</a> www.a.bc</p>"},
+		{"too many references", strings.Repeat("[a]: b\n", maxReferences+1) + "[a]", "<p>[a]: b<br>\n[a]: b<br>"},
 		{"too many elements", strings.Repeat("- *a*\n", maxElements), "<p>- *a*<br>\n- *a*<br>\n"},
 	}
 	for _, tt := range tests {

@@ -64,7 +64,7 @@ func New() *Renderer {
 	p := parser.NewParser(
 		parser.WithBlockParsers(blockParsers()...),
 		parser.WithInlineParsers(append(parser.DefaultInlineParsers(), util.Prioritized(markLimiter{}, 50))...),
-		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		parser.WithParagraphTransformers(paragraphTransformers()...),
 		parser.WithASTTransformers(util.Prioritized(bounds{}, 100)),
 	)
 	md := goldmark.New(
