@@ -18,7 +18,10 @@ import (
 // "[a]("×n 55 ms, "["×n then "]"×n 46 ms, one reference used 3,000 times
 // 146 ms and 1.4 MB; a prose comment of the same length takes 0.4 ms).
 // Structure beyond a bound is not refused but flattened: its text stays,
-// shown as typed or without the markup.
+// shown as typed or without the markup. With the bounds, the worst of the
+// 38 shapes in BenchmarkRenderShapes takes about 9 times the prose
+// baseline (4 ms against 0.45 ms on a busy 2-core machine), and none
+// renders to more than 5 times its length.
 const (
 	// maxBlockDepth is how many blockquotes and lists may nest. Deeper
 	// markers stay in the text of the innermost block.

@@ -10,8 +10,10 @@ import (
 // worstShapes are 10,000-character bodies built to make Markdown expensive
 // or large: deep nesting, runs of one mark, and shapes that made goldmark
 // quadratic before the bounds of limit.go.
-func worstShapes() map[string]string {
-	const n = 10000
+func worstShapes() map[string]string { return shapesOf(10000) }
+
+// shapesOf returns the worst shapes at about n bytes.
+func shapesOf(n int) map[string]string {
 	return map[string]string{
 		"quotes":            strings.Repeat(">", n-1) + "x",
 		"spaced quotes":     strings.Repeat("> ", n/2-1) + "x",
