@@ -168,11 +168,7 @@ func (s *Service) placeReply(ctx context.Context, c *parley.Comment, parentID st
 	if parentID == "" {
 		return nil
 	}
-	var p *parley.Comment
-	var err error = parley.Errorf(parley.ENOTFOUND, "A malformed ID names no comment.")
-	if parley.ValidCommentID(parentID) {
-		p, err = s.store.Comment(ctx, parentID)
-	}
+	p, err := s.comment(ctx, parentID) // a malformed ID is not found
 	switch {
 	case parley.ErrorCode(err) == parley.ENOTFOUND:
 		return parley.Errorf(parley.EINVALID, "The comment you are replying to does not exist.").Keyed("parentGone")
