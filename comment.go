@@ -2,6 +2,38 @@ package parley
 
 import "time"
 
+// CommentIDLength is the length of every comment ID: see ValidCommentID.
+const CommentIDLength = 26
+
+// ValidCommentID reports whether s is shaped like a comment ID: exactly 26
+// characters of lower-case Crockford base32 (0-9 and a-z without i, l, o,
+// u), as NewID makes them. Parley makes every comment ID itself, imported
+// comments included (an importer keeps the foreign ID beside the new one),
+// so anything else names no comment. Callers treat a malformed ID exactly
+// like an unknown one and never send it to the store, where NUL or invalid
+// UTF-8 would make a query fail.
+func ValidCommentID(s string) bool {
+	if len(s) != CommentIDLength {
+		return false
+	}
+	for i := range len(s) {
+		if !isIDChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isIDChar(c byte) bool {
+	switch {
+	case c >= '0' && c <= '9':
+		return true
+	case c < 'a' || c > 'z':
+		return false
+	}
+	return c != 'i' && c != 'l' && c != 'o' && c != 'u'
+}
+
 // Comment statuses.
 const (
 	StatusApproved = "approved" // visible to everyone and counted

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +23,22 @@ func TestNewIDSortsByTime(t *testing.T) {
 	a, b := parley.NewID(base), parley.NewID(base)
 	if a == b || len(a) != 26 {
 		t.Errorf("NewID twice in one millisecond: %q %q", a, b)
+	}
+}
+
+func TestValidCommentID(t *testing.T) {
+	id := parley.NewID(time.Now())
+	for s, want := range map[string]bool{
+		id: true, "01jq7x2m9k3v8r5t6w4y0z1a2b": true, "00000000000000000000000000": true,
+		"": false, id[:25]: false, id + "0": false, strings.ToUpper(id): false,
+		"01jq7x2m9k3v8r5t6w4y0z1a2i": false, "01jq7x2m9k3v8r5t6w4y0z1a2l": false,
+		"01jq7x2m9k3v8r5t6w4y0z1a2o": false, "01jq7x2m9k3v8r5t6w4y0z1a2u": false,
+		"01jq7x2m9k3v8r5t6w4y0z1a2\x00": false, "01jq7x2m9k3v8r5t6w4y0z1a2\xff": false,
+		"01jq7x2m9k3v8r5t6w4y0z1a-b": false, "nope": false,
+	} {
+		if got := parley.ValidCommentID(s); got != want {
+			t.Errorf("ValidCommentID(%q) = %t, want %t", s, got, want)
+		}
 	}
 }
 

@@ -20,14 +20,23 @@ const formTokenTTL = 48 * time.Hour
 //
 // The token is "HOUR.MAC": the hour it was issued (Unix time / 3600) and an
 // HMAC-SHA256 over site, story and hour under a key every instance shares
-// (Store.Key). It proves that the form was rendered by Parley for this
-// story, which a page on another origin cannot get: it can neither read the
-// fragment (no CORS on it) nor compute the MAC. At hour granularity every
-// reader within the hour gets the same bytes, so the fragment stays
-// cacheable by a CDN; nothing in it is personal.
+// (Store.Key). It ties a post to a form Parley rendered for this story
+// within the last two days: a page in a reader's browser cannot read the
+// fragment (no CORS on it) or compute the MAC. Since the fragment is public
+// and the same for every reader, a server can fetch a valid token; what
+// stops a cross-site post from a browser is the Origin and Sec-Fetch-Site
+// check beside it (checkForm). At hour granularity every reader within the
+// hour gets the same bytes, so the fragment stays cacheable by a CDN;
+// nothing in it is personal.
 type formTokens struct {
 	key []byte
 	now func() time.Time
+}
+
+// FormToken returns the token of a form for the story rendered at now
+// under key, for publishers who write the form themselves and for tests.
+func FormToken(key []byte, siteID, storyID string, now time.Time) string {
+	return formTokens{key: key, now: func() time.Time { return now }}.issue(siteID, storyID)
 }
 
 // issue returns the token for a form of the story rendered now.

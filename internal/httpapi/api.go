@@ -38,7 +38,7 @@ type Service interface {
 	Delete(ctx context.Context, id string) error
 	React(ctx context.Context, commentID string) (*service.Reacted, error)
 	Unreact(ctx context.Context, commentID string) (*service.Reacted, error)
-	Report(ctx context.Context, in service.NewReport) (*parley.Report, string, error)
+	Report(ctx context.Context, in service.NewReport) (*parley.Report, error)
 	Counts(ctx context.Context, siteID string, storyIDs []string) (map[string]int, error)
 	MyState(ctx context.Context, siteID, storyID string) (*service.State, error)
 	StoryState(ctx context.Context, siteID, storyID string) (*parley.Story, error)

@@ -79,7 +79,7 @@ func (e *sse) expect(name string, contains ...string) {
 const stream = "/api/v1/sites/news/stories/s1/events"
 
 func TestLiveEvents(t *testing.T) {
-	s := fixtures(t)
+	s := fixtures(t, onSQLite)
 	live := openStream(t, s, stream)
 	s.MustPost("n1", "Eve", "news", "s1", "", "Frisch *geschrieben*")
 	live.expect("created", `"id":"`+s.ids["n1"]+`"`, `<em>geschrieben</em>`, `"commentCount":3`)
@@ -95,7 +95,7 @@ func TestLiveEvents(t *testing.T) {
 }
 
 func TestReplayAfterDisconnect(t *testing.T) {
-	s := fixtures(t)
+	s := fixtures(t, onSQLite)
 	first := openStream(t, s, stream)
 	s.MustPost("a", "Eve", "news", "s1", "", "Vor der Trennung")
 	first.expect("created", "Vor der Trennung")
@@ -110,7 +110,7 @@ func TestReplayAfterDisconnect(t *testing.T) {
 }
 
 func TestThreadCarriesItsEventID(t *testing.T) {
-	s := fixtures(t)
+	s := fixtures(t, onSQLite)
 	r := s.do("GET", thread, "", "")
 	if !strings.Contains(r.body, `"eventId":2`) { // c1 and r1 on story s1
 		t.Fatalf("thread: %s", r.body)
@@ -121,7 +121,7 @@ func TestThreadCarriesItsEventID(t *testing.T) {
 }
 
 func TestStreamEnds(t *testing.T) {
-	s := fixtures(t)
+	s := fixtures(t, onSQLite)
 	closed := openStream(t, s, "/api/v1/sites/news/stories/shut/events")
 	closed.expect("bye", `"reason":"closed"`)
 
@@ -135,7 +135,7 @@ func TestStreamEnds(t *testing.T) {
 }
 
 func TestStreamErrors(t *testing.T) {
-	s := fixtures(t)
+	s := fixtures(t, onSQLite)
 	for path, status := range map[string]int{
 		"/api/v1/sites/nope/stories/s1/events":  404,
 		stream + "?after=minus":                 400,

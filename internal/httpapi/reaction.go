@@ -7,9 +7,8 @@ import (
 )
 
 type reactionResponse struct {
-	Reactions      int    `json:"reactions"`
-	Reacted        bool   `json:"reacted"`
-	CommenterToken string `json:"commenterToken,omitempty"`
+	Reactions int  `json:"reactions"`
+	Reacted   bool `json:"reacted"`
 }
 
 func (a *API) react(w http.ResponseWriter, r *http.Request) error {
@@ -17,7 +16,7 @@ func (a *API) react(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, reactionResponse{Reactions: res.Count, Reacted: res.Reacted, CommenterToken: res.Token})
+	writeJSON(w, http.StatusOK, reactionResponse{Reactions: res.Count, Reacted: res.Reacted})
 	return nil
 }
 
@@ -40,7 +39,6 @@ type reportResponse struct {
 		ID     string `json:"id"`
 		Reason string `json:"reason"`
 	} `json:"report"`
-	CommenterToken string `json:"commenterToken,omitempty"`
 }
 
 func (a *API) report(w http.ResponseWriter, r *http.Request) error {
@@ -48,12 +46,12 @@ func (a *API) report(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	rep, token, err := a.svc.Report(r.Context(), service.NewReport{CommentID: r.PathValue("id"), Reason: req.Reason, Note: req.Note})
+	rep, err := a.svc.Report(r.Context(), service.NewReport{CommentID: r.PathValue("id"), Reason: req.Reason, Note: req.Note})
 	if err != nil {
 		return err
 	}
 	var resp reportResponse
-	resp.Report.ID, resp.Report.Reason, resp.CommenterToken = rep.ID, rep.Reason, token
+	resp.Report.ID, resp.Report.Reason = rep.ID, rep.Reason
 	writeJSON(w, http.StatusCreated, resp)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,67 +15,116 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/embed"
 	"parley/internal/httpapi"
 	"parley/internal/markup"
 	"parley/internal/service"
+	"parley/internal/store/postgres"
+	"parley/internal/store/postgres/pgtest"
 	"parley/internal/store/sqlite"
 )
 
-// stack is the whole of Parley on a real SQLite file behind a real HTTP
-// server, with a clock the test moves.
+// stack is the whole of Parley on a real database (a SQLite file, or a
+// fresh PostgreSQL schema) behind a real HTTP server, with a clock the test
+// moves.
 type stack struct {
 	t       testing.TB
 	URL     string
+	store   parley.Store
 	svc     *service.Service
 	handler http.Handler
 	api     *httpapi.API
 
-	mu  sync.Mutex
-	now time.Time
+	clk *testClock
 
 	ids    map[string]string // fixture name -> comment ID
 	tokens map[string]string // fixture name -> commenter token
 }
 
-func newStack(t testing.TB) *stack {
+// backend opens a fresh, empty store for one test.
+type backend func(t testing.TB) parley.Store
+
+// onSQLite opens a store on a new SQLite file.
+func onSQLite(t testing.TB) parley.Store {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return newStackOn(t, store)
+	return store
 }
+
+// onPostgres returns a backend that opens each store in a fresh schema of
+// the database at db (from pgtest.URL), which is far cheaper than a
+// database per test. Commits do not wait for the disk: these tests are
+// about answers, not durability, and waiting would triple their time.
+func onPostgres(db string) backend {
+	return func(t testing.TB) parley.Store {
+		t.Helper()
+		store, err := postgres.Open(context.Background(), pgtest.SchemaURL(t, db)+"&synchronous_commit=off")
+		if err != nil {
+			t.Fatalf("open store: %v", err)
+		}
+		t.Cleanup(func() { store.Close() })
+		return store
+	}
+}
+
+// onBackends runs fn once per backend, each in a subtest named after it.
+// PostgreSQL is skipped loudly when it does not answer, and fails the
+// test under CI=true (see pgtest).
+func onBackends(t *testing.T, fn func(t *testing.T, open backend)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, onSQLite) })
+	t.Run("postgres", func(t *testing.T) { fn(t, onPostgres(pgtest.URL(t))) })
+}
+
+// formKey signs the block's form tokens in every stack.
+var formKey = []byte("0123456789abcdef0123456789abcdef")
 
 // newStackOn is newStack on a store the caller opened (and closes).
 func newStackOn(t testing.TB, store parley.Store) *stack {
+	return newStack(t, func(testing.TB) parley.Store { return store })
+}
+
+func newStack(t testing.TB, open backend) *stack {
 	t.Helper()
-	s := &stack{t: t, now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), ids: map[string]string{}, tokens: map[string]string{}}
+	store := open(t)
+	s := &stack{t: t, store: store, clk: &testClock{now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}, ids: map[string]string{}, tokens: map[string]string{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var api *httpapi.API
 	s.svc = service.New(store, markup.New(), log,
 		service.WithClock(s.clock), service.WithNotify(func(ev parley.Event) { api.Notify(ev) }))
 	api = httpapi.New(s.svc, store, log, httpapi.WithPublicOrigin(publicOrigin))
 	t.Cleanup(api.Close)
-	s.handler, s.api = api, api
-	srv := httptest.NewServer(api)
+	// The block shares the stack, so that scenarios cover its routes too.
+	mux := http.NewServeMux()
+	embed.New(s.svc, log, embed.Config{PublicURL: publicOrigin, FormKey: formKey, Now: s.clock}).Register(mux)
+	mux.Handle("/", api)
+	s.handler, s.api = mux, api
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
 	return s
 }
 
+// testClock is the time the stack's service sees.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
 func (s *stack) clock() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.now
+	s.clk.mu.Lock()
+	defer s.clk.mu.Unlock()
+	return s.clk.now
 }
 
 // advance moves the clock forward.
 func (s *stack) advance(d time.Duration) {
-	s.mu.Lock()
-	s.now = s.now.Add(d)
-	s.mu.Unlock()
+	s.clk.mu.Lock()
+	s.clk.now = s.clk.now.Add(d)
+	s.clk.mu.Unlock()
 }
 
 // MustSite creates a site through the service.
@@ -160,6 +210,24 @@ func (s *stack) do(method, path, body, as string, headers ...string) response {
 	return response{status: resp.StatusCode, header: resp.Header, body: string(raw)}
 }
 
+// formPost sends the block's plain HTML form: a post that would succeed,
+// with the given fields replaced. Whatever else a valid form post needs
+// (a CSRF token, say) belongs here, so that form scenarios stay about the
+// fields they change.
+func (s *stack) formPost(path string, fields url.Values) response {
+	s.t.Helper()
+	form := url.Values{"body": {"Aus dem Formular."}, "name": {"Frida"}, "lang": {"de"}}
+	if site, rest, ok := strings.Cut(strings.TrimPrefix(path, "/embed/"), "/stories/"); ok {
+		story, _ := url.PathUnescape(strings.TrimSuffix(rest, "/comments"))
+		site, _ = url.PathUnescape(site)
+		form.Set("token", embed.FormToken(formKey, site, story, s.clock()))
+	}
+	for k, v := range fields {
+		form[k] = v
+	}
+	return s.do(http.MethodPost, path, form.Encode(), "", "Content-Type: application/x-www-form-urlencoded", "Origin: "+publicOrigin)
+}
+
 // expand replaces {name} with fixture comment IDs.
 func (s *stack) expand(text string) string {
 	for name, id := range s.ids {
@@ -173,8 +241,8 @@ func (s *stack) expand(text string) string {
 //     story s1: c1 by Alice, r1 by Bob replying to it; story s2: c2 by
 //     Carol; story shut: x1 by Alice, then closed;
 //   - site members, which allows no anonymous posting.
-func fixtures(t testing.TB) *stack {
-	s := newStack(t)
+func fixtures(t testing.TB, open backend) *stack {
+	s := newStack(t, open)
 	s.MustSite(&parley.Site{ID: "news", Name: "News", Origins: []string{"https://news.example"}, AllowAnonymous: true})
 	s.MustSite(&parley.Site{ID: "members", Name: "Members"})
 	s.MustPost("c1", "Alice", "news", "s1", "", "Erster Kommentar mit *Betonung*.")

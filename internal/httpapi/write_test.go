@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,9 +10,9 @@ import (
 
 const post = "/api/v1/sites/news/stories/s1/comments"
 
-func TestPost(t *testing.T) {
+func postScenarios() []scenario {
 	long := strings.Repeat("ä", 10001)
-	runScenarios(t, []scenario{
+	return []scenario{
 		{name: "anonymous with a name", method: "POST", path: post, body: `{"body":"Hallo **Welt**","author":{"name":"Frank"}}`, status: 201,
 			want: []string{`"commenterToken":"pct_`, `"name":"Frank"`, `<strong>Welt</strong>`, `"status":"approved"`, `"body":"Hallo **Welt**"`, `"editableUntil"`}},
 		{name: "with a token, no name", method: "POST", path: post, as: "Alice", body: `{"body":"Wieder da"}`, status: 201,
@@ -113,12 +114,12 @@ func TestPost(t *testing.T) {
 					}
 				}
 			}},
-	})
+	}
 }
 
-func TestEditDelete(t *testing.T) {
+func editDeleteScenarios() []scenario {
 	c1 := "/api/v1/comments/{c1}"
-	runScenarios(t, []scenario{
+	return []scenario{
 		{name: "author edits", method: "PATCH", path: c1, as: "Alice", body: `{"body":"Neu *formuliert*"}`, status: 200,
 			want: []string{`"editedAt"`, `<em>formuliert</em>`, `"body":"Neu *formuliert*"`}},
 		{name: "edit without token", method: "PATCH", path: c1, body: `{"body":"x"}`, status: 401, code: "unauthorized"},
@@ -150,13 +151,13 @@ func TestEditDelete(t *testing.T) {
 					t.Errorf("after deleting a leaf: %s", got.body)
 				}
 			}},
-	})
+	}
 }
 
-func TestReactionsAndReports(t *testing.T) {
+func reactionScenarios() []scenario {
 	react := "/api/v1/comments/{c1}/reaction"
 	report := "/api/v1/comments/{c1}/reports"
-	runScenarios(t, []scenario{
+	return []scenario{
 		{name: "react", method: "PUT", path: react, as: "Bob", status: 200, want: []string{`"reactions":1,"reacted":true`}},
 		{name: "react twice counts once", before: func(s *stack) { s.do("PUT", s.expand(react), "", "Bob") }, method: "PUT", path: react, as: "Bob", status: 200,
 			want: []string{`"reactions":1`}},
@@ -164,7 +165,12 @@ func TestReactionsAndReports(t *testing.T) {
 			want: []string{`"reactions":0,"reacted":false`}},
 		{name: "unreact without reaction", method: "DELETE", path: react, as: "Bob", status: 200, want: []string{`"reactions":0`}},
 		{name: "unreact without token", method: "DELETE", path: react, status: 401, code: "unauthorized"},
-		{name: "anonymous reader reacts", method: "PUT", path: react, status: 200, want: []string{`"reactions":1`, `"commenterToken":"pct_`}},
+		{name: "no reaction without an identity", method: "PUT", path: react, status: 401, code: "unauthorized",
+			want: []string{`"key":"identityRequired"`}, wantNot: []string{"commenterToken"}, check: noStuffing(react, "")},
+		{name: "no report without an identity", method: "POST", path: report, body: `{"reason":"spam"}`, status: 401, code: "unauthorized",
+			want: []string{`"key":"identityRequired"`}, wantNot: []string{"commenterToken"}, check: noStuffing(report, `{"reason":"spam"}`)},
+		{name: "identity required, in German", method: "PUT", path: react, header: []string{"Accept-Language: de"}, status: 401, code: "unauthorized",
+			want: []string{`"message":"Reagieren und melden können Sie, sobald Sie hier einen Kommentar geschrieben haben."`}},
 		{name: "own comment", method: "PUT", path: react, as: "Alice", status: 403, code: "forbidden"},
 		{name: "unknown comment", method: "PUT", path: "/api/v1/comments/nope/reaction", as: "Bob", status: 404, code: "not_found"},
 		{name: "reaction shows in the thread", before: func(s *stack) { s.do("PUT", s.expand(react), "", "Bob") }, method: "GET", path: thread + "?sort=top", status: 200,
@@ -176,12 +182,33 @@ func TestReactionsAndReports(t *testing.T) {
 		{name: "report malformed", method: "POST", path: report, as: "Bob", body: `{"reason":1}`, status: 400, code: "invalid"},
 		{name: "report unknown comment", method: "POST", path: "/api/v1/comments/nope/reports", as: "Bob", body: `{"reason":"spam"}`, status: 404, code: "not_found"},
 		{name: "report own comment", method: "POST", path: report, as: "Alice", body: `{"reason":"spam"}`, status: 403, code: "forbidden"},
-	})
+	}
 }
 
-func TestCountsStateAndMore(t *testing.T) {
+// noStuffing repeats a token-less call and expects that it never counted
+// and never created a commenter: the thread shows no reaction and a later
+// token-less post is still asked for a name.
+func noStuffing(path, body string) func(t *testing.T, s *stack, r response) {
+	return func(t *testing.T, s *stack, r response) {
+		method := map[bool]string{true: "PUT", false: "POST"}[body == ""]
+		for range 20 {
+			if again := s.do(method, s.expand(path), body, ""); again.status != 401 {
+				t.Fatalf("token-less %s: %d %s", method, again.status, again.body)
+			}
+		}
+		if got := s.do("GET", thread+"?sort=top", "", ""); !strings.Contains(got.body, `"reactions":0`) || strings.Contains(got.body, `"reactions":1`) {
+			t.Errorf("token-less calls changed the thread: %s", got.body)
+		}
+		c, err := s.store.Comment(context.Background(), s.ids["c1"])
+		if err != nil || c.ReportCount != 0 || c.ReactionCount != 0 {
+			t.Errorf("token-less calls counted: %+v, %v", c, err)
+		}
+	}
+}
+
+func moreScenarios() []scenario {
 	many := "/api/v1/sites/news/counts?" + strings.Repeat("story=a&", 101)
-	runScenarios(t, []scenario{
+	return []scenario{
 		{name: "counts", method: "GET", path: "/api/v1/sites/news/counts?story=s1&story=s2&story=none", status: 200,
 			want: []string{`"s1":2`, `"s2":1`, `"none":0`}},
 		{name: "counts without stories", method: "GET", path: "/api/v1/sites/news/counts", status: 400, code: "invalid"},
@@ -218,5 +245,5 @@ func TestCountsStateAndMore(t *testing.T) {
 					t.Errorf("foreign preflight blocks the readable refusal: %v", r.header)
 				}
 			}},
-	})
+	}
 }

@@ -1,8 +1,11 @@
 package markup
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"parley"
 )
 
 // normalComments are ordinary comments, so that the fuzzer also mutates
@@ -25,14 +28,23 @@ func FuzzRender(f *testing.F) {
 	}
 	r := New()
 	f.Fuzz(func(t *testing.T, src string) {
-		out := r.Render(src)
+		out, err := r.Render(src)
+		if err != nil {
+			if parley.ErrorCode(err) != parley.EINVALID || parley.ErrorKey(err) != "tooComplex" || out != "" {
+				t.Fatalf("Render(%q) = %q, %v: want only a tooComplex refusal", src, out, err)
+			}
+			return
+		}
+		if n := len(r.normalize.Replace(strings.ToValidUTF8(src, "\uFFFD"))); len(out) > MaxHTML(n) {
+			t.Fatalf("Render(%q): %d bytes of HTML, more than MaxHTML(%d)", src, len(out), n)
+		}
 		if !utf8.ValidString(out) {
 			t.Fatalf("Render(%q) = %q: not valid UTF-8", src, out)
 		}
 		if err := checkSafe(out); err != nil {
 			t.Fatalf("Render(%q) = %q: %v", src, out, err)
 		}
-		if again := r.Render(src); again != out {
+		if again, _ := r.Render(src); again != out {
 			t.Fatalf("Render(%q) not deterministic:\n%q\n%q", src, out, again)
 		}
 	})

@@ -17,9 +17,13 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	ghtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"parley"
 )
 
 // linkRel is put on every link: comment links are user-generated, must not
@@ -51,12 +55,20 @@ type Renderer struct {
 	// and NUL into U+FFFD before parsing, so that the same comment typed on
 	// any platform renders to the same bytes.
 	normalize *strings.Replacer
+	maxHTML   func(n int) int // MaxHTML; tests lower it
 }
 
 // New builds the Markdown converter and the sanitizing policy. Both are
 // costly to build and cheap to use, so a process should hold one Renderer.
 func New() *Renderer {
+	p := parser.NewParser(
+		parser.WithBlockParsers(blockParsers()...),
+		parser.WithInlineParsers(append(parser.DefaultInlineParsers(), util.Prioritized(markLimiter{}, 50))...),
+		parser.WithParagraphTransformers(paragraphTransformers()...),
+		parser.WithASTTransformers(util.Prioritized(bounds{}, 100)),
+	)
 	md := goldmark.New(
+		goldmark.WithParser(p),
 		goldmark.WithExtensions(
 			extension.Strikethrough,
 			extension.NewLinkify(
@@ -74,6 +86,7 @@ func New() *Renderer {
 		md:        md,
 		policy:    newPolicy(),
 		normalize: strings.NewReplacer("\r\n", "\n", "\r", "\n", "\x00", "\uFFFD"),
+		maxHTML:   MaxHTML,
 	}
 }
 
@@ -93,22 +106,49 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
+// The rendered HTML of a comment is at most htmlFactor times its source
+// plus htmlSlack bytes. Within the bounds of limit.go the densest shapes
+// reach about 5 times ('"' is written as &#34;, "-\n" as <li></li>), so
+// this leaves room for any comment a person writes and still keeps a page
+// of 20 longest comments near 1.6 MB at worst instead of unbounded.
+const (
+	htmlFactor = 8
+	htmlSlack  = 4096
+)
+
+// MaxHTML is the longest HTML that Render returns for n bytes of source.
+func MaxHTML(n int) int { return htmlFactor*n + htmlSlack }
+
 // Render returns the sanitized HTML for the Markdown src: deterministic,
-// trimmed and valid UTF-8. It never fails, because a comment that cannot be
-// rendered as Markdown must still be storable: then it is shown as plain
-// text.
-func (r *Renderer) Render(src string) string {
+// trimmed and valid UTF-8. Structure beyond the bounds of limit.go is
+// flattened, not refused (a comment of more than maxElements elements is
+// shown as plain text); Render fails (EINVALID, key "tooComplex") only
+// when the HTML would still be longer than MaxHTML. A source that goldmark
+// cannot take is shown as plain text.
+func (r *Renderer) Render(src string) (string, error) {
 	src = r.normalize.Replace(strings.ToValidUTF8(src, "\uFFFD"))
 	if len(src) > MaxSourceLen {
-		return plain(src)
+		return plain(src), nil
+	}
+	source := []byte(src)
+	pc := parser.NewContext()
+	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
+	if pc.Get(tooManyKey) != nil {
+		return plain(src), nil
 	}
 	var buf bytes.Buffer
-	if err := r.md.Convert([]byte(src), &buf); err != nil {
+	if err := r.md.Renderer().Render(&buf, source, doc); err != nil {
 		// goldmark fails only when its writer fails, and a bytes.Buffer
 		// does not; this is a last resort, not an expected path.
-		return plain(src)
+		return plain(src), nil
 	}
-	return strings.TrimSpace(r.policy.Sanitize(buf.String()))
+	limit := r.maxHTML(len(src))
+	if buf.Len() <= 2*limit { // the sanitizer only removes; spare it the hopeless
+		if out := strings.TrimSpace(r.policy.Sanitize(buf.String())); len(out) <= limit {
+			return out, nil
+		}
+	}
+	return "", parley.Errorf(parley.EINVALID, "The formatting of this comment makes it too large to show.").Keyed("tooComplex")
 }
 
 // plain renders src as escaped text in one paragraph, keeping its line

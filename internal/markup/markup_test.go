@@ -62,7 +62,7 @@ func TestRender(t *testing.T) {
 	r := New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := r.Render(tt.src); got != tt.want {
+			if got := render(t, r, tt.src); got != tt.want {
 				t.Errorf("Render(%q)\n got  %q\n want %q", tt.src, got, tt.want)
 			}
 		})
@@ -74,12 +74,12 @@ func TestRender(t *testing.T) {
 func TestRenderConcurrent(t *testing.T) {
 	r := New()
 	src := benchComment
-	want := r.Render(src)
+	want := render(t, r, src)
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
 			for range 50 {
-				if got := r.Render(src); got != want {
+				if got, _ := r.Render(src); got != want {
 					t.Errorf("concurrent Render differs: %q", got)
 					return
 				}
@@ -105,7 +105,7 @@ func BenchmarkRender(b *testing.B) {
 	b.SetBytes(int64(len(benchComment)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if out := r.Render(benchComment); !strings.HasPrefix(out, "<p>") {
+		if out, err := r.Render(benchComment); err != nil || !strings.HasPrefix(out, "<p>") {
 			b.Fatalf("unexpected output %q", out)
 		}
 	}
@@ -114,7 +114,17 @@ func BenchmarkRender(b *testing.B) {
 func TestRenderLongSourceIsPlain(t *testing.T) {
 	src := strings.Repeat("[a](", MaxSourceLen/4) + "\n<b>x</b>"
 	want := "<p>" + strings.Repeat("[a](", MaxSourceLen/4) + "<br>\n&lt;b&gt;x&lt;/b&gt;</p>"
-	if got := New().Render(src); got != want {
+	if got := render(t, New(), src); got != want {
 		t.Errorf("Render(long) = %.80q…, want plain text", got)
 	}
+}
+
+// render is Render for sources that must not be refused.
+func render(tb testing.TB, r *Renderer, src string) string {
+	tb.Helper()
+	out, err := r.Render(src)
+	if err != nil {
+		tb.Fatalf("Render(%.80q): %v", src, err)
+	}
+	return out
 }

@@ -130,7 +130,7 @@ func TestXSSVectorCount(t *testing.T) {
 func TestRenderXSS(t *testing.T) {
 	r := New()
 	for _, v := range xssVectors {
-		out := r.Render(v)
+		out := render(t, r, v)
 		if err := checkSafe(out); err != nil {
 			t.Errorf("Render(%q) = %q: %v", v, out, err)
 		}
@@ -147,7 +147,7 @@ func TestRenderDropsUnsafeLinks(t *testing.T) {
 		if !strings.HasPrefix(v, "[x](") || strings.Contains(v, "https://") || strings.Contains(v, "\n") {
 			continue
 		}
-		out := r.Render(v)
+		out := render(t, r, v)
 		if strings.Contains(out, "<a ") {
 			t.Errorf("Render(%q) = %q, want no link", v, out)
 		}

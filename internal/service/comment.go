@@ -49,6 +49,10 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err != nil {
 		return nil, err
 	}
+	html, err := s.renderBody(body)
+	if err != nil {
+		return nil, err
+	}
 	name, err := s.authorName(ctx, in.AuthorName)
 	if err != nil {
 		return nil, err
@@ -69,7 +73,7 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.fill(c, u, name)
+	s.fill(c, u, name, html)
 	if err := s.store.CreateComment(ctx, c); err != nil {
 		return nil, fmt.Errorf("create comment: %w", err)
 	}
@@ -86,7 +90,7 @@ func (s *Service) authorName(ctx context.Context, given string) (string, error) 
 	return cleanName(given)
 }
 
-func (s *Service) fill(c *parley.Comment, u *parley.User, name string) {
+func (s *Service) fill(c *parley.Comment, u *parley.User, name, html string) {
 	c.CreatedAt = s.now()
 	c.ID = parley.NewID(c.CreatedAt)
 	if c.RootID == "" {
@@ -94,7 +98,20 @@ func (s *Service) fill(c *parley.Comment, u *parley.User, name string) {
 	}
 	c.AuthorID = u.ID
 	c.AuthorName = name
-	c.HTML = s.render.Render(c.Body)
+	c.HTML = html
+}
+
+// renderBody renders a cleaned body, refusing one whose HTML would be too
+// large or shows nothing ("---", an empty link).
+func (s *Service) renderBody(body string) (string, error) {
+	html, err := s.render.Render(body)
+	if err != nil {
+		return "", err
+	}
+	if !visibleHTML(html) {
+		return "", errEmpty
+	}
+	return html, nil
 }
 
 // openStory returns the story, registering it on its first comment, and
@@ -104,8 +121,16 @@ func (s *Service) openStory(ctx context.Context, site *parley.Site, id string, i
 	if err != nil {
 		return nil, err
 	}
+	pageURL, err := cleanText(info.URL, "story URL", false)
+	if err != nil {
+		return nil, err
+	}
+	lang, err := cleanLang(info.Lang)
+	if err != nil {
+		return nil, err
+	}
 	st := &parley.Story{
-		SiteID: site.ID, ID: id, URL: info.URL, Title: title, Lang: info.Lang,
+		SiteID: site.ID, ID: id, URL: pageURL, Title: title, Lang: lang,
 		Status: parley.StoryOpen, CreatedAt: s.now(),
 	}
 	if err := st.Validate(); err != nil {
@@ -143,7 +168,7 @@ func (s *Service) placeReply(ctx context.Context, c *parley.Comment, parentID st
 	if parentID == "" {
 		return nil
 	}
-	p, err := s.store.Comment(ctx, parentID)
+	p, err := s.comment(ctx, parentID) // a malformed ID is not found
 	switch {
 	case parley.ErrorCode(err) == parley.ENOTFOUND:
 		return parley.Errorf(parley.EINVALID, "The comment you are replying to does not exist.").Keyed("parentGone")
@@ -173,6 +198,10 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 	if body, err = cleanBody(body, site); err != nil {
 		return nil, err
 	}
+	html, err := s.renderBody(body)
+	if err != nil {
+		return nil, err
+	}
 	story, err := s.store.Story(ctx, c.SiteID, c.StoryID)
 	if err != nil {
 		return nil, fmt.Errorf("story: %w", err)
@@ -180,7 +209,7 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 	if story.Status == parley.StoryClosed {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.").Keyed("closed")
 	}
-	c.Body, c.HTML, c.EditedAt = body, s.render.Render(body), s.now()
+	c.Body, c.HTML, c.EditedAt = body, html, s.now()
 	if err := s.store.EditComment(ctx, c.ID, c.Body, c.HTML, c.EditedAt); err != nil {
 		return nil, fmt.Errorf("edit comment: %w", err)
 	}
@@ -225,8 +254,13 @@ func (s *Service) ownComment(ctx context.Context, id string) (*parley.Comment, *
 	return c, site, checkOrigin(ctx, site)
 }
 
-// comment loads a comment by ID with a reader-facing not-found error.
+// comment loads a comment by ID with a reader-facing not-found error. A
+// malformed ID is not found either, without asking the store: it names no
+// comment, and text such as NUL or invalid UTF-8 must not reach a query.
 func (s *Service) comment(ctx context.Context, id string) (*parley.Comment, error) {
+	if !parley.ValidCommentID(id) {
+		return nil, parley.Errorf(parley.ENOTFOUND, "There is no such comment.")
+	}
 	c, err := s.store.Comment(ctx, id)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return nil, parley.Errorf(parley.ENOTFOUND, "There is no comment %q.", id)

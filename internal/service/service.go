@@ -13,9 +13,10 @@ import (
 )
 
 // Renderer turns a comment's Markdown into safe HTML. It is called once per
-// write, never on read.
+// write, never on read. It refuses (EINVALID with a key) a body whose HTML
+// would be too large even after deep structure is flattened.
 type Renderer interface {
-	Render(src string) string
+	Render(src string) (string, error)
 }
 
 // Service is Parley's use-case layer. It is safe for concurrent use.

@@ -79,6 +79,9 @@ func (s *Service) SetStoryStatus(ctx context.Context, siteID, storyID, status st
 	if _, err := s.Site(ctx, siteID); err != nil {
 		return nil, err
 	}
+	if !parley.ValidID(storyID) {
+		return nil, parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
+	}
 	st, err := s.store.EnsureStory(ctx, &parley.Story{SiteID: siteID, ID: storyID, Status: parley.StoryOpen, CreatedAt: s.now()})
 	if err != nil {
 		return nil, fmt.Errorf("ensure story: %w", err)

@@ -61,6 +61,10 @@ func (s *Service) Thread(ctx context.Context, q ThreadQuery) (*Thread, error) {
 	if q.Sort == "" {
 		q.Sort = parley.SortNewest
 	}
+	cq := parley.CommentQuery{SiteID: q.SiteID, StoryID: q.StoryID, Sort: q.Sort}
+	if err := pageQuery(&cq, q.Limit, q.Cursor); err != nil {
+		return nil, err
+	}
 	eventID, err := s.store.LastEventID(ctx, q.SiteID, q.StoryID)
 	if err != nil {
 		return nil, fmt.Errorf("last event: %w", err)
@@ -72,7 +76,7 @@ func (s *Service) Thread(ctx context.Context, q ThreadQuery) (*Thread, error) {
 	if err != nil {
 		return nil, fmt.Errorf("story: %w", err)
 	}
-	page, next, err := s.page(ctx, parley.CommentQuery{SiteID: q.SiteID, StoryID: q.StoryID, Sort: q.Sort}, q.Limit, q.Cursor)
+	page, next, err := s.page(ctx, cq)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +86,10 @@ func (s *Service) Thread(ctx context.Context, q ThreadQuery) (*Thread, error) {
 // Replies returns a page of the direct replies to a comment, oldest first,
 // each with its own first replies.
 func (s *Service) Replies(ctx context.Context, commentID string, limit int, cursor string) ([]*Node, string, error) {
+	q := parley.CommentQuery{Sort: parley.SortOldest}
+	if err := pageQuery(&q, limit, cursor); err != nil {
+		return nil, "", err
+	}
 	c, err := s.comment(ctx, commentID)
 	if err != nil {
 		return nil, "", err
@@ -89,32 +97,43 @@ func (s *Service) Replies(ctx context.Context, commentID string, limit int, curs
 	if !c.Shown() {
 		return nil, "", parley.Errorf(parley.ENOTFOUND, "There is no comment %q.", commentID)
 	}
-	q := parley.CommentQuery{SiteID: c.SiteID, StoryID: c.StoryID, ParentID: c.ID, Sort: parley.SortOldest}
-	return s.page(ctx, q, limit, cursor)
+	q.SiteID, q.StoryID, q.ParentID = c.SiteID, c.StoryID, c.ID
+	return s.page(ctx, q)
 }
 
-// page loads one page of q with nested replies and the cursor after it.
-func (s *Service) page(ctx context.Context, q parley.CommentQuery, limit int, cursor string) ([]*Node, string, error) {
+// pageQuery checks the sort, limit and cursor of a page request and puts
+// them into q. Callers check before their first query, so that a bad
+// request is EINVALID whatever the story holds.
+func pageQuery(q *parley.CommentQuery, limit int, cursor string) error {
 	if !parley.ValidSort(q.Sort) {
-		return nil, "", parley.Errorf(parley.EINVALID, "Sort by newest, oldest, top or replies.")
+		return parley.Errorf(parley.EINVALID, "Sort by newest, oldest, top or replies.")
 	}
 	if limit == 0 {
 		limit = DefaultPageSize
 	}
 	if limit < 1 || limit > MaxPageSize {
-		return nil, "", parley.Errorf(parley.EINVALID, "The limit must be between 1 and %d.", MaxPageSize)
+		return parley.Errorf(parley.EINVALID, "The limit must be between 1 and %d.", MaxPageSize)
 	}
-	after, err := decodeCursor(cursor)
+	after, ok, err := decodeCursor(cursor)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
-	q.After, q.Limit = after, limit+1
+	if ok {
+		q.After = &after
+	}
+	q.Limit = limit + 1 // one more says whether a next page exists
+	return nil
+}
+
+// page loads one page of q, checked by pageQuery, with nested replies and
+// the cursor after it.
+func (s *Service) page(ctx context.Context, q parley.CommentQuery) ([]*Node, string, error) {
 	comments, err := s.store.Comments(ctx, q)
 	if err != nil {
 		return nil, "", fmt.Errorf("comments: %w", err)
 	}
 	next := ""
-	if len(comments) > limit {
+	if limit := q.Limit - 1; len(comments) > limit {
 		comments = comments[:limit]
 		next = encodeCursor(parley.CursorOf(comments[limit-1], q.Sort))
 	}
@@ -181,21 +200,25 @@ func encodeCursor(c *parley.Cursor) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(c.Key) + "." + c.ID))
 }
 
-func decodeCursor(s string) (*parley.Cursor, error) {
+// decodeCursor reads a cursor made by encodeCursor; ok is false for ""
+// (the first page). Anything else that is not such a cursor is EINVALID,
+// checked here so that no part of it reaches a query unvalidated: the key
+// must fit the stores' 32-bit counts and the ID must be a comment ID.
+func decodeCursor(s string) (c parley.Cursor, ok bool, err error) {
 	if s == "" {
-		return nil, nil
+		return parley.Cursor{}, false, nil
 	}
 	bad := parley.Errorf(parley.EINVALID, "The cursor is not valid.")
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return nil, bad
+		return parley.Cursor{}, false, bad
 	}
-	key, id, ok := strings.Cut(string(raw), ".")
-	n, err := strconv.Atoi(key)
-	if !ok || err != nil || n < 0 || id == "" || len(id) > 64 {
-		return nil, bad
+	key, id, found := strings.Cut(string(raw), ".")
+	n, err := strconv.ParseInt(key, 10, 32)
+	if !found || err != nil || n < 0 || !parley.ValidCommentID(id) {
+		return parley.Cursor{}, false, bad
 	}
-	return &parley.Cursor{Key: n, ID: id}, nil
+	return parley.Cursor{Key: int(n), ID: id}, true, nil
 }
 
 // Comment returns a comment that readers can see.

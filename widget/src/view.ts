@@ -141,8 +141,15 @@ export class CommentView {
     this.render();
   }
 
+  // noIdentity explains, instead of failing, that reacting and reporting
+  // need the identity a first comment gives.
+  private noIdentity() {
+    return !this.d.api.token && (this.d.say(this.d.i.t("error.identityRequired")), true);
+  }
+
   private async react() {
     const { c, d } = this, on = this.respect?.getAttribute("aria-pressed") == "true";
+    if (this.noIdentity()) return;
     try {
       const r = await d.api.call(on ? "DELETE" : "PUT", `/comments/${enc(c.id)}/reaction`);
       r.reacted ? d.reacted.add(c.id) : d.reacted.delete(c.id);
@@ -213,6 +220,7 @@ export class CommentView {
 
   private report() {
     const { c, d } = this, i = d.i;
+    if (this.noIdentity()) return;
     const note = h("textarea", { rows: 2, maxlength: 500 });
     const reasons = ["spam", "abuse", "off_topic", "other"].map((r, k) =>
       h("label", { class: "opt" }, h("input", { type: "radio", name: "reason", value: r, checked: k == 0 }), i.t("report." + r)));

@@ -44,7 +44,7 @@ func Keys() []string {
 		"more.comments", "more.replies", "more.thread",
 		"sort.label", "sort.newest", "sort.oldest", "sort.top", "sort.replies",
 		"error.network", "error.closed", "error.empty", "error.tooLong", "error.nameRequired",
-		"error.editWindow", "error.alreadyReported", "error.ownComment", "error.badText", "error.parentGone",
+		"error.editWindow", "error.alreadyReported", "error.ownComment", "error.badText", "error.parentGone", "error.identityRequired",
 		"error.originNotAllowed",
 		"error.invalid", "error.unauthorized", "error.forbidden", "error.not_found", "error.conflict",
 		"error.too_large", "error.too_many_requests", "error.unavailable", "error.internal",
