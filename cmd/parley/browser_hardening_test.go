@@ -118,7 +118,7 @@ func TestBrowserOriginNotAllowed(t *testing.T) {
 	if text := evalJS[string](b, "blockText()"); strings.Contains(text, de.T("error.network")) {
 		t.Errorf("the block blames the network:\n%s", text)
 	}
-	cmd := "parley site update --id demo --origin " + pub.URL
+	cmd := "parley site update --id demo --add-origin " + pub.URL
 	b.waitConsole(cmd)
 }
 

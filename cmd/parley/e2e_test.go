@@ -343,6 +343,22 @@ func TestCommands(t *testing.T) {
 	if row := strings.Join(strings.Fields(strings.Split(strings.TrimSpace(out), "\n")[1]), " "); row != "news News true 30m0s 10000 https://zeitung.example" {
 		t.Errorf("after update the row is %q: only the given settings may change", row)
 	}
+	// --add-origin keeps the list; --remove-origin takes one out; an
+	// origin already there (in any case) is not added twice.
+	if _, err = cmd("site", "update", "--id", "news", "--add-origin", "https://www.zeitung.example", "--add-origin", "HTTPS://zeitung.example"); err != nil {
+		t.Fatalf("site update --add-origin: %v", err)
+	}
+	out, _ = cmd("site", "list")
+	if row := strings.Join(strings.Fields(strings.Split(strings.TrimSpace(out), "\n")[1]), " "); row != "news News true 30m0s 10000 https://zeitung.example https://www.zeitung.example" {
+		t.Errorf("after --add-origin the row is %q", row)
+	}
+	if _, err = cmd("site", "update", "--id", "news", "--remove-origin", "https://zeitung.example"); err != nil {
+		t.Fatalf("site update --remove-origin: %v", err)
+	}
+	out, _ = cmd("site", "list")
+	if row := strings.Join(strings.Fields(strings.Split(strings.TrimSpace(out), "\n")[1]), " "); row != "news News true 30m0s 10000 https://www.zeitung.example" {
+		t.Errorf("after --remove-origin the row is %q", row)
+	}
 	if out, err = cmd("migrate"); err != nil || out != "database is up to date\n" {
 		t.Errorf("migrate = %q, %v", out, err)
 	}
@@ -356,6 +372,8 @@ func TestCommands(t *testing.T) {
 		{"update of an unknown site", []string{"site", "update", "--id", "nope", "--anonymous"}, `no site "nope"`},
 		{"edit window out of range", []string{"site", "create", "--id", "x", "--edit-window", "-1m"}, "edit window"},
 		{"invalid origin", []string{"site", "create", "--id", "other", "--origin", "news.example"}, "is not an origin"},
+		{"invalid added origin", []string{"site", "update", "--id", "news", "--add-origin", "https://news.example/path"}, "is not an origin"},
+		{"add-origin on create", []string{"site", "create", "--id", "other", "--add-origin", "https://news.example"}, "flag provided but not defined"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"unknown site subcommand", []string{"site", "delete"}, "create, update or list"},
 		{"no command", nil, "no command"},

@@ -4,7 +4,7 @@
 //	parley serve [--demo] [--addr :8080] [--public-url https://comments.example] [--database sqlite:parley.db]
 //	parley migrate [--database …]
 //	parley site create --id ID [--origin https://…]… [--name NAME] [--anonymous] [--edit-window 10m] [--max-length 10000]
-//	parley site update --id ID [any flag of create]
+//	parley site update --id ID [any flag of create] [--add-origin O]… [--remove-origin O]…
 //	parley site list
 package main
 
@@ -42,6 +42,7 @@ const usage = `usage:
   parley site create --id ID [--origin https://news.example]… [--name NAME] [--anonymous]
                      [--edit-window 10m] [--max-length 10000]
   parley site update --id ID [any flag of create: only those given change]
+                     [--add-origin https://…]… [--remove-origin https://…]…
   parley site list [--database …]
 Every flag has a PARLEY_* environment equivalent, e.g. PARLEY_DATABASE.`
 

@@ -21,6 +21,7 @@ import (
 type siteFlags struct {
 	site       parley.Site
 	origins    stringList
+	add, drop  stringList // site update only: origins to add to or remove from the list
 	editWindow time.Duration
 	maxLength  int
 }
@@ -48,6 +49,10 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	}
 	var f siteFlags
 	f.declare(fs)
+	if args[0] == "update" {
+		fs.Var(&f.add, "add-origin", "add an origin to those the site allows, keeping the others (repeatable)")
+		fs.Var(&f.drop, "remove-origin", "remove an origin from those the site allows (repeatable)")
+	}
 	store, err := parseAndOpen(ctx, fs, args[1:], db)
 	if err != nil {
 		return err
@@ -88,11 +93,35 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 			s.MaxBodyLength = f.maxLength
 		}
 	})
+	s.Origins = editOrigins(s.Origins, f.add, f.drop)
 	if err := svc.UpdateSite(ctx, s); err != nil {
 		return fmt.Errorf("update site: %s", parley.ErrorMessage(err))
 	}
 	fmt.Fprintf(stdout, "updated site %s\n", s.ID)
 	return nil
+}
+
+// editOrigins adds and removes origins, so that a publisher can allow one
+// more page without repeating every origin the site already has. Origins
+// compare as browsers send them, ignoring case.
+func editOrigins(origins, add, drop []string) []string {
+	out := make([]string, 0, len(origins)+len(add))
+	for _, o := range append(origins[:len(origins):len(origins)], add...) {
+		keep := !containsFold(out, o) && !containsFold(drop, o)
+		if keep {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func listSites(ctx context.Context, svc *service.Service, stdout io.Writer) error {

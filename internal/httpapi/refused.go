@@ -21,7 +21,7 @@ const maxShownOrigin = 200
 // the command in the console.
 func originNotAllowed(origin string) error {
 	return parley.Errorf(parley.EFORBIDDEN,
-		"Pages on %s may not show this discussion. Add the origin to the site: parley site update --id SITE --origin %s (with an --origin for each origin it keeps).",
+		"Pages on %s may not show this discussion. Add the origin to the site: parley site update --id SITE --add-origin %s",
 		shorten(origin), shorten(origin)).Keyed("originNotAllowed")
 }
 
@@ -58,7 +58,7 @@ func (o *refusedOrigins) note(ctx context.Context, origin string) {
 	o.mu.Unlock()
 	switch {
 	case first:
-		o.log.WarnContext(ctx, "refused a browser origin that no site allows; if it is a publisher's, add it with parley site update --id SITE --origin ORIGIN",
+		o.log.WarnContext(ctx, "refused a browser origin that no site allows; if it is a publisher's, add it with parley site update --id SITE --add-origin ORIGIN",
 			"origin", origin)
 	case full:
 		o.log.WarnContext(ctx, "refused browser origins are no longer logged: too many different ones", "limit", o.max)

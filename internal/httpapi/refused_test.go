@@ -28,7 +28,7 @@ func TestRefusedOriginsLogOnce(t *testing.T) {
 	if n := strings.Count(buf.String(), "origin=https://blog.example"); n != 1 {
 		t.Fatalf("a refused origin was logged %d times, want once:\n%s", n, buf.String())
 	}
-	if !strings.Contains(buf.String(), "parley site update --id SITE --origin ORIGIN") {
+	if !strings.Contains(buf.String(), "parley site update --id SITE --add-origin ORIGIN") {
 		t.Errorf("the log line does not name the fix:\n%s", buf.String())
 	}
 	for i := range 100 {

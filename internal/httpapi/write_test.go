@@ -84,7 +84,7 @@ func postScenarios() []scenario {
 		// the refusal is readable (CORS headers for that origin), so that
 		// the widget can say why instead of "no connection"
 		{name: "foreign origin", method: "POST", path: post, body: `{"body":"x","author":{"name":"Ida"}}`, header: []string{"Origin: https://evil.example"}, status: 403, code: "forbidden",
-			want: []string{`"key":"originNotAllowed"`, "parley site update --id SITE --origin https://evil.example"},
+			want: []string{`"key":"originNotAllowed"`, "parley site update --id SITE --add-origin https://evil.example"},
 			check: func(t *testing.T, s *stack, r response) {
 				if r.header.Get("Access-Control-Allow-Origin") != "https://evil.example" {
 					t.Errorf("the refusal is not readable by the page: %v", r.header)

@@ -283,7 +283,7 @@ export class Discussion extends HTMLElement implements Host {
     const i = this.i, err = e instanceof ApiError ? e : new ApiError("internal");
     if (err.key == "originNotAllowed") {
       const site = this.api.site, o = location.origin;
-      console.error(`Parley: site "${site}" does not allow pages on ${o} to embed its discussions. Add the origin with: parley site update --id ${site} --origin ${o} (repeat --origin for each origin the site keeps: the list is replaced)`);
+      console.error(`Parley: site "${site}" does not allow pages on ${o} to embed its discussions. Add the origin with: parley site update --id ${site} --add-origin ${o}`);
     }
     const key = err.key && i.has("error." + err.key) ? "error." + err.key : "error." + err.code;
     this.say(i.t(i.has(key) ? key : "error.internal"), true);
