@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"parley"
@@ -26,13 +28,14 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	defer limitMemory(cfg, env, log)()
 	store, err := openStore(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 
-	handler, closeLive, err := newHandler(ctx, store, log, cfg.Demo)
+	handler, closeLive, err := newHandler(ctx, store, log, cfg.Demo, httpapi.WithCacheSize(cfg.CacheSize))
 	if err != nil {
 		return err
 	}
@@ -67,11 +70,11 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 
 // newHandler wires the service, the API and the HTML block into one
 // handler. closeLive ends the live streams, for shutdown.
-func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo bool) (h http.Handler, closeLive func(), err error) {
+func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo bool, opts ...httpapi.Option) (h http.Handler, closeLive func(), err error) {
 	var api *httpapi.API
 	notify := func(ev parley.Event) { api.Notify(ev) }
 	svc := service.New(store, markup.New(), log, service.WithNotify(notify))
-	api = httpapi.New(svc, store, log)
+	api = httpapi.New(svc, store, log, opts...)
 	block := embed.New(svc, log)
 
 	mux := http.NewServeMux()
@@ -87,6 +90,27 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, demo 
 		mux.Handle("GET /{$}", block.DemoPage())
 	}
 	return mux, api.Close, nil
+}
+
+// limitMemory applies the memory limit (see config.ResolveMemoryLimit)
+// and returns the function that restores the previous one, since the
+// limit belongs to the process and end-to-end tests run serve inside
+// theirs. GOMEMLIMIT in the environment, the runtime's own setting, wins
+// over auto.
+func limitMemory(cfg *config.Config, env func(string) string, log *slog.Logger) (restore func()) {
+	if cfg.MemoryLimit == config.MemoryLimitAuto && env("GOMEMLIMIT") != "" {
+		log.Info("memory limit", "limit", env("GOMEMLIMIT"), "from", "GOMEMLIMIT")
+		return func() {}
+	}
+	cgroup := config.CgroupMemoryLimit("/")
+	limit, why := cfg.ResolveMemoryLimit(cgroup)
+	prev := debug.SetMemoryLimit(limit)
+	if limit == math.MaxInt64 {
+		log.Info("memory limit", "limit", "off")
+	} else {
+		log.Info("memory limit", "mib", limit>>20, "from", why, "cache_mib", cfg.CacheSize>>20, "cgroup_mib", cgroup>>20)
+	}
+	return func() { debug.SetMemoryLimit(prev) }
 }
 
 // ensureDemo creates the demo site and story unless they exist.

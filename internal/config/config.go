@@ -23,6 +23,8 @@ type Config struct {
 	Demo            bool          // create the demo site and serve the demo article at /
 	LogLevel        slog.Level    // debug, info, warn or error
 	ShutdownTimeout time.Duration // how long in-flight requests may finish on SIGTERM
+	CacheSize       int64         // bytes of thread pages kept in memory
+	MemoryLimit     int64         // bytes; MemoryLimitAuto or MemoryLimitOff (see ResolveMemoryLimit)
 }
 
 // Default values.
@@ -51,13 +53,17 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	addr, err2 := lookup(env, "PARLEY_ADDR", DefaultAddr)
 	demo, err3 := lookup(env, "PARLEY_DEMO", "")
 	lvl, err4 := lookup(env, "PARLEY_LOG_LEVEL", "info")
-	if err := errors.Join(err, err2, err3, err4); err != nil {
+	cache, err5 := lookup(env, "PARLEY_CACHE_SIZE", "64MiB")
+	memLimit, err6 := lookup(env, "PARLEY_MEMORY_LIMIT", "auto")
+	if err := errors.Join(err, err2, err3, err4, err5, err6); err != nil {
 		return nil, err
 	}
 	fs.StringVar(&c.Addr, "addr", addr, "listen address (env PARLEY_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", demo == "true", "create the demo site and serve a demo article at / (env PARLEY_DEMO=true)")
 	level := fs.String("log-level", lvl, "debug, info, warn or error (env PARLEY_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time in-flight requests get to finish on shutdown")
+	fs.StringVar(&cache, "cache-size", cache, "memory for cached thread pages, e.g. 64MiB (env PARLEY_CACHE_SIZE)")
+	fs.StringVar(&memLimit, "memory-limit", memLimit, "soft memory limit, e.g. 256MiB or 1GiB; auto: from the cache size and the container's limit; off (env PARLEY_MEMORY_LIMIT)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -67,6 +73,12 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	c.Database = *db
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", *level)
+	}
+	if c.CacheSize, err = ParseSize(cache); err != nil {
+		return nil, fmt.Errorf("cache size: %w", err)
+	}
+	if c.MemoryLimit, err = parseMemoryLimit(memLimit); err != nil {
+		return nil, err
 	}
 	return c, c.Validate()
 }
@@ -81,6 +93,12 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return errors.New("shutdown timeout must be positive")
+	}
+	if c.CacheSize < 1<<20 {
+		return fmt.Errorf("cache size %d: at least 1MiB", c.CacheSize)
+	}
+	if c.MemoryLimit != MemoryLimitAuto && c.MemoryLimit != MemoryLimitOff && c.MemoryLimit < minMemoryLimit {
+		return fmt.Errorf("memory limit %d: at least %dMiB", c.MemoryLimit, minMemoryLimit>>20)
 	}
 	return nil
 }

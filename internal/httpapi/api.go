@@ -58,12 +58,27 @@ type API struct {
 	openAPIResponse *response
 }
 
+// DefaultCacheSize is the thread cache's budget unless WithCacheSize says.
+const DefaultCacheSize = 64 << 20
+
+// Option changes how New builds the API.
+type Option func(*options)
+
+type options struct{ cacheSize int }
+
+// WithCacheSize sets the bytes of encoded thread pages kept in memory.
+func WithCacheSize(n int64) Option { return func(o *options) { o.cacheSize = int(n) } }
+
 // New returns the API over svc, streaming live events read from the log
 // events. Call Notify with every event the service publishes so that
 // cached threads, allowed origins and live streams stay current, and Close
 // on shutdown so that live streams end.
-func New(svc Service, events realtime.Source, log *slog.Logger) *API {
-	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), openAPIResponse: newResponse(openAPIDocument)}
+func New(svc Service, events realtime.Source, log *slog.Logger, opts ...Option) *API {
+	o := options{cacheSize: DefaultCacheSize}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(o.cacheSize), origins: newOriginSet(svc), openAPIResponse: newResponse(openAPIDocument)}
 	a.hub = realtime.New(events, a.renderEvent, log)
 	a.mux = http.NewServeMux()
 	for _, rt := range a.routes() {
