@@ -22,9 +22,9 @@ const (
 	// Config.ResolveMemoryLimit); MemoryLimitOff sets none.
 	MemoryLimitAuto = 0
 	MemoryLimitOff  = -1
-	// baseMemory is what the server needs besides its caches: buffers of
-	// requests in flight, the database driver, goroutine stacks.
-	baseMemory = 64 << 20
+	// baseMemory is what the Go heap needs besides the page cache:
+	// buffers of requests in flight, rendering, goroutine stacks.
+	baseMemory = 96 << 20
 	// minMemoryLimit is the smallest limit accepted: below it the
 	// collector would run without pause.
 	minMemoryLimit = 32 << 20
@@ -73,10 +73,11 @@ func parseMemoryLimit(s string) (int64, error) {
 // stories with a 64 MiB cache (live heap ~90 MiB) took RSS to 750 MiB.
 // Below the limit GOGC=400 still decides; near it the collector runs
 // sooner, so the heap stays near what is live and writes, whose live heap
-// is small, do not pay. Auto is the lower of: three cache budgets plus
-// 64 MiB (256 MiB for the default cache: a full cache, the pages being
-// rebuilt, and the rest), and the cgroup's limit less an eighth (at least
-// 32 MiB) for what the runtime does not count, such as SQLite's own cache.
+// is small, do not pay. Auto is the lower of: two cache budgets plus
+// 96 MiB (224 MiB for the default cache: a full cache, the pages being
+// rebuilt after an eviction, and the rest), and the cgroup's limit less
+// an eighth (at least 32 MiB) for what the runtime does not count, such
+// as SQLite's page cache.
 func (c *Config) ResolveMemoryLimit(cgroup int64) (int64, string) {
 	switch {
 	case c.MemoryLimit == MemoryLimitOff:
@@ -84,7 +85,7 @@ func (c *Config) ResolveMemoryLimit(cgroup int64) (int64, string) {
 	case c.MemoryLimit > 0:
 		return c.MemoryLimit, "setting"
 	}
-	limit, why := 3*c.CacheSize+baseMemory, "cache size"
+	limit, why := 2*c.CacheSize+baseMemory, "cache size"
 	if cgroup > 0 {
 		if fit := cgroup - max(cgroup/8, 32<<20); fit < limit {
 			limit, why = max(fit, minMemoryLimit), "cgroup"

@@ -81,10 +81,11 @@ func TestResolveMemoryLimit(t *testing.T) {
 		cgroup       int64
 		want         int64
 	}{
-		{"auto, no container: from the cache", 64 * mib, MemoryLimitAuto, 0, 256 * mib},
-		{"auto, bigger cache", 256 * mib, MemoryLimitAuto, 0, 832 * mib},
-		{"auto, large container: from the cache", 64 * mib, MemoryLimitAuto, 4096 * mib, 256 * mib},
+		{"auto, no container: from the cache", 64 * mib, MemoryLimitAuto, 0, 224 * mib},
+		{"auto, bigger cache", 256 * mib, MemoryLimitAuto, 0, 608 * mib},
+		{"auto, large container: from the cache", 64 * mib, MemoryLimitAuto, 4096 * mib, 224 * mib},
 		{"auto, 256 MiB container: headroom", 64 * mib, MemoryLimitAuto, 256 * mib, 224 * mib},
+		{"auto, 200 MiB container: headroom", 64 * mib, MemoryLimitAuto, 200 * mib, 168 * mib},
 		{"auto, 128 MiB container: at least 32 MiB headroom", 64 * mib, MemoryLimitAuto, 128 * mib, 96 * mib},
 		{"auto, tiny container", 64 * mib, MemoryLimitAuto, 40 * mib, 32 * mib},
 		{"set wins over the container", 64 * mib, 1024 * mib, 256 * mib, 1024 * mib},
