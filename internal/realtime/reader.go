@@ -27,8 +27,11 @@ const (
 )
 
 // reader follows the whole log for a hub: one query per wake or poll for
-// every watched story, whatever their number. Its fields other than wake
-// and quit are owned by its goroutine.
+// every watched story, whatever their number. A bus between instances
+// only needs to wake it (wakeUp); reading the log stays the way events
+// arrive, so an instance that misses the bus still delivers within the
+// poll interval. Its fields other than wake and quit are owned by its
+// goroutine.
 type reader struct {
 	hub  *Hub
 	wake chan struct{}
