@@ -123,4 +123,36 @@ type Store interface {
 	// LastEventID returns the highest event ID of a story, 0 if it has no
 	// events (or the story does not exist).
 	LastEventID(ctx context.Context, siteID, storyID string) (int64, error)
+
+	// LogEvents reads the whole log, every site and story at once: the
+	// events whose ID is above afterID, ordered by ID, together with those
+	// whose ID is in missing; at most limit in all, by ID; EINVALID if
+	// limit is below 1 or missing holds more than MaxMissingEvents IDs.
+	// One reader follows every watched story with it, so that the cost of
+	// following does not grow with the number of stories.
+	//
+	// Why missing and not a time overlap as in Events: PostgreSQL hands out
+	// IDs before commit, so an event can become visible after one with a
+	// higher ID; such a late event was a hole in the IDs the reader saw,
+	// and asking for the holes again finds it without reading again every
+	// event of the last seconds of every story (thousands under load).
+	LogEvents(ctx context.Context, afterID int64, missing []int64, limit int) ([]StoredEvent, error)
+	// NewestEventID returns the highest event ID of the whole log, 0 if it
+	// is empty: where a reader of the whole log starts.
+	NewestEventID(ctx context.Context) (int64, error)
+}
+
+// MaxMissingEvents bounds the missing IDs of one LogEvents call.
+const MaxMissingEvents = 1000
+
+// CheckLogQuery returns the error LogEvents must return for its arguments,
+// nil if they are allowed; both backends call it.
+func CheckLogQuery(missing []int64, limit int) error {
+	if limit < 1 {
+		return Errorf(EINVALID, "A page holds at least one event.")
+	}
+	if len(missing) > MaxMissingEvents {
+		return Errorf(EINVALID, "Ask for at most %d missing events at once.", MaxMissingEvents)
+	}
+	return nil
 }

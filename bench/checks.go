@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 )
 
 // Targets from the design: cached reads close to a static server, a light
@@ -86,4 +87,48 @@ func findKind(r *results, kind string) (scenario, bool) {
 		}
 	}
 	return scenario{}, false
+}
+
+// Targets of the memory and idle scenarios.
+const (
+	// maxIdleCore is the CPU that idle live streams may cost, as a
+	// fraction of one core, however many stories they watch.
+	maxIdleCore = 0.02
+	// maxProbeP99 is the slowest post-to-receipt time tolerated; a
+	// notification delivers at once, the poll (5 s) is only a fallback.
+	maxProbeP99 = 500 * time.Millisecond
+)
+
+// evaluateScenario turns the memory or idle measurements into checks.
+func evaluateScenario(r *results) []check {
+	var out []check
+	if m := r.Memory; m != nil {
+		out = append(out, check{
+			Name:   fmt.Sprintf("peak RSS reading %d stories", m.Stories),
+			Value:  fmt.Sprintf("%s (VmHWM %s; live heap %s over %d GCs, cache budget %s)", mib(m.PeakRSS), mib(m.HWM), mib(m.LiveHeap), m.GCs, mib(m.CacheBudget)),
+			Target: "<= 2 × (live heap + cache budget) = " + mib(m.Limit),
+			Result: verdict(m.PeakRSS <= m.Limit),
+		})
+		out = append(out, check{Name: "reads of many stories", Value: thousands(m.Rate) + " req/s", Target: "–", Result: "INFO"})
+	}
+	if d := r.Idle; d != nil {
+		out = append(out, check{
+			Name:   fmt.Sprintf("server CPU with %d idle streams on %d stories", d.Streams, d.Streams),
+			Value:  fmt.Sprintf("%.2f %% of a core (%v over %v)", 100*d.CoreFrac, d.CPU, d.Window.Round(time.Millisecond)),
+			Target: fmt.Sprintf("<= %.0f %%", 100*maxIdleCore),
+			Result: verdict(d.CoreFrac <= maxIdleCore),
+		})
+		out = append(out, check{
+			Name:   fmt.Sprintf("post to receipt on the stream, %d probes", d.Probes),
+			Value:  fmt.Sprintf("p50 %s, p99 %s, max %s", ms(d.P50), ms(d.P99), ms(d.Max)),
+			Target: "p99 <= " + ms(maxProbeP99),
+			Result: verdict(d.P99 <= maxProbeP99),
+		})
+	}
+	for _, s := range r.Scenarios {
+		if s.Kind == "writes" {
+			out = append(out, check{Name: s.Name, Value: thousands(s.Rate) + " writes/s", Target: "–", Result: "INFO"})
+		}
+	}
+	return out
 }

@@ -32,6 +32,15 @@ type config struct {
 	JSON        string
 	SkipWrites  bool
 	SeedTimeout time.Duration
+
+	// The memory and idle scenarios (see README.md).
+	Scenario    string // "standard", "memory" or "idle"
+	PID         int    // the server's process, for /proc/PID
+	GCTrace     string // the server's stderr with GODEBUG=gctrace=1
+	Stories     int    // stories read (memory) or streamed (idle)
+	PerStory    int    // comments seeded per story (memory)
+	CacheBudget int64  // the server's page-cache budget, bytes
+	Probes      int    // comments timed from post to stream (idle)
 }
 
 func main() {
@@ -74,11 +83,22 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.JSON, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&c.SkipWrites, "skip-writes", false, "skip the timed write scenario")
 	fs.DurationVar(&c.SeedTimeout, "seed-timeout", 30*time.Minute, "upper bound for seeding both stories")
+	fs.StringVar(&c.Scenario, "scenario", "standard", "standard (writes and reads), memory (RSS under reads of many stories) or idle (CPU of idle live streams)")
+	fs.IntVar(&c.PID, "pid", 0, "the server's process ID (memory and idle scenarios)")
+	fs.StringVar(&c.GCTrace, "gctrace", "", "file with the server's stderr, run with GODEBUG=gctrace=1 (memory scenario)")
+	fs.IntVar(&c.Stories, "stories", 0, "stories to read (memory, default 5000) or to stream (idle, default 2000)")
+	fs.IntVar(&c.PerStory, "per-story", 16, "top-level comments seeded per story (memory scenario)")
+	cacheMiB := fs.Int64("cache-mib", 64, "the server's page-cache budget in MiB (memory scenario)")
+	fs.IntVar(&c.Probes, "probes", 50, "comments timed from post to stream (idle scenario)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	c.CacheBudget = *cacheMiB << 20
+	if c.Stories == 0 {
+		c.Stories = map[string]int{"memory": 5000, "idle": 2000}[c.Scenario]
 	}
 	return c, c.validate()
 }
@@ -102,6 +122,26 @@ func (c config) validate() error {
 		return errors.New("-small must be at least 1 and -large greater than -small")
 	case c.SeedTimeout <= 0:
 		return errors.New("-seed-timeout must be positive")
+	}
+	return c.validateScenario()
+}
+
+// validateScenario checks what the memory and idle scenarios need.
+func (c config) validateScenario() error {
+	switch c.Scenario {
+	case "", "standard":
+		return nil
+	case "memory", "idle":
+	default:
+		return fmt.Errorf("-scenario %q: want standard, memory or idle", c.Scenario)
+	}
+	switch {
+	case c.PID < 1:
+		return fmt.Errorf("-scenario %s needs -pid of the server", c.Scenario)
+	case c.Scenario == "memory" && c.GCTrace == "":
+		return errors.New("-scenario memory needs -gctrace: the server's stderr with GODEBUG=gctrace=1")
+	case c.Stories < 1 || c.Stories > 100_000 || c.PerStory < 1 || c.Probes < 1 || c.CacheBudget < 0:
+		return errors.New("-stories (1..100000), -per-story, -probes and -cache-mib must be positive")
 	}
 	return nil
 }

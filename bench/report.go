@@ -50,16 +50,18 @@ func verdict(pass bool) string {
 
 // results is everything one run measured; it is also the JSON file's shape.
 type results struct {
-	Started   time.Time    `json:"started"`
-	Addr      string       `json:"addr"`
-	Site      string       `json:"site"`
-	Duration  string       `json:"duration"`
-	Writers   int          `json:"writers"`
-	Readers   int          `json:"readers"`
-	Seeds     []seedResult `json:"seeds"`
-	Pages     []pageInfo   `json:"pages"`
-	Scenarios []scenario   `json:"scenarios"`
-	Checks    []check      `json:"checks"`
+	Started   time.Time     `json:"started"`
+	Addr      string        `json:"addr"`
+	Site      string        `json:"site"`
+	Duration  string        `json:"duration"`
+	Writers   int           `json:"writers"`
+	Readers   int           `json:"readers"`
+	Seeds     []seedResult  `json:"seeds"`
+	Pages     []pageInfo    `json:"pages"`
+	Scenarios []scenario    `json:"scenarios"`
+	Checks    []check       `json:"checks"`
+	Memory    *memoryResult `json:"memory,omitempty"`
+	Idle      *idleResult   `json:"idle,omitempty"`
 }
 
 // pageInfo describes a recorded page 1, for the notes under the table.

@@ -25,6 +25,9 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	r := &results{Started: time.Now().UTC(), Addr: cfg.Addr, Site: cfg.Site,
 		Duration: cfg.Duration.String(), Writers: cfg.Writers, Readers: cfg.Readers}
 	suffix := fmt.Sprintf("%08x", rand.Uint32())
+	if cfg.Scenario == "memory" || cfg.Scenario == "idle" {
+		return runScenario(ctx, cfg, a, suffix, r, stdout, stderr)
+	}
 	if !cfg.SkipWrites {
 		fmt.Fprintf(stderr, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
 		st := runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, writeOps(a, "bench-w-"+suffix, new(parentPool), textSeed))
@@ -123,4 +126,44 @@ func sizeLabel(n int) string {
 		return fmt.Sprintf("%dk", n/1000)
 	}
 	return fmt.Sprint(n)
+}
+
+// runScenario runs the memory or the idle scenario: for the memory one,
+// first the write loop (so that a memory limit can be seen not to cost
+// writes), then seeding and the reads of many stories.
+func runScenario(ctx context.Context, cfg config, a *api, suffix string, r *results, stdout, stderr io.Writer) error {
+	prefix := fmt.Sprintf("bench-%s-%s-", cfg.Scenario, suffix)
+	if cfg.Reuse {
+		prefix = fmt.Sprintf("bench-%s-", cfg.Scenario)
+	}
+	ids := storyIDs(prefix, cfg.Stories)
+	var err error
+	switch cfg.Scenario {
+	case "memory":
+		if !cfg.SkipWrites {
+			fmt.Fprintf(stderr, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
+			st := runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, writeOps(a, "bench-w-"+suffix, new(parentPool), textSeed))
+			r.Scenarios = append(r.Scenarios, newScenario(fmt.Sprintf("writes, %d posters", cfg.Writers), "writes", "writes/s", st))
+		}
+		if err = seedMany(ctx, cfg, a, ids, cfg.PerStory, stderr); err == nil {
+			var m memoryResult
+			m, err = measureMemory(ctx, cfg, a, ids, stderr)
+			r.Memory = &m
+		}
+	case "idle":
+		if err = seedMany(ctx, cfg, a, ids, 1, stderr); err == nil {
+			var m idleResult
+			m, err = measureIdle(ctx, cfg, a, ids, stderr)
+			r.Idle = &m
+		}
+	}
+	if err != nil {
+		return err
+	}
+	r.Checks = evaluateScenario(r)
+	writeTable(stdout, r)
+	if cfg.JSON != "" {
+		return writeJSON(cfg.JSON, r)
+	}
+	return ctx.Err()
 }

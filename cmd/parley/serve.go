@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -28,6 +30,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	defer limitMemory(cfg, env, log)()
 	store, err := openStore(ctx, cfg.Database)
 	if err != nil {
 		return err
@@ -40,7 +43,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer ln.Close()
 	public := config.PublicURLOn(cfg.PublicURL, ln.Addr())
-	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo})
+	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize})
 	if err != nil {
 		return err
 	}
@@ -73,6 +76,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 type handlerConfig struct {
 	PublicURL string // normalized, see config.NormalizePublicURL
 	Demo      bool
+	CacheSize int64 // bytes of thread pages kept in memory; 0 for the default
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
@@ -88,7 +92,11 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	var api *httpapi.API
 	notify := func(ev parley.Event) { api.Notify(ev) }
 	svc := service.New(store, markup.New(), log, service.WithNotify(notify))
-	api = httpapi.New(svc, store, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
+	opts := []httpapi.Option{httpapi.WithPublicOrigin(config.Origin(hc.PublicURL))}
+	if hc.CacheSize > 0 {
+		opts = append(opts, httpapi.WithCacheSize(hc.CacheSize))
+	}
+	api = httpapi.New(svc, store, log, opts...)
 	block := embed.New(svc, log, embed.Config{PublicURL: hc.PublicURL, FormKey: formKey})
 
 	mux := http.NewServeMux()
@@ -103,10 +111,29 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
 	}
-	// https is false until the public URL says otherwise: the lead wires
-	// strings.HasPrefix(cfg.PublicURL, "https://") here once that flag lands
 	// HSTS only where browsers reach us over HTTPS.
 	return web.NewHeaders(mux, strings.HasPrefix(hc.PublicURL, "https://")), api.Close, nil
+}
+
+// limitMemory applies the memory limit (see config.ResolveMemoryLimit)
+// and returns the function that restores the previous one, since the
+// limit belongs to the process and end-to-end tests run serve inside
+// theirs. GOMEMLIMIT in the environment, the runtime's own setting, wins
+// over auto.
+func limitMemory(cfg *config.Config, env func(string) string, log *slog.Logger) (restore func()) {
+	if cfg.MemoryLimit == config.MemoryLimitAuto && env("GOMEMLIMIT") != "" {
+		log.Info("memory limit", "limit", env("GOMEMLIMIT"), "from", "GOMEMLIMIT")
+		return func() {}
+	}
+	cgroup := config.CgroupMemoryLimit("/")
+	limit, why := cfg.ResolveMemoryLimit(cgroup)
+	prev := debug.SetMemoryLimit(limit)
+	if limit == math.MaxInt64 {
+		log.Info("memory limit", "limit", "off")
+	} else {
+		log.Info("memory limit", "mib", limit>>20, "from", why, "cache_mib", cfg.CacheSize>>20, "cgroup_mib", cgroup>>20)
+	}
+	return func() { debug.SetMemoryLimit(prev) }
 }
 
 // backendName names the database kind without its credentials, for logs.

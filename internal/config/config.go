@@ -24,6 +24,8 @@ type Config struct {
 	PublicURL       string        // where browsers reach Parley, without trailing slash; see NormalizePublicURL
 	LogLevel        slog.Level    // debug, info, warn or error
 	ShutdownTimeout time.Duration // how long in-flight requests may finish on SIGTERM
+	CacheSize       int64         // bytes of thread pages kept in memory
+	MemoryLimit     int64         // bytes; MemoryLimitAuto or MemoryLimitOff (see ResolveMemoryLimit)
 }
 
 // Default values.
@@ -53,7 +55,9 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	demo, err3 := lookup(env, "PARLEY_DEMO", "")
 	lvl, err4 := lookup(env, "PARLEY_LOG_LEVEL", "info")
 	public, err5 := lookup(env, "PARLEY_PUBLIC_URL", "")
-	if err := errors.Join(err, err2, err3, err4, err5); err != nil {
+	cache, err6 := lookup(env, "PARLEY_CACHE_SIZE", "64MiB")
+	memLimit, err7 := lookup(env, "PARLEY_MEMORY_LIMIT", "auto")
+	if err := errors.Join(err, err2, err3, err4, err5, err6, err7); err != nil {
 		return nil, err
 	}
 	fs.StringVar(&c.Addr, "addr", addr, "listen address (env PARLEY_ADDR)")
@@ -61,6 +65,8 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	fs.StringVar(&c.PublicURL, "public-url", public, "the URL browsers reach Parley at, e.g. https://comments.example.com; every absolute link and the allowed form origin are built from it (env PARLEY_PUBLIC_URL; default http://HOST:PORT of --addr, localhost for all interfaces)")
 	level := fs.String("log-level", lvl, "debug, info, warn or error (env PARLEY_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time in-flight requests get to finish on shutdown")
+	fs.StringVar(&cache, "cache-size", cache, "memory for cached thread pages, e.g. 64MiB (env PARLEY_CACHE_SIZE)")
+	fs.StringVar(&memLimit, "memory-limit", memLimit, "soft memory limit, e.g. 256MiB or 1GiB; auto: from the cache size and the container's limit; off (env PARLEY_MEMORY_LIMIT)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -76,6 +82,12 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", *level)
+	}
+	if c.CacheSize, err = ParseSize(cache); err != nil {
+		return nil, fmt.Errorf("cache size: %w", err)
+	}
+	if c.MemoryLimit, err = parseMemoryLimit(memLimit); err != nil {
+		return nil, err
 	}
 	return c, c.Validate()
 }
@@ -93,6 +105,12 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return errors.New("shutdown timeout must be positive")
+	}
+	if c.CacheSize < 1<<20 {
+		return fmt.Errorf("cache size %d: at least 1MiB", c.CacheSize)
+	}
+	if c.MemoryLimit != MemoryLimitAuto && c.MemoryLimit != MemoryLimitOff && c.MemoryLimit < minMemoryLimit {
+		return fmt.Errorf("memory limit %d: at least %dMiB", c.MemoryLimit, minMemoryLimit>>20)
 	}
 	return nil
 }

@@ -69,6 +69,9 @@ func TestParseServe(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseServe(%v): %v", tt.args, err)
 			}
+			if tt.want.CacheSize == 0 { // the rows above predate the setting
+				tt.want.CacheSize = DefaultCacheSize
+			}
 			if *got != tt.want {
 				t.Errorf("ParseServe(%v) = %+v, want %+v", tt.args, *got, tt.want)
 			}

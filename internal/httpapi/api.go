@@ -71,12 +71,18 @@ type Option func(*API)
 // is treated as foreign, never compared with the forgeable Host header.
 func WithPublicOrigin(origin string) Option { return func(a *API) { a.publicOrigin = origin } }
 
+// DefaultCacheSize is the thread cache's budget unless WithCacheSize says.
+const DefaultCacheSize = 64 << 20
+
+// WithCacheSize sets the bytes of encoded thread pages kept in memory.
+func WithCacheSize(n int64) Option { return func(a *API) { a.threads = newCache(int(n)) } }
+
 // New returns the API over svc, streaming live events read from the log
 // events. Call Notify with every event the service publishes so that
 // cached threads, allowed origins and live streams stay current, and Close
 // on shutdown so that live streams end.
 func New(svc Service, events realtime.Source, log *slog.Logger, opts ...Option) *API {
-	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(64 << 20), origins: newOriginSet(svc), refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIResponse: newResponse(openAPIDocument)}
+	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(DefaultCacheSize), origins: newOriginSet(svc), refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIResponse: newResponse(openAPIDocument)}
 	for _, opt := range opts {
 		opt(a)
 	}

@@ -1,11 +1,16 @@
-// Package realtime fans a story's changes out to the readers who watch it.
+// Package realtime fans the stories' changes out to the readers who watch
+// them.
 //
 // The database is the source of truth: every change readers can see is
-// appended to the story's event log in the same transaction as the change.
-// A notification (from this process, or later from other instances over a
-// bus) only wakes the story's hub, which reads the new events once, renders
-// each once, and hands the bytes to every subscriber. A lost notification
-// delays an event by at most the poll interval; it never loses it.
+// appended to the event log in the same transaction as the change. One
+// reader per process follows the whole log, every site and story at once,
+// and hands each event to the hub of its story if anyone watches it; the
+// story's hub renders it once and gives the bytes to every subscriber. A
+// notification (from this process, or later from other instances over a
+// bus) only wakes that reader, and wakes that come while it reads are
+// coalesced into one more read. A lost notification delays an event by at
+// most the poll interval; it never loses it. The cost of idle readers is
+// one query per poll interval, however many stories they watch.
 package realtime
 
 import (
@@ -18,10 +23,13 @@ import (
 	"parley"
 )
 
-// Source is the event log the hub reads.
+// Source is the event log the hub reads. Events is not the hub's: the
+// stream replays a reconnecting reader's story with it.
 type Source interface {
-	Events(ctx context.Context, siteID, storyID string, afterID int64, since time.Time, limit int) ([]parley.StoredEvent, error)
+	LogEvents(ctx context.Context, afterID int64, missing []int64, limit int) ([]parley.StoredEvent, error)
+	NewestEventID(ctx context.Context) (int64, error)
 	LastEventID(ctx context.Context, siteID, storyID string) (int64, error)
+	Events(ctx context.Context, siteID, storyID string, afterID int64, since time.Time, limit int) ([]parley.StoredEvent, error)
 }
 
 // Message is one rendered event, ready to be written to every reader.
@@ -36,12 +44,8 @@ type Message struct {
 type Render func(ctx context.Context, ev parley.StoredEvent) (m Message, ok bool, err error)
 
 const (
-	// overlap is how far back each read looks again: PostgreSQL hands out
-	// event IDs before commit, so a lower ID can appear after a higher one.
-	// Events are idempotent, and the hub drops the ones it has sent.
-	overlap = 5 * time.Second
-	// pollInterval wakes every active story now and then, in case a
-	// notification was lost.
+	// pollInterval wakes the reader now and then, in case a notification
+	// was lost or an event committed on another instance.
 	pollInterval = 5 * time.Second
 	batchLimit   = 500
 	// subscriberBuffer is how far a reader may fall behind before the hub
@@ -49,7 +53,8 @@ const (
 	subscriberBuffer = 256
 )
 
-// Hub keeps one goroutine per story that has readers. Create it with New.
+// Hub keeps one reader of the log while anyone watches, and one story hub
+// per watched story. Create it with New.
 type Hub struct {
 	src    Source
 	render Render
@@ -57,6 +62,7 @@ type Hub struct {
 
 	mu      sync.Mutex
 	stories map[string]*story
+	reader  *reader // nil while no one watches
 	closed  bool
 	done    chan struct{} // closed by Close: streams say goodbye
 }
@@ -69,13 +75,14 @@ func New(src Source, render Render, log *slog.Logger) *Hub {
 // Done is closed when the hub shuts down.
 func (h *Hub) Done() <-chan struct{} { return h.done }
 
-// Notify wakes the hub of a story that has changed. It never blocks.
+// Notify tells the hub that a story has changed. It never blocks, and
+// wakes the reader only if someone watches the story: the others' events
+// matter to no one here.
 func (h *Hub) Notify(siteID, storyID string) {
 	h.mu.Lock()
-	st := h.stories[key(siteID, storyID)]
-	h.mu.Unlock()
-	if st != nil {
-		st.wakeUp()
+	defer h.mu.Unlock()
+	if h.reader != nil && h.stories[key(siteID, storyID)] != nil {
+		h.reader.wakeUp()
 	}
 }
 
@@ -92,22 +99,36 @@ func (h *Hub) Subscribe(ctx context.Context, siteID, storyID string) (*Subscribe
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	for h.reader == nil && !h.closed {
+		// The first reader starts the log's reader at the newest event.
+		// The read must not hold the lock; a Subscribe meanwhile may
+		// have started one.
+		h.mu.Unlock()
+		newest, err := h.src.NewestEventID(ctx)
+		h.mu.Lock()
+		if err != nil {
+			return nil, fmt.Errorf("newest event: %w", err)
+		}
+		if h.reader == nil && !h.closed {
+			h.reader = startReader(h, newest)
+		}
+	}
 	if h.closed {
 		return nil, parley.Errorf(parley.EUNAVAILABLE, "The server is shutting down.")
 	}
 	k := key(siteID, storyID)
 	st := h.stories[k]
 	if st == nil {
-		st = newStory(h, siteID, storyID, last)
+		st = &story{siteID: siteID, storyID: storyID, floor: last, subs: make(map[*Subscriber]struct{})}
 		h.stories[k] = st
-		go st.run()
 	}
 	sub := &Subscriber{C: make(chan Message, subscriberBuffer), gone: make(chan struct{}), st: st}
 	st.add(sub)
 	return sub, nil
 }
 
-// Unsubscribe removes a reader; the story's goroutine ends with its last.
+// Unsubscribe removes a reader; the story's hub goes with its last reader,
+// and the log's reader with the last story.
 func (h *Hub) Unsubscribe(sub *Subscriber) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -115,11 +136,33 @@ func (h *Hub) Unsubscribe(sub *Subscriber) {
 	k := key(st.siteID, st.storyID)
 	if st.remove(sub) == 0 && h.stories[k] == st {
 		delete(h.stories, k)
-		st.stop()
+	}
+	if len(h.stories) == 0 && h.reader != nil {
+		h.reader.stop()
+		h.reader = nil
 	}
 }
 
-// Close ends every story goroutine and tells streams to say goodbye.
+// watched returns the story hubs of the events' stories that someone
+// watches, if r is still the hub's reader: a stopped reader hands out
+// nothing, so that it cannot send what its successor sends too.
+func (h *Hub) watched(r *reader, events []parley.StoredEvent) map[string]*story {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.reader != r {
+		return nil
+	}
+	out := make(map[string]*story)
+	for _, ev := range events {
+		k := key(ev.SiteID, ev.StoryID)
+		if st := h.stories[k]; st != nil {
+			out[k] = st
+		}
+	}
+	return out
+}
+
+// Close stops the reader and tells streams to say goodbye.
 func (h *Hub) Close() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -128,10 +171,11 @@ func (h *Hub) Close() {
 	}
 	h.closed = true
 	close(h.done)
-	for k, st := range h.stories {
-		st.stop()
-		delete(h.stories, k)
+	if h.reader != nil {
+		h.reader.stop()
+		h.reader = nil
 	}
+	clear(h.stories)
 }
 
 // Subscriber is one reader's feed. C carries the rendered events; gone is

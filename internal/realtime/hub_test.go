@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,11 +15,29 @@ import (
 	"parley/internal/store/sqlite"
 )
 
-// world is a hub over a real SQLite event log with one story.
+// world is a hub over a real SQLite event log with one story, counting
+// the hub's reads.
 type world struct {
 	store *sqlite.Store
+	src   *countingSource
 	hub   *realtime.Hub
 	n     int
+}
+
+// countingSource counts the reads of each kind the hub makes.
+type countingSource struct {
+	*sqlite.Store
+	log, story atomic.Int64
+}
+
+func (c *countingSource) LogEvents(ctx context.Context, after int64, missing []int64, limit int) ([]parley.StoredEvent, error) {
+	c.log.Add(1)
+	return c.Store.LogEvents(ctx, after, missing, limit)
+}
+
+func (c *countingSource) Events(ctx context.Context, site, story string, after int64, since time.Time, limit int) ([]parley.StoredEvent, error) {
+	c.story.Add(1)
+	return c.Store.Events(ctx, site, story, after, since, limit)
 }
 
 func newWorld(t *testing.T) *world {
@@ -39,17 +58,31 @@ func newWorld(t *testing.T) *world {
 	render := func(_ context.Context, ev parley.StoredEvent) (realtime.Message, bool, error) {
 		return realtime.Message{ID: ev.ID, Event: ev.Type, Data: []byte(ev.CommentID)}, true, nil
 	}
-	w := &world{store: store, hub: realtime.New(store, render, slog.New(slog.NewTextHandler(io.Discard, nil)))}
+	w := &world{store: store, src: &countingSource{Store: store}}
+	w.hub = realtime.New(w.src, render, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(w.hub.Close)
 	return w
 }
 
-// comment writes a comment, which appends an event to the log.
+// comment writes a comment on story a, which appends an event to the log.
 func (w *world) comment(t *testing.T) string {
+	t.Helper()
+	return w.commentOn(t, "a")
+}
+
+// story adds a story to the site.
+func (w *world) story(t *testing.T, id string) {
+	t.Helper()
+	if _, err := w.store.EnsureStory(context.Background(), &parley.Story{SiteID: "s", ID: id, Status: parley.StoryOpen, CreatedAt: parley.Now()}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) commentOn(t *testing.T, story string) string {
 	t.Helper()
 	w.n++
 	now := parley.Now()
-	c := &parley.Comment{ID: parley.NewID(now), SiteID: "s", StoryID: "a", AuthorID: "u", AuthorName: "U",
+	c := &parley.Comment{ID: parley.NewID(now), SiteID: "s", StoryID: story, AuthorID: "u", AuthorName: "U",
 		Body: fmt.Sprint(w.n), HTML: "x", Status: parley.StatusApproved, CreatedAt: now}
 	c.RootID = c.ID
 	if err := w.store.CreateComment(context.Background(), c); err != nil {
@@ -122,5 +155,115 @@ func TestClose(t *testing.T) {
 	w.hub.Unsubscribe(sub) // after Close: must not panic
 	if _, err := w.hub.Subscribe(context.Background(), "s", "a"); parley.ErrorCode(err) != parley.EUNAVAILABLE {
 		t.Errorf("Subscribe after Close: %v", err)
+	}
+}
+
+// TestOneReaderForAllStories watches many stories: each reader gets its own
+// story's event and no other, and the hub reads the whole log, never a
+// story's own, so that what idle readers cost does not grow with stories.
+func TestOneReaderForAllStories(t *testing.T) {
+	const stories = 100
+	w := newWorld(t)
+	subs := make([]*realtime.Subscriber, stories)
+	for i := range subs {
+		id := fmt.Sprint("story-", i)
+		w.story(t, id)
+		sub, err := w.hub.Subscribe(context.Background(), "s", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.hub.Unsubscribe(sub)
+		subs[i] = sub
+	}
+	want := make([]string, stories)
+	for i := range subs {
+		want[i] = w.commentOn(t, fmt.Sprint("story-", i))
+		w.hub.Notify("s", fmt.Sprint("story-", i))
+	}
+	for i, sub := range subs {
+		if m := receive(t, sub); string(m.Data) != want[i] {
+			t.Errorf("story-%d got %s, want its comment %s", i, m.Data, want[i])
+		}
+	}
+	for i, sub := range subs {
+		select {
+		case m := <-sub.C:
+			t.Errorf("story-%d got a second event %s", i, m.Data)
+		default:
+		}
+	}
+	if n := w.src.story.Load(); n != 0 {
+		t.Errorf("the hub read stories' own logs %d times, want 0", n)
+	}
+	// Each notification wakes at most one read (fewer when they coalesce),
+	// plus the reader's start and polls: not one read per story per poll.
+	if n := w.src.log.Load(); n < 1 || n > stories+3 {
+		t.Errorf("the hub read the log %d times for %d notifications", n, stories)
+	}
+}
+
+// TestSlowReaderDoesNotSlowOthers drops a reader that never reads, on one
+// story, while a reader of another story gets its event.
+func TestSlowReaderDoesNotSlowOthers(t *testing.T) {
+	w := newWorld(t)
+	w.story(t, "b")
+	slow, _ := w.hub.Subscribe(context.Background(), "s", "a")
+	defer w.hub.Unsubscribe(slow)
+	fast, _ := w.hub.Subscribe(context.Background(), "s", "b")
+	defer w.hub.Unsubscribe(fast)
+	for range 300 {
+		w.comment(t)
+	}
+	w.hub.Notify("s", "a")
+	id := w.commentOn(t, "b")
+	w.hub.Notify("s", "b")
+	if m := receive(t, fast); string(m.Data) != id {
+		t.Errorf("the other story's reader got %s, want %s", m.Data, id)
+	}
+	select {
+	case <-slow.Gone():
+	case <-time.After(10 * time.Second):
+		t.Fatal("a reader that never reads was not dropped")
+	}
+}
+
+// TestLateSubscriberGetsOnlyNewEvents subscribes a second reader after an
+// event was sent: it gets the next event, not that one.
+func TestLateSubscriberGetsOnlyNewEvents(t *testing.T) {
+	w := newWorld(t)
+	a, _ := w.hub.Subscribe(context.Background(), "s", "a")
+	defer w.hub.Unsubscribe(a)
+	first := w.comment(t)
+	w.hub.Notify("s", "a")
+	if m := receive(t, a); string(m.Data) != first {
+		t.Fatalf("got %s, want %s", m.Data, first)
+	}
+	b, _ := w.hub.Subscribe(context.Background(), "s", "a")
+	defer w.hub.Unsubscribe(b)
+	next := w.comment(t)
+	w.hub.Notify("s", "a")
+	for name, sub := range map[string]*realtime.Subscriber{"first reader": a, "late reader": b} {
+		if m := receive(t, sub); string(m.Data) != next {
+			t.Errorf("%s got %s, want only the new %s (not %s)", name, m.Data, next, first)
+		}
+	}
+}
+
+// TestLastReaderLeavesAndComesBack stops the log's reader with the last
+// reader and starts a new one at the newest event for the next.
+func TestLastReaderLeavesAndComesBack(t *testing.T) {
+	w := newWorld(t)
+	a, _ := w.hub.Subscribe(context.Background(), "s", "a")
+	w.hub.Unsubscribe(a)
+	w.comment(t) // no one watches: not sent to the next reader
+	b, err := w.hub.Subscribe(context.Background(), "s", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.hub.Unsubscribe(b)
+	id := w.comment(t)
+	w.hub.Notify("s", "a")
+	if m := receive(t, b); string(m.Data) != id {
+		t.Errorf("got %s, want %s", m.Data, id)
 	}
 }

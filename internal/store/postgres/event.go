@@ -29,6 +29,14 @@ const eventsSQL = `(SELECT ` + eventColumns + ` FROM events
 		WHERE site_id = $1 AND story_id = $2 AND created_at >= $4 ORDER BY id LIMIT $5)
 	ORDER BY id LIMIT $5`
 
+// logEventsSQL reads the whole log after an ID ($1), with the missing IDs
+// below it ($2), at most $3. Both branches seek the primary key; the
+// second only looks up the holes the reader asks for.
+const logEventsSQL = `(SELECT ` + eventColumns + ` FROM events WHERE id > $1 ORDER BY id LIMIT $3)
+	UNION
+	(SELECT ` + eventColumns + ` FROM events WHERE id = ANY($2::bigint[]) AND id <= $1)
+	ORDER BY id LIMIT $3`
+
 // appendEvent adds an event to a story's log in tx, for the writes that need
 // a transaction anyway; the others append in the statement of their change.
 func appendEvent(ctx context.Context, tx pgx.Tx, siteID, storyID, typ, commentID string) error {
@@ -55,6 +63,32 @@ func (s *Store) LastEventID(ctx context.Context, siteID, storyID string) (int64,
 	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM events WHERE site_id = $1 AND story_id = $2`,
 		siteID, storyID).Scan(&id)
 	if err != nil {
+		return 0, translate(err, "event")
+	}
+	return id, nil
+}
+
+// LogEvents returns the events of every story after afterID, and the
+// missing ones, by ID.
+func (s *Store) LogEvents(ctx context.Context, afterID int64, missing []int64, limit int) ([]parley.StoredEvent, error) {
+	if err := parley.CheckLogQuery(missing, limit); err != nil {
+		return nil, err
+	}
+	if missing == nil {
+		missing = []int64{} // an empty array, not NULL
+	}
+	rows, _ := s.pool.Query(ctx, logEventsSQL, afterID, missing, limit)
+	events, err := pgx.CollectRows(rows, scanEvent)
+	if err != nil {
+		return nil, translate(err, "event")
+	}
+	return events, nil
+}
+
+// NewestEventID returns the highest event ID of the whole log.
+func (s *Store) NewestEventID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&id); err != nil {
 		return 0, translate(err, "event")
 	}
 	return id, nil

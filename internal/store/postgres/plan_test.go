@@ -102,6 +102,23 @@ func TestPagePlans(t *testing.T) {
 	})
 }
 
+// TestLogPlan checks that the reader of the whole log seeks the primary key
+// for the IDs after its last and for the holes it asks for again: with a
+// long log, a read must cost what it returns.
+func TestLogPlan(t *testing.T) {
+	s := mustOpen(t)
+	_, err := s.pool.Exec(t.Context(), `INSERT INTO events (site_id, story_id, type)
+		SELECT 's', 'story-' || (i % 2000), 'comment.created' FROM generate_series(1, 100000) AS i`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	analyze(t, s)
+	plan := explain(t, s, logEventsSQL, int64(99000), []int64{500, 98000}, 500)
+	if strings.Count(plan, "Index Scan using events_pkey") != 2 || strings.Contains(plan, "Seq Scan") {
+		t.Errorf("LogEvents plan does not seek events_pkey twice:\n%s", plan)
+	}
+}
+
 func explain(t *testing.T, s *Store, query string, args ...any) string {
 	t.Helper()
 	rows, _ := s.pool.Query(t.Context(), "EXPLAIN "+query, args...)

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"parley"
@@ -27,6 +29,15 @@ const eventsQuery = `SELECT ` + eventColumns + ` FROM (
 		SELECT ` + eventColumns + ` FROM events WHERE site_id = ?1 AND story_id = ?2 AND created_at >= ?4
 		ORDER BY id LIMIT ?5)
 	ORDER BY id LIMIT ?5`
+
+// logEventsQuery reads the whole log after an ID (?1), with the missing
+// IDs below it (?2, a JSON array), at most ?3. Both branches seek the
+// primary key; the second only looks up the holes the reader asks for.
+const logEventsQuery = `SELECT ` + eventColumns + ` FROM (
+		SELECT ` + eventColumns + ` FROM events WHERE id > ?1 ORDER BY id LIMIT ?3)
+	UNION
+	SELECT ` + eventColumns + ` FROM events WHERE id IN (SELECT value FROM json_each(?2)) AND id <= ?1
+	ORDER BY id LIMIT ?3`
 
 // lastEventQuery reads the highest event ID of a story: ?1 site, ?2 story.
 const lastEventQuery = `SELECT coalesce(max(id), 0) FROM events WHERE site_id = ? AND story_id = ?`
@@ -57,6 +68,29 @@ func (s *Store) Events(ctx context.Context, siteID, storyID string, afterID int6
 func (s *Store) LastEventID(ctx context.Context, siteID, storyID string) (int64, error) {
 	var id int64
 	if err := s.queryRow(ctx, lastEventQuery, siteID, storyID).Scan(&id); err != nil {
+		return 0, mapError(err, "Event", "Story")
+	}
+	return id, nil
+}
+
+// LogEvents returns the events of every story after afterID, and the
+// missing ones, by ID.
+func (s *Store) LogEvents(ctx context.Context, afterID int64, missing []int64, limit int) ([]parley.StoredEvent, error) {
+	if err := parley.CheckLogQuery(missing, limit); err != nil {
+		return nil, err
+	}
+	ids, err := json.Marshal(missing)
+	if err != nil {
+		return nil, fmt.Errorf("encode missing event IDs: %w", err)
+	}
+	rows, err := s.read.QueryContext(ctx, logEventsQuery, afterID, string(ids), limit)
+	return appendRows(nil, rows, err, scanEvent, "Event", "Story")
+}
+
+// NewestEventID returns the highest event ID of the whole log.
+func (s *Store) NewestEventID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.queryRow(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&id); err != nil {
 		return 0, mapError(err, "Event", "Story")
 	}
 	return id, nil

@@ -73,7 +73,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 //   - foreign_keys is off by default in SQLite; the schema relies on it.
 //   - busy_timeout covers the moments a checkpoint or another process holds
 //     the lock, instead of failing with SQLITE_BUSY.
-//   - cache_size of 32 MB per connection keeps hot index pages in memory.
+//   - cache_size keeps hot index pages in memory: 16 MB for the writer,
+//     which updates the indexes, 4 MB for each reader, which seek them (the
+//     file's pages are in the OS's cache anyway). The cache is outside the
+//     Go heap and its memory limit, and costs about twice its size: at
+//     32 MB for each of the five connections it held 300 MiB of RSS while
+//     page 1 of 5,000 stories was read, more than the Go heap did.
 //
 // Readers are query_only. Only the writer begins transactions with BEGIN
 // IMMEDIATE, which takes the write lock at once rather than upgrading
@@ -82,14 +87,15 @@ func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	for _, p := range []string{
 		"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)",
-		"foreign_keys(ON)", "cache_size(-32000)", "journal_size_limit(67108864)",
-		"temp_store(MEMORY)",
+		"foreign_keys(ON)", "journal_size_limit(67108864)", "temp_store(MEMORY)",
 	} {
 		q.Add("_pragma", p)
 	}
 	if readOnly {
+		q.Add("_pragma", "cache_size(-4000)")
 		q.Add("_pragma", "query_only(ON)")
 	} else {
+		q.Add("_pragma", "cache_size(-16000)")
 		q.Set("_txlock", "immediate")
 	}
 	return path + "?" + q.Encode()

@@ -152,6 +152,12 @@ func TestEventPlans(t *testing.T) {
 	if plan := explain(t, s.read, lastEventQuery, "site", "story"); !strings.Contains(plan, "INDEX events_story (") {
 		t.Errorf("LastEventID plan misses events_story:\n%s", plan)
 	}
+	// The reader of the whole log: both branches seek the primary key,
+	// the holes by lookup, so a read costs what it returns.
+	plan = explain(t, s.read, logEventsQuery, 1, "[2, 3]", 10)
+	if strings.Count(plan, "SEARCH events USING INTEGER PRIMARY KEY") != 2 || strings.Contains(plan, "SCAN events") {
+		t.Errorf("LogEvents plan does not seek the primary key twice:\n%s", plan)
+	}
 }
 
 func explain(t *testing.T, db *sql.DB, query string, args ...any) string {

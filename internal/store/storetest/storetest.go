@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, open) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, open) })
 	t.Run("Key", func(t *testing.T) { testKeys(t, open) })
+	t.Run("Log", func(t *testing.T) { testLog(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":
