@@ -20,7 +20,7 @@ var demoInfo = service.StoryInfo{Title: "Nachtbus statt Taxi: Kleinstadt testet 
 // short discussion, so that a newcomer sees threads, replies, reactions and
 // sorting at once. A story that exists is never seeded again: not on a
 // restart, and not after an operator deleted the comments.
-func ensureDemo(ctx context.Context, store parley.Store, svc *service.Service, log *slog.Logger, notify func(parley.Event)) error {
+func ensureDemo(ctx context.Context, store parley.Store, svc *service.Service, log *slog.Logger, bus parley.Bus) error {
 	site := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true}
 	if err := svc.CreateSite(ctx, site); err != nil && parley.ErrorCode(err) != parley.ECONFLICT {
 		return fmt.Errorf("demo site: %w", err)
@@ -28,7 +28,7 @@ func ensureDemo(ctx context.Context, store parley.Store, svc *service.Service, l
 	_, err := store.Story(ctx, embed.DemoSite, embed.DemoStory)
 	switch parley.ErrorCode(err) {
 	case parley.ENOTFOUND:
-		if err := seedDemo(ctx, store, log, notify, parley.Now()); err != nil {
+		if err := seedDemo(ctx, store, log, bus, parley.Now()); err != nil {
 			return fmt.Errorf("demo discussion: %w", err)
 		}
 	case "":
@@ -53,10 +53,10 @@ type demoComment struct {
 // seedDemo posts demoDiscussion through a service of its own whose clock
 // says when each comment was written, so that times differ as in a real
 // discussion and counts and events come out as for any post.
-func seedDemo(ctx context.Context, store parley.Store, log *slog.Logger, notify func(parley.Event), now time.Time) error {
+func seedDemo(ctx context.Context, store parley.Store, log *slog.Logger, bus parley.Bus, now time.Time) error {
 	begin := now.Add(-4 * time.Hour).Truncate(time.Minute)
 	at := begin
-	svc := service.New(store, markup.New(), log, service.WithNotify(notify), service.WithClock(func() time.Time { return at }))
+	svc := service.New(store, markup.New(), bus, log, service.WithClock(func() time.Time { return at }))
 	ids := map[string]string{}
 	users := map[string]*parley.User{}
 	for _, c := range demoDiscussion {

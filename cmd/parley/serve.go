@@ -18,6 +18,8 @@ import (
 	"parley/internal/embed"
 	"parley/internal/httpapi"
 	"parley/internal/markup"
+	"parley/internal/pagecache"
+	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/web"
 	"parley/widget"
@@ -89,14 +91,26 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	if err != nil {
 		return nil, nil, fmt.Errorf("form key: %w", err)
 	}
-	var api *httpapi.API
-	notify := func(ev parley.Event) { api.Notify(ev) }
-	svc := service.New(store, markup.New(), log, service.WithNotify(notify))
-	opts := []httpapi.Option{httpapi.WithPublicOrigin(config.Origin(hc.PublicURL))}
-	if hc.CacheSize > 0 {
-		opts = append(opts, httpapi.WithCacheSize(hc.CacheSize))
+	// The bus is the only link between the service and what it changes:
+	// the page cache, the live hub and the allowed origins subscribe.
+	bus := realtime.NewBus()
+	svc := service.New(store, markup.New(), bus, log)
+	size := hc.CacheSize
+	if size <= 0 {
+		size = pagecache.DefaultSize
 	}
-	api = httpapi.New(svc, store, log, opts...)
+	pages, err := pagecache.New(size, bus)
+	if err != nil {
+		return nil, nil, fmt.Errorf("page cache: %w", err)
+	}
+	hub, err := realtime.New(store, realtime.Renderer(svc), bus, log)
+	if err != nil {
+		return nil, nil, fmt.Errorf("live hub: %w", err)
+	}
+	api, err := httpapi.New(svc, httpapi.Deps{Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("api: %w", err)
+	}
 	block := embed.New(svc, log, embed.Config{PublicURL: hc.PublicURL, FormKey: formKey})
 
 	mux := http.NewServeMux()
@@ -106,13 +120,13 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	block.Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
 	if hc.Demo {
-		if err := ensureDemo(ctx, store, svc, log, notify); err != nil {
+		if err := ensureDemo(ctx, store, svc, log, bus); err != nil {
 			return nil, nil, err
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
 	}
 	// HSTS only where browsers reach us over HTTPS.
-	return web.NewHeaders(mux, strings.HasPrefix(hc.PublicURL, "https://")), api.Close, nil
+	return web.NewHeaders(mux, strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
 }
 
 // limitMemory applies the memory limit (see config.ResolveMemoryLimit)

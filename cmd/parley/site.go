@@ -13,6 +13,7 @@ import (
 	"parley"
 	"parley/internal/config"
 	"parley/internal/markup"
+	"parley/internal/realtime"
 	"parley/internal/service"
 )
 
@@ -58,7 +59,9 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 		return err
 	}
 	defer store.Close()
-	svc := service.New(store, markup.New(), slog.New(slog.NewTextHandler(stderr, nil)))
+	// Nothing in this process listens; a running server learns of the
+	// change when its caches expire.
+	svc := service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(stderr, nil)))
 	switch args[0] {
 	case "create":
 		f.site.Origins, f.site.EditWindow, f.site.MaxBodyLength = f.origins, f.editWindow, f.maxLength

@@ -19,6 +19,7 @@ import (
 	"parley"
 	"parley/internal/embed"
 	"parley/internal/markup"
+	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/store/sqlite"
 )
@@ -43,7 +44,7 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(func() { store.Close() })
 	w := &world{now: time.Date(2026, 3, 5, 14, 7, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w.svc = service.New(store, markup.New(), log, service.WithClock(func() time.Time { return w.now }))
+	w.svc = service.New(store, markup.New(), realtime.NewBus(), log, service.WithClock(func() time.Time { return w.now }))
 	w.srv = httptest.NewUnstartedServer(nil)
 	w.srv.Config.Handler, w.block = w.handler(log, func() time.Time { return w.now })
 	w.srv.Start()

@@ -15,6 +15,7 @@ import (
 	"parley"
 	"parley/internal/embed"
 	"parley/internal/markup"
+	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/store/sqlite"
 )
@@ -28,7 +29,7 @@ func TestOutagePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(store, markup.New(), log)
+	svc := service.New(store, markup.New(), realtime.NewBus(), log)
 	if err := svc.CreateSite(context.Background(), &parley.Site{ID: embed.DemoSite, AllowAnonymous: true}); err != nil {
 		t.Fatal(err)
 	}

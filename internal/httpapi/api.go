@@ -17,6 +17,7 @@ import (
 
 	"parley"
 	"parley/internal/i18n"
+	"parley/internal/pagecache"
 	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/web"
@@ -42,21 +43,35 @@ type Service interface {
 	Counts(ctx context.Context, siteID string, storyIDs []string) (map[string]int, error)
 	MyState(ctx context.Context, siteID, storyID string) (*service.State, error)
 	StoryState(ctx context.Context, siteID, storyID string) (*parley.Story, error)
-	Live(ctx context.Context, ev parley.StoredEvent) (*service.Live, bool, error)
+}
+
+// Live is what the event stream needs of the live hub (realtime.Hub).
+type Live interface {
+	Subscribe(ctx context.Context, siteID, storyID string) (*realtime.Subscriber, error)
+	Unsubscribe(sub *realtime.Subscriber)
+	Replay(ctx context.Context, siteID, storyID string, after int64, fn func(realtime.Message)) error
+	Done() <-chan struct{}
+}
+
+// Deps are the parts the API serves from but does not own: whoever
+// creates them closes them. Each keeps itself current from the bus.
+type Deps struct {
+	Live  Live             // live streams and their replay
+	Pages *pagecache.Cache // public thread pages
+	Bus   parley.Bus       // site changes refresh the allowed origins
 }
 
 // API serves the JSON API. Create it with New.
 type API struct {
-	svc      Service
-	eventLog realtime.Source
-	hub      *realtime.Hub
-	log      *slog.Logger
-	threads  *cache
-	origins  *originSet
-	refused  *refusedOrigins
-	mux      *http.ServeMux
+	svc     Service
+	hub     Live
+	pages   *pagecache.Cache
+	log     *slog.Logger
+	origins *originSet
+	refused *refusedOrigins
+	mux     *http.ServeMux
 
-	openAPIResponse *response
+	openAPIPage *pagecache.Page
 
 	// publicOrigin is Parley's own origin (scheme://host), whose pages
 	// call the API as first party; "" when none was configured.
@@ -71,42 +86,27 @@ type Option func(*API)
 // is treated as foreign, never compared with the forgeable Host header.
 func WithPublicOrigin(origin string) Option { return func(a *API) { a.publicOrigin = origin } }
 
-// DefaultCacheSize is the thread cache's budget unless WithCacheSize says.
-const DefaultCacheSize = 64 << 20
-
-// WithCacheSize sets the bytes of encoded thread pages kept in memory.
-func WithCacheSize(n int64) Option { return func(a *API) { a.threads = newCache(int(n)) } }
-
-// New returns the API over svc, streaming live events read from the log
-// events. Call Notify with every event the service publishes so that
-// cached threads, allowed origins and live streams stay current, and Close
-// on shutdown so that live streams end.
-func New(svc Service, events realtime.Source, log *slog.Logger, opts ...Option) *API {
-	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(DefaultCacheSize), origins: newOriginSet(svc), refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIResponse: newResponse(openAPIDocument)}
+// New returns the API over svc, serving thread pages from d.Pages and live
+// streams from d.Live. Close it to stop listening to d.Bus.
+func New(svc Service, d Deps, log *slog.Logger, opts ...Option) (*API, error) {
+	origins, err := newOriginSet(svc, d.Bus)
+	if err != nil {
+		return nil, err
+	}
+	a := &API{svc: svc, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIPage: pagecache.NewPage(openAPIDocument)}
 	for _, opt := range opts {
 		opt(a)
 	}
-	a.hub = realtime.New(events, a.renderEvent, log)
 	a.mux = http.NewServeMux()
 	for _, rt := range a.routes() {
 		a.mux.Handle(rt.pattern, a.adapt(rt))
 	}
-	return a
+	return a, nil
 }
 
-// Notify tells the API of a committed change.
-func (a *API) Notify(ev parley.Event) {
-	switch ev.Type {
-	case parley.EventSiteChanged:
-		a.origins.invalidate()
-	default:
-		a.threads.invalidate(ev.SiteID, ev.StoryID)
-		a.hub.Notify(ev.SiteID, ev.StoryID)
-	}
-}
-
-// Close ends every live stream, telling readers when to come back.
-func (a *API) Close() { a.hub.Close() }
+// Close stops the API listening to the bus. The live streams end when
+// their hub closes.
+func (a *API) Close() { a.origins.close() }
 
 // ServeHTTP answers CORS preflights and then routes the request.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {

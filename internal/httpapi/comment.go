@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"parley"
+	"parley/internal/pagecache"
 	"parley/internal/service"
 	"parley/internal/wire"
 )
@@ -30,7 +30,7 @@ func (a *API) thread(w http.ResponseWriter, r *http.Request) error {
 	}
 	tq := service.ThreadQuery{SiteID: site, StoryID: story, Sort: q.Get("sort"), Limit: limit, Cursor: q.Get("cursor")}
 	key := tq.Sort + "|" + strconv.Itoa(limit) + "|" + tq.Cursor
-	resp, err := a.threads.get(storyKey(site, story), key, func() ([]byte, bool, error) {
+	page, err := a.pages.Get(site, story, key, func() ([]byte, bool, error) {
 		// The load serves every reader waiting for this page: it must not
 		// fail because the first of them went away.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), loadTimeout)
@@ -45,7 +45,7 @@ func (a *API) thread(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	serve(w, r, resp, threadCacheControl)
+	page.Serve(w, r, threadCacheControl)
 	return nil
 }
 
@@ -64,42 +64,8 @@ func (a *API) replies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("encode replies: %w", err)
 	}
-	serve(w, r, freshResponse(r, raw), threadCacheControl)
+	pagecache.FreshPage(r, raw).Serve(w, r, threadCacheControl)
 	return nil
-}
-
-// serve writes a public response: 304 when the client has it, gzip when
-// the client takes it. Headers are set directly, already canonical, since
-// this is the hottest path of all.
-func serve(w http.ResponseWriter, r *http.Request, resp *response, cacheControl string) {
-	h := w.Header()
-	h["Etag"] = []string{resp.etag}
-	h["Cache-Control"] = []string{cacheControl}
-	h["Vary"] = append(h["Vary"], "Accept-Encoding")
-	if inm := r.Header["If-None-Match"]; len(inm) > 0 && strings.Contains(inm[0], resp.etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	h["Content-Type"] = []string{"application/json; charset=utf-8"}
-	body, length := resp.raw, resp.rawLength
-	if resp.gz != nil && acceptsGzip(r) {
-		body, length = resp.gz, resp.gzLength
-		h["Content-Encoding"] = []string{"gzip"}
-	}
-	h["Content-Length"] = []string{length}
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, v := range r.Header["Accept-Encoding"] {
-		if strings.Contains(v, "gzip") {
-			return true
-		}
-	}
-	return false
 }
 
 // intParam parses an optional non-negative integer query parameter.

@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"parley"
 )
 
 // originTTL bounds how long a site's new origin takes to be honoured on an
@@ -16,40 +19,80 @@ const originTTL = 30 * time.Second
 // some site allows, and the service then refuses writes from origins that
 // the comment's own site does not allow.
 type originSet struct {
-	svc Service
+	svc   Service
+	unsub func()
 
+	// load serializes reloads, so that requests after an expiry share one
+	// query; mu guards the fields only and is never held across a query,
+	// so that invalidate, which runs on the publisher's goroutine, never
+	// waits for the database.
+	load    sync.Mutex
 	mu      sync.Mutex
 	allowed map[string]bool
 	loaded  time.Time
+	gen     uint64 // raised by invalidate: a reload that raced it is not kept
 }
 
-func newOriginSet(svc Service) *originSet { return &originSet{svc: svc} }
+// newOriginSet returns the set, reloaded after every site event on bus.
+func newOriginSet(svc Service, bus parley.Bus) (*originSet, error) {
+	o := &originSet{svc: svc}
+	unsub, err := bus.Subscribe(parley.Topic{Kind: parley.TopicSites}, o.invalidate)
+	if err != nil {
+		return nil, fmt.Errorf("subscribe the allowed origins: %w", err)
+	}
+	o.unsub = unsub
+	return o, nil
+}
 
-func (o *originSet) invalidate() {
+func (o *originSet) close() { o.unsub() }
+
+// invalidate is the set's bus handler: any site event, or a lost one,
+// makes the next request read the sites again.
+func (o *originSet) invalidate(parley.Event) {
 	o.mu.Lock()
 	o.allowed = nil
+	o.gen++
 	o.mu.Unlock()
+}
+
+// current returns the set if it is fresh, and the generation it is of.
+func (o *originSet) current() (map[string]bool, uint64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.allowed == nil || time.Since(o.loaded) > originTTL {
+		return nil, o.gen
+	}
+	return o.allowed, o.gen
 }
 
 // allows reports whether origin belongs to any site. An error means the
 // sites could not be read: that is an outage, not a refusal.
 func (o *originSet) allows(r *http.Request, origin string) (bool, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.allowed == nil || time.Since(o.loaded) > originTTL {
-		sites, err := o.svc.Sites(r.Context())
-		if err != nil {
-			return false, err
-		}
-		o.allowed = make(map[string]bool)
-		for _, s := range sites {
-			for _, so := range s.Origins {
-				o.allowed[so] = true
-			}
-		}
-		o.loaded = time.Now()
+	if allowed, _ := o.current(); allowed != nil {
+		return allowed[origin], nil
 	}
-	return o.allowed[origin], nil
+	o.load.Lock()
+	defer o.load.Unlock()
+	allowed, gen := o.current() // another request may have reloaded it
+	if allowed != nil {
+		return allowed[origin], nil
+	}
+	sites, err := o.svc.Sites(r.Context())
+	if err != nil {
+		return false, err
+	}
+	allowed = make(map[string]bool)
+	for _, s := range sites {
+		for _, so := range s.Origins {
+			allowed[so] = true
+		}
+	}
+	o.mu.Lock()
+	if o.gen == gen {
+		o.allowed, o.loaded = allowed, time.Now()
+	}
+	o.mu.Unlock()
+	return allowed[origin], nil
 }
 
 // cors writes CORS headers for cross-origin requests and answers

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,8 +10,6 @@ import (
 
 	"parley"
 	"parley/internal/realtime"
-	"parley/internal/service"
-	"parley/internal/wire"
 )
 
 const (
@@ -22,8 +19,6 @@ const (
 	retryMillis = 3000
 	// shutdownRetry tells readers when to come back after a restart.
 	shutdownRetry = 5
-	replayLimit   = 500
-	replayPages   = 20
 )
 
 // events streams a story's changes as server-sent events. A reader who
@@ -78,29 +73,13 @@ func lastEventID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// replay sends the events after the reader's last one from the log.
+// replay sends the events after the reader's last one, read from the log
+// by the hub.
 func (a *API) replay(ctx context.Context, s *stream, site, story string, after int64) error {
-	if after == 0 {
-		return s.flush()
-	}
-	for range replayPages {
-		evs, err := a.eventLog.Events(ctx, site, story, after, time.Time{}, replayLimit)
-		if err != nil {
+	if after != 0 {
+		if err := a.hub.Replay(ctx, site, story, after, s.replay); err != nil {
 			a.log.WarnContext(ctx, "replay events", "err", err)
 			return err
-		}
-		for _, ev := range evs {
-			after = ev.ID
-			m, ok, err := a.renderEvent(ctx, ev)
-			if err != nil {
-				return err
-			}
-			if ok {
-				s.replay(m)
-			}
-		}
-		if len(evs) < replayLimit {
-			break
 		}
 	}
 	return s.flush()
@@ -164,50 +143,4 @@ func (s *stream) bye(reason string, retryAfter int) error {
 	data, _ := json.Marshal(map[string]any{"reason": reason, "retryAfter": retryAfter})
 	fmt.Fprintf(s.w, "event: bye\ndata: %s\n\n", data)
 	return s.flush()
-}
-
-// eventNames maps stored event types to the names readers' streams use.
-var eventNames = map[string]string{
-	parley.EventCommentCreated: "created",
-	parley.EventCommentEdited:  "edited",
-	parley.EventCommentDeleted: "deleted",
-	parley.EventReaction:       "reaction",
-	parley.EventStoryChanged:   "story",
-}
-
-// renderEvent turns a stored event into what readers get: the state of the
-// comment or story now, so that every event can be applied twice.
-func (a *API) renderEvent(ctx context.Context, ev parley.StoredEvent) (realtime.Message, bool, error) {
-	l, ok, err := a.svc.Live(ctx, ev)
-	if err != nil || !ok {
-		return realtime.Message{}, false, err
-	}
-	var data any
-	count := l.Story.CommentCount
-	switch ev.Type {
-	case parley.EventCommentCreated:
-		data = map[string]any{"comment": wire.FromComment(l.Comment), "commentCount": count}
-	case parley.EventCommentEdited:
-		data = map[string]any{"comment": wire.FromComment(l.Comment)}
-	case parley.EventCommentDeleted:
-		data = map[string]any{"comment": deletedComment(l), "commentCount": count, "removed": l.Removed}
-	case parley.EventReaction:
-		data = map[string]any{"commentId": l.Comment.ID, "reactions": l.Comment.ReactionCount}
-	case parley.EventStoryChanged:
-		data = map[string]any{"status": l.Story.Status, "commentCount": count}
-	}
-	raw, err := marshal(data)
-	if err != nil {
-		return realtime.Message{}, false, err
-	}
-	return realtime.Message{ID: ev.ID, Event: eventNames[ev.Type], Data: bytes.TrimSpace(raw)}, true, nil
-}
-
-// deletedComment is what readers learn of a comment that left the thread:
-// its place, and nothing of its text or author. A rejected comment keeps
-// its text in the database; it must not reach readers through the stream.
-func deletedComment(l *service.Live) *wire.Comment {
-	c := l.Comment
-	return &wire.Comment{ID: c.ID, ParentID: c.ParentID, Depth: c.Depth, Status: parley.StatusDeleted,
-		CreatedAt: wire.FormatTime(c.CreatedAt), ReplyCount: c.ReplyCount}
 }

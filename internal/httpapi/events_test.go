@@ -130,7 +130,7 @@ func TestStreamEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	live.expect("story", `"status":"closed"`)
-	s.api.Close()
+	s.hub.Close()
 	live.expect("bye", `"reason":"shutdown"`, `"retryAfter":5`)
 }
 

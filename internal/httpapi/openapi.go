@@ -12,6 +12,6 @@ import (
 var openAPIDocument []byte
 
 func (a *API) openAPI(w http.ResponseWriter, r *http.Request) error {
-	serve(w, r, a.openAPIResponse, "public, max-age=300")
+	a.openAPIPage.Serve(w, r, "public, max-age=300")
 	return nil
 }

@@ -18,6 +18,8 @@ import (
 	"parley/internal/embed"
 	"parley/internal/httpapi"
 	"parley/internal/markup"
+	"parley/internal/pagecache"
+	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/store/postgres"
 	"parley/internal/store/postgres/pgtest"
@@ -34,6 +36,7 @@ type stack struct {
 	svc     *service.Service
 	handler http.Handler
 	api     *httpapi.API
+	hub     *realtime.Hub
 
 	clk *testClock
 
@@ -92,16 +95,30 @@ func newStack(t testing.TB, open backend) *stack {
 	store := open(t)
 	s := &stack{t: t, store: store, clk: &testClock{now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}, ids: map[string]string{}, tokens: map[string]string{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var api *httpapi.API
-	s.svc = service.New(store, markup.New(), log,
-		service.WithClock(s.clock), service.WithNotify(func(ev parley.Event) { api.Notify(ev) }))
-	api = httpapi.New(s.svc, store, log, httpapi.WithPublicOrigin(publicOrigin))
+	// As in main, the bus is the only link from the service to the page
+	// cache, the live hub and the allowed origins.
+	bus := realtime.NewBus()
+	s.svc = service.New(store, markup.New(), bus, log, service.WithClock(s.clock))
+	pages, err := pagecache.New(pagecache.DefaultSize, bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pages.Close)
+	hub, err := realtime.New(store, realtime.Renderer(s.svc), bus, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(hub.Close)
+	api, err := httpapi.New(s.svc, httpapi.Deps{Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(publicOrigin))
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(api.Close)
 	// The block shares the stack, so that scenarios cover its routes too.
 	mux := http.NewServeMux()
 	embed.New(s.svc, log, embed.Config{PublicURL: publicOrigin, FormKey: formKey, Now: s.clock}).Register(mux)
 	mux.Handle("/", api)
-	s.handler, s.api = mux, api
+	s.handler, s.api, s.hub = mux, api, hub
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL

@@ -5,10 +5,10 @@
 // appended to the event log in the same transaction as the change. One
 // reader per process follows the whole log, every site and story at once,
 // and hands each event to the hub of its story if anyone watches it; the
-// story's hub renders it once and gives the bytes to every subscriber. A
-// notification (from this process, or later from other instances over a
-// bus) only wakes that reader, and wakes that come while it reads are
-// coalesced into one more read. A lost notification delays an event by at
+// story's hub renders it once and gives the bytes to every subscriber. An
+// event on the bus (from this process, or later from other instances) only
+// wakes that reader, and wakes that come while it reads are coalesced into
+// one more read. A lost notification delays an event by at
 // most the poll interval; it never loses it. The cost of idle readers is
 // one query per poll interval, however many stories they watch.
 package realtime
@@ -23,8 +23,8 @@ import (
 	"parley"
 )
 
-// Source is the event log the hub reads. Events is not the hub's: the
-// stream replays a reconnecting reader's story with it.
+// Source is the event log the hub reads: all of it live, and one story's
+// for a reader who reconnects (Replay).
 type Source interface {
 	LogEvents(ctx context.Context, afterID int64, missing []int64, limit int) ([]parley.StoredEvent, error)
 	NewestEventID(ctx context.Context) (int64, error)
@@ -59,6 +59,7 @@ type Hub struct {
 	src    Source
 	render Render
 	log    *slog.Logger
+	unsub  func() // from the bus
 
 	mu      sync.Mutex
 	stories map[string]*story
@@ -67,21 +68,28 @@ type Hub struct {
 	done    chan struct{} // closed by Close: streams say goodbye
 }
 
-// New returns a hub over the event log src.
-func New(src Source, render Render, log *slog.Logger) *Hub {
-	return &Hub{src: src, render: render, log: log, stories: make(map[string]*story), done: make(chan struct{})}
+// New returns a hub over the event log src, woken by the story events on
+// bus. Close it to stop listening.
+func New(src Source, render Render, bus parley.Bus, log *slog.Logger) (*Hub, error) {
+	h := &Hub{src: src, render: render, log: log, stories: make(map[string]*story), done: make(chan struct{})}
+	unsub, err := bus.Subscribe(parley.Topic{Kind: parley.TopicStories}, h.onEvent)
+	if err != nil {
+		return nil, fmt.Errorf("subscribe the hub: %w", err)
+	}
+	h.unsub = unsub
+	return h, nil
 }
 
 // Done is closed when the hub shuts down.
 func (h *Hub) Done() <-chan struct{} { return h.done }
 
-// Notify tells the hub that a story has changed. It never blocks, and
-// wakes the reader only if someone watches the story: the others' events
-// matter to no one here.
-func (h *Hub) Notify(siteID, storyID string) {
+// onEvent is the hub's bus handler. It never blocks, and wakes the
+// reader only if someone watches the event's story: the others' events
+// matter to no one here. A lost event might be anyone's.
+func (h *Hub) onEvent(ev parley.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.reader != nil && h.stories[key(siteID, storyID)] != nil {
+	if h.reader != nil && (ev.Type == parley.EventMissed || h.stories[key(ev.SiteID, ev.StoryID)] != nil) {
 		h.reader.wakeUp()
 	}
 }
@@ -91,7 +99,7 @@ func (h *Hub) Notify(siteID, storyID string) {
 // Subscribe returns reaches the reader live; older ones are the reader's
 // to replay from the log.
 func (h *Hub) Subscribe(ctx context.Context, siteID, storyID string) (*Subscriber, error) {
-	// Read the log before taking the lock: Notify takes it after every
+	// Read the log before taking the lock: onEvent takes it after every
 	// write, and must not wait for a database round trip.
 	last, err := h.src.LastEventID(ctx, siteID, storyID)
 	if err != nil {
@@ -164,6 +172,7 @@ func (h *Hub) watched(r *reader, events []parley.StoredEvent) map[string]*story 
 
 // Close stops the reader and tells streams to say goodbye.
 func (h *Hub) Close() {
+	h.unsub()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {

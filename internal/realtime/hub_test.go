@@ -3,8 +3,6 @@ package realtime_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -20,7 +18,7 @@ import (
 type world struct {
 	store *sqlite.Store
 	src   *countingSource
-	hub   *realtime.Hub
+	hub   *testHub
 	n     int
 }
 
@@ -59,8 +57,7 @@ func newWorld(t *testing.T) *world {
 		return realtime.Message{ID: ev.ID, Event: ev.Type, Data: []byte(ev.CommentID)}, true, nil
 	}
 	w := &world{store: store, src: &countingSource{Store: store}}
-	w.hub = realtime.New(w.src, render, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	t.Cleanup(w.hub.Close)
+	w.hub = newTestHub(t, w.src, render)
 	return w
 }
 

@@ -3,8 +3,6 @@ package realtime_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"slices"
 	"strconv"
 	"sync"
@@ -75,16 +73,14 @@ func (l *memLog) Events(context.Context, string, string, int64, time.Time, int) 
 	return nil, errors.New("the hub must not read a story's own log")
 }
 
-func newMemHub(t *testing.T, l *memLog, render realtime.Render) *realtime.Hub {
+func newMemHub(t *testing.T, l *memLog, render realtime.Render) *testHub {
 	t.Helper()
 	if render == nil {
 		render = func(_ context.Context, ev parley.StoredEvent) (realtime.Message, bool, error) {
 			return realtime.Message{ID: ev.ID, Event: ev.Type, Data: []byte(ev.CommentID)}, true, nil
 		}
 	}
-	h := realtime.New(l, render, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	t.Cleanup(h.Close)
-	return h
+	return newTestHub(t, l, render)
 }
 
 func wantIDs(t *testing.T, sub *realtime.Subscriber, ids ...int64) {

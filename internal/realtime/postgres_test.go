@@ -2,8 +2,6 @@ package realtime_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -29,8 +27,7 @@ func TestPostgresLateCommit(t *testing.T) {
 	render := func(_ context.Context, ev parley.StoredEvent) (realtime.Message, bool, error) {
 		return realtime.Message{ID: ev.ID, Event: ev.Type, Data: []byte(ev.CommentID)}, true, nil
 	}
-	hub := realtime.New(store, render, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	defer hub.Close()
+	hub := newTestHub(t, store, render)
 	sub, err := hub.Subscribe(ctx, "s", "a")
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ const (
 // callers may change what they get freely.
 type ttlCache[T any] struct {
 	ttl     time.Duration
+	now     func() time.Time // the service's clock
 	mu      sync.Mutex
 	entries map[string]cached[T]
 }
@@ -28,15 +29,15 @@ type cached[T any] struct {
 	at    time.Time
 }
 
-func newTTLCache[T any](ttl time.Duration) *ttlCache[T] {
-	return &ttlCache[T]{ttl: ttl, entries: make(map[string]cached[T])}
+func newTTLCache[T any](ttl time.Duration, now func() time.Time) *ttlCache[T] {
+	return &ttlCache[T]{ttl: ttl, now: now, entries: make(map[string]cached[T])}
 }
 
 func (c *ttlCache[T]) get(key string) (*T, bool) {
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
-	if !ok || time.Since(e.at) > c.ttl {
+	if !ok || c.now().Sub(e.at) > c.ttl {
 		return nil, false
 	}
 	return &e.value, true
@@ -47,7 +48,7 @@ func (c *ttlCache[T]) put(key string, v *T) {
 	if len(c.entries) >= maxEntries {
 		c.entries = make(map[string]cached[T])
 	}
-	c.entries[key] = cached[T]{value: *v, at: time.Now()}
+	c.entries[key] = cached[T]{value: *v, at: c.now()}
 	c.mu.Unlock()
 }
 

@@ -77,7 +77,7 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err := s.store.CreateComment(ctx, c); err != nil {
 		return nil, fmt.Errorf("create comment: %w", err)
 	}
-	s.publish(parley.EventCommentCreated, c)
+	s.publish(ctx, parley.EventCommentCreated, c)
 	return &Posted{Comment: c, Token: token, EditableUntil: c.CreatedAt.Add(site.EditWindow)}, nil
 }
 
@@ -213,7 +213,7 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 	if err := s.store.EditComment(ctx, c.ID, c.Body, c.HTML, c.EditedAt); err != nil {
 		return nil, fmt.Errorf("edit comment: %w", err)
 	}
-	s.publish(parley.EventCommentEdited, c)
+	s.publish(ctx, parley.EventCommentEdited, c)
 	return &Own{Comment: c, EditableUntil: c.CreatedAt.Add(site.EditWindow)}, nil
 }
 
@@ -227,7 +227,7 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	if err := s.store.SetCommentStatus(ctx, c.ID, parley.StatusDeleted, s.now()); err != nil {
 		return fmt.Errorf("delete comment: %w", err)
 	}
-	s.publish(parley.EventCommentDeleted, c)
+	s.publish(ctx, parley.EventCommentDeleted, c)
 	return nil
 }
 

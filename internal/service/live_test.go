@@ -9,6 +9,7 @@ import (
 
 	"parley"
 	"parley/internal/markup"
+	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/store/sqlite"
 )
@@ -22,7 +23,7 @@ func TestLiveShowsOnlyWhatReadersMaySee(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc := service.New(store, markup.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := svc.CreateSite(ctx, &parley.Site{ID: "s", AllowAnonymous: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func (s *Service) Unreact(ctx context.Context, commentID string) (*Reacted, erro
 // that concurrent readers' reactions are counted too.
 func (s *Service) reacted(ctx context.Context, c *parley.Comment, changed, now bool) (*Reacted, error) {
 	if changed {
-		s.publish(parley.EventReaction, c)
+		s.publish(ctx, parley.EventReaction, c)
 	}
 	fresh, err := s.comment(ctx, c.ID)
 	if err != nil {

@@ -24,7 +24,7 @@ type Service struct {
 	store  parley.Store
 	render Renderer
 	log    *slog.Logger
-	notify func(parley.Event)
+	bus    parley.Bus
 	now    func() time.Time
 	sites  *ttlCache[parley.Site]
 	users  *ttlCache[parley.User] // by token hash
@@ -33,32 +33,21 @@ type Service struct {
 // Option configures a Service.
 type Option func(*Service)
 
-// WithNotify makes the service call fn with an event after each committed
-// change that readers can see (caches and live streams listen here). fn must
-// not block.
-func WithNotify(fn func(parley.Event)) Option {
-	return func(s *Service) { s.notify = fn }
-}
-
-// WithClock replaces the wall clock, for tests of time windows.
+// WithClock replaces the wall clock, for tests of time windows. The
+// service's caches keep time by it too.
 func WithClock(now func() time.Time) Option {
 	return func(s *Service) { s.now = now }
 }
 
-// New returns a Service over store.
-func New(store parley.Store, render Renderer, log *slog.Logger, opts ...Option) *Service {
-	s := &Service{
-		store:  store,
-		render: render,
-		log:    log,
-		notify: func(parley.Event) {},
-		now:    parley.Now,
-		sites:  newTTLCache[parley.Site](siteTTL),
-		users:  newTTLCache[parley.User](userTTL),
-	}
+// New returns a Service over store that publishes every committed change
+// readers can see on bus (caches and live streams subscribe there).
+func New(store parley.Store, render Renderer, bus parley.Bus, log *slog.Logger, opts ...Option) *Service {
+	s := &Service{store: store, render: render, log: log, bus: bus, now: parley.Now}
 	for _, opt := range opts {
 		opt(s)
 	}
+	s.sites = newTTLCache[parley.Site](siteTTL, s.now)
+	s.users = newTTLCache[parley.User](userTTL, s.now)
 	return s
 }
 
@@ -71,8 +60,20 @@ func (s *Service) Ready(ctx context.Context) error {
 	return nil
 }
 
-func (s *Service) publish(typ string, c *parley.Comment) {
-	s.notify(parley.Event{Type: typ, SiteID: c.SiteID, StoryID: c.StoryID, CommentID: c.ID})
+// publish publishes a committed change of comment c.
+func (s *Service) publish(ctx context.Context, typ string, c *parley.Comment) {
+	s.publishEvent(ctx, parley.Event{Type: typ, SiteID: c.SiteID, StoryID: c.StoryID, CommentID: c.ID})
+}
+
+// publishEvent hands a committed change to the bus. A failure is logged,
+// not returned: the change stands, and whoever missed the event catches up
+// by TTL or by reading the event log. The request may be gone by now; the
+// event must still leave.
+func (s *Service) publishEvent(ctx context.Context, ev parley.Event) {
+	ctx = context.WithoutCancel(ctx)
+	if err := s.bus.Publish(ctx, ev); err != nil {
+		s.log.WarnContext(ctx, "publish event", "type", ev.Type, "site", ev.SiteID, "story", ev.StoryID, "err", err)
+	}
 }
 
 // checkOrigin refuses a browser call from an origin the site has not allowed.

@@ -28,7 +28,7 @@ func (s *Service) CreateSite(ctx context.Context, site *parley.Site) error {
 		}
 		return fmt.Errorf("create site: %w", err)
 	}
-	s.notify(parley.Event{Type: parley.EventSiteChanged, SiteID: site.ID})
+	s.publishEvent(ctx, parley.Event{Type: parley.EventSiteChanged, SiteID: site.ID})
 	return nil
 }
 
@@ -41,7 +41,7 @@ func (s *Service) UpdateSite(ctx context.Context, site *parley.Site) error {
 		return fmt.Errorf("update site: %w", err)
 	}
 	s.sites.drop(site.ID)
-	s.notify(parley.Event{Type: parley.EventSiteChanged, SiteID: site.ID})
+	s.publishEvent(ctx, parley.Event{Type: parley.EventSiteChanged, SiteID: site.ID})
 	return nil
 }
 
@@ -93,7 +93,7 @@ func (s *Service) SetStoryStatus(ctx context.Context, siteID, storyID, status st
 	if err := s.store.UpdateStory(ctx, st); err != nil {
 		return nil, fmt.Errorf("update story: %w", err)
 	}
-	s.notify(parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
+	s.publishEvent(ctx, parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
 	return st, nil
 }
 

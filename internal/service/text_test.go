@@ -10,6 +10,7 @@ import (
 
 	"parley"
 	"parley/internal/markup"
+	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/store/sqlite"
 )
@@ -21,7 +22,7 @@ func newService(t *testing.T) *service.Service {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	svc := service.New(store, markup.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := svc.CreateSite(context.Background(), &parley.Site{ID: "s", AllowAnonymous: true}); err != nil {
 		t.Fatal(err)
 	}

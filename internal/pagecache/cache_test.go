@@ -1,4 +1,4 @@
-package httpapi
+package pagecache
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 )
 
 // page returns a loader of a page worth keeping.
-func page(body string, loads *int) loader {
+func page(body string, loads *int) Loader {
 	return func() ([]byte, bool, error) {
 		if loads != nil {
 			*loads++

@@ -1,74 +1,65 @@
-package httpapi
+// Package pagecache keeps the public thread pages that every anonymous
+// reader gets as the same bytes, encoded and pre-compressed, so that a page
+// is built once per change and then served from memory. It learns of
+// changes from the bus alone: an event of a story drops that story's
+// pages, and a lost event (parley.EventMissed) drops them all. The JSON API
+// serves thread pages from it today; the server-rendered block can too.
+package pagecache
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
-	"net/http"
-	"strconv"
 	"sync"
 	"time"
+
+	"parley"
 )
 
-// response is an encoded public response, ready to be written as it is to
-// any number of readers: the body raw and gzipped, and its ETag.
-type response struct {
-	raw, gz   []byte
-	etag      string
-	rawLength string
-	gzLength  string
-	made      time.Time
-}
+// DefaultSize is the cache's budget in bytes when none is configured.
+const DefaultSize = 64 << 20
 
-// newResponse encodes a page that will be served many times: it is worth
-// the best compression.
-func newResponse(raw []byte) *response {
-	r := bareResponse(raw)
-	r.gz = compress(raw, gzip.BestCompression)
-	r.gzLength = strconv.Itoa(len(r.gz))
-	return r
-}
-
-// freshResponse encodes a page served once, for req: it is gzipped only if
-// the client takes gzip, and quickly.
-func freshResponse(req *http.Request, raw []byte) *response {
-	r := bareResponse(raw)
-	if acceptsGzip(req) {
-		r.gz = compress(raw, gzip.DefaultCompression)
-		r.gzLength = strconv.Itoa(len(r.gz))
+// New returns a cache of encoded pages within budget bytes, kept current
+// by the story events on bus. Close it to stop listening.
+func New(budget int64, bus parley.Bus) (*Cache, error) {
+	c := newCache(int(budget))
+	unsub, err := bus.Subscribe(parley.Topic{Kind: parley.TopicStories}, c.onEvent)
+	if err != nil {
+		return nil, err
 	}
-	return r
+	c.unsub = unsub
+	return c, nil
 }
 
-func bareResponse(raw []byte) *response {
-	sum := sha256.Sum256(raw)
-	return &response{
-		raw:       raw,
-		etag:      `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-		rawLength: strconv.Itoa(len(raw)),
+// Close stops the cache listening to the bus.
+func (c *Cache) Close() {
+	if c.unsub != nil {
+		c.unsub()
 	}
 }
 
-func compress(raw []byte, level int) []byte {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, level)
-	zw.Write(raw)
-	zw.Close()
-	return buf.Bytes()
+// onEvent is the cache's bus handler: quick, it only drops pages.
+func (c *Cache) onEvent(ev parley.Event) {
+	if ev.Type == parley.EventMissed {
+		c.invalidateAll()
+		return
+	}
+	c.invalidate(ev.SiteID, ev.StoryID)
 }
 
-func (r *response) size() int { return len(r.raw) + len(r.gz) + 128 }
+// Get returns the page for key of a story, loading it with load on a miss.
+// Concurrent misses for one key share one load.
+func (c *Cache) Get(siteID, storyID, key string, load Loader) (*Page, error) {
+	return c.get(storyKey(siteID, storyID), key, load)
+}
 
-// cache keeps encoded thread pages per story, so that a page is built once
+// Cache keeps encoded thread pages per story, so that a page is built once
 // per change and then served as bytes: the public thread is the same for
 // every anonymous reader. Any change to a story drops its pages. A
 // generation counter per story keeps a load that raced with a change from
 // storing a page that is already stale. Concurrent misses for one key share
 // one load.
-type cache struct {
+type Cache struct {
 	now      func() time.Time // the wall clock; tests move it
+	unsub    func()
 	mu       sync.Mutex
 	budget   int
 	used     int
@@ -78,35 +69,34 @@ type cache struct {
 
 type storyPages struct {
 	gen     uint64
-	pages   map[string]*response
+	pages   map[string]*Page
 	loading int // loads in flight; while there are any, gen must survive
 }
 
 type call struct {
 	done    chan struct{}
 	waiters int // requests sharing the load, besides the one running it
-	resp    *response
+	resp    *Page
 	err     error
 }
 
-func newCache(budget int) *cache {
-	return &cache{now: time.Now, budget: budget, stories: make(map[string]*storyPages), inflight: make(map[string]*call)}
+func newCache(budget int) *Cache {
+	return &Cache{now: time.Now, budget: budget, stories: make(map[string]*storyPages), inflight: make(map[string]*call)}
 }
 
 // pageTTL bounds how long a page stays cached without a change to its
 // story being seen: changes made on another instance reach this one's
-// cache only by expiry, as long as no bus carries them. It matches the
-// s-maxage that lets CDNs keep a page.
+// cache by expiry when no bus between instances carries them, or when
+// the bus lost them. It matches the s-maxage that lets CDNs keep a page.
 const pageTTL = 5 * time.Second
 
-// loader builds a page. keep is false for a page not worth keeping, such
+// Loader builds a page. keep is false for a page not worth keeping, such
 // as the empty thread of a story nobody has commented on: any URL can ask
 // for one, and keeping them would let anyone fill the cache.
-type loader func() (raw []byte, keep bool, err error)
+type Loader func() (raw []byte, keep bool, err error)
 
-// get returns the page for key of story, loading it with load on a miss.
-// Concurrent misses for one key share one load.
-func (c *cache) get(story, key string, load loader) (*response, error) {
+// get is Get by the story's key (see storyKey).
+func (c *Cache) get(story, key string, load Loader) (*Page, error) {
 	c.mu.Lock()
 	sp := c.story(story)
 	if resp, ok := sp.pages[key]; ok && c.now().Sub(resp.made) < pageTTL {
@@ -131,7 +121,7 @@ func (c *cache) get(story, key string, load loader) (*response, error) {
 
 // run performs a load and settles it, even if the load panics, so that
 // waiters are never left hanging.
-func (c *cache) run(story, full, key string, gen uint64, sp *storyPages, cl *call, load loader) {
+func (c *Cache) run(story, full, key string, gen uint64, sp *storyPages, cl *call, load Loader) {
 	keep := false
 	defer func() {
 		c.mu.Lock()
@@ -149,25 +139,25 @@ func (c *cache) run(story, full, key string, gen uint64, sp *storyPages, cl *cal
 	raw, k, err := load()
 	keep, cl.err = k, err
 	if err == nil {
-		cl.resp = newResponse(raw)
+		cl.resp = NewPage(raw)
 		cl.resp.made = c.now()
 	}
 }
 
 // errLoadPanicked is what waiters get when the load they waited for panicked.
-var errLoadPanicked = errors.New("httpapi: page load panicked")
+var errLoadPanicked = errors.New("pagecache: page load panicked")
 
-func (c *cache) story(story string) *storyPages {
+func (c *Cache) story(story string) *storyPages {
 	sp, ok := c.stories[story]
 	if !ok {
-		sp = &storyPages{pages: make(map[string]*response)}
+		sp = &storyPages{pages: make(map[string]*Page)}
 		c.stories[story] = sp
 	}
 	return sp
 }
 
 // store keeps resp unless the story changed since gen was read.
-func (c *cache) store(sp *storyPages, gen uint64, key string, resp *response) {
+func (c *Cache) store(sp *storyPages, gen uint64, key string, resp *Page) {
 	if sp.gen != gen {
 		return
 	}
@@ -182,9 +172,9 @@ func (c *cache) store(sp *storyPages, gen uint64, key string, resp *response) {
 }
 
 // evict empties the cache: simple, bounded, and rare at a sane budget.
-func (c *cache) evict() {
+func (c *Cache) evict() {
 	for id, sp := range c.stories {
-		sp.pages = make(map[string]*response)
+		sp.pages = make(map[string]*Page)
 		if sp.loading == 0 {
 			delete(c.stories, id)
 		}
@@ -196,7 +186,7 @@ func (c *cache) evict() {
 // flight is forgotten entirely, so that the cache holds nothing for stories
 // nobody reads; one with a load in flight keeps its raised generation, so
 // that the load does not store a page older than the change.
-func (c *cache) invalidate(siteID, storyID string) {
+func (c *Cache) invalidate(siteID, storyID string) {
 	story := storyKey(siteID, storyID)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -208,10 +198,25 @@ func (c *cache) invalidate(siteID, storyID string) {
 	for _, r := range sp.pages {
 		c.used -= r.size()
 	}
-	sp.pages = make(map[string]*response)
+	sp.pages = make(map[string]*Page)
 	if sp.loading == 0 {
 		delete(c.stories, story)
 	}
+}
+
+// invalidateAll drops every page, and raises the generation of every story
+// with a load in flight, as if each had changed.
+func (c *Cache) invalidateAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, sp := range c.stories {
+		sp.gen++
+		sp.pages = make(map[string]*Page)
+		if sp.loading == 0 {
+			delete(c.stories, id)
+		}
+	}
+	c.used = 0
 }
 
 func storyKey(siteID, storyID string) string { return siteID + "/" + storyID }
