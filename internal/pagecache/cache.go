@@ -17,10 +17,19 @@ import (
 // DefaultSize is the cache's budget in bytes when none is configured.
 const DefaultSize = 64 << 20
 
+// Option configures a Cache.
+type Option func(*Cache)
+
+// WithClock replaces the wall clock that pages expire by, for tests.
+func WithClock(now func() time.Time) Option { return func(c *Cache) { c.now = now } }
+
 // New returns a cache of encoded pages within budget bytes, kept current
 // by the story events on bus. Close it to stop listening.
-func New(budget int64, bus parley.Bus) (*Cache, error) {
+func New(budget int64, bus parley.Bus, opts ...Option) (*Cache, error) {
 	c := newCache(int(budget))
+	for _, opt := range opts {
+		opt(c)
+	}
 	unsub, err := bus.Subscribe(parley.Topic{Kind: parley.TopicStories}, c.onEvent)
 	if err != nil {
 		return nil, err
