@@ -37,6 +37,7 @@ type stack struct {
 	handler http.Handler
 	api     *httpapi.API
 	hub     *realtime.Hub
+	bus     *mutableBus
 
 	clk *testClock
 
@@ -97,14 +98,15 @@ func newStack(t testing.TB, open backend) *stack {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// As in main, the bus is the only link from the service to the page
 	// cache, the live hub and the allowed origins.
-	bus := realtime.NewBus()
+	bus := &mutableBus{Bus: realtime.NewBus()}
 	s.svc = service.New(store, markup.New(), bus, log, service.WithClock(s.clock))
-	pages, err := pagecache.New(pagecache.DefaultSize, bus)
+	pages, err := pagecache.New(pagecache.DefaultSize, bus, pagecache.WithClock(s.clock))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pages.Close)
-	hub, err := realtime.New(store, realtime.Renderer(s.svc), bus, log)
+	// The hub never polls within a test: live events come by the bus.
+	hub, err := realtime.New(store, realtime.Renderer(s.svc), bus, log, realtime.WithPollInterval(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +120,7 @@ func newStack(t testing.TB, open backend) *stack {
 	mux := http.NewServeMux()
 	embed.New(s.svc, log, embed.Config{PublicURL: publicOrigin, FormKey: formKey, Now: s.clock}).Register(mux)
 	mux.Handle("/", api)
-	s.handler, s.api, s.hub = mux, api, hub
+	s.handler, s.api, s.hub, s.bus = mux, api, hub, bus
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL

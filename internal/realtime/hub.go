@@ -44,9 +44,9 @@ type Message struct {
 type Render func(ctx context.Context, ev parley.StoredEvent) (m Message, ok bool, err error)
 
 const (
-	// pollInterval wakes the reader now and then, in case a notification
-	// was lost or an event committed on another instance.
-	pollInterval = 5 * time.Second
+	// defaultPoll wakes the reader now and then, in case an event was
+	// lost on the bus or committed on an instance the bus does not reach.
+	defaultPoll = 5 * time.Second
 	batchLimit   = 500
 	// subscriberBuffer is how far a reader may fall behind before the hub
 	// drops them; the browser reconnects and replays from its last ID.
@@ -59,6 +59,7 @@ type Hub struct {
 	src    Source
 	render Render
 	log    *slog.Logger
+	poll   time.Duration
 	unsub  func() // from the bus
 
 	mu      sync.Mutex
@@ -68,10 +69,20 @@ type Hub struct {
 	done    chan struct{} // closed by Close: streams say goodbye
 }
 
+// Option configures a Hub.
+type Option func(*Hub)
+
+// WithPollInterval sets how often the reader reads the log unbidden. Tests
+// that must show the bus alone delivers set it beyond their own length.
+func WithPollInterval(d time.Duration) Option { return func(h *Hub) { h.poll = d } }
+
 // New returns a hub over the event log src, woken by the story events on
 // bus. Close it to stop listening.
-func New(src Source, render Render, bus parley.Bus, log *slog.Logger) (*Hub, error) {
-	h := &Hub{src: src, render: render, log: log, stories: make(map[string]*story), done: make(chan struct{})}
+func New(src Source, render Render, bus parley.Bus, log *slog.Logger, opts ...Option) (*Hub, error) {
+	h := &Hub{src: src, render: render, log: log, poll: defaultPoll, stories: make(map[string]*story), done: make(chan struct{})}
+	for _, opt := range opts {
+		opt(h)
+	}
 	unsub, err := bus.Subscribe(parley.Topic{Kind: parley.TopicStories}, h.onEvent)
 	if err != nil {
 		return nil, fmt.Errorf("subscribe the hub: %w", err)

@@ -264,3 +264,19 @@ func TestLastReaderLeavesAndComesBack(t *testing.T) {
 		t.Errorf("got %s, want %s", m.Data, id)
 	}
 }
+
+// TestMissedWakesTheReader: a notice that events were lost on the bus
+// makes the hub read the log, whatever story it names (none).
+func TestMissedWakesTheReader(t *testing.T) {
+	w := newWorld(t)
+	sub, err := w.hub.Subscribe(context.Background(), "s", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.hub.Unsubscribe(sub)
+	id := w.comment(t)
+	w.hub.bus.Publish(context.Background(), parley.Event{Type: parley.EventMissed})
+	if m := receive(t, sub); string(m.Data) != id {
+		t.Errorf("got %q, want %s", m.Data, id)
+	}
+}

@@ -68,7 +68,7 @@ func (r *reader) run() {
 		<-r.quit
 		cancel()
 	}()
-	tick := time.NewTicker(pollInterval)
+	tick := time.NewTicker(r.hub.poll)
 	defer tick.Stop()
 	for {
 		if r.read(ctx) {
