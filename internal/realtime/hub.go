@@ -47,7 +47,7 @@ const (
 	// defaultPoll wakes the reader now and then, in case an event was
 	// lost on the bus or committed on an instance the bus does not reach.
 	defaultPoll = 5 * time.Second
-	batchLimit   = 500
+	batchLimit  = 500
 	// subscriberBuffer is how far a reader may fall behind before the hub
 	// drops them; the browser reconnects and replays from its last ID.
 	subscriberBuffer = 256
