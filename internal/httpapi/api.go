@@ -56,9 +56,12 @@ type Live interface {
 // Deps are the parts the API serves from but does not own: whoever
 // creates them closes them. Each keeps itself current from the bus.
 type Deps struct {
-	Live  Live             // live streams and their replay
-	Pages *pagecache.Cache // public thread pages
-	Bus   parley.Bus       // site changes refresh the allowed origins
+	Live Live // live streams and their replay
+	// Pages holds the public thread pages. It is the concrete cache, not
+	// an interface: through an interface the loader closure of every
+	// cache hit escapes to the heap (one allocation more on page 1).
+	Pages *pagecache.Cache
+	Bus   parley.Bus // site changes refresh the allowed origins
 }
 
 // API serves the JSON API. Create it with New.

@@ -11,6 +11,10 @@
 // one more read. A lost notification delays an event by at
 // most the poll interval; it never loses it. The cost of idle readers is
 // one query per poll interval, however many stories they watch.
+//
+// The package also holds the in-process parley.Bus (Bus) that carries the
+// service's events to the hub, the page cache and the allowed origins, and
+// the rendering of events into what a reader's stream gets (Renderer).
 package realtime
 
 import (
