@@ -17,9 +17,10 @@ type Bus interface {
 	// subscriber. An error (a broker that is unreachable) means other
 	// instances may not hear of ev; the change itself stands.
 	Publish(ctx context.Context, ev Event) error
-	// Subscribe calls fn with every event published on t from now on, in
-	// the order they were published, until unsubscribe is called; no call
-	// starts after unsubscribe returns. fn runs on the publisher's side of
+	// Subscribe calls fn with every event published on t from now on, one
+	// call at a time and in the order each publisher published them, until
+	// unsubscribe is called: a Publish that begins after unsubscribe
+	// returns does not reach fn. fn runs on the publisher's side of
 	// the bus and must not block: a subscriber with slow work hands it to
 	// its own goroutine (see realtime.ToChannel). When the bus could not
 	// deliver everything (a full channel, a broker reconnect), fn gets an
