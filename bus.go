@@ -13,15 +13,17 @@ import "context"
 // (they cross processes, so nothing is shared by pointer).
 type Bus interface {
 	// Publish hands ev to every subscription whose topic it matches. Call
-	// it only after the change is committed. It never waits for a slow
-	// subscriber. An error (a broker that is unreachable) means other
+	// it only after the change is committed. It never waits for a
+	// subscriber's slow work, since handlers may not block (see
+	// Subscribe). An error (a broker that is unreachable) means other
 	// instances may not hear of ev; the change itself stands.
 	Publish(ctx context.Context, ev Event) error
 	// Subscribe calls fn with every event published on t from now on, one
 	// call at a time and in the order each publisher published them, until
 	// unsubscribe is called: a Publish that begins after unsubscribe
-	// returns does not reach fn. fn runs on the publisher's side of
-	// the bus and must not block: a subscriber with slow work hands it to
+	// returns does not reach fn. fn runs on the bus's side (in process:
+	// on the publisher's goroutine, so that a write's own instance has
+	// caught up when the write returns) and must not block: a subscriber with slow work hands it to
 	// its own goroutine (see realtime.ToChannel). When the bus could not
 	// deliver everything (a full channel, a broker reconnect), fn gets an
 	// EventMissed, after which it must assume that anything may have
