@@ -60,7 +60,7 @@ func (b *Block) view(ctx context.Context, req Request) (*view, error) {
 		P: i18n.For(lang), SiteID: site.ID, Thread: t, Sort: req.Sort, Parent: req.Parent,
 		Sorts:     []string{parley.SortNewest, parley.SortOldest, parley.SortTop, parley.SortReplies},
 		Anonymous: site.AllowAnonymous, MaxLength: site.MaxBodyLength,
-		PageURL: req.PageURL, PostURL: req.PostURL, FormToken: b.tokens.issue(site.ID, req.StoryID),
+		PageURL: b.pageURL(site, req.PageURL), PostURL: req.PostURL, FormToken: b.tokens.issue(site.ID, req.StoryID),
 	}
 	if req.Parent == "" && req.Cursor == "" {
 		raw, err := json.Marshal(wire.FromThread(t))
