@@ -156,4 +156,6 @@ var funcs = template.FuncMap{
 	"more":  func(v *view, cursor string) string { return v.link("cursor", cursor) },
 	"reply": func(v *view, id string) string { return v.link("reply", id) },
 	"sub":   func(v *view, id string) string { return v.link("parent", id) },
+	// a GET form drops its action's query: the sort form repeats it
+	"pageParams": func(v *view) url.Values { return v.pageParams() },
 }

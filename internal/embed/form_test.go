@@ -423,3 +423,26 @@ func TestFragmentPageStaysOnAllowedOrigins(t *testing.T) {
 		t.Errorf("an allowed page is not kept:\n%s", page)
 	}
 }
+
+// TestFragmentLinksKeepThePageQuery: on a page whose address has a query
+// (WordPress's ?p=123), the block's links and its sort form must keep it,
+// or they lead to another page of the publisher's site.
+func TestFragmentLinksKeepThePageQuery(t *testing.T) {
+	w := newWorld(t)
+	w.post(t, "", "Rita", "Gut.")
+	const article = "https://news.example/index.php?p=123"
+	page := get(t, w.srv.URL+"/embed/demo/stories/demo-article?page="+url.QueryEscape(article+"&sort=top"))
+	links := regexp.MustCompile(`href="(https://news\.example[^"#]*)`).FindAllStringSubmatch(page, -1)
+	if len(links) == 0 {
+		t.Fatalf("no links to the page:\n%s", page)
+	}
+	for _, m := range links {
+		u, err := url.Parse(htmlUnescape(m[1]))
+		if err != nil || u.Path != "/index.php" || u.Query().Get("p") != "123" || strings.Count(m[1], "?") != 1 {
+			t.Errorf("link %q does not keep the page's query p=123", m[1])
+		}
+	}
+	if !strings.Contains(page, `<input type="hidden" name="p" value="123">`) {
+		t.Errorf("the sort form (a GET form, which drops its action's query) does not repeat p=123:\n%s", page)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strings"
 
 	"parley"
 	"parley/internal/i18n"
@@ -121,10 +122,28 @@ func (b *Block) thread(ctx context.Context, req Request) (*service.Thread, error
 	return t, nil
 }
 
-// link returns the page URL with the view's language and sort and one more
-// parameter, for links that work without JavaScript.
+// blockParams are the query parameters the block's own links set.
+var blockParams = []string{"sort", "parent", "cursor", "reply"}
+
+// pageParams is the query of the page URL without the block's own
+// parameters: what the page itself needs (a WordPress ?p=123) and what a
+// link or the sort form must therefore keep.
+func (v *view) pageParams() url.Values {
+	u, err := url.Parse(v.PageURL)
+	if err != nil {
+		return url.Values{}
+	}
+	q := u.Query()
+	for _, k := range blockParams {
+		q.Del(k)
+	}
+	return q
+}
+
+// link returns the page URL with the view's sort and one more parameter,
+// for links that work without JavaScript, keeping the page's own query.
 func (v *view) link(key, value string) string {
-	q := url.Values{}
+	q := v.pageParams()
 	if v.Sort != parley.SortNewest {
 		q.Set("sort", v.Sort)
 	}
@@ -132,5 +151,6 @@ func (v *view) link(key, value string) string {
 		q.Set("parent", v.Parent)
 	}
 	q.Set(key, value)
-	return v.PageURL + "?" + q.Encode()
+	page, _, _ := strings.Cut(v.PageURL, "?")
+	return page + "?" + q.Encode()
 }
