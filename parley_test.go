@@ -47,6 +47,10 @@ func TestValidOrigin(t *testing.T) {
 		"https://news.example": true, "http://localhost:8080": true,
 		"https://news.example/": false, "https://news.example/path": false, "ftp://x.example": false,
 		"news.example": false, "https://user@news.example": false, "": false, "https://": false,
+		// written otherwise than browsers send them, so they would never match
+		"https://News.Example": false, "HTTPS://news.example": false, "https://news.example:443": false,
+		"http://news.example:80": false, "https://news.example:": false, "https://bücher.example": false,
+		"https://news.example:8443": true, "https://xn--bcher-kva.example": true, "http://[::1]:8080": true,
 	} {
 		if got := parley.ValidOrigin(o); got != want {
 			t.Errorf("ValidOrigin(%q) = %t, want %t", o, got, want)

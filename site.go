@@ -54,7 +54,7 @@ func (s *Site) Validate() error {
 	}
 	for _, o := range s.Origins {
 		if !ValidOrigin(o) {
-			return Errorf(EINVALID, "%q is not an origin such as https://news.example.", o)
+			return Errorf(EINVALID, "%q is not an origin as browsers send it, such as https://news.example (lower case, no path, no default port, xn-- for international names).", o)
 		}
 	}
 	return nil
@@ -70,11 +70,22 @@ func (s *Site) AllowsOrigin(origin string) bool {
 	return false
 }
 
-// ValidOrigin reports whether o is a bare http(s) origin: scheme and host,
-// an optional port, no path, query or trailing slash.
+// ValidOrigin reports whether o is a bare http(s) origin written the way a
+// browser sends it in the Origin header: scheme and host in lower case, an
+// ASCII host (IDN in its xn-- form), a port only if it is not the scheme's
+// default, no path, query or trailing slash. An origin written any other
+// way (https://News.example, https://news.example:443, https://bücher.example)
+// would be stored and then never match a browser, and the publisher would
+// see the block refused with no clue why.
 func ValidOrigin(o string) bool {
 	u, err := url.Parse(o)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return false
+	}
+	if port := u.Port(); strings.HasSuffix(u.Host, ":") || u.Scheme == "https" && port == "443" || u.Scheme == "http" && port == "80" {
+		return false
+	}
+	if strings.ContainsFunc(u.Host, func(c rune) bool { return c > 0x7e || 'A' <= c && c <= 'Z' }) {
 		return false
 	}
 	return u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil &&

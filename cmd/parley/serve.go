@@ -79,6 +79,9 @@ type handlerConfig struct {
 	PublicURL string // normalized, see config.NormalizePublicURL
 	Demo      bool
 	CacheSize int64 // bytes of thread pages kept in memory; 0 for the default
+	// RequestTimeout bounds a request's wait for the database; 0 for
+	// requestTimeout.
+	RequestTimeout time.Duration
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
@@ -125,8 +128,12 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
 	}
+	timeout := hc.RequestTimeout
+	if timeout <= 0 {
+		timeout = requestTimeout
+	}
 	// HSTS only where browsers reach us over HTTPS.
-	return web.NewHeaders(mux, strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
+	return web.NewHeaders(withDeadline(mux, timeout), strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
 }
 
 // limitMemory applies the memory limit (see config.ResolveMemoryLimit)

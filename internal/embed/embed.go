@@ -5,6 +5,7 @@
 package embed
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"fmt"
@@ -126,11 +127,16 @@ func (b *Block) fragment(w http.ResponseWriter, r *http.Request) {
 	req.SiteID, req.StoryID = r.PathValue("site"), r.PathValue("story")
 	req.PageURL = r.URL.Query().Get("page")
 	req.PostURL = b.postURL(req.SiteID, req.StoryID)
+	// Rendered whole before anything is sent, so that a failure midway is
+	// an error page rather than half a fragment with one appended.
+	var page bytes.Buffer
+	if err := b.Render(r.Context(), &page, req); err != nil {
+		b.fail(w, r, req.Lang, err)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=0, s-maxage=5, stale-while-revalidate=30")
-	if err := b.Render(r.Context(), w, req); err != nil {
-		b.fail(w, r, req.Lang, err)
-	}
+	w.Write(page.Bytes()) // an error here means the reader went away
 }
 
 // postURL is the absolute URL the story's form posts to.
@@ -150,4 +156,6 @@ var funcs = template.FuncMap{
 	"more":  func(v *view, cursor string) string { return v.link("cursor", cursor) },
 	"reply": func(v *view, id string) string { return v.link("reply", id) },
 	"sub":   func(v *view, id string) string { return v.link("parent", id) },
+	// a GET form drops its action's query: the sort form repeats it
+	"pageParams": func(v *view) url.Values { return v.pageParams() },
 }

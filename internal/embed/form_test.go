@@ -394,3 +394,55 @@ func TestForgedHostNeverReflected(t *testing.T) {
 		check("error page", resp, page)
 	}
 }
+
+// TestFragmentPageStaysOnAllowedOrigins: the fragment's page= becomes its
+// links, its sort form's action and its form's way back, on Parley's own
+// origin in a cacheable response. A crafted page= must not make any of
+// them lead to another site; an allowed page is kept.
+func TestFragmentPageStaysOnAllowedOrigins(t *testing.T) {
+	w := newWorld(t)
+	id := w.post(t, "", "Rita", "Gut.")
+	base, _ := url.Parse(w.srv.URL + "/embed/demo/stories/demo-article")
+	allowed := map[string]bool{w.srv.URL: true, "https://news.example": true}
+	attrs := regexp.MustCompile(`(?:href|action|value)="([^"]*)"`)
+	for _, raw := range append(hostileReturns(t), "javascript:alert(1)", "data:text/html,x") {
+		page := get(t, base.String()+"?"+url.Values{"page": {raw}, "reply": {id}}.Encode())
+		for _, m := range attrs.FindAllStringSubmatch(page, -1) {
+			v := htmlUnescape(m[1])
+			if !strings.ContainsAny(v, "/:?#") {
+				continue // a plain value such as a token or a language
+			}
+			u := resolveLikeBrowser(t, base, v)
+			if u.Scheme != "http" && u.Scheme != "https" || !allowed[u.Scheme+"://"+u.Host] {
+				t.Errorf("page %q: the fragment links to %q (%s)", raw, v, u)
+			}
+		}
+	}
+	page := get(t, base.String()+"?page="+url.QueryEscape("https://news.example/2026/rufbus"))
+	if !strings.Contains(page, `name="return" value="https://news.example/2026/rufbus"`) {
+		t.Errorf("an allowed page is not kept:\n%s", page)
+	}
+}
+
+// TestFragmentLinksKeepThePageQuery: on a page whose address has a query
+// (WordPress's ?p=123), the block's links and its sort form must keep it,
+// or they lead to another page of the publisher's site.
+func TestFragmentLinksKeepThePageQuery(t *testing.T) {
+	w := newWorld(t)
+	w.post(t, "", "Rita", "Gut.")
+	const article = "https://news.example/index.php?p=123"
+	page := get(t, w.srv.URL+"/embed/demo/stories/demo-article?page="+url.QueryEscape(article+"&sort=top"))
+	links := regexp.MustCompile(`href="(https://news\.example[^"#]*)`).FindAllStringSubmatch(page, -1)
+	if len(links) == 0 {
+		t.Fatalf("no links to the page:\n%s", page)
+	}
+	for _, m := range links {
+		u, err := url.Parse(htmlUnescape(m[1]))
+		if err != nil || u.Path != "/index.php" || u.Query().Get("p") != "123" || strings.Count(m[1], "?") != 1 {
+			t.Errorf("link %q does not keep the page's query p=123", m[1])
+		}
+	}
+	if !strings.Contains(page, `<input type="hidden" name="p" value="123">`) {
+		t.Errorf("the sort form (a GET form, which drops its action's query) does not repeat p=123:\n%s", page)
+	}
+}

@@ -110,6 +110,10 @@ func (b *Block) fail(w http.ResponseWriter, r *http.Request, lang string, err er
 	status := web.Status(code)
 	switch code {
 	case parley.EINTERNAL:
+		if web.ClientGone(r) {
+			b.log.DebugContext(r.Context(), "embed request abandoned by the client", "path", r.URL.Path, "err", err)
+			return
+		}
 		b.log.ErrorContext(r.Context(), "embed request failed", "path", r.URL.Path, "err", err)
 	case parley.EUNAVAILABLE:
 		b.log.WarnContext(r.Context(), "embed request refused: unavailable", "path", r.URL.Path, "err", err)

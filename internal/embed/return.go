@@ -27,6 +27,21 @@ func (b *Block) returnURL(r *http.Request, site *parley.Site, raw string) string
 	return b.publicURL + "/embed/" + url.PathEscape(r.PathValue("site")) + "/stories/" + url.PathEscape(r.PathValue("story"))
 }
 
+// pageURL is the page= of a fragment request if a browser would open it on
+// Parley's own origin or one of the site's, else "" (links relative to the
+// fragment). The fragment is served from Parley's origin and cached by
+// CDNs, so its links, its sort form and its way back must not lead
+// wherever a crafted link's page= says.
+func (b *Block) pageURL(site *parley.Site, raw string) string {
+	if raw == "" {
+		return ""
+	}
+	if u, ok := b.resolveFrom("/", raw); ok && b.allowsOrigin(site, u.Scheme+"://"+u.Host) {
+		return u.String()
+	}
+	return ""
+}
+
 // allowsOrigin reports whether origin is Parley's own or one of the site's.
 func (b *Block) allowsOrigin(site *parley.Site, origin string) bool {
 	return origin == b.origin || site != nil && site.AllowsOrigin(origin)
@@ -42,6 +57,14 @@ func (b *Block) allowsOrigin(site *parley.Site, origin string) bool {
 // (IDN) hosts. The URL returned is absolute, with a lower-case host without
 // its default port and no fragment; its String() is what we send.
 func (b *Block) resolve(r *http.Request, raw string) (*url.URL, bool) {
+	return b.resolveFrom(r.URL.EscapedPath(), raw)
+}
+
+// resolveFrom is resolve with the path of the URL that raw is relative to.
+func (b *Block) resolveFrom(basePath, raw string) (*url.URL, bool) {
+	if !utf8.ValidString(raw) { // before strings.Map, which would replace the bad bytes
+		return nil, false
+	}
 	s := strings.TrimFunc(raw, func(c rune) bool { return c <= ' ' })
 	s = strings.Map(func(c rune) rune {
 		if c == '\t' || c == '\n' || c == '\r' {
@@ -49,7 +72,7 @@ func (b *Block) resolve(r *http.Request, raw string) (*url.URL, bool) {
 		}
 		return c
 	}, s)
-	if s == "" || !utf8.ValidString(s) || strings.ContainsFunc(s, func(c rune) bool { return c < ' ' || c == 0x7f }) {
+	if s == "" || strings.ContainsFunc(s, func(c rune) bool { return c < ' ' || c == 0x7f }) {
 		return nil, false
 	}
 	s = slashes(s)
@@ -65,7 +88,7 @@ func (b *Block) resolve(r *http.Request, raw string) (*url.URL, bool) {
 	if err != nil || ref.Opaque != "" || ref.User != nil || (ref.Host != "" && !plainAuthority(s)) {
 		return nil, false
 	}
-	base, err := url.Parse(b.publicURL + r.URL.EscapedPath())
+	base, err := url.Parse(b.publicURL + basePath)
 	if err != nil {
 		return nil, false
 	}

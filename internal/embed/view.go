@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strings"
 
 	"parley"
 	"parley/internal/i18n"
@@ -60,7 +61,7 @@ func (b *Block) view(ctx context.Context, req Request) (*view, error) {
 		P: i18n.For(lang), SiteID: site.ID, Thread: t, Sort: req.Sort, Parent: req.Parent,
 		Sorts:     []string{parley.SortNewest, parley.SortOldest, parley.SortTop, parley.SortReplies},
 		Anonymous: site.AllowAnonymous, MaxLength: site.MaxBodyLength,
-		PageURL: req.PageURL, PostURL: req.PostURL, FormToken: b.tokens.issue(site.ID, req.StoryID),
+		PageURL: b.pageURL(site, req.PageURL), PostURL: req.PostURL, FormToken: b.tokens.issue(site.ID, req.StoryID),
 	}
 	if req.Parent == "" && req.Cursor == "" {
 		raw, err := json.Marshal(wire.FromThread(t))
@@ -121,10 +122,28 @@ func (b *Block) thread(ctx context.Context, req Request) (*service.Thread, error
 	return t, nil
 }
 
-// link returns the page URL with the view's language and sort and one more
-// parameter, for links that work without JavaScript.
+// blockParams are the query parameters the block's own links set.
+var blockParams = []string{"sort", "parent", "cursor", "reply"}
+
+// pageParams is the query of the page URL without the block's own
+// parameters: what the page itself needs (a WordPress ?p=123) and what a
+// link or the sort form must therefore keep.
+func (v *view) pageParams() url.Values {
+	u, err := url.Parse(v.PageURL)
+	if err != nil {
+		return url.Values{}
+	}
+	q := u.Query()
+	for _, k := range blockParams {
+		q.Del(k)
+	}
+	return q
+}
+
+// link returns the page URL with the view's sort and one more parameter,
+// for links that work without JavaScript, keeping the page's own query.
 func (v *view) link(key, value string) string {
-	q := url.Values{}
+	q := v.pageParams()
 	if v.Sort != parley.SortNewest {
 		q.Set("sort", v.Sort)
 	}
@@ -132,5 +151,6 @@ func (v *view) link(key, value string) string {
 		q.Set("parent", v.Parent)
 	}
 	q.Set(key, value)
-	return v.PageURL + "?" + q.Encode()
+	page, _, _ := strings.Cut(v.PageURL, "?")
+	return page + "?" + q.Encode()
 }

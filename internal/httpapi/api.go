@@ -194,6 +194,10 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg, key := parley.ErrorCode(err), parley.ErrorMessage(err), parley.ErrorKey(err)
 	switch code {
 	case parley.EINTERNAL:
+		if web.ClientGone(r) {
+			a.log.DebugContext(r.Context(), "request abandoned by the client", "method", r.Method, "path", r.URL.Path, "err", err)
+			break
+		}
 		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	case parley.EUNAVAILABLE:
 		a.log.WarnContext(r.Context(), "request refused: unavailable", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -5,6 +5,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"parley"
@@ -29,4 +31,12 @@ func Status(code string) int {
 		return status
 	}
 	return http.StatusInternalServerError
+}
+
+// ClientGone reports whether the client of r went away before the answer
+// (its context was cancelled, not timed out). A request that failed for
+// that reason is not a server error: nobody reads the answer, and logging
+// it as one would hide real failures under every closed browser tab.
+func ClientGone(r *http.Request) bool {
+	return errors.Is(r.Context().Err(), context.Canceled)
 }

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -33,6 +34,10 @@ const migrationLock = 0x7061726c6579
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// connectTimeout bounds a new connection when the URL names no
+// connect_timeout.
+const connectTimeout = 5 * time.Second
+
 // Store is a parley.Store backed by a PostgreSQL connection pool.
 type Store struct {
 	pool *pgxpool.Pool
@@ -49,6 +54,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = minConns
+	}
+	if !strings.Contains(url, "connect_timeout") {
+		// A server that accepts the connection but never answers would
+		// otherwise hold each new connection, and the request waiting for
+		// it, for ever.
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
