@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/auth"
 	"parley/internal/config"
 	"parley/internal/embed"
 	"parley/internal/httpapi"
@@ -96,8 +97,11 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	if hc.CacheSize > 0 {
 		opts = append(opts, httpapi.WithCacheSize(hc.CacheSize))
 	}
-	api = httpapi.New(svc, store, log, opts...)
-	block := embed.New(svc, log, embed.Config{PublicURL: hc.PublicURL, FormKey: formKey})
+	// One authenticator for every surface, so that a credential means the
+	// same on each and the origin goes into the context in one place.
+	authn := auth.New(config.Origin(hc.PublicURL), auth.NewCommenterTokens(store, nil))
+	api = httpapi.New(svc, authn, store, log, opts...)
+	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: hc.PublicURL, FormKey: formKey})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)

@@ -28,7 +28,6 @@ const maxRequestBody = 64 << 10
 // Service is what the API needs of the service layer.
 type Service interface {
 	Ready(ctx context.Context) error
-	Authenticate(ctx context.Context, token string) (*parley.User, error)
 	Site(ctx context.Context, id string) (*parley.Site, error)
 	Sites(ctx context.Context) ([]*parley.Site, error)
 	Thread(ctx context.Context, q service.ThreadQuery) (*service.Thread, error)
@@ -45,9 +44,17 @@ type Service interface {
 	Live(ctx context.Context, ev parley.StoredEvent) (*service.Live, bool, error)
 }
 
+// Authenticator resolves a request into who is asking (internal/auth):
+// the routes that act for the caller run behind its middleware, which
+// answers a refused credential with refuse.
+type Authenticator interface {
+	Middleware(next http.Handler, refuse func(http.ResponseWriter, *http.Request, error)) http.Handler
+}
+
 // API serves the JSON API. Create it with New.
 type API struct {
 	svc      Service
+	authn    Authenticator
 	eventLog realtime.Source
 	hub      *realtime.Hub
 	log      *slog.Logger
@@ -77,12 +84,12 @@ const DefaultCacheSize = 64 << 20
 // WithCacheSize sets the bytes of encoded thread pages kept in memory.
 func WithCacheSize(n int64) Option { return func(a *API) { a.threads = newCache(int(n)) } }
 
-// New returns the API over svc, streaming live events read from the log
-// events. Call Notify with every event the service publishes so that
-// cached threads, allowed origins and live streams stay current, and Close
-// on shutdown so that live streams end.
-func New(svc Service, events realtime.Source, log *slog.Logger, opts ...Option) *API {
-	a := &API{svc: svc, eventLog: events, log: log, threads: newCache(DefaultCacheSize), origins: newOriginSet(svc), refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIResponse: newResponse(openAPIDocument)}
+// New returns the API over svc, with callers resolved by authn, streaming
+// live events read from the log events. Call Notify with every event the
+// service publishes so that cached threads, allowed origins and live
+// streams stay current, and Close on shutdown so that live streams end.
+func New(svc Service, authn Authenticator, events realtime.Source, log *slog.Logger, opts ...Option) *API {
+	a := &API{svc: svc, authn: authn, eventLog: events, log: log, threads: newCache(DefaultCacheSize), origins: newOriginSet(svc), refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIResponse: newResponse(openAPIDocument)}
 	for _, opt := range opts {
 		opt(a)
 	}
@@ -120,7 +127,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type route struct {
 	pattern string
 	handle  func(w http.ResponseWriter, r *http.Request) error
-	auth    bool // resolve the Bearer token into the caller
+	auth    bool // resolve the caller's credential (public reads ignore it)
 }
 
 func (a *API) routes() []route {
@@ -144,41 +151,18 @@ func (a *API) routes() []route {
 }
 
 // adapt turns a handler that returns an error into an http.Handler that
-// writes that error as JSON.
+// writes that error as JSON, behind the authentication middleware when the
+// route acts for the caller.
 func (a *API) adapt(rt route) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt.auth {
-			var err error
-			if r, err = a.authenticate(r); err != nil {
-				a.Error(w, r, err)
-				return
-			}
-		}
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := rt.handle(w, r); err != nil {
 			a.Error(w, r, err)
 		}
 	})
-}
-
-// authenticate puts the caller named by a Bearer token, and the browser
-// origin if it is not our own, into the request's context.
-func (a *API) authenticate(r *http.Request) (*http.Request, error) {
-	ctx := r.Context()
-	if o := r.Header.Get("Origin"); o != "" && !a.sameOrigin(o) {
-		ctx = parley.WithOrigin(ctx, o)
+	if rt.auth {
+		h = a.authn.Middleware(h, a.Error)
 	}
-	if h := r.Header.Get("Authorization"); h != "" {
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
-			return r, parley.Errorf(parley.EUNAUTHORIZED, "Send the commenter token as \"Authorization: Bearer <token>\".")
-		}
-		u, err := a.svc.Authenticate(ctx, strings.TrimSpace(token))
-		if err != nil {
-			return r, err
-		}
-		ctx = parley.WithUser(ctx, u)
-	}
-	return r.WithContext(ctx), nil
+	return h
 }
 
 // Error writes err as {"error":{"code","message"}} with the code's status.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/auth"
 	"parley/internal/embed"
 	"parley/internal/httpapi"
 	"parley/internal/markup"
@@ -95,11 +96,12 @@ func newStack(t testing.TB, open backend) *stack {
 	var api *httpapi.API
 	s.svc = service.New(store, markup.New(), log,
 		service.WithClock(s.clock), service.WithNotify(func(ev parley.Event) { api.Notify(ev) }))
-	api = httpapi.New(s.svc, store, log, httpapi.WithPublicOrigin(publicOrigin))
+	authn := auth.New(publicOrigin, auth.NewCommenterTokens(store, s.clock))
+	api = httpapi.New(s.svc, authn, store, log, httpapi.WithPublicOrigin(publicOrigin))
 	t.Cleanup(api.Close)
 	// The block shares the stack, so that scenarios cover its routes too.
 	mux := http.NewServeMux()
-	embed.New(s.svc, log, embed.Config{PublicURL: publicOrigin, FormKey: formKey, Now: s.clock}).Register(mux)
+	embed.New(s.svc, log, embed.Config{Auth: authn, PublicURL: publicOrigin, FormKey: formKey, Now: s.clock}).Register(mux)
 	mux.Handle("/", api)
 	s.handler, s.api = mux, api
 	srv := httptest.NewServer(mux)

@@ -27,7 +27,6 @@ type Service struct {
 	notify func(parley.Event)
 	now    func() time.Time
 	sites  *ttlCache[parley.Site]
-	users  *ttlCache[parley.User] // by token hash
 }
 
 // Option configures a Service.
@@ -54,7 +53,6 @@ func New(store parley.Store, render Renderer, log *slog.Logger, opts ...Option) 
 		notify: func(parley.Event) {},
 		now:    parley.Now,
 		sites:  newTTLCache[parley.Site](siteTTL),
-		users:  newTTLCache[parley.User](userTTL),
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -73,12 +71,4 @@ func (s *Service) Ready(ctx context.Context) error {
 
 func (s *Service) publish(typ string, c *parley.Comment) {
 	s.notify(parley.Event{Type: typ, SiteID: c.SiteID, StoryID: c.StoryID, CommentID: c.ID})
-}
-
-// checkOrigin refuses a browser call from an origin the site has not allowed.
-func checkOrigin(ctx context.Context, site *parley.Site) error {
-	if o := parley.OriginFrom(ctx); o != "" && !site.AllowsOrigin(o) {
-		return parley.Errorf(parley.EFORBIDDEN, "This site does not accept requests from %s.", o).Keyed("originNotAllowed")
-	}
-	return nil
 }
