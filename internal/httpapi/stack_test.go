@@ -242,11 +242,15 @@ func (s *stack) expand(text string) string {
 //   - site news (anonymous posting, origin https://news.example) with
 //     story s1: c1 by Alice, r1 by Bob replying to it; story s2: c2 by
 //     Carol; story shut: x1 by Alice, then closed;
-//   - site members, which allows no anonymous posting.
+//   - site members, which allows no anonymous posting;
+//   - site elsewhere (anonymous posting, origin https://elsewhere.example)
+//     with story s1: d1 by Olga.
 func fixtures(t testing.TB, open backend) *stack {
 	s := newStack(t, open)
 	s.MustSite(&parley.Site{ID: "news", Name: "News", Origins: []string{"https://news.example"}, AllowAnonymous: true})
 	s.MustSite(&parley.Site{ID: "members", Name: "Members"})
+	s.MustSite(&parley.Site{ID: "elsewhere", Name: "Elsewhere", Origins: []string{"https://elsewhere.example"}, AllowAnonymous: true})
+	s.MustPost("d1", "Olga", "elsewhere", "s1", "", "Auf einer anderen Website.")
 	s.MustPost("c1", "Alice", "news", "s1", "", "Erster Kommentar mit *Betonung*.")
 	s.MustPost("r1", "Bob", "news", "s1", "c1", "Eine Antwort.")
 	s.MustPost("c2", "Carol", "news", "s2", "", "Anderswo.")
