@@ -71,15 +71,11 @@ func (a *Authenticator) Resolve(r *http.Request) (*http.Request, error) {
 	if o := r.Header.Get("Origin"); o != "" && !a.firstParty(o) {
 		ctx = parley.WithOrigin(ctx, o)
 	}
-	r = r.WithContext(ctx)
 	actor, err := a.actor(ctx, r)
-	if err != nil {
-		return r, err
-	}
 	if actor != nil {
-		r = r.WithContext(parley.WithActor(ctx, actor))
+		ctx = parley.WithActor(ctx, actor)
 	}
-	return r, nil
+	return r.WithContext(ctx), err
 }
 
 // actor asks each method in turn; nil means anonymous.
