@@ -12,7 +12,8 @@ import (
 // TestAuthorize checks every reader action against every kind of caller,
 // on a site that takes anonymous posts and on one that does not. A cell is
 // what authorize answers: "ok" (the caller acts as themselves), "guest"
-// (let in without an identity), or "code key".
+// (let in without an identity), or the name of a refusal, which refusals
+// ties to the code and key clients see.
 func TestAuthorize(t *testing.T) {
 	open := &parley.Site{ID: "news", AllowAnonymous: true, Origins: []string{"https://news.example"}}
 	closed := &parley.Site{ID: "members", Origins: []string{"https://members.example"}}
