@@ -10,7 +10,7 @@ import "fmt"
 // new way to sign in (a session, publisher SSO, OIDC, an e-mail link, a
 // passkey) is a new Method and changes no rule.
 type Actor struct {
-	User *User
+	User *User // never nil
 	// SiteID is the site Role is held on. Roles are per site: an actor has
 	// no role, and so no rights, on any other (RoleOn).
 	SiteID string
