@@ -5,20 +5,22 @@ import "context"
 type contextKey int
 
 const (
-	userKey contextKey = iota + 1
+	actorKey contextKey = iota + 1
 	originKey
 )
 
-// WithUser returns a context that carries the signed-in user, so that the
-// service layer can decide what the caller may do.
-func WithUser(ctx context.Context, u *User) context.Context {
-	return context.WithValue(ctx, userKey, u)
+// WithActor returns a context that carries who is asking, so that the
+// service layer can decide what they may do. Only the authentication
+// middleware (internal/auth) and tools acting as a known person call it.
+func WithActor(ctx context.Context, a *Actor) context.Context {
+	return context.WithValue(ctx, actorKey, a)
 }
 
-// UserFrom returns the user carried by ctx, or nil for an anonymous reader.
-func UserFrom(ctx context.Context) *User {
-	u, _ := ctx.Value(userKey).(*User)
-	return u
+// ActorFrom returns the actor carried by ctx, or nil for an anonymous
+// reader.
+func ActorFrom(ctx context.Context) *Actor {
+	a, _ := ctx.Value(actorKey).(*Actor)
+	return a
 }
 
 // WithOrigin returns a context that carries the browser origin a request

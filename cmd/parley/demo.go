@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/auth"
 	"parley/internal/embed"
 	"parley/internal/markup"
 	"parley/internal/service"
@@ -57,18 +58,19 @@ func seedDemo(ctx context.Context, store parley.Store, log *slog.Logger, bus par
 	begin := now.Add(-4 * time.Hour).Truncate(time.Minute)
 	at := begin
 	svc := service.New(store, markup.New(), bus, log, service.WithClock(func() time.Time { return at }))
+	tokens := auth.NewCommenterTokens(store, nil)
 	ids := map[string]string{}
-	users := map[string]*parley.User{}
+	actors := map[string]*parley.Actor{}
 	for _, c := range demoDiscussion {
 		at = begin.Add(c.at)
-		if err := postDemo(ctx, svc, c, ids, users); err != nil {
+		if err := postDemo(ctx, svc, tokens, c, ids, actors); err != nil {
 			return err
 		}
 	}
 	for _, c := range demoDiscussion {
 		for i, who := range c.respect {
 			at = begin.Add(c.at + time.Duration(i+3)*time.Minute)
-			if _, err := svc.React(parley.WithUser(ctx, users[who]), ids[c.key]); err != nil {
+			if _, err := svc.React(parley.WithActor(ctx, actors[who]), ids[c.key]); err != nil {
 				return fmt.Errorf("%s reacts to %s: %w", who, c.key, err)
 			}
 		}
@@ -77,11 +79,12 @@ func seedDemo(ctx context.Context, store parley.Store, log *slog.Logger, bus par
 }
 
 // postDemo posts c as its author, remembering the comment's ID and the
-// author's identity for later replies and reactions.
-func postDemo(ctx context.Context, svc *service.Service, c demoComment, ids map[string]string, users map[string]*parley.User) error {
+// author, as their commenter token names them, for later replies and
+// reactions.
+func postDemo(ctx context.Context, svc *service.Service, tokens *auth.CommenterTokens, c demoComment, ids map[string]string, actors map[string]*parley.Actor) error {
 	as := ctx
-	if u := users[c.author]; u != nil {
-		as = parley.WithUser(ctx, u)
+	if a := actors[c.author]; a != nil {
+		as = parley.WithActor(ctx, a)
 	}
 	p, err := svc.Post(as, service.NewComment{SiteID: embed.DemoSite, StoryID: embed.DemoStory,
 		ParentID: ids[c.parent], Body: c.body, AuthorName: c.author, Story: demoInfo})
@@ -89,12 +92,12 @@ func postDemo(ctx context.Context, svc *service.Service, c demoComment, ids map[
 		return fmt.Errorf("post %s: %w", c.key, err)
 	}
 	ids[c.key] = p.Comment.ID
-	if users[c.author] == nil {
-		u, err := svc.Authenticate(ctx, p.Token)
+	if actors[c.author] == nil {
+		a, err := tokens.Actor(ctx, p.Token)
 		if err != nil {
 			return fmt.Errorf("commenter %s: %w", c.author, err)
 		}
-		users[c.author] = u
+		actors[c.author] = a
 	}
 	return nil
 }

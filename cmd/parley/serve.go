@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/auth"
 	"parley/internal/config"
 	"parley/internal/embed"
 	"parley/internal/httpapi"
@@ -110,11 +111,14 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	if err != nil {
 		return nil, nil, fmt.Errorf("live hub: %w", err)
 	}
-	api, err := httpapi.New(svc, httpapi.Deps{Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
+	// One authenticator for every surface, so that a credential means the
+	// same on each and the origin goes into the context in one place.
+	authn := auth.New(config.Origin(hc.PublicURL), auth.NewCommenterTokens(store, nil))
+	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)
 	}
-	block := embed.New(svc, log, embed.Config{PublicURL: hc.PublicURL, FormKey: formKey})
+	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: hc.PublicURL, FormKey: formKey})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)

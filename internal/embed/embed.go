@@ -35,8 +35,18 @@ type Service interface {
 	Post(ctx context.Context, in service.NewComment) (*service.Posted, error)
 }
 
+// Authenticator resolves a request into who is asking (internal/auth);
+// the form's posts run behind its middleware, which answers a refused
+// credential with refuse.
+type Authenticator interface {
+	Middleware(next http.Handler, refuse func(http.ResponseWriter, *http.Request, error)) http.Handler
+}
+
 // Config is what the block needs to know of where it runs.
 type Config struct {
+	// Auth resolves who posts the form and from which origin, as for the
+	// JSON API.
+	Auth Authenticator
 	// PublicURL is where browsers reach Parley (config.NormalizePublicURL):
 	// every absolute URL the block writes starts with it, and its origin is
 	// the one origin besides the site's that may post the form. Nothing is
@@ -52,6 +62,7 @@ type Config struct {
 // Block renders the discussion block and takes posts from its form.
 type Block struct {
 	svc       Service
+	auth      Authenticator
 	log       *slog.Logger
 	tmpl      *template.Template
 	publicURL string   // cfg.PublicURL
@@ -61,8 +72,8 @@ type Block struct {
 }
 
 // New returns a Block over svc. It panics if cfg.PublicURL is not an
-// absolute http(s) URL or cfg.FormKey is too short: both are wiring
-// mistakes that must not reach a reader.
+// absolute http(s) URL, cfg.FormKey is too short or cfg.Auth is missing:
+// all are wiring mistakes that must not reach a reader.
 func New(svc Service, log *slog.Logger, cfg Config) *Block {
 	public, err := url.Parse(cfg.PublicURL)
 	if err != nil || (public.Scheme != "http" && public.Scheme != "https") || public.Host == "" {
@@ -71,13 +82,16 @@ func New(svc Service, log *slog.Logger, cfg Config) *Block {
 	if len(cfg.FormKey) < 32 {
 		panic("embed: the form key must be at least 32 bytes")
 	}
+	if cfg.Auth == nil {
+		panic("embed: no authenticator")
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
 	}
 	tmpl := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	return &Block{
-		svc: svc, log: log, tmpl: tmpl,
+		svc: svc, auth: cfg.Auth, log: log, tmpl: tmpl,
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), public: public,
 		origin: public.Scheme + "://" + canonicalHost(public.Scheme, public.Host),
 		tokens: formTokens{key: cfg.FormKey, now: now},
@@ -87,7 +101,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Block {
 // Register adds the block's routes to mux.
 func (b *Block) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /embed/{site}/stories/{story}", b.fragment)
-	mux.HandleFunc("POST /embed/{site}/stories/{story}/comments", b.post)
+	mux.Handle("POST /embed/{site}/stories/{story}/comments", b.auth.Middleware(http.HandlerFunc(b.post), b.refuse))
 	mux.Handle("GET /embed/parley.css", stylesheet())
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/auth"
 	"parley/internal/embed"
 	"parley/internal/markup"
 	"parley/internal/realtime"
@@ -29,10 +30,11 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // world is the block over a real SQLite store, with a fixed clock so that
 // rendered times are stable.
 type world struct {
-	svc   *service.Service
-	block *embed.Block
-	srv   *httptest.Server
-	now   time.Time
+	svc    *service.Service
+	tokens *auth.CommenterTokens
+	block  *embed.Block
+	srv    *httptest.Server
+	now    time.Time
 }
 
 func newWorld(t *testing.T) *world {
@@ -45,6 +47,7 @@ func newWorld(t *testing.T) *world {
 	w := &world{now: time.Date(2026, 3, 5, 14, 7, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	w.svc = service.New(store, markup.New(), realtime.NewBus(), log, service.WithClock(func() time.Time { return w.now }))
+	w.tokens = auth.NewCommenterTokens(store, func() time.Time { return w.now })
 	w.srv = httptest.NewUnstartedServer(nil)
 	w.srv.Config.Handler, w.block = w.handler(log, func() time.Time { return w.now })
 	w.srv.Start()
@@ -62,7 +65,9 @@ var testKey = bytes.Repeat([]byte("k"), 32)
 // handler returns the block's routes and the demo page at the world's
 // server address, with form tokens on the clock now.
 func (w *world) handler(log *slog.Logger, now func() time.Time) (http.Handler, *embed.Block) {
-	block := embed.New(w.svc, log, embed.Config{PublicURL: "http://" + w.srv.Listener.Addr().String(), FormKey: testKey, Now: now})
+	public := "http://" + w.srv.Listener.Addr().String()
+	authn := auth.New(public, w.tokens)
+	block := embed.New(w.svc, log, embed.Config{Auth: authn, PublicURL: public, FormKey: testKey, Now: now})
 	mux := http.NewServeMux()
 	block.Register(mux)
 	mux.Handle("GET /{$}", block.DemoPage())

@@ -292,11 +292,11 @@ func TestReplyShowsOnlyApprovedCommentsOfTheStory(t *testing.T) {
 	}
 	gone := posted.Comment.ID
 	w.post(t, gone, "Antwortende Anke", "Die Antwort hält den Platzhalter")
-	author, err := w.svc.Authenticate(ctx, posted.Token)
+	author, err := w.tokens.Actor(ctx, posted.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.Delete(parley.WithUser(ctx, author), gone); err != nil {
+	if err := w.svc.Delete(parley.WithActor(ctx, author), gone); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.svc.CreateSite(ctx, &parley.Site{ID: "other", AllowAnonymous: true}); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/auth"
 	"parley/internal/embed"
 	"parley/internal/markup"
 	"parley/internal/realtime"
@@ -34,7 +35,9 @@ func TestOutagePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(nil)
-	block := embed.New(svc, log, embed.Config{PublicURL: "http://" + srv.Listener.Addr().String(), FormKey: testKey, Now: time.Now})
+	public := "http://" + srv.Listener.Addr().String()
+	authn := auth.New(public, auth.NewCommenterTokens(store, nil))
+	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: public, FormKey: testKey, Now: time.Now})
 	mux := http.NewServeMux()
 	block.Register(mux)
 	mux.Handle("GET /{$}", block.DemoPage())

@@ -32,16 +32,12 @@ func (b *Block) post(w http.ResponseWriter, r *http.Request) {
 		b.fail(w, r, lang, err)
 		return
 	}
-	ctx := r.Context()
-	if o := r.Header.Get("Origin"); o != "" && o != b.origin {
-		ctx = parley.WithOrigin(ctx, o)
-	}
 	in := service.NewComment{
 		SiteID: site.ID, StoryID: r.PathValue("story"),
 		ParentID: r.PostForm.Get("parentId"), Body: r.PostForm.Get("body"),
 		AuthorName: r.PostForm.Get("name"), Story: service.StoryInfo{Lang: lang},
 	}
-	posted, err := b.svc.Post(ctx, in)
+	posted, err := b.svc.Post(r.Context(), in)
 	if err != nil {
 		b.fail(w, r, lang, err)
 		return
@@ -49,6 +45,15 @@ func (b *Block) post(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Location", b.returnURL(r, site, r.PostForm.Get("return"))+"#comment-"+posted.Comment.ID)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusSeeOther)
+}
+
+// refuse answers a post whose credential the authenticator refused, in the
+// form's language and with the reader's text kept, as fail does for any
+// refusal; the body is bounded first, as in post.
+func (b *Block) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	r.ParseForm() // unreadable: formLang falls back to the browser's language
+	b.fail(w, r, formLang(r), err)
 }
 
 // formLang is the reader's language: the form's, else (when the body could

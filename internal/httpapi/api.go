@@ -29,7 +29,6 @@ const maxRequestBody = 64 << 10
 // Service is what the API needs of the service layer.
 type Service interface {
 	Ready(ctx context.Context) error
-	Authenticate(ctx context.Context, token string) (*parley.User, error)
 	Site(ctx context.Context, id string) (*parley.Site, error)
 	Sites(ctx context.Context) ([]*parley.Site, error)
 	Thread(ctx context.Context, q service.ThreadQuery) (*service.Thread, error)
@@ -56,7 +55,8 @@ type Live interface {
 // Deps are the parts the API serves from but does not own: whoever
 // creates them closes them. Each keeps itself current from the bus.
 type Deps struct {
-	Live Live // live streams and their replay
+	Auth Authenticator // who is asking, for the routes that act for someone
+	Live Live          // live streams and their replay
 	// Pages holds the public thread pages. It is the concrete cache, not
 	// an interface: through an interface the loader closure of every
 	// cache hit escapes to the heap (one allocation more on page 1).
@@ -64,9 +64,17 @@ type Deps struct {
 	Bus   parley.Bus // site changes refresh the allowed origins
 }
 
+// Authenticator resolves a request into who is asking (internal/auth):
+// the routes that act for the caller run behind its middleware, which
+// answers a refused credential with refuse.
+type Authenticator interface {
+	Middleware(next http.Handler, refuse func(http.ResponseWriter, *http.Request, error)) http.Handler
+}
+
 // API serves the JSON API. Create it with New.
 type API struct {
 	svc     Service
+	authn   Authenticator
 	hub     Live
 	pages   *pagecache.Cache
 	log     *slog.Logger
@@ -96,7 +104,7 @@ func New(svc Service, d Deps, log *slog.Logger, opts ...Option) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &API{svc: svc, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIPage: pagecache.NewPage(openAPIDocument)}
+	a := &API{svc: svc, authn: d.Auth, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIPage: pagecache.NewPage(openAPIDocument)}
 	for _, opt := range opts {
 		opt(a)
 	}
@@ -123,7 +131,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type route struct {
 	pattern string
 	handle  func(w http.ResponseWriter, r *http.Request) error
-	auth    bool // resolve the Bearer token into the caller
+	auth    bool // resolve the caller's credential (public reads ignore it)
 }
 
 func (a *API) routes() []route {
@@ -147,41 +155,18 @@ func (a *API) routes() []route {
 }
 
 // adapt turns a handler that returns an error into an http.Handler that
-// writes that error as JSON.
+// writes that error as JSON, behind the authentication middleware when the
+// route acts for the caller.
 func (a *API) adapt(rt route) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt.auth {
-			var err error
-			if r, err = a.authenticate(r); err != nil {
-				a.Error(w, r, err)
-				return
-			}
-		}
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := rt.handle(w, r); err != nil {
 			a.Error(w, r, err)
 		}
 	})
-}
-
-// authenticate puts the caller named by a Bearer token, and the browser
-// origin if it is not our own, into the request's context.
-func (a *API) authenticate(r *http.Request) (*http.Request, error) {
-	ctx := r.Context()
-	if o := r.Header.Get("Origin"); o != "" && !a.sameOrigin(o) {
-		ctx = parley.WithOrigin(ctx, o)
+	if rt.auth {
+		h = a.authn.Middleware(h, a.Error)
 	}
-	if h := r.Header.Get("Authorization"); h != "" {
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
-			return r, parley.Errorf(parley.EUNAUTHORIZED, "Send the commenter token as \"Authorization: Bearer <token>\".")
-		}
-		u, err := a.svc.Authenticate(ctx, strings.TrimSpace(token))
-		if err != nil {
-			return r, err
-		}
-		ctx = parley.WithUser(ctx, u)
-	}
-	return r.WithContext(ctx), nil
+	return h
 }
 
 // Error writes err as {"error":{"code","message"}} with the code's status.

@@ -42,7 +42,7 @@ func TestScenarios(t *testing.T) {
 	}{
 		{"Thread", threadScenarios()}, {"Post", postScenarios()}, {"EditDelete", editDeleteScenarios()},
 		{"ReactionsAndReports", reactionScenarios()}, {"CountsStateAndMore", moreScenarios()},
-		{"BadInput", badInputScenarios()},
+		{"BadInput", badInputScenarios()}, {"Actor", actorScenarios()},
 	}
 	onBackends(t, func(t *testing.T, open backend) {
 		shared := fixtures(t, open)

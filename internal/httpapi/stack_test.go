@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/auth"
 	"parley/internal/embed"
 	"parley/internal/httpapi"
 	"parley/internal/markup"
@@ -111,14 +112,15 @@ func newStack(t testing.TB, open backend) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(hub.Close)
-	api, err := httpapi.New(s.svc, httpapi.Deps{Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(publicOrigin))
+	authn := auth.New(publicOrigin, auth.NewCommenterTokens(store, s.clock))
+	api, err := httpapi.New(s.svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(publicOrigin))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(api.Close)
 	// The block shares the stack, so that scenarios cover its routes too.
 	mux := http.NewServeMux()
-	embed.New(s.svc, log, embed.Config{PublicURL: publicOrigin, FormKey: formKey, Now: s.clock}).Register(mux)
+	embed.New(s.svc, log, embed.Config{Auth: authn, PublicURL: publicOrigin, FormKey: formKey, Now: s.clock}).Register(mux)
 	mux.Handle("/", api)
 	s.handler, s.api, s.hub, s.bus = mux, api, hub, bus
 	srv := httptest.NewServer(mux)
@@ -259,11 +261,14 @@ func (s *stack) expand(text string) string {
 //   - site news (anonymous posting, origin https://news.example) with
 //     story s1: c1 by Alice, r1 by Bob replying to it; story s2: c2 by
 //     Carol; story shut: x1 by Alice, then closed;
-//   - site members, which allows no anonymous posting.
+//   - site members, which allows no anonymous posting;
+//   - site elsewhere (anonymous posting, origin https://elsewhere.example)
+//     with story s1: d1 by Olga.
 func fixtures(t testing.TB, open backend) *stack {
 	s := newStack(t, open)
 	s.MustSite(&parley.Site{ID: "news", Name: "News", Origins: []string{"https://news.example"}, AllowAnonymous: true})
 	s.MustSite(&parley.Site{ID: "members", Name: "Members"})
+	s.MustSite(&parley.Site{ID: "elsewhere", Name: "Elsewhere", Origins: []string{"https://elsewhere.example"}, AllowAnonymous: true})
 	s.MustPost("c1", "Alice", "news", "s1", "", "Erster Kommentar mit *Betonung*.")
 	s.MustPost("r1", "Bob", "news", "s1", "c1", "Eine Antwort.")
 	s.MustPost("c2", "Carol", "news", "s2", "", "Anderswo.")
@@ -271,5 +276,6 @@ func fixtures(t testing.TB, open backend) *stack {
 	if _, err := s.svc.SetStoryStatus(context.Background(), "news", "shut", parley.StoryClosed); err != nil {
 		t.Fatal(err)
 	}
+	s.MustPost("d1", "Olga", "elsewhere", "s1", "", "Auf einer anderen Website.") // last: event IDs of news stay as they were
 	return s
 }

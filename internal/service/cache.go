@@ -5,13 +5,13 @@ import (
 	"time"
 )
 
-// Every write needs its site and, for a returning commenter, the user
-// behind a token; both change rarely, so reading them from the database on
-// each request would be the most frequent queries Parley makes. The TTLs
-// bound how long a change made on another instance takes to reach this one.
+// Every write needs its site, which changes rarely, so reading it from the
+// database on each request would be among the most frequent queries Parley
+// makes. (The user behind a commenter token is cached by internal/auth.)
+// The TTL bounds how long a change made on another instance takes to reach
+// this one.
 const (
 	siteTTL    = 10 * time.Second
-	userTTL    = 60 * time.Second
 	maxEntries = 10000 // per cache; a full cache starts over
 )
 

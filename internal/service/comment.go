@@ -42,7 +42,8 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOrigin(ctx, site); err != nil {
+	a, err := authorize(ctx, site, actPost, nil)
+	if err != nil {
 		return nil, err
 	}
 	body, err := cleanBody(in.Body, site)
@@ -53,15 +54,12 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, err := s.authorName(ctx, in.AuthorName)
+	name, err := authorName(a, in.AuthorName)
 	if err != nil {
 		return nil, err
 	}
 	// Every check that can refuse the post comes before the first write,
 	// so that a refused post leaves no story or commenter behind.
-	if err := mayTakePart(ctx, site); err != nil {
-		return nil, err
-	}
 	c := &parley.Comment{SiteID: site.ID, StoryID: in.StoryID, Body: body, Status: parley.StatusApproved}
 	if err := s.placeReply(ctx, c, in.ParentID); err != nil {
 		return nil, err
@@ -69,7 +67,7 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if _, err := s.openStory(ctx, site, in.StoryID, in.Story); err != nil {
 		return nil, err
 	}
-	u, token, err := s.actor(ctx, site, name)
+	u, token, err := s.commenter(ctx, site, a, name)
 	if err != nil {
 		return nil, err
 	}
@@ -82,10 +80,10 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 }
 
 // authorName picks the name a comment is posted under: the one given, or
-// the signed-in user's.
-func (s *Service) authorName(ctx context.Context, given string) (string, error) {
-	if u := parley.UserFrom(ctx); u != nil && given == "" {
-		return u.Name, nil
+// the signed-in actor's.
+func authorName(a *parley.Actor, given string) (string, error) {
+	if a != nil && given == "" {
+		return a.User.Name, nil
 	}
 	return cleanName(given)
 }
@@ -188,7 +186,7 @@ func (s *Service) placeReply(ctx context.Context, c *parley.Comment, parentID st
 // Edit replaces the body of the caller's own comment within the site's edit
 // window.
 func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
-	c, site, err := s.ownComment(ctx, id)
+	c, site, err := s.ownComment(ctx, id, actEditOwn)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +218,7 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 // Delete removes the caller's own comment. One with replies stays in the
 // thread as a placeholder.
 func (s *Service) Delete(ctx context.Context, id string) error {
-	c, _, err := s.ownComment(ctx, id)
+	c, _, err := s.ownComment(ctx, id, actDeleteOwn)
 	if err != nil {
 		return err
 	}
@@ -231,12 +229,9 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// ownComment loads a live comment and checks that the caller wrote it.
-func (s *Service) ownComment(ctx context.Context, id string) (*parley.Comment, *parley.Site, error) {
-	u, err := caller(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
+// ownComment loads a live comment that the caller may act on as its
+// author (act: edit or delete own).
+func (s *Service) ownComment(ctx context.Context, id string, act action) (*parley.Comment, *parley.Site, error) {
 	c, err := s.comment(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -244,14 +239,14 @@ func (s *Service) ownComment(ctx context.Context, id string) (*parley.Comment, *
 	if c.Status == parley.StatusDeleted {
 		return nil, nil, parley.Errorf(parley.ENOTFOUND, "There is no comment %q.", id)
 	}
-	if c.AuthorID != u.ID {
-		return nil, nil, parley.Errorf(parley.EFORBIDDEN, "Only its author may change a comment.")
-	}
 	site, err := s.Site(ctx, c.SiteID)
 	if err != nil {
 		return nil, nil, err
 	}
-	return c, site, checkOrigin(ctx, site)
+	if _, err := authorize(ctx, site, act, c); err != nil {
+		return nil, nil, err
+	}
+	return c, site, nil
 }
 
 // comment loads a comment by ID with a reader-facing not-found error. A

@@ -18,11 +18,11 @@ type Reacted struct {
 // React records the caller's "respect" for a comment; reacting twice counts
 // once.
 func (s *Service) React(ctx context.Context, commentID string) (*Reacted, error) {
-	c, u, err := s.othersComment(ctx, commentID)
+	c, a, err := s.othersComment(ctx, commentID, actReact)
 	if err != nil {
 		return nil, err
 	}
-	added, err := s.store.AddReaction(ctx, c.ID, u.ID, s.now())
+	added, err := s.store.AddReaction(ctx, c.ID, a.User.ID, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("add reaction: %w", err)
 	}
@@ -31,10 +31,6 @@ func (s *Service) React(ctx context.Context, commentID string) (*Reacted, error)
 
 // Unreact withdraws the caller's reaction, if any.
 func (s *Service) Unreact(ctx context.Context, commentID string) (*Reacted, error) {
-	u, err := identity(ctx)
-	if err != nil {
-		return nil, err
-	}
 	c, err := s.comment(ctx, commentID)
 	if err != nil {
 		return nil, err
@@ -43,13 +39,11 @@ func (s *Service) Unreact(ctx context.Context, commentID string) (*Reacted, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOrigin(ctx, site); err != nil {
+	a, err := authorize(ctx, site, actUnreact, c)
+	if err != nil {
 		return nil, err
 	}
-	if err := mayTakePart(ctx, site); err != nil {
-		return nil, err
-	}
-	removed, err := s.store.RemoveReaction(ctx, c.ID, u.ID)
+	removed, err := s.store.RemoveReaction(ctx, c.ID, a.User.ID)
 	if err != nil {
 		return nil, fmt.Errorf("remove reaction: %w", err)
 	}
@@ -88,11 +82,11 @@ func (s *Service) Report(ctx context.Context, in NewReport) (*parley.Report, err
 	if utf8.RuneCountInString(note) > maxNoteLength {
 		return nil, parley.Errorf(parley.EINVALID, "A note is at most %d characters.", maxNoteLength)
 	}
-	c, u, err := s.othersComment(ctx, in.CommentID)
+	c, a, err := s.othersComment(ctx, in.CommentID, actReport)
 	if err != nil {
 		return nil, err
 	}
-	r := &parley.Report{CommentID: c.ID, UserID: u.ID, Reason: in.Reason, Note: note, CreatedAt: s.now()}
+	r := &parley.Report{CommentID: c.ID, UserID: a.User.ID, Reason: in.Reason, Note: note, CreatedAt: s.now()}
 	r.ID = parley.NewID(r.CreatedAt)
 	if err := s.store.CreateReport(ctx, r); err != nil {
 		if parley.ErrorCode(err) == parley.ECONFLICT {
@@ -103,16 +97,10 @@ func (s *Service) Report(ctx context.Context, in NewReport) (*parley.Report, err
 	return r, nil
 }
 
-// othersComment loads an approved comment that the caller may react to or
-// report: not their own, and only with an identity they already have.
-// Reactions and reports never create a commenter: if they did, each
-// token-less call would count as one more reader, and anyone could stuff a
-// count or a moderation queue with a loop. An identity costs a comment.
-func (s *Service) othersComment(ctx context.Context, id string) (*parley.Comment, *parley.User, error) {
-	u, err := identity(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
+// othersComment loads an approved comment that the caller may act on
+// (act: react or report), which authorize allows only with an identity
+// they already have and never on their own comment.
+func (s *Service) othersComment(ctx context.Context, id string, act action) (*parley.Comment, *parley.Actor, error) {
 	c, err := s.comment(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -124,24 +112,9 @@ func (s *Service) othersComment(ctx context.Context, id string) (*parley.Comment
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkOrigin(ctx, site); err != nil {
+	a, err := authorize(ctx, site, act, c)
+	if err != nil {
 		return nil, nil, err
 	}
-	if err := mayTakePart(ctx, site); err != nil {
-		return nil, nil, err
-	}
-	if u.ID == c.AuthorID {
-		return nil, nil, parley.Errorf(parley.EFORBIDDEN, "You cannot do this to your own comment.").Keyed("ownComment")
-	}
-	return c, u, nil
-}
-
-// identity returns the caller's existing identity, or EUNAUTHORIZED with
-// the key identityRequired, which clients show as "write a comment first".
-func identity(ctx context.Context) (*parley.User, error) {
-	u := parley.UserFrom(ctx)
-	if u == nil {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "Reacting and reporting need the commenter token that your first comment gave you.").Keyed("identityRequired")
-	}
-	return u, nil
+	return c, a, nil
 }

@@ -27,7 +27,6 @@ type Service struct {
 	bus    parley.Bus
 	now    func() time.Time
 	sites  *ttlCache[parley.Site]
-	users  *ttlCache[parley.User] // by token hash
 }
 
 // Option configures a Service.
@@ -47,7 +46,6 @@ func New(store parley.Store, render Renderer, bus parley.Bus, log *slog.Logger, 
 		opt(s)
 	}
 	s.sites = newTTLCache[parley.Site](siteTTL, s.now)
-	s.users = newTTLCache[parley.User](userTTL, s.now)
 	return s
 }
 
@@ -74,12 +72,4 @@ func (s *Service) publishEvent(ctx context.Context, ev parley.Event) {
 	if err := s.bus.Publish(ctx, ev); err != nil {
 		s.log.WarnContext(ctx, "publish event", "type", ev.Type, "site", ev.SiteID, "story", ev.StoryID, "err", err)
 	}
-}
-
-// checkOrigin refuses a browser call from an origin the site has not allowed.
-func checkOrigin(ctx context.Context, site *parley.Site) error {
-	if o := parley.OriginFrom(ctx); o != "" && !site.AllowsOrigin(o) {
-		return parley.Errorf(parley.EFORBIDDEN, "This site does not accept requests from %s.", o).Keyed("originNotAllowed")
-	}
-	return nil
 }

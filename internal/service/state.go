@@ -36,12 +36,16 @@ func (s *Service) MyState(ctx context.Context, siteID, storyID string) (*State, 
 	if !parley.ValidID(storyID) {
 		return nil, parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
 	}
-	u := parley.UserFrom(ctx)
-	st := &State{User: u, Reactions: []string{}, Comments: []*Own{}}
-	if u == nil || u.SiteID != site.ID {
-		st.User = nil
+	a, err := authorize(ctx, site, actReadOwn, nil)
+	if err != nil {
+		return nil, err
+	}
+	st := &State{Reactions: []string{}, Comments: []*Own{}}
+	if a == nil {
 		return st, nil
 	}
+	u := a.User
+	st.User = u
 	reactions, err := s.store.UserReactions(ctx, siteID, storyID, u.ID)
 	if err != nil {
 		return nil, fmt.Errorf("user reactions: %w", err)

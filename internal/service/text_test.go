@@ -109,7 +109,7 @@ func TestBodyRenderingToNothingIsEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx = parley.WithUser(ctx, &parley.User{ID: p.Comment.AuthorID, SiteID: "s"})
+	ctx = parley.WithActor(ctx, &parley.Actor{User: &parley.User{ID: p.Comment.AuthorID, SiteID: "s"}, SiteID: "s", Role: parley.RoleCommenter, Method: parley.MethodToken})
 	if _, err := svc.Edit(ctx, p.Comment.ID, "---"); parley.ErrorKey(err) != "empty" {
 		t.Errorf("edit to ---: %v, want the key empty", err)
 	}

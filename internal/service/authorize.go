@@ -1,0 +1,126 @@
+package service
+
+import (
+	"context"
+
+	"parley"
+)
+
+// action is what a caller asks to do on a site. Each use case names its
+// action and lets authorize decide, so that who may do what is written
+// once, here, and a new action (moderate, ban, change the site) is one
+// more row in policies rather than checks copied into another use case.
+type action string
+
+// The actions of readers. Moderators' and admins' actions join them with
+// the least role they need.
+const (
+	actPost      action = "post"
+	actEditOwn   action = "edit own"
+	actDeleteOwn action = "delete own"
+	actReact     action = "react"
+	actUnreact   action = "withdraw reaction"
+	actReport    action = "report"
+	actReadOwn   action = "read own state"
+)
+
+// target says how an action on a comment depends on who wrote it.
+type target int
+
+const (
+	anyTarget  target = iota
+	authorOnly        // only its author may
+	notAuthor         // anyone but its author may
+)
+
+// policy is who may do one action.
+type policy struct {
+	// role is the least role the caller needs on the site.
+	role parley.Role
+	// guests says whether a caller without an identity on the site may do
+	// the action anyway (an anonymous reader posting where the site allows
+	// it; nil: never); guest refuses those who may not.
+	guests func(site *parley.Site) bool
+	guest  *parley.Error
+	// strangers, when true, treats an actor of another site as a guest
+	// instead of refusing them: reading one's own state there is reading
+	// nothing.
+	strangers bool
+	target    target
+}
+
+var (
+	errSignIn     = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in to take part.")
+	errOwnToken   = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in or use the token you were given when you posted.")
+	errIdentity   = parley.Errorf(parley.EUNAUTHORIZED, "Reacting and reporting need the commenter token that your first comment gave you.").Keyed("identityRequired")
+	errOtherSite  = parley.Errorf(parley.EFORBIDDEN, "This commenter belongs to another site.")
+	errNotAuthor  = parley.Errorf(parley.EFORBIDDEN, "Only its author may change a comment.")
+	errOwnComment = parley.Errorf(parley.EFORBIDDEN, "You cannot do this to your own comment.").Keyed("ownComment")
+	errRole       = parley.Errorf(parley.EFORBIDDEN, "Your role on this site does not allow this.")
+)
+
+func always(*parley.Site) bool      { return true }
+func anonymous(s *parley.Site) bool { return s.AllowAnonymous }
+
+// policies holds the rule of every action. Reactions and reports never
+// let a guest in: if they did, each token-less call would count as one
+// more reader, and anyone could stuff a count or a moderation queue with a
+// loop. An identity costs a comment.
+var policies = map[action]policy{
+	actPost:      {role: parley.RoleCommenter, guests: anonymous, guest: errSignIn},
+	actEditOwn:   {role: parley.RoleCommenter, guest: errOwnToken, target: authorOnly},
+	actDeleteOwn: {role: parley.RoleCommenter, guest: errOwnToken, target: authorOnly},
+	actReact:     {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor},
+	actUnreact:   {role: parley.RoleCommenter, guest: errIdentity},
+	actReport:    {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor},
+	actReadOwn:   {role: parley.RoleCommenter, guests: always, strangers: true},
+}
+
+// authorize decides whether the caller in ctx may do act on site, to
+// comment c for the actions on a comment (nil otherwise). It returns the
+// caller's actor, or nil for a guest that the action lets in. The steps,
+// in order:
+//
+//   - a browser on an origin the site has not allowed may do nothing there
+//     (EFORBIDDEN, key originNotAllowed);
+//   - a caller without an identity is a guest: let in or refused as the
+//     action says (EUNAUTHORIZED);
+//   - an actor of another site holds no role here (EFORBIDDEN), and one
+//     whose role is below the action's is refused (EFORBIDDEN);
+//   - on a comment, the author alone may change it (EFORBIDDEN), and may
+//     not react to or report it (EFORBIDDEN, key ownComment).
+func authorize(ctx context.Context, site *parley.Site, act action, c *parley.Comment) (*parley.Actor, error) {
+	p, ok := policies[act]
+	if !ok || (p.target != anyTarget && c == nil) {
+		return nil, parley.Errorf(parley.EINTERNAL, "authorize: no policy for %q on %v", act, c)
+	}
+	if o := parley.OriginFrom(ctx); o != "" && !site.AllowsOrigin(o) {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "This site does not accept requests from %s.", o).Keyed("originNotAllowed")
+	}
+	a := parley.ActorFrom(ctx)
+	if a != nil && a.SiteID != site.ID && p.strangers {
+		a = nil
+	}
+	switch {
+	case a == nil && p.guests != nil && p.guests(site):
+		return nil, nil
+	case a == nil:
+		return nil, p.guest
+	case a.SiteID != site.ID:
+		return nil, errOtherSite
+	case a.RoleOn(site.ID) < p.role:
+		return nil, errRole
+	}
+	return a, onComment(a, p.target, c)
+}
+
+// onComment applies an action's target rule to comment c.
+func onComment(a *parley.Actor, t target, c *parley.Comment) error {
+	switch {
+	case t == authorOnly && c.AuthorID != a.User.ID:
+		return errNotAuthor
+	case t == notAuthor && c.AuthorID == a.User.ID:
+		return errOwnComment
+	}
+	return nil
+}
