@@ -35,6 +35,7 @@ var migrations embed.FS
 
 // Store is a parley.Store backed by a PostgreSQL connection pool.
 type Store struct {
+	unit // the Tx methods, each a unit of work of its own on the pool
 	pool *pgxpool.Pool
 }
 
@@ -54,7 +55,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{unit: unit{db: pool}, pool: pool}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, translate(err, "database") // a server that does not answer, say

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -56,6 +57,10 @@ func (w *writer) do(ctx context.Context, fn func(ctx context.Context, tx *txn) e
 	}
 	select {
 	case err := <-req.done:
+		var p *panicked
+		if errors.As(err, &p) {
+			panic(p.value) // in the caller's goroutine, where it belongs
+		}
 		return outage(err) // begin and commit errors reach here untranslated
 	case <-ctx.Done():
 		return outage(fmt.Errorf("waiting for commit: %w", ctx.Err()))
@@ -211,7 +216,7 @@ func apply(ctx context.Context, tx *txn, req *request) (err, fatal error) {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT write"); err != nil {
 		return nil, fmt.Errorf("sqlite: savepoint: %w", err)
 	}
-	if err := req.fn(ctx, tx); err != nil {
+	if err := run(ctx, tx, req); err != nil {
 		if _, rbErr := tx.ExecContext(ctx, "ROLLBACK TO write"); rbErr != nil {
 			return err, fmt.Errorf("sqlite: rollback to savepoint: %w", rbErr)
 		}
@@ -224,4 +229,23 @@ func apply(ctx context.Context, tx *txn, req *request) (err, fatal error) {
 		return nil, fmt.Errorf("sqlite: release savepoint: %w", err)
 	}
 	return nil, nil
+}
+
+// run calls the request's function and turns a panic into an error, so
+// that the savepoint is rolled back, the writer goes on with the rest of the
+// batch and do panics again in the caller's goroutine.
+func run(ctx context.Context, tx *txn, req *request) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicked{value: v}
+		}
+	}()
+	return req.fn(ctx, tx)
+}
+
+// panicked carries a panic of a unit of work from the writer to its caller.
+type panicked struct{ value any }
+
+func (p *panicked) Error() string {
+	return fmt.Sprintf("sqlite: unit of work panicked: %v", p.value)
 }
