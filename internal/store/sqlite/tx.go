@@ -34,11 +34,16 @@ func (s *Store) Update(ctx context.Context, fn func(tx parley.Tx) error) error {
 
 // writeUnit runs fn as a unit of work of its own in the next group commit.
 func (s *Store) writeUnit(ctx context.Context, fn func(u *unit) error) error {
-	return s.w.do(ctx, func(wctx context.Context, tx *txn) error {
-		u := &unit{ctx: wctx, tx: tx}
+	return s.w.do(ctx, asWrite(fn))
+}
+
+// asWrite turns a unit of work into a write of the writer.
+func asWrite(fn func(u *unit) error) func(ctx context.Context, tx *txn) error {
+	return func(ctx context.Context, tx *txn) error {
+		u := &unit{ctx: ctx, tx: tx}
 		defer func() { u.tx = nil }() // a unit used after it returned fails loudly
 		return fn(u)
-	})
+	}
 }
 
 // row reads one row in the unit's transaction.

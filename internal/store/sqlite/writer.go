@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -57,9 +56,11 @@ func (w *writer) do(ctx context.Context, fn func(ctx context.Context, tx *txn) e
 	}
 	select {
 	case err := <-req.done:
-		var p *panicked
-		if errors.As(err, &p) {
-			panic(p.value) // in the caller's goroutine, where it belongs
+		if ue, ok := err.(*unitError); ok {
+			if ue.panicked {
+				panic(ue.value) // in the caller's goroutine, where it belongs
+			}
+			return ue.err // the unit's own error, as it was
 		}
 		return outage(err) // begin and commit errors reach here untranslated
 	case <-ctx.Done():
@@ -231,21 +232,30 @@ func apply(ctx context.Context, tx *txn, req *request) (err, fatal error) {
 	return nil, nil
 }
 
-// run calls the request's function and turns a panic into an error, so
-// that the savepoint is rolled back, the writer goes on with the rest of the
-// batch and do panics again in the caller's goroutine.
+// run calls the request's function. It marks the function's own error, so
+// that do returns it as it was (begin and commit errors are translated),
+// and turns a panic into such an error, so that the savepoint is rolled
+// back, the writer goes on with the rest of the batch and do panics again
+// in the caller's goroutine.
 func run(ctx context.Context, tx *txn, req *request) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = &panicked{value: v}
+			err = &unitError{err: fmt.Errorf("sqlite: unit of work panicked: %v", v), panicked: true, value: v}
 		}
 	}()
-	return req.fn(ctx, tx)
+	if err := req.fn(ctx, tx); err != nil {
+		return &unitError{err: err}
+	}
+	return nil
 }
 
-// panicked carries a panic of a unit of work from the writer to its caller.
-type panicked struct{ value any }
-
-func (p *panicked) Error() string {
-	return fmt.Sprintf("sqlite: unit of work panicked: %v", p.value)
+// unitError carries a unit of work's own error, or its panic, from the
+// writer to its caller.
+type unitError struct {
+	err      error
+	panicked bool
+	value    any // what the unit panicked with
 }
+
+func (e *unitError) Error() string { return e.err.Error() }
+func (e *unitError) Unwrap() error { return e.err }
