@@ -36,9 +36,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*parley.User,
 	return u, nil
 }
 
-// actor returns the caller, creating an anonymous commenter on a site that
+// actor returns the caller, making an anonymous commenter on a site that
 // allows them when the caller has no identity yet. token is the new
-// commenter's token, "" when the caller already had one.
+// commenter's token, "" when the caller already had one; the new commenter
+// is stored with their first comment (see postIn), not here.
 func (s *Service) actor(ctx context.Context, site *parley.Site, name string) (u *parley.User, token string, err error) {
 	if err := mayTakePart(ctx, site); err != nil {
 		return nil, "", err
@@ -53,9 +54,6 @@ func (s *Service) actor(ctx context.Context, site *parley.Site, name string) (u 
 		Name:      name,
 		TokenHash: hashToken(token),
 		CreatedAt: s.now(),
-	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
-		return nil, "", fmt.Errorf("create commenter: %w", err)
 	}
 	return u, token, nil
 }
