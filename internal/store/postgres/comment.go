@@ -21,8 +21,9 @@ const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `)
 // createCommentSQL stores a comment and its counts in one statement, so in
 // one round trip and one implicit transaction: it applies the Effects of
 // parley.Transition("", status, 0), raising the parent's ReplyCount by $15
-// (ParentReplies) and the story's CommentCount by $16 (StoryCount, in this
-// connection's slot as in addToStorySQL), and appends the comment's event. The parent row is locked
+// (ParentReplies) and the story's CommentCount by one if $16 (StoryCount is
+// 1, in this connection's slot as in addToStorySQL; a new comment never
+// lowers it), and appends the comment's event. The parent row is locked
 // first, then the count slot, as everywhere in this package; the event takes
 // no row lock, only the next ID of a sequence, so concurrent commenters on
 // one story still do not queue for each other. It inserts nothing (and
@@ -42,9 +43,9 @@ WITH parent AS (
 	RETURNING id
 ), story AS (
 	INSERT INTO story_counts (site_id, story_id, slot, n)
-	SELECT $2, $3, (pg_backend_pid() % 64)::smallint, $16::integer
-	WHERE $16::integer <> 0 AND EXISTS (SELECT 1 FROM ins)
-	ON CONFLICT (site_id, story_id, slot) DO UPDATE SET n = story_counts.n + excluded.n
+	SELECT $2, $3, (pg_backend_pid() % 64)::smallint, 1
+	WHERE $16::boolean AND EXISTS (SELECT 1 FROM ins)
+	ON CONFLICT (site_id, story_id, slot) DO UPDATE SET n = story_counts.n + 1
 	RETURNING slot
 ), event AS (
 	` + insertEventSQL + `SELECT $2, $3, '` + parley.EventCommentCreated + `', id FROM ins
@@ -61,7 +62,7 @@ func (t *unit) CreateComment(ctx context.Context, c *parley.Comment) error {
 	}
 	args := commentArgs(c)
 	var inserted int
-	err := t.db.QueryRow(ctx, createCommentSQL, append(args, e.ParentReplies, e.StoryCount)...).Scan(&inserted)
+	err := t.db.QueryRow(ctx, createCommentSQL, append(args, e.ParentReplies, e.StoryCount > 0)...).Scan(&inserted)
 	if err != nil {
 		return translate(err, "comment")
 	}

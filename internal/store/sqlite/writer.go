@@ -20,8 +20,10 @@ const maxBatch = 256
 // second, not statements, are the limit. Measured on the build machine:
 // about 6,700 single-row commits/s however many goroutines write, against
 // about 17,000 acknowledged writes/s when the writes queued at one moment
-// share one commit. Each write still runs in its own SAVEPOINT, so one that
-// fails (a conflict, a missing row) is undone alone and gets its own error.
+// share one commit. Each unit of work (a Store.Update, or one write method)
+// still runs in its own SAVEPOINT, so one that fails (a conflict, a missing
+// row, the service giving up halfway, a panic) is undone alone and gets its
+// own error.
 // A single writer connection also means SQLite never sees two writers
 // competing for the lock, and the WAL can always be checkpointed.
 type writer struct {
