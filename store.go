@@ -6,10 +6,11 @@ import (
 )
 
 // Store keeps Parley's data. Backends store and query; every rule about who
-// may do what lives in the service layer above. What backends do keep is
-// counts: each method that changes a comment's status, a reaction or a report
-// updates the counts it affects in the same transaction, so that a count is
-// never computed on read.
+// may do what lives in the service layer above, and what a status change
+// does to counts and events is decided by Transition. What backends do keep
+// is counts: each method that changes a comment's status, a reaction or a
+// report updates the counts it affects in the same transaction, so that a
+// count is never computed on read.
 //
 // Methods return *Error with ENOTFOUND when a named row does not exist and
 // ECONFLICT when a row with the same key already does; they never return a
@@ -18,63 +19,37 @@ import (
 // Every write that readers can see appends to its story's event log (see
 // StoredEvent) in the same transaction, as each method's comment says; a
 // write that fails appends nothing.
+//
+// The Tx methods called on the Store itself are each a unit of work of
+// their own; a use case that writes more than once runs its writes in one
+// Update.
 type Store interface {
+	Tx
+
+	// Update runs fn as one unit of work: everything fn writes through tx
+	// is committed together when fn returns nil, and none of it when fn
+	// returns an error or panics. Update returns fn's error unchanged (or
+	// an error of its own when the commit fails: EUNAVAILABLE when the
+	// database does not answer), and re-panics fn's panic in the caller.
+	// tx reads what the unit wrote so far; it must not be used after fn
+	// returns, nor from another goroutine. A Tx method that fails may
+	// leave the unit unable to write further (PostgreSQL aborts the
+	// transaction), so fn should return its error. fn may run while other
+	// units wait for it (SQLite commits units in groups on one
+	// connection): it does no slow work of its own, only store calls.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+
 	// Ping returns an error if the database does not answer.
 	Ping(ctx context.Context) error
 	// Close releases the database; pending writes finish first.
 	Close() error
 
-	// CreateSite stores a new site; ECONFLICT if the ID is taken.
-	CreateSite(ctx context.Context, s *Site) error
-	// UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
-	UpdateSite(ctx context.Context, s *Site) error
-	// Site returns a site by ID; ENOTFOUND.
-	Site(ctx context.Context, id string) (*Site, error)
 	// Sites returns all sites ordered by ID.
 	Sites(ctx context.Context) ([]*Site, error)
-
-	// EnsureStory stores st unless a story with its site and ID exists, and
-	// returns the stored story either way (the existing one unchanged).
-	EnsureStory(ctx context.Context, st *Story) (*Story, error)
-	// Story returns a story; ENOTFOUND.
-	Story(ctx context.Context, siteID, id string) (*Story, error)
-	// UpdateStory replaces a story's URL, title, language and status and
-	// appends EventStoryChanged; ENOTFOUND.
-	UpdateStory(ctx context.Context, st *Story) error
 	// CommentCounts returns the comment count of each of the named stories
 	// that exists; unknown IDs are left out of the map.
 	CommentCounts(ctx context.Context, siteID string, storyIDs []string) (map[string]int, error)
 
-	// CreateUser stores a new user; ECONFLICT if the ID or token hash is taken.
-	CreateUser(ctx context.Context, u *User) error
-	// User returns a user by ID; ENOTFOUND.
-	User(ctx context.Context, id string) (*User, error)
-	// UserByTokenHash returns the user whose TokenHash is hash; ENOTFOUND.
-	UserByTokenHash(ctx context.Context, hash string) (*User, error)
-
-	// CreateComment stores c, whose story exists and whose parent, if any,
-	// is in the same story. If c is approved, the story's CommentCount goes
-	// up; if c is Shown, its parent's ReplyCount goes up. It appends
-	// EventCommentCreated whatever the status (the live stream decides whom
-	// to show it), and EventCommentCreated for every deleted ancestor that
-	// the reply brings back into the thread. ECONFLICT if the ID is taken;
-	// ENOTFOUND if the story or parent does not exist.
-	CreateComment(ctx context.Context, c *Comment) error
-	// Comment returns a comment by ID, whatever its status; ENOTFOUND.
-	Comment(ctx context.Context, id string) (*Comment, error)
-	// EditComment replaces a comment's Body and HTML, sets EditedAt and
-	// appends EventCommentEdited; ENOTFOUND.
-	EditComment(ctx context.Context, id, body, html string, at time.Time) error
-	// SetCommentStatus changes a comment's status and adjusts the story's
-	// CommentCount and the ReplyCount of its ancestors for every comment
-	// whose Shown state changes. Moving to StatusDeleted also empties Body
-	// and HTML and sets DeletedAt to at. It appends the event StatusEvent
-	// names (EventCommentCreated when the comment becomes approved,
-	// EventCommentDeleted when it becomes anything else, nothing when the
-	// status stays the same) and, for every deleted ancestor placeholder
-	// that the change hides or brings back, EventCommentDeleted or
-	// EventCommentCreated for that ancestor. ENOTFOUND.
-	SetCommentStatus(ctx context.Context, id, status string, at time.Time) error
 	// Comments returns one page of the query, Shown comments only.
 	Comments(ctx context.Context, q CommentQuery) ([]*Comment, error)
 	// Replies returns, for each parent ID, its first perParent Shown direct
@@ -84,23 +59,9 @@ type Store interface {
 	// deleted, whatever else their status, oldest first, at most limit.
 	UserComments(ctx context.Context, siteID, storyID, userID string, limit int) ([]*Comment, error)
 
-	// AddReaction records the user's reaction to a comment and raises its
-	// ReactionCount and appends EventReaction; it returns false and changes
-	// and appends nothing if the reaction already exists. ENOTFOUND if the
-	// comment does not exist.
-	AddReaction(ctx context.Context, commentID, userID string, at time.Time) (bool, error)
-	// RemoveReaction deletes the reaction, lowers ReactionCount and appends
-	// EventReaction; it returns false and changes and appends nothing if
-	// there was none.
-	RemoveReaction(ctx context.Context, commentID, userID string) (bool, error)
 	// UserReactions returns the IDs of the comments on a story that the user
 	// reacted to.
 	UserReactions(ctx context.Context, siteID, storyID, userID string) ([]string, error)
-
-	// CreateReport stores a report and raises the comment's ReportCount;
-	// ECONFLICT if the user already reported the comment; ENOTFOUND if the
-	// comment does not exist.
-	CreateReport(ctx context.Context, r *Report) error
 
 	// Events returns a story's events whose ID is above afterID or whose
 	// CreatedAt is at or after since (a zero since adds no time condition),

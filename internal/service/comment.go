@@ -64,7 +64,8 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err := s.placeReply(ctx, c, in.ParentID); err != nil {
 		return nil, err
 	}
-	if _, err := s.openStory(ctx, site, in.StoryID, in.Story); err != nil {
+	st, err := s.newStory(ctx, site, in.StoryID, in.Story)
+	if err != nil {
 		return nil, err
 	}
 	u, token, err := s.commenter(ctx, site, a, name)
@@ -72,11 +73,49 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 		return nil, err
 	}
 	s.fill(c, u, name, html)
-	if err := s.store.CreateComment(ctx, c); err != nil {
-		return nil, fmt.Errorf("create comment: %w", err)
+	write := func(tx parley.Tx) error { return postIn(ctx, tx, st, u, token, c) }
+	if st == nil && token == "" {
+		// Only the comment to write, as for all but a story's or a
+		// reader's first comment: the store's own method is a unit by
+		// itself, one statement on PostgreSQL instead of three.
+		err = write(s.store)
+	} else {
+		err = s.store.Update(ctx, write)
+	}
+	if err != nil {
+		return nil, err
 	}
 	s.publish(ctx, parley.EventCommentCreated, c)
 	return &Posted{Comment: c, Token: token, EditableUntil: c.CreatedAt.Add(site.EditWindow)}, nil
+}
+
+// postIn writes a post in one unit of work: the story if it is new (and
+// refuses it if it turns out to be closed), the commenter if the post
+// brought one (token is then theirs), and the comment. Whatever fails
+// leaves none of them.
+func postIn(ctx context.Context, tx parley.Tx, st *parley.Story, u *parley.User, token string, c *parley.Comment) error {
+	if st != nil {
+		got, err := tx.EnsureStory(ctx, st)
+		if err != nil {
+			return fmt.Errorf("ensure story: %w", err)
+		}
+		if got.Status == parley.StoryClosed {
+			return errClosed() // closed by someone else since we looked
+		}
+	}
+	if token != "" {
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return fmt.Errorf("create commenter: %w", err)
+		}
+	}
+	if err := tx.CreateComment(ctx, c); err != nil {
+		return fmt.Errorf("create comment: %w", err)
+	}
+	return nil
+}
+
+func errClosed() error {
+	return parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.").Keyed("closed")
 }
 
 // authorName picks the name a comment is posted under: the one given, or
@@ -112,9 +151,12 @@ func (s *Service) renderBody(body string) (string, error) {
 	return html, nil
 }
 
-// openStory returns the story, registering it on its first comment, and
-// refuses a closed one.
-func (s *Service) openStory(ctx context.Context, site *parley.Site, id string, info StoryInfo) (*parley.Story, error) {
+// newStory refuses a closed story and returns nil for one that exists, or
+// the story to register with the first comment: the story is read outside
+// the post's unit of work, because a read costs far less than a write (and
+// on SQLite runs beside the writer instead of in it), and a story exists for
+// all but its first comment.
+func (s *Service) newStory(ctx context.Context, site *parley.Site, id string, info StoryInfo) (*parley.Story, error) {
 	title, err := cleanText(info.Title, "title", false)
 	if err != nil {
 		return nil, err
@@ -134,30 +176,16 @@ func (s *Service) openStory(ctx context.Context, site *parley.Site, id string, i
 	if err := st.Validate(); err != nil {
 		return nil, err
 	}
-	if st, err = s.ensureStory(ctx, st); err != nil {
-		return nil, err
-	}
-	if st.Status == parley.StoryClosed {
-		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.").Keyed("closed")
-	}
-	return st, nil
-}
-
-// ensureStory returns the stored story, registering st if it is new. It
-// reads first: a story exists for all but its first comment, and a read
-// costs far less than a write.
-func (s *Service) ensureStory(ctx context.Context, st *parley.Story) (*parley.Story, error) {
 	got, err := s.store.Story(ctx, st.SiteID, st.ID)
-	if err == nil {
-		return got, nil
-	}
-	if parley.ErrorCode(err) != parley.ENOTFOUND {
+	switch {
+	case err == nil && got.Status == parley.StoryClosed:
+		return nil, errClosed()
+	case err == nil:
+		return nil, nil
+	case parley.ErrorCode(err) != parley.ENOTFOUND:
 		return nil, fmt.Errorf("story: %w", err)
 	}
-	if got, err = s.store.EnsureStory(ctx, st); err != nil {
-		return nil, fmt.Errorf("ensure story: %w", err)
-	}
-	return got, nil
+	return st, nil
 }
 
 // placeReply puts c under its parent: same story, a parent readers can see,
@@ -205,7 +233,7 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 		return nil, fmt.Errorf("story: %w", err)
 	}
 	if story.Status == parley.StoryClosed {
-		return nil, parley.Errorf(parley.EFORBIDDEN, "This discussion is closed.").Keyed("closed")
+		return nil, errClosed()
 	}
 	c.Body, c.HTML, c.EditedAt = body, html, s.now()
 	if err := s.store.EditComment(ctx, c.ID, c.Body, c.HTML, c.EditedAt); err != nil {

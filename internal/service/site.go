@@ -74,7 +74,8 @@ func (s *Service) Sites(ctx context.Context) ([]*parley.Site, error) {
 }
 
 // SetStoryStatus opens or closes a story's discussion, creating the story
-// if nobody has commented yet.
+// if nobody has commented yet, in one unit of work: a refused status leaves
+// no story behind.
 func (s *Service) SetStoryStatus(ctx context.Context, siteID, storyID, status string) (*parley.Story, error) {
 	if _, err := s.Site(ctx, siteID); err != nil {
 		return nil, err
@@ -82,16 +83,23 @@ func (s *Service) SetStoryStatus(ctx context.Context, siteID, storyID, status st
 	if !parley.ValidID(storyID) {
 		return nil, parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
 	}
-	st, err := s.store.EnsureStory(ctx, &parley.Story{SiteID: siteID, ID: storyID, Status: parley.StoryOpen, CreatedAt: s.now()})
+	var st *parley.Story
+	err := s.store.Update(ctx, func(tx parley.Tx) (err error) {
+		st, err = tx.EnsureStory(ctx, &parley.Story{SiteID: siteID, ID: storyID, Status: parley.StoryOpen, CreatedAt: s.now()})
+		if err != nil {
+			return fmt.Errorf("ensure story: %w", err)
+		}
+		st.Status = status
+		if err := st.Validate(); err != nil {
+			return err
+		}
+		if err := tx.UpdateStory(ctx, st); err != nil {
+			return fmt.Errorf("update story: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("ensure story: %w", err)
-	}
-	st.Status = status
-	if err := st.Validate(); err != nil {
 		return nil, err
-	}
-	if err := s.store.UpdateStory(ctx, st); err != nil {
-		return nil, fmt.Errorf("update story: %w", err)
 	}
 	s.publishEvent(ctx, parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
 	return st, nil
@@ -130,5 +138,19 @@ func (s *Service) RegisterStory(ctx context.Context, siteID, storyID string, inf
 	if err != nil {
 		return nil, err
 	}
-	return s.openStory(ctx, site, storyID, info)
+	st, err := s.newStory(ctx, site, storyID, info)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return s.store.Story(ctx, siteID, storyID)
+	}
+	got, err := s.store.EnsureStory(ctx, st)
+	if err != nil {
+		return nil, fmt.Errorf("ensure story: %w", err)
+	}
+	if got.Status == parley.StoryClosed {
+		return nil, errClosed()
+	}
+	return got, nil
 }

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 
 	"parley"
 )
@@ -10,7 +9,8 @@ import (
 // commenter returns the user a post is written by: the authorized actor's,
 // or, for a guest (authorize let them in, so the site allows anonymous
 // posting), a new anonymous commenter. token is the new commenter's token,
-// "" when the caller already had an identity.
+// "" when the caller already had an identity. A new commenter is stored
+// with their first comment, in the same unit of work (see Post), not here.
 func (s *Service) commenter(ctx context.Context, site *parley.Site, a *parley.Actor, name string) (u *parley.User, token string, err error) {
 	if a != nil {
 		return a.User, "", nil
@@ -22,9 +22,6 @@ func (s *Service) commenter(ctx context.Context, site *parley.Site, a *parley.Ac
 		Name:      name,
 		TokenHash: hash,
 		CreatedAt: s.now(),
-	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
-		return nil, "", fmt.Errorf("create commenter: %w", err)
 	}
 	return u, token, nil
 }

@@ -19,16 +19,18 @@ const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `)
 		$12::timestamptz, $13::timestamptz, $14::timestamptz`
 
 // createCommentSQL stores a comment and its counts in one statement, so in
-// one round trip and one implicit transaction: it raises the parent's
-// ReplyCount ($15 is 1 if the comment is Shown, else 0) and the story's
-// CommentCount ($16, if approved, in this connection's slot as in
-// addToStorySQL), and appends the comment's event. The parent row is locked
+// one round trip and one implicit transaction: it applies the Effects of
+// parley.Transition("", status, 0), raising the parent's ReplyCount by $15
+// (ParentReplies) and the story's CommentCount by one if $16 (StoryCount is
+// 1, in this connection's slot as in addToStorySQL; a new comment never
+// lowers it), and appends the comment's event. The parent row is locked
 // first, then the count slot, as everywhere in this package; the event takes
 // no row lock, only the next ID of a sequence, so concurrent commenters on
 // one story still do not queue for each other. It inserts nothing (and
 // returns 0) when the parent is missing or on another story, or when it is
-// a hidden deleted comment that this reply would bring back; CreateComment
-// then takes the careful path.
+// a hidden deleted comment that this reply would bring back (where
+// parley.Ripple would carry the change further up); CreateComment then
+// takes the careful path.
 const createCommentSQL = `
 WITH parent AS (
 	UPDATE comments SET reply_count = reply_count + $15
@@ -53,25 +55,28 @@ SELECT count(*) FROM ins`
 // CreateComment stores c, raises the counts it affects and appends its
 // event; ECONFLICT if the ID is taken, ENOTFOUND if the story or parent does
 // not exist.
-func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
+func (t *unit) CreateComment(ctx context.Context, c *parley.Comment) error {
+	e := parley.Transition("", c.Status, 0)
+	if c.ParentID == "" {
+		e.ParentReplies = 0
+	}
 	args := commentArgs(c)
 	var inserted int
-	err := s.pool.QueryRow(ctx, createCommentSQL, append(args, shownDelta(c), c.Status == parley.StatusApproved)...).
-		Scan(&inserted)
+	err := t.db.QueryRow(ctx, createCommentSQL, append(args, e.ParentReplies, e.StoryCount > 0)...).Scan(&inserted)
 	if err != nil {
 		return translate(err, "comment")
 	}
 	if inserted == 1 {
 		return nil
 	}
-	return translate(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return createReply(ctx, tx, c, args)
+	return translate(inTx(ctx, t.db, func(tx pgx.Tx) error {
+		return createReply(ctx, tx, c, e, args)
 	}), "comment")
 }
 
 // createReply stores a reply whose parent may bring a chain of deleted
 // ancestors back into the thread, walking up as far as Shown states flip.
-func createReply(ctx context.Context, tx pgx.Tx, c *parley.Comment, args []any) error {
+func createReply(ctx context.Context, tx pgx.Tx, c *parley.Comment, e parley.Effects, args []any) error {
 	var siteID, storyID string
 	err := tx.QueryRow(ctx, `SELECT site_id, story_id FROM comments WHERE id = $1 FOR UPDATE`, c.ParentID).
 		Scan(&siteID, &storyID)
@@ -84,18 +89,7 @@ func createReply(ctx context.Context, tx pgx.Tx, c *parley.Comment, args []any) 
 	if _, err := tx.Exec(ctx, insertCommentSQL, args...); err != nil {
 		return translate(err, "comment")
 	}
-	if err := appendEvent(ctx, tx, c.SiteID, c.StoryID, parley.EventCommentCreated, c.ID); err != nil {
-		return err
-	}
-	if shownDelta(c) != 0 {
-		if err := adjustReplies(ctx, tx, c.ParentID, 1); err != nil {
-			return err
-		}
-	}
-	if c.Status == parley.StatusApproved {
-		return adjustStory(ctx, tx, c.SiteID, c.StoryID, 1)
-	}
-	return nil
+	return apply(ctx, tx, e, c.ID, c.ParentID, c.SiteID, c.StoryID)
 }
 
 // commentArgs returns the parameters $1 to $14 of insertCommentSQL.
@@ -104,17 +98,9 @@ func commentArgs(c *parley.Comment) []any {
 		c.Body, c.HTML, c.Status, c.CreatedAt, nullTime(c.EditedAt), nullTime(c.DeletedAt)}
 }
 
-// shownDelta is what a new comment adds to its parent's ReplyCount.
-func shownDelta(c *parley.Comment) int {
-	if c.ParentID != "" && parley.Shown(c.Status, 0) {
-		return 1
-	}
-	return 0
-}
-
 // Comment returns a comment by ID, whatever its status; ENOTFOUND.
-func (s *Store) Comment(ctx context.Context, id string) (*parley.Comment, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = $1`, id)
+func (t *unit) Comment(ctx context.Context, id string) (*parley.Comment, error) {
+	rows, _ := t.db.Query(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = $1`, id)
 	c, err := pgx.CollectExactlyOneRow(rows, scanComment)
 	if err != nil {
 		return nil, translate(err, "comment")
@@ -133,8 +119,8 @@ WITH edited AS (
 
 // EditComment replaces a comment's Body and HTML, sets EditedAt and appends
 // its event; ENOTFOUND.
-func (s *Store) EditComment(ctx context.Context, id, body, html string, at time.Time) error {
-	tag, err := s.pool.Exec(ctx, editCommentSQL, id, body, html, at)
+func (t *unit) EditComment(ctx context.Context, id, body, html string, at time.Time) error {
+	tag, err := t.db.Exec(ctx, editCommentSQL, id, body, html, at)
 	if err != nil {
 		return translate(err, "comment")
 	}

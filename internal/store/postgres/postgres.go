@@ -40,6 +40,7 @@ const connectTimeout = 5 * time.Second
 
 // Store is a parley.Store backed by a PostgreSQL connection pool.
 type Store struct {
+	unit // the Tx methods, each a unit of work of its own on the pool
 	pool *pgxpool.Pool
 }
 
@@ -65,7 +66,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{unit: unit{db: pool}, pool: pool}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, translate(err, "database") // a server that does not answer, say

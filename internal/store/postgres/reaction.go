@@ -32,9 +32,9 @@ SELECT EXISTS (SELECT 1 FROM c), EXISTS (SELECT 1 FROM upd)`
 
 // AddReaction records the user's reaction to a comment; false if it
 // already existed. ENOTFOUND if the comment does not exist.
-func (s *Store) AddReaction(ctx context.Context, commentID, userID string, at time.Time) (bool, error) {
+func (t *unit) AddReaction(ctx context.Context, commentID, userID string, at time.Time) (bool, error) {
 	var exists, added bool
-	if err := s.pool.QueryRow(ctx, addReactionSQL, commentID, userID, at).Scan(&exists, &added); err != nil {
+	if err := t.db.QueryRow(ctx, addReactionSQL, commentID, userID, at).Scan(&exists, &added); err != nil {
 		return false, translate(err, "comment")
 	}
 	if !exists {
@@ -59,9 +59,9 @@ WITH del AS (
 SELECT EXISTS (SELECT 1 FROM upd)`
 
 // RemoveReaction deletes the reaction; false if there was none.
-func (s *Store) RemoveReaction(ctx context.Context, commentID, userID string) (bool, error) {
+func (t *unit) RemoveReaction(ctx context.Context, commentID, userID string) (bool, error) {
 	var removed bool
-	if err := s.pool.QueryRow(ctx, removeReactionSQL, commentID, userID).Scan(&removed); err != nil {
+	if err := t.db.QueryRow(ctx, removeReactionSQL, commentID, userID).Scan(&removed); err != nil {
 		return false, translate(err, "reaction")
 	}
 	return removed, nil

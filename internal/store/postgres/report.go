@@ -19,7 +19,7 @@ UPDATE comments SET report_count = report_count + 1
 WHERE id IN (SELECT comment_id FROM ins)`
 
 // CreateReport stores a report and raises the comment's ReportCount.
-func (s *Store) CreateReport(ctx context.Context, r *parley.Report) error {
-	_, err := s.pool.Exec(ctx, createReportSQL, r.ID, r.CommentID, r.UserID, r.Reason, r.Note, r.CreatedAt)
+func (t *unit) CreateReport(ctx context.Context, r *parley.Report) error {
+	_, err := t.db.Exec(ctx, createReportSQL, r.ID, r.CommentID, r.UserID, r.Reason, r.Note, r.CreatedAt)
 	return translate(err, "report")
 }

@@ -12,16 +12,16 @@ import (
 const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at`
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
-func (s *Store) CreateSite(ctx context.Context, site *parley.Site) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+func (t *unit) CreateSite(ctx context.Context, site *parley.Site) error {
+	_, err := t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
 		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt)
 	return translate(err, "site")
 }
 
 // UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
-func (s *Store) UpdateSite(ctx context.Context, site *parley.Site) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE sites SET name = $2, origins = $3, allow_anonymous = $4,
+func (t *unit) UpdateSite(ctx context.Context, site *parley.Site) error {
+	tag, err := t.db.Exec(ctx, `UPDATE sites SET name = $2, origins = $3, allow_anonymous = $4,
 		edit_window_ms = $5, max_body_length = $6 WHERE id = $1`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
 		site.EditWindow.Milliseconds(), site.MaxBodyLength)
@@ -35,8 +35,8 @@ func (s *Store) UpdateSite(ctx context.Context, site *parley.Site) error {
 }
 
 // Site returns a site by ID; ENOTFOUND.
-func (s *Store) Site(ctx context.Context, id string) (*parley.Site, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = $1`, id)
+func (t *unit) Site(ctx context.Context, id string) (*parley.Site, error) {
+	rows, _ := t.db.Query(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = $1`, id)
 	site, err := pgx.CollectExactlyOneRow(rows, scanSite)
 	if err != nil {
 		return nil, translate(err, "site")

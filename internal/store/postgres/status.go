@@ -10,13 +10,14 @@ import (
 )
 
 // SetCommentStatus changes a comment's status and, in the same transaction,
-// the ReplyCount of every ancestor whose Shown state the change flips and
-// the story's CommentCount, and appends the events of the comment and of
-// every ancestor it hides or shows. Rows are locked from the comment upwards
-// and the story's count slot last, the order every writer in this package
-// follows; events lock nothing.
-func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time.Time) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+// applies what parley.Transition says the change does. Rows are locked from
+// the comment upwards and the story's count slot last, the order every
+// writer in this package follows; events lock nothing.
+func (t *unit) SetCommentStatus(ctx context.Context, id, status string, at time.Time) error {
+	if !parley.ValidStatus(status) {
+		return parley.Errorf(parley.EINVALID, "%q is not a comment status.", status)
+	}
+	err := inTx(ctx, t.db, func(tx pgx.Tx) error {
 		var old, parentID, siteID, storyID string
 		var replies int
 		err := tx.QueryRow(ctx, `SELECT status, reply_count, parent_id, site_id, story_id
@@ -24,39 +25,46 @@ func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time
 		if err != nil {
 			return translate(err, "comment")
 		}
+		e := parley.Transition(old, status, replies)
 		_, err = tx.Exec(ctx, `UPDATE comments SET status = $2,
-				body = CASE WHEN $2 = 'deleted' THEN '' ELSE body END,
-				html = CASE WHEN $2 = 'deleted' THEN '' ELSE html END,
-				deleted_at = CASE WHEN $2 = 'deleted' THEN $3 ELSE deleted_at END
-			WHERE id = $1`, id, status, at)
+				body = CASE WHEN $4 THEN '' ELSE body END,
+				html = CASE WHEN $4 THEN '' ELSE html END,
+				deleted_at = CASE WHEN $4 THEN $3 ELSE deleted_at END
+			WHERE id = $1`, id, status, at, e.Clear)
 		if err != nil {
 			return translate(err, "comment")
 		}
-		if typ := parley.StatusEvent(old, status); typ != "" {
-			if err := appendEvent(ctx, tx, siteID, storyID, typ, id); err != nil {
-				return err
-			}
-		}
-		if was, is := parley.Shown(old, replies), parley.Shown(status, replies); was != is {
-			if err := adjustReplies(ctx, tx, parentID, delta(is)); err != nil {
-				return err
-			}
-		}
-		if was, is := old == parley.StatusApproved, status == parley.StatusApproved; was != is {
-			return adjustStory(ctx, tx, siteID, storyID, delta(is))
-		}
-		return nil
+		return apply(ctx, tx, e, id, parentID, siteID, storyID)
 	})
 	return translate(err, "comment") // begin and commit fail when the database is gone
 }
 
+// apply carries out the effects of a transition of comment id other than
+// its own row, in lock order: its event, its parent's replies (and up),
+// the story's count.
+func apply(ctx context.Context, tx pgx.Tx, e parley.Effects, id, parentID, siteID, storyID string) error {
+	if e.Event != "" {
+		if err := appendEvent(ctx, tx, siteID, storyID, e.Event, id); err != nil {
+			return err
+		}
+	}
+	if e.ParentReplies != 0 {
+		if err := adjustReplies(ctx, tx, parentID, e.ParentReplies); err != nil {
+			return err
+		}
+	}
+	if e.StoryCount != 0 {
+		return adjustStory(ctx, tx, siteID, storyID, e.StoryCount)
+	}
+	return nil
+}
+
 // adjustReplies adds d to the ReplyCount of the comment id and carries the
-// change up to its parent as long as the comment's Shown state flips: a
-// deleted comment appears when it gains its first shown reply and vanishes
-// when it loses its last. Each comment that appears or vanishes gets an
-// event, so that live readers show or remove it too.
+// change up the ancestry as long as parley.Ripple passes one on, appending
+// the event it names for each placeholder that appears or vanishes, so that
+// live readers show or remove it too.
 func adjustReplies(ctx context.Context, tx pgx.Tx, id string, d int) error {
-	for id != "" {
+	for id != "" && d != 0 {
 		var status, parentID, siteID, storyID string
 		var before int
 		err := tx.QueryRow(ctx, `UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1
@@ -65,14 +73,13 @@ func adjustReplies(ctx context.Context, tx pgx.Tx, id string, d int) error {
 		if err != nil {
 			return translate(err, "parent comment")
 		}
-		was, is := parley.Shown(status, before), parley.Shown(status, before+d)
-		if was == is {
-			return nil
+		up, event := parley.Ripple(status, before, d)
+		if event != "" {
+			if err := appendEvent(ctx, tx, siteID, storyID, event, id); err != nil {
+				return err
+			}
 		}
-		if err := appendEvent(ctx, tx, siteID, storyID, parley.ShownEvent(is), id); err != nil {
-			return err
-		}
-		id = parentID
+		id, d = parentID, up
 	}
 	return nil
 }
@@ -81,12 +88,4 @@ func adjustReplies(ctx context.Context, tx pgx.Tx, id string, d int) error {
 func adjustStory(ctx context.Context, tx pgx.Tx, siteID, storyID string, d int) error {
 	_, err := tx.Exec(ctx, addToStorySQL, siteID, storyID, d)
 	return translate(err, "story")
-}
-
-// delta is +1 for a gain and -1 for a loss.
-func delta(gained bool) int {
-	if gained {
-		return 1
-	}
-	return -1
 }

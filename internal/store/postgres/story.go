@@ -38,12 +38,12 @@ UNION ALL
 ` + selectStory + ` WHERE s.site_id = $1 AND s.id = $2 AND NOT EXISTS (SELECT 1 FROM ins)`
 
 // EnsureStory stores st unless it exists and returns the stored story.
-func (s *Store) EnsureStory(ctx context.Context, st *parley.Story) (*parley.Story, error) {
-	rows, _ := s.pool.Query(ctx, ensureStorySQL,
+func (t *unit) EnsureStory(ctx context.Context, st *parley.Story) (*parley.Story, error) {
+	rows, _ := t.db.Query(ctx, ensureStorySQL,
 		st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status, st.CreatedAt)
 	stored, err := pgx.CollectExactlyOneRow(rows, scanStory)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return s.Story(ctx, st.SiteID, st.ID)
+		return t.Story(ctx, st.SiteID, st.ID)
 	}
 	if err != nil {
 		return nil, translate(err, "story")
@@ -52,8 +52,8 @@ func (s *Store) EnsureStory(ctx context.Context, st *parley.Story) (*parley.Stor
 }
 
 // Story returns a story; ENOTFOUND.
-func (s *Store) Story(ctx context.Context, siteID, id string) (*parley.Story, error) {
-	rows, _ := s.pool.Query(ctx, selectStory+` WHERE s.site_id = $1 AND s.id = $2`,
+func (t *unit) Story(ctx context.Context, siteID, id string) (*parley.Story, error) {
+	rows, _ := t.db.Query(ctx, selectStory+` WHERE s.site_id = $1 AND s.id = $2`,
 		siteID, id)
 	st, err := pgx.CollectExactlyOneRow(rows, scanStory)
 	if err != nil {
@@ -74,8 +74,8 @@ WITH updated AS (
 
 // UpdateStory replaces a story's URL, title, language and status and
 // appends its event; ENOTFOUND.
-func (s *Store) UpdateStory(ctx context.Context, st *parley.Story) error {
-	tag, err := s.pool.Exec(ctx, updateStorySQL, st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status)
+func (t *unit) UpdateStory(ctx context.Context, st *parley.Story) error {
+	tag, err := t.db.Exec(ctx, updateStorySQL, st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status)
 	if err != nil {
 		return translate(err, "story")
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"parley"
 )
@@ -26,148 +25,22 @@ const repliesQuery = `SELECT ` + commentColumns + ` FROM comments
 const userCommentsQuery = `SELECT ` + commentColumns + ` FROM comments
 	WHERE author_id = ? AND site_id = ? AND story_id = ? AND status <> 'deleted' ORDER BY id LIMIT ?`
 
-// CreateComment stores c, raises the counts it affects and appends its
-// event.
-func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
-	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		if c.ParentID != "" {
-			var one int
-			err := tx.QueryRowContext(ctx, `SELECT 1 FROM comments WHERE id = ? AND site_id = ? AND story_id = ?`,
-				c.ParentID, c.SiteID, c.StoryID).Scan(&one)
-			if err != nil {
-				return mapError(err, "Parent comment", "Story")
-			}
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO comments (`+commentColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?)`,
-			c.ID, c.SiteID, c.StoryID, c.ParentID, c.RootID, c.Depth, c.AuthorID, c.AuthorName, c.Body, c.HTML,
-			c.Status, millis(c.CreatedAt), millis(c.EditedAt), millis(c.DeletedAt))
-		if err != nil {
-			return mapError(err, "Comment", "Story")
-		}
-		if err := appendEvent(ctx, tx, c.SiteID, c.StoryID, parley.EventCommentCreated, c.ID, c.CreatedAt); err != nil {
-			return err
-		}
-		if c.Status == parley.StatusApproved {
-			if err := addStoryCount(ctx, tx, c.SiteID, c.StoryID, 1); err != nil {
-				return err
-			}
-		}
-		if parley.Shown(c.Status, 0) {
-			return addReplies(ctx, tx, c.ParentID, 1, c.CreatedAt)
-		}
-		return nil
-	})
-}
-
 // Comment returns a comment by ID, whatever its status; ENOTFOUND.
 func (s *Store) Comment(ctx context.Context, id string) (*parley.Comment, error) {
-	c, err := scanComment(s.queryRow(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ?`, id))
+	return readComment(ctx, s.queryRow, id)
+}
+
+// Comment returns a comment as the unit sees it; ENOTFOUND.
+func (w *unit) Comment(_ context.Context, id string) (*parley.Comment, error) {
+	return readComment(w.ctx, w.row, id)
+}
+
+func readComment(ctx context.Context, row rowQuery, id string) (*parley.Comment, error) {
+	c, err := scanComment(row(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ?`, id))
 	if err != nil {
 		return nil, mapError(err, "Comment", "Story")
 	}
 	return c, nil
-}
-
-// EditComment replaces a comment's Body and HTML, sets EditedAt and appends
-// its event; ENOTFOUND.
-func (s *Store) EditComment(ctx context.Context, id, body, html string, at time.Time) error {
-	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		var siteID, storyID string
-		err := tx.QueryRowContext(ctx, `UPDATE comments SET body = ?, html = ?, edited_at = ? WHERE id = ?
-			RETURNING site_id, story_id`, body, html, millis(at), id).Scan(&siteID, &storyID)
-		if err != nil {
-			return mapError(err, "Comment", "Story")
-		}
-		return appendEvent(ctx, tx, siteID, storyID, parley.EventCommentEdited, id, at)
-	})
-}
-
-// SetCommentStatus changes a comment's status, adjusts the counts of its
-// story and ancestors and appends the events of the comment and of every
-// ancestor it hides or shows; ENOTFOUND.
-func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time.Time) error {
-	switch status {
-	case parley.StatusApproved, parley.StatusPending, parley.StatusRejected, parley.StatusDeleted:
-	default:
-		return parley.Errorf(parley.EINVALID, "%q is not a comment status.", status)
-	}
-	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		return setStatus(ctx, tx, id, status, at)
-	})
-}
-
-func setStatus(ctx context.Context, tx *txn, id, status string, at time.Time) error {
-	var old, parent, siteID, storyID string
-	var replies int
-	err := tx.QueryRowContext(ctx, `SELECT status, reply_count, parent_id, site_id, story_id FROM comments WHERE id = ?`,
-		id).Scan(&old, &replies, &parent, &siteID, &storyID)
-	if err != nil {
-		return mapError(err, "Comment", "Story")
-	}
-	deleted := status == parley.StatusDeleted
-	_, err = tx.ExecContext(ctx, `UPDATE comments SET status = ?1,
-		body = CASE WHEN ?2 THEN '' ELSE body END, html = CASE WHEN ?2 THEN '' ELSE html END,
-		deleted_at = CASE WHEN ?2 THEN ?3 ELSE deleted_at END WHERE id = ?4`, status, deleted, millis(at), id)
-	if err != nil {
-		return mapError(err, "Comment", "Story")
-	}
-	if typ := parley.StatusEvent(old, status); typ != "" {
-		if err := appendEvent(ctx, tx, siteID, storyID, typ, id, at); err != nil {
-			return err
-		}
-	}
-	if was, is := old == parley.StatusApproved, status == parley.StatusApproved; was != is {
-		if err := addStoryCount(ctx, tx, siteID, storyID, delta(is)); err != nil {
-			return err
-		}
-	}
-	if was, is := parley.Shown(old, replies), parley.Shown(status, replies); was != is {
-		return addReplies(ctx, tx, parent, delta(is), at)
-	}
-	return nil
-}
-
-// delta is +1 for something that starts to count and -1 for something that
-// stops.
-func delta(counts bool) int {
-	if counts {
-		return 1
-	}
-	return -1
-}
-
-func addStoryCount(ctx context.Context, tx *txn, siteID, storyID string, n int) error {
-	_, err := tx.ExecContext(ctx, `UPDATE stories SET comment_count = comment_count + ? WHERE site_id = ? AND id = ?`,
-		n, siteID, storyID)
-	return mapError(err, "Story", "Site")
-}
-
-// addReplies changes the ReplyCount of comment id by n (±1) and walks up
-// the ancestry for as long as the change flips a comment's Shown state: a
-// deleted placeholder that loses its last reply disappears from its parent,
-// and one that gains a reply comes back. Each such placeholder gets an
-// event at the time at, so that live readers remove or show it too.
-func addReplies(ctx context.Context, tx *txn, id string, n int, at time.Time) error {
-	for id != "" {
-		var status, parent, siteID, storyID string
-		var replies int
-		err := tx.QueryRowContext(ctx, `UPDATE comments SET reply_count = reply_count + ? WHERE id = ?
-			RETURNING status, reply_count, parent_id, site_id, story_id`, n, id).
-			Scan(&status, &replies, &parent, &siteID, &storyID)
-		if err != nil {
-			return mapError(err, "Parent comment", "Story")
-		}
-		was, is := parley.Shown(status, replies-n), parley.Shown(status, replies)
-		if was == is {
-			return nil
-		}
-		if err := appendEvent(ctx, tx, siteID, storyID, parley.ShownEvent(is), id, at); err != nil {
-			return err
-		}
-		id, n = parent, delta(is)
-	}
-	return nil
 }
 
 // Comments returns one page of the query, Shown comments only. Each sort

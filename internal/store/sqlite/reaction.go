@@ -13,16 +13,21 @@ import (
 // existed. ENOTFOUND for an unknown comment, through the foreign key.
 func (s *Store) AddReaction(ctx context.Context, commentID, userID string, at time.Time) (bool, error) {
 	var added bool
-	err := s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO reactions (comment_id, user_id, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (comment_id, user_id) DO NOTHING`, commentID, userID, millis(at))
-		if err != nil {
-			return mapError(err, "Reaction", "Comment")
-		}
-		added, err = addReactionCount(ctx, tx, res, commentID, 1, at)
+	err := s.writeUnit(ctx, func(w *unit) (err error) {
+		added, err = w.AddReaction(ctx, commentID, userID, at)
 		return err
 	})
 	return added, err
+}
+
+// AddReaction records a reaction in the unit; see Store.AddReaction.
+func (w *unit) AddReaction(_ context.Context, commentID, userID string, at time.Time) (bool, error) {
+	res, err := w.tx.ExecContext(w.ctx, `INSERT INTO reactions (comment_id, user_id, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (comment_id, user_id) DO NOTHING`, commentID, userID, millis(at))
+	if err != nil {
+		return false, mapError(err, "Reaction", "Comment")
+	}
+	return addReactionCount(w.ctx, w.tx, res, commentID, 1, at)
 }
 
 // RemoveReaction deletes the reaction, lowers ReactionCount and appends its
@@ -30,15 +35,20 @@ func (s *Store) AddReaction(ctx context.Context, commentID, userID string, at ti
 // the event gets the current time.
 func (s *Store) RemoveReaction(ctx context.Context, commentID, userID string) (bool, error) {
 	var removed bool
-	err := s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM reactions WHERE comment_id = ? AND user_id = ?`, commentID, userID)
-		if err != nil {
-			return mapError(err, "Reaction", "Comment")
-		}
-		removed, err = addReactionCount(ctx, tx, res, commentID, -1, parley.Now())
+	err := s.writeUnit(ctx, func(w *unit) (err error) {
+		removed, err = w.RemoveReaction(ctx, commentID, userID)
 		return err
 	})
 	return removed, err
+}
+
+// RemoveReaction deletes a reaction in the unit; see Store.RemoveReaction.
+func (w *unit) RemoveReaction(_ context.Context, commentID, userID string) (bool, error) {
+	res, err := w.tx.ExecContext(w.ctx, `DELETE FROM reactions WHERE comment_id = ? AND user_id = ?`, commentID, userID)
+	if err != nil {
+		return false, mapError(err, "Reaction", "Comment")
+	}
+	return addReactionCount(w.ctx, w.tx, res, commentID, -1, parley.Now())
 }
 
 // addReactionCount adds n to the comment's ReactionCount and appends a

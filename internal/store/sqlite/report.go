@@ -10,13 +10,16 @@ import (
 // ECONFLICT if the user already reported it, ENOTFOUND for an unknown
 // comment.
 func (s *Store) CreateReport(ctx context.Context, r *parley.Report) error {
-	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO reports (id, comment_id, user_id, reason, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, r.ID, r.CommentID, r.UserID, r.Reason, r.Note, millis(r.CreatedAt))
-		if err != nil {
-			return mapError(err, "Report", "Comment")
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE comments SET report_count = report_count + 1 WHERE id = ?`, r.CommentID)
-		return mapError(err, "Comment", "Story")
-	})
+	return s.writeUnit(ctx, func(w *unit) error { return w.CreateReport(ctx, r) })
+}
+
+// CreateReport stores a report in the unit; see Store.CreateReport.
+func (w *unit) CreateReport(_ context.Context, r *parley.Report) error {
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO reports (id, comment_id, user_id, reason, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, r.ID, r.CommentID, r.UserID, r.Reason, r.Note, millis(r.CreatedAt))
+	if err != nil {
+		return mapError(err, "Report", "Comment")
+	}
+	_, err = w.tx.ExecContext(w.ctx, `UPDATE comments SET report_count = report_count + 1 WHERE id = ?`, r.CommentID)
+	return mapError(err, "Comment", "Story")
 }

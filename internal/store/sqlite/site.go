@@ -18,12 +18,23 @@ func (s *Store) CreateSite(ctx context.Context, site *parley.Site) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode origins: %w", err)
 	}
-	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			site.ID, site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(),
-			site.MaxBodyLength, millis(site.CreatedAt))
-		return mapError(err, "Site", "Site")
-	})
+	return s.writeUnit(ctx, func(w *unit) error { return w.createSite(site, origins) })
+}
+
+// CreateSite stores a new site in the unit; ECONFLICT.
+func (w *unit) CreateSite(_ context.Context, site *parley.Site) error {
+	origins, err := json.Marshal(nonNil(site.Origins))
+	if err != nil {
+		return fmt.Errorf("sqlite: encode origins: %w", err)
+	}
+	return w.createSite(site, origins)
+}
+
+func (w *unit) createSite(site *parley.Site, origins []byte) error {
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		site.ID, site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(),
+		site.MaxBodyLength, millis(site.CreatedAt))
+	return mapError(err, "Site", "Site")
 }
 
 // UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
@@ -32,21 +43,41 @@ func (s *Store) UpdateSite(ctx context.Context, site *parley.Site) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode origins: %w", err)
 	}
-	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sites SET name = ?, origins = ?, allow_anonymous = ?,
-			edit_window_ms = ?, max_body_length = ? WHERE id = ?`,
-			site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength, site.ID)
-		if err != nil {
-			return mapError(err, "Site", "Site")
-		}
-		return notFoundUnless(res, "Site")
-	})
+	return s.writeUnit(ctx, func(w *unit) error { return w.updateSite(site, origins) })
+}
+
+// UpdateSite replaces a site's name, origins and settings in the unit;
+// ENOTFOUND.
+func (w *unit) UpdateSite(_ context.Context, site *parley.Site) error {
+	origins, err := json.Marshal(nonNil(site.Origins))
+	if err != nil {
+		return fmt.Errorf("sqlite: encode origins: %w", err)
+	}
+	return w.updateSite(site, origins)
+}
+
+func (w *unit) updateSite(site *parley.Site, origins []byte) error {
+	res, err := w.tx.ExecContext(w.ctx, `UPDATE sites SET name = ?, origins = ?, allow_anonymous = ?,
+		edit_window_ms = ?, max_body_length = ? WHERE id = ?`,
+		site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength, site.ID)
+	if err != nil {
+		return mapError(err, "Site", "Site")
+	}
+	return notFoundUnless(res, "Site")
 }
 
 // Site returns a site by ID; ENOTFOUND.
 func (s *Store) Site(ctx context.Context, id string) (*parley.Site, error) {
-	row := s.queryRow(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = ?`, id)
-	site, err := scanSite(row)
+	return readSite(ctx, s.queryRow, id)
+}
+
+// Site returns a site by ID as the unit sees it; ENOTFOUND.
+func (w *unit) Site(_ context.Context, id string) (*parley.Site, error) {
+	return readSite(w.ctx, w.row, id)
+}
+
+func readSite(ctx context.Context, row rowQuery, id string) (*parley.Site, error) {
+	site, err := scanSite(row(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = ?`, id))
 	if err != nil {
 		return nil, mapError(err, "Site", "Site")
 	}

@@ -18,15 +18,9 @@ func (s *Store) EnsureStory(ctx context.Context, st *parley.Story) (*parley.Stor
 	if parley.ErrorCode(err) != parley.ENOTFOUND {
 		return got, err
 	}
-	err = s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO stories (`+storyColumns+`) VALUES (?, ?, ?, ?, ?, ?, 0, ?)
-			ON CONFLICT (site_id, id) DO NOTHING`,
-			st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status, millis(st.CreatedAt))
-		if err != nil {
-			return mapError(err, "Story", "Site")
-		}
-		got, err = scanStory(tx.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories WHERE site_id = ? AND id = ?`, st.SiteID, st.ID))
-		return mapError(err, "Story", "Site")
+	err = s.writeUnit(ctx, func(w *unit) error {
+		got, err = w.EnsureStory(ctx, st)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -34,10 +28,30 @@ func (s *Store) EnsureStory(ctx context.Context, st *parley.Story) (*parley.Stor
 	return got, nil
 }
 
+// EnsureStory stores st in the unit unless the story exists, and returns
+// the stored story either way.
+func (w *unit) EnsureStory(_ context.Context, st *parley.Story) (*parley.Story, error) {
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO stories (`+storyColumns+`) VALUES (?, ?, ?, ?, ?, ?, 0, ?)
+		ON CONFLICT (site_id, id) DO NOTHING`,
+		st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status, millis(st.CreatedAt))
+	if err != nil {
+		return nil, mapError(err, "Story", "Site")
+	}
+	return readStory(w.ctx, w.row, st.SiteID, st.ID)
+}
+
 // Story returns a story; ENOTFOUND.
 func (s *Store) Story(ctx context.Context, siteID, id string) (*parley.Story, error) {
-	row := s.queryRow(ctx, `SELECT `+storyColumns+` FROM stories WHERE site_id = ? AND id = ?`, siteID, id)
-	st, err := scanStory(row)
+	return readStory(ctx, s.queryRow, siteID, id)
+}
+
+// Story returns a story as the unit sees it; ENOTFOUND.
+func (w *unit) Story(_ context.Context, siteID, id string) (*parley.Story, error) {
+	return readStory(w.ctx, w.row, siteID, id)
+}
+
+func readStory(ctx context.Context, row rowQuery, siteID, id string) (*parley.Story, error) {
+	st, err := scanStory(row(ctx, `SELECT `+storyColumns+` FROM stories WHERE site_id = ? AND id = ?`, siteID, id))
 	if err != nil {
 		return nil, mapError(err, "Story", "Site")
 	}
@@ -48,17 +62,20 @@ func (s *Store) Story(ctx context.Context, siteID, id string) (*parley.Story, er
 // appends its event, at the current time since the story has no time of its
 // own for changes; ENOTFOUND.
 func (s *Store) UpdateStory(ctx context.Context, st *parley.Story) error {
-	return s.w.do(ctx, func(ctx context.Context, tx *txn) error {
-		res, err := tx.ExecContext(ctx, `UPDATE stories SET url = ?, title = ?, lang = ?, status = ?
-			WHERE site_id = ? AND id = ?`, st.URL, st.Title, st.Lang, st.Status, st.SiteID, st.ID)
-		if err != nil {
-			return mapError(err, "Story", "Site")
-		}
-		if err := notFoundUnless(res, "Story"); err != nil {
-			return err
-		}
-		return appendEvent(ctx, tx, st.SiteID, st.ID, parley.EventStoryChanged, "", parley.Now())
-	})
+	return s.writeUnit(ctx, func(w *unit) error { return w.UpdateStory(ctx, st) })
+}
+
+// UpdateStory changes a story in the unit and appends its event; ENOTFOUND.
+func (w *unit) UpdateStory(_ context.Context, st *parley.Story) error {
+	res, err := w.tx.ExecContext(w.ctx, `UPDATE stories SET url = ?, title = ?, lang = ?, status = ?
+		WHERE site_id = ? AND id = ?`, st.URL, st.Title, st.Lang, st.Status, st.SiteID, st.ID)
+	if err != nil {
+		return mapError(err, "Story", "Site")
+	}
+	if err := notFoundUnless(res, "Story"); err != nil {
+		return err
+	}
+	return appendEvent(w.ctx, w.tx, st.SiteID, st.ID, parley.EventStoryChanged, "", parley.Now())
 }
 
 // CommentCounts returns the comment count of each named story that exists.

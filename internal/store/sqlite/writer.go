@@ -20,8 +20,10 @@ const maxBatch = 256
 // second, not statements, are the limit. Measured on the build machine:
 // about 6,700 single-row commits/s however many goroutines write, against
 // about 17,000 acknowledged writes/s when the writes queued at one moment
-// share one commit. Each write still runs in its own SAVEPOINT, so one that
-// fails (a conflict, a missing row) is undone alone and gets its own error.
+// share one commit. Each unit of work (a Store.Update, or one write method)
+// still runs in its own SAVEPOINT, so one that fails (a conflict, a missing
+// row, the service giving up halfway, a panic) is undone alone and gets its
+// own error.
 // A single writer connection also means SQLite never sees two writers
 // competing for the lock, and the WAL can always be checkpointed.
 type writer struct {
@@ -56,6 +58,12 @@ func (w *writer) do(ctx context.Context, fn func(ctx context.Context, tx *txn) e
 	}
 	select {
 	case err := <-req.done:
+		if ue, ok := err.(*unitError); ok {
+			if ue.panicked {
+				panic(ue.value) // in the caller's goroutine, where it belongs
+			}
+			return ue.err // the unit's own error, as it was
+		}
 		return outage(err) // begin and commit errors reach here untranslated
 	case <-ctx.Done():
 		return outage(fmt.Errorf("waiting for commit: %w", ctx.Err()))
@@ -211,7 +219,7 @@ func apply(ctx context.Context, tx *txn, req *request) (err, fatal error) {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT write"); err != nil {
 		return nil, fmt.Errorf("sqlite: savepoint: %w", err)
 	}
-	if err := req.fn(ctx, tx); err != nil {
+	if err := run(ctx, tx, req); err != nil {
 		if _, rbErr := tx.ExecContext(ctx, "ROLLBACK TO write"); rbErr != nil {
 			return err, fmt.Errorf("sqlite: rollback to savepoint: %w", rbErr)
 		}
@@ -225,3 +233,31 @@ func apply(ctx context.Context, tx *txn, req *request) (err, fatal error) {
 	}
 	return nil, nil
 }
+
+// run calls the request's function. It marks the function's own error, so
+// that do returns it as it was (begin and commit errors are translated),
+// and turns a panic into such an error, so that the savepoint is rolled
+// back, the writer goes on with the rest of the batch and do panics again
+// in the caller's goroutine.
+func run(ctx context.Context, tx *txn, req *request) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &unitError{err: fmt.Errorf("sqlite: unit of work panicked: %v", v), panicked: true, value: v}
+		}
+	}()
+	if err := req.fn(ctx, tx); err != nil {
+		return &unitError{err: err}
+	}
+	return nil
+}
+
+// unitError carries a unit of work's own error, or its panic, from the
+// writer to its caller.
+type unitError struct {
+	err      error
+	panicked bool
+	value    any // what the unit panicked with
+}
+
+func (e *unitError) Error() string { return e.err.Error() }
+func (e *unitError) Unwrap() error { return e.err }

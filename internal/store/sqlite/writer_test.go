@@ -105,3 +105,57 @@ func TestCloseDrains(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitsInOneCommit commits units of work in one batch, as the writer
+// does with units queued at the same moment: one fails after writing a
+// site, a story and a user, one panics after the same writes, and only
+// those two are undone, each with its own answer.
+func TestUnitsInOneCommit(t *testing.T) {
+	s := mustOpen(t, filepath.Join(t.TempDir(), "parley.db"))
+	errHalfway := errors.New("failed halfway")
+	unitOf := func(i int) func(u *unit) error {
+		return func(u *unit) error {
+			id := fmt.Sprintf("site-%d", i)
+			if err := u.CreateSite(t.Context(), &parley.Site{ID: id, MaxBodyLength: 1}); err != nil {
+				return err
+			}
+			if _, err := u.EnsureStory(t.Context(), &parley.Story{SiteID: id, ID: "s", Status: parley.StoryOpen}); err != nil {
+				return err
+			}
+			if err := u.CreateUser(t.Context(), &parley.User{ID: id, SiteID: id, TokenHash: id}); err != nil {
+				return err
+			}
+			switch i {
+			case 1:
+				return errHalfway
+			case 2:
+				panic("unit 2 panics")
+			}
+			return nil
+		}
+	}
+	batch := make([]*request, 4)
+	for i := range batch {
+		batch[i] = &request{ctx: t.Context(), fn: asWrite(unitOf(i)), done: make(chan error, 1)}
+	}
+	s.w.commit(batch)
+	for i, req := range batch {
+		err := <-req.done
+		ue, _ := err.(*unitError)
+		switch {
+		case i == 1 && (ue == nil || ue.err != errHalfway),
+			i == 2 && (ue == nil || ue.value != "unit 2 panics"),
+			(i == 0 || i == 3) && err != nil:
+			t.Errorf("unit %d: err = %#v", i, err)
+		}
+		id := fmt.Sprintf("site-%d", i)
+		_, siteErr := s.Site(t.Context(), id)
+		_, storyErr := s.Story(t.Context(), id, "s")
+		_, userErr := s.User(t.Context(), id)
+		for what, err := range map[string]error{"site": siteErr, "story": storyErr, "user": userErr} {
+			if failed := i == 1 || i == 2; failed != (parley.ErrorCode(err) == parley.ENOTFOUND) {
+				t.Errorf("unit %d: reading its %s after the commit: err = %v", i, what, err)
+			}
+		}
+	}
+}

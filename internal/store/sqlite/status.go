@@ -1,0 +1,143 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"parley"
+)
+
+// This file writes comments. What a new comment or a status change does to
+// counts, placeholders and events is decided by parley.Transition and
+// parley.Ripple; the code here only applies their answers.
+
+// CreateComment stores c, raises the counts it affects and appends its
+// event.
+func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
+	return s.writeUnit(ctx, func(w *unit) error { return w.CreateComment(ctx, c) })
+}
+
+// CreateComment stores c in the unit; see Store.CreateComment.
+func (w *unit) CreateComment(_ context.Context, c *parley.Comment) error {
+	ctx, tx := w.ctx, w.tx
+	if c.ParentID != "" {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM comments WHERE id = ? AND site_id = ? AND story_id = ?`,
+			c.ParentID, c.SiteID, c.StoryID).Scan(&one)
+		if err != nil {
+			return mapError(err, "Parent comment", "Story")
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO comments (`+commentColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?)`,
+		c.ID, c.SiteID, c.StoryID, c.ParentID, c.RootID, c.Depth, c.AuthorID, c.AuthorName, c.Body, c.HTML,
+		c.Status, millis(c.CreatedAt), millis(c.EditedAt), millis(c.DeletedAt))
+	if err != nil {
+		return mapError(err, "Comment", "Story")
+	}
+	return w.apply(parley.Transition("", c.Status, 0), c.ID, c.ParentID, c.SiteID, c.StoryID, c.CreatedAt)
+}
+
+// EditComment replaces a comment's Body and HTML, sets EditedAt and appends
+// its event; ENOTFOUND.
+func (s *Store) EditComment(ctx context.Context, id, body, html string, at time.Time) error {
+	return s.writeUnit(ctx, func(w *unit) error { return w.EditComment(ctx, id, body, html, at) })
+}
+
+// EditComment edits a comment in the unit; see Store.EditComment.
+func (w *unit) EditComment(_ context.Context, id, body, html string, at time.Time) error {
+	var siteID, storyID string
+	err := w.tx.QueryRowContext(w.ctx, `UPDATE comments SET body = ?, html = ?, edited_at = ? WHERE id = ?
+		RETURNING site_id, story_id`, body, html, millis(at), id).Scan(&siteID, &storyID)
+	if err != nil {
+		return mapError(err, "Comment", "Story")
+	}
+	return appendEvent(w.ctx, w.tx, siteID, storyID, parley.EventCommentEdited, id, at)
+}
+
+// SetCommentStatus changes a comment's status and applies what
+// parley.Transition says the change does; EINVALID, ENOTFOUND.
+func (s *Store) SetCommentStatus(ctx context.Context, id, status string, at time.Time) error {
+	if !parley.ValidStatus(status) {
+		return invalidStatus(status)
+	}
+	return s.writeUnit(ctx, func(w *unit) error { return w.SetCommentStatus(ctx, id, status, at) })
+}
+
+// SetCommentStatus changes a comment's status in the unit; see
+// Store.SetCommentStatus.
+func (w *unit) SetCommentStatus(_ context.Context, id, status string, at time.Time) error {
+	if !parley.ValidStatus(status) {
+		return invalidStatus(status)
+	}
+	ctx, tx := w.ctx, w.tx
+	var old, parent, siteID, storyID string
+	var replies int
+	err := tx.QueryRowContext(ctx, `SELECT status, reply_count, parent_id, site_id, story_id FROM comments WHERE id = ?`,
+		id).Scan(&old, &replies, &parent, &siteID, &storyID)
+	if err != nil {
+		return mapError(err, "Comment", "Story")
+	}
+	e := parley.Transition(old, status, replies)
+	_, err = tx.ExecContext(ctx, `UPDATE comments SET status = ?1,
+		body = CASE WHEN ?2 THEN '' ELSE body END, html = CASE WHEN ?2 THEN '' ELSE html END,
+		deleted_at = CASE WHEN ?2 THEN ?3 ELSE deleted_at END WHERE id = ?4`, status, e.Clear, millis(at), id)
+	if err != nil {
+		return mapError(err, "Comment", "Story")
+	}
+	return w.apply(e, id, parent, siteID, storyID, at)
+}
+
+func invalidStatus(status string) error {
+	return parley.Errorf(parley.EINVALID, "%q is not a comment status.", status)
+}
+
+// apply carries out the effects of a transition of comment id other than
+// its own row: its event, the story's count and its parent's replies.
+func (w *unit) apply(e parley.Effects, id, parent, siteID, storyID string, at time.Time) error {
+	if e.Event != "" {
+		if err := appendEvent(w.ctx, w.tx, siteID, storyID, e.Event, id, at); err != nil {
+			return err
+		}
+	}
+	if e.StoryCount != 0 {
+		if err := addStoryCount(w.ctx, w.tx, siteID, storyID, e.StoryCount); err != nil {
+			return err
+		}
+	}
+	if e.ParentReplies != 0 {
+		return addReplies(w.ctx, w.tx, parent, e.ParentReplies, at)
+	}
+	return nil
+}
+
+func addStoryCount(ctx context.Context, tx *txn, siteID, storyID string, n int) error {
+	_, err := tx.ExecContext(ctx, `UPDATE stories SET comment_count = comment_count + ? WHERE site_id = ? AND id = ?`,
+		n, siteID, storyID)
+	return mapError(err, "Story", "Site")
+}
+
+// addReplies changes the ReplyCount of comment id by n (±1) and walks up
+// the ancestry for as long as parley.Ripple passes a change on, appending
+// the event it names for each placeholder that appears or vanishes at the
+// time at, so that live readers show or remove it too.
+func addReplies(ctx context.Context, tx *txn, id string, n int, at time.Time) error {
+	for id != "" && n != 0 {
+		var status, parent, siteID, storyID string
+		var replies int
+		err := tx.QueryRowContext(ctx, `UPDATE comments SET reply_count = reply_count + ? WHERE id = ?
+			RETURNING status, reply_count, parent_id, site_id, story_id`, n, id).
+			Scan(&status, &replies, &parent, &siteID, &storyID)
+		if err != nil {
+			return mapError(err, "Parent comment", "Story")
+		}
+		up, event := parley.Ripple(status, replies-n, n)
+		if event != "" {
+			if err := appendEvent(ctx, tx, siteID, storyID, event, id, at); err != nil {
+				return err
+			}
+		}
+		id, n = parent, up
+	}
+	return nil
+}
