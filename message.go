@@ -1,0 +1,89 @@
+package parley
+
+import (
+	"context"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Message is one e-mail waiting in the durable outbox. A use case enqueues
+// it with Tx.EnqueueMessage in the unit of work that caused it, so that the
+// mail exists exactly when what it tells of was committed; a relay
+// (internal/outbox) sends it later, with retries.
+//
+// Text and HTML are the two alternatives of the body (HTML may be empty).
+// ListUnsubscribe, when set, is the one-click URL of RFC 8058: the mail then
+// carries List-Unsubscribe and List-Unsubscribe-Post.
+type Message struct {
+	ID              string
+	To              string // one address, "Name <a@b>" or "a@b"
+	Subject         string
+	Text            string
+	HTML            string
+	ListUnsubscribe string
+	CreatedAt       time.Time
+
+	// Kept by the outbox, ignored by EnqueueMessage.
+	Attempts int       // claims so far, the current one included
+	NextAt   time.Time // not claimed before then
+}
+
+// Validate returns EINVALID unless m can be sent as it is: a parseable
+// recipient, a subject and a text body, and no CR or LF in any value that
+// becomes a header (which would let a value add headers of its own).
+func (m *Message) Validate() error {
+	if m.ID == "" {
+		return Errorf(EINVALID, "A message needs an ID.")
+	}
+	for _, h := range []string{m.ID, m.To, m.Subject, m.ListUnsubscribe} {
+		if strings.ContainsAny(h, "\r\n\x00") {
+			return Errorf(EINVALID, "A header value must not contain line breaks.")
+		}
+	}
+	if _, err := mail.ParseAddress(m.To); err != nil {
+		return Errorf(EINVALID, "The recipient is not an e-mail address.")
+	}
+	if strings.TrimSpace(m.Subject) == "" || m.Text == "" {
+		return Errorf(EINVALID, "A message needs a subject and a text body.")
+	}
+	if m.ListUnsubscribe != "" && !strings.HasPrefix(m.ListUnsubscribe, "https://") {
+		return Errorf(EINVALID, "The unsubscribe link must be an https URL.")
+	}
+	return nil
+}
+
+// Outbox is the queue a relay works from. Claiming is safe with several
+// relays on one database: a claimed message is leased to its owner until
+// the lease ends, and no other relay claims it before then. Times are the
+// relay's clock, passed in, so that tests can move it.
+type Outbox interface {
+	// ClaimMessages leases to owner, until now+lease, at most limit pending
+	// messages whose NextAt is at or before now and whose lease (if any)
+	// has ended, oldest first, and counts one attempt for each.
+	ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*Message, error)
+	// MarkMessageSent records that the message was accepted by the mail
+	// server; it is never claimed again. ENOTFOUND unless owner holds it.
+	MarkMessageSent(ctx context.Context, id, owner string, at time.Time) error
+	// RetryMessage releases the message for another attempt at next and
+	// keeps reason as its last error. ENOTFOUND unless owner holds it.
+	RetryMessage(ctx context.Context, id, owner string, next time.Time, reason string) error
+	// FailMessage gives the message up: it is never claimed again, and
+	// reason is kept. ENOTFOUND unless owner holds it.
+	FailMessage(ctx context.Context, id, owner string, at time.Time, reason string) error
+	// MessageState returns the message's state ("pending", "sent",
+	// "failed"), its attempts and its last error; ENOTFOUND.
+	MessageState(ctx context.Context, id string) (state string, attempts int, lastError string, err error)
+}
+
+// SortMessages orders claimed messages as ClaimMessages returns them: by
+// NextAt, then ID (RETURNING gives no order of its own on either backend).
+func SortMessages(ms []*Message) {
+	slices.SortFunc(ms, func(a, b *Message) int {
+		if c := a.NextAt.Compare(b.NextAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
