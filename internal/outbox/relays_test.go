@@ -1,0 +1,111 @@
+package outbox
+
+import (
+	"context"
+	"log/slog"
+	"net/mail"
+	"sync"
+	"testing"
+
+	"parley"
+	"parley/internal/store/postgres"
+	"parley/internal/store/postgres/pgtest"
+)
+
+// TestTwoRelaysOnePostgres: relays of two instances, each on its own pool,
+// work through one queue at once; every message arrives exactly once.
+func TestTwoRelaysOnePostgres(t *testing.T) {
+	url := pgtest.URL(t)
+	ms, c := startMailServer(t, false), newClock()
+	var stores []parley.Store
+	for range 2 {
+		s, err := postgres.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		stores = append(stores, s)
+	}
+	const n = 40
+	for i := range n {
+		mustEnqueue(t, stores[0], c, i)
+	}
+	var wg sync.WaitGroup
+	claimed := make([]int, 2)
+	for i, s := range stores {
+		r := mustRelay(t, s, ms, c, []string{"one", "two"}[i])
+		r.o.Batch = 2
+		wg.Go(func() {
+			for {
+				k, err := r.RunOnce(t.Context())
+				if err != nil {
+					t.Error(err)
+				}
+				if k == 0 {
+					return
+				}
+				claimed[i] += k
+			}
+		})
+	}
+	wg.Wait()
+	seen := map[string]int{}
+	for _, m := range ms.received() {
+		msg, err := mail.ReadMessage(bytesReader(m.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[msg.Header.Get("Message-ID")]++
+	}
+	if len(seen) != n {
+		t.Errorf("%d distinct messages arrived, want %d", len(seen), n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("%s arrived %d times", id, k)
+		}
+	}
+	t.Logf("claimed by relay one: %d, by relay two: %d", claimed[0], claimed[1])
+}
+
+// blockingSender holds each send until release is closed, and says on
+// started when one began.
+type blockingSender struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingSender) Send(ctx context.Context, _, _ string, _ []byte) error {
+	b.started <- struct{}{}
+	select {
+	case <-b.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// TestRunDrains: a relay told to stop while a send is in flight lets that
+// send finish and marks the message sent before Run returns, instead of
+// leaving it to wait out its lease (and be sent again).
+func TestRunDrains(t *testing.T) {
+	backends(t, func(t *testing.T, open func() parley.Store) {
+		s, c := open(), newClock()
+		m := mustEnqueue(t, s, c, 1)
+		bs := &blockingSender{started: make(chan struct{}, 1), release: make(chan struct{})}
+		r, err := NewRelay(s, bs, Options{From: from, Host: "h.example", Clock: c.Now, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- r.Run(ctx) }()
+		<-bs.started
+		cancel()
+		close(bs.release)
+		if err := <-done; err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		wantState(t, s, m, "sent", 1)
+	})
+}
