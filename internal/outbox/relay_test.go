@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/outbox/smtptest"
 	"parley/internal/store/postgres"
 	"parley/internal/store/postgres/pgtest"
 	"parley/internal/store/sqlite"
@@ -69,7 +70,7 @@ var from = &mail.Address{Name: "Parley", Address: "noreply@news.example"}
 
 // mustRelay returns a relay on store through the server, with the clock
 // and a jitter of 0.5.
-func mustRelay(t *testing.T, store parley.Outbox, ms *mailServer, c *clock, owner string) *Relay {
+func mustRelay(t *testing.T, store parley.Outbox, ms *smtptest.Server, c *clock, owner string) *Relay {
 	t.Helper()
 	sender, err := ParseSMTPURL(ms.URL, ms.TLS)
 	if err != nil {
@@ -115,10 +116,10 @@ func TestDelivery(t *testing.T) {
 	for _, secure := range []bool{false, true} {
 		t.Run(fmt.Sprint("starttls=", secure), func(t *testing.T) {
 			backends(t, func(t *testing.T, open func() parley.Store) {
-				ms, c, s := startMailServer(t, secure), newClock(), open()
+				ms, c, s := smtptest.Start(t, secure), newClock(), open()
 				m := mustEnqueue(t, s, c, 1)
 				mustRunOnce(t, mustRelay(t, s, ms, c, "a"), 1)
-				got := ms.received()
+				got := ms.Received()
 				if len(got) != 1 || got[0].To != "r1@example.com" || got[0].From != from.Address || got[0].TLS != secure {
 					t.Fatalf("received %+v, want one message to r1@example.com from %s, TLS %v", got, from.Address, secure)
 				}
@@ -140,10 +141,10 @@ func TestDelivery(t *testing.T) {
 // message waits out its backoff each time and is delivered once.
 func TestRetryThenAccept(t *testing.T) {
 	backends(t, func(t *testing.T, open func() parley.Store) {
-		ms, c, s := startMailServer(t, false), newClock(), open()
+		ms, c, s := smtptest.Start(t, false), newClock(), open()
 		r := mustRelay(t, s, ms, c, "a")
 		m := mustEnqueue(t, s, c, 1)
-		ms.set(2, 0)
+		ms.Set(2, 0)
 		mustRunOnce(t, r, 1) // refused
 		wantState(t, s, m, "pending", 1)
 		c.Add(r.Backoff(1) - time.Millisecond)
@@ -152,7 +153,7 @@ func TestRetryThenAccept(t *testing.T) {
 		mustRunOnce(t, r, 1) // refused again
 		c.Add(r.Backoff(2))
 		mustRunOnce(t, r, 1) // accepted
-		if got := ms.received(); len(got) != 1 {
+		if got := ms.Received(); len(got) != 1 {
 			t.Fatalf("received %d messages, want 1", len(got))
 		}
 		wantState(t, s, m, "sent", 3)
@@ -188,10 +189,10 @@ func TestBackoffSchedule(t *testing.T) {
 // claimed again; a 550 for the recipient fails it at once.
 func TestGiveUp(t *testing.T) {
 	backends(t, func(t *testing.T, open func() parley.Store) {
-		ms, c, s := startMailServer(t, false), newClock(), open()
+		ms, c, s := smtptest.Start(t, false), newClock(), open()
 		r := mustRelay(t, s, ms, c, "a")
 		m := mustEnqueue(t, s, c, 1)
-		ms.set(100, 0)
+		ms.Set(100, 0)
 		for i := 1; i <= 4; i++ {
 			mustRunOnce(t, r, 1)
 			c.Add(time.Hour)
@@ -200,11 +201,11 @@ func TestGiveUp(t *testing.T) {
 		c.Add(24 * time.Hour)
 		mustRunOnce(t, r, 0)
 
-		ms.set(0, 1)
+		ms.Set(0, 1)
 		unknown := mustEnqueue(t, s, c, 2)
 		mustRunOnce(t, r, 1)
 		wantState(t, s, unknown, "failed", 1)
-		if got := ms.received(); len(got) != 0 {
+		if got := ms.Received(); len(got) != 0 {
 			t.Errorf("received %d messages, want none", len(got))
 		}
 	})
@@ -214,7 +215,7 @@ func TestGiveUp(t *testing.T) {
 // until its lease ends; then another relay sends it, once.
 func TestCrashRecovery(t *testing.T) {
 	backends(t, func(t *testing.T, open func() parley.Store) {
-		ms, c, s := startMailServer(t, false), newClock(), open()
+		ms, c, s := smtptest.Start(t, false), newClock(), open()
 		m := mustEnqueue(t, s, c, 1)
 		dead, err := open().ClaimMessages(t.Context(), "dead", c.Now(), 5*time.Minute, 10)
 		if err != nil || len(dead) != 1 {
@@ -225,7 +226,7 @@ func TestCrashRecovery(t *testing.T) {
 		mustRunOnce(t, r, 0)
 		c.Add(time.Millisecond)
 		mustRunOnce(t, r, 1)
-		if got := ms.received(); len(got) != 1 {
+		if got := ms.Received(); len(got) != 1 {
 			t.Fatalf("received %d messages, want 1", len(got))
 		}
 		wantState(t, s, m, "sent", 2)
@@ -236,7 +237,7 @@ func TestCrashRecovery(t *testing.T) {
 // that commits sends its message.
 func TestUnitOfWork(t *testing.T) {
 	backends(t, func(t *testing.T, open func() parley.Store) {
-		ms, c, s := startMailServer(t, false), newClock(), open()
+		ms, c, s := smtptest.Start(t, false), newClock(), open()
 		errLater := errors.New("a later step fails")
 		for _, fail := range []bool{true, false} {
 			err := s.Update(t.Context(), func(tx parley.Tx) error {
@@ -252,7 +253,7 @@ func TestUnitOfWork(t *testing.T) {
 			}
 		}
 		mustRunOnce(t, mustRelay(t, s, ms, c, "a"), 1)
-		got := ms.received()
+		got := ms.Received()
 		if len(got) != 1 {
 			t.Fatalf("received %d messages, want only the committed one", len(got))
 		}

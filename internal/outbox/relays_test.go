@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"parley"
+	"parley/internal/outbox/smtptest"
 	"parley/internal/store/postgres"
 	"parley/internal/store/postgres/pgtest"
 )
@@ -16,7 +17,7 @@ import (
 // work through one queue at once; every message arrives exactly once.
 func TestTwoRelaysOnePostgres(t *testing.T) {
 	url := pgtest.URL(t)
-	ms, c := startMailServer(t, false), newClock()
+	ms, c := smtptest.Start(t, false), newClock()
 	var stores []parley.Store
 	for range 2 {
 		s, err := postgres.Open(context.Background(), url)
@@ -50,7 +51,7 @@ func TestTwoRelaysOnePostgres(t *testing.T) {
 	}
 	wg.Wait()
 	seen := map[string]int{}
-	for _, m := range ms.received() {
+	for _, m := range ms.Received() {
 		msg, err := mail.ReadMessage(bytesReader(m.Data))
 		if err != nil {
 			t.Fatal(err)

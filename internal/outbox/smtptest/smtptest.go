@@ -1,4 +1,6 @@
-package outbox
+// Package smtptest starts a real SMTP server (emersion/go-smtp) on
+// 127.0.0.1:0 for tests, and records what it accepts. Only tests import it.
+package smtptest
 
 import (
 	"crypto/tls"
@@ -14,30 +16,32 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// mailServer is a real SMTP server (emersion/go-smtp) on 127.0.0.1:0 that
-// records what it accepts. refuse makes it answer the next n messages'
-// data with 451 (try later), reject their recipients with 550.
-type mailServer struct {
-	URL            string // smtp://user:pass@127.0.0.1:port
-	TLS            *tls.Config
-	srv            *smtp.Server
-	mu             sync.Mutex
-	got            []received
-	refuse, reject int
-	authed         bool
+// Server is a running SMTP server. Set makes it refuse the data of the next
+// messages with 451 (try later) or reject their recipients with 550.
+type Server struct {
+	URL     string        // smtp://parley:secret@127.0.0.1:port
+	TLS     *tls.Config   // trusts the server's certificate (secure servers)
+	Arrived chan Received // every accepted message, as it arrives (buffered)
+	srv     *smtp.Server
+	mu      sync.Mutex
+	got     []Received
+	refuse  int
+	reject  int
 }
 
-type received struct {
+// Received is one accepted message.
+type Received struct {
 	From, To string
 	Data     []byte
-	TLS      bool
+	TLS      bool // it came over STARTTLS
 }
 
-// startMailServer starts the server; with secure it offers STARTTLS with a
-// certificate that the returned TLS config trusts, and requires AUTH PLAIN.
-func startMailServer(t *testing.T, secure bool) *mailServer {
+// Start starts a server that t stops. With secure it offers STARTTLS with a
+// certificate that Server.TLS trusts, and requires AUTH PLAIN over TLS
+// (user parley, password secret).
+func Start(t testing.TB, secure bool) *Server {
 	t.Helper()
-	ms := &mailServer{}
+	ms := &Server{Arrived: make(chan Received, 1000)}
 	ms.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{ms: ms, conn: c}, nil
 	}))
@@ -60,21 +64,23 @@ func startMailServer(t *testing.T, secure bool) *mailServer {
 	return ms
 }
 
-func (ms *mailServer) received() []received {
+// Received returns the messages accepted so far.
+func (ms *Server) Received() []Received {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	return append([]received(nil), ms.got...)
+	return append([]Received(nil), ms.got...)
 }
 
-// set changes the server's answers for the next messages.
-func (ms *mailServer) set(refuse, reject int) {
+// Set makes the server refuse the next refuse messages (451 to their data)
+// and reject the next reject recipients (550).
+func (ms *Server) Set(refuse, reject int) {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
 	ms.refuse, ms.reject = refuse, reject
 }
 
 type session struct {
-	ms       *mailServer
+	ms       *Server
 	conn     *smtp.Conn
 	from, to string
 	authed   bool
@@ -123,7 +129,12 @@ func (s *session) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
 	}
 	_, isTLS := s.conn.TLSConnectionState()
-	s.ms.got = append(s.ms.got, received{From: s.from, To: s.to, Data: b, TLS: isTLS})
+	rec := Received{From: s.from, To: s.to, Data: b, TLS: isTLS}
+	s.ms.got = append(s.ms.got, rec)
+	select {
+	case s.ms.Arrived <- rec:
+	default:
+	}
 	return nil
 }
 
