@@ -144,11 +144,27 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("outbox: claim: %w", err)
 	}
+	claimed := r.o.Clock()
 	work := context.WithoutCancel(ctx)
-	for _, m := range ms {
+	for i, m := range ms {
+		if r.o.Clock().Sub(claimed) > r.o.Lease-DefaultSMTPTimeout {
+			// Too little of the lease is left for a whole delivery: another
+			// relay may claim the rest before we are done and send them too.
+			r.release(work, ms[i:])
+			break
+		}
 		r.attempt(work, m)
 	}
 	return len(ms), nil
+}
+
+// release hands claimed messages back, due at once, for the next claim.
+func (r *Relay) release(ctx context.Context, ms []*parley.Message) {
+	for _, m := range ms {
+		if err := r.store.RetryMessage(ctx, m.ID, r.o.Owner, r.o.Clock(), "lease ran short before this attempt"); err != nil {
+			r.o.Logger.Warn("outbox: releasing a message", "message", m.ID, "err", err)
+		}
+	}
 }
 
 // attempt sends one claimed message and records the outcome.

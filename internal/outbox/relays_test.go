@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"sync"
 	"testing"
+	"time"
 
 	"parley"
 	"parley/internal/outbox/smtptest"
@@ -108,5 +109,46 @@ func TestRunDrains(t *testing.T) {
 			t.Fatalf("Run: %v", err)
 		}
 		wantState(t, s, m, "sent", 1)
+	})
+}
+
+// slowSender takes step of the test's clock per message it sends.
+type slowSender struct {
+	c    *clock
+	step time.Duration
+	sent int
+}
+
+func (s *slowSender) Send(context.Context, string, string, []byte) error {
+	s.c.Add(s.step)
+	s.sent++
+	return nil
+}
+
+// TestLeaseRunsShort: a batch whose sends use up the lease hands back the
+// messages it has not attempted, instead of sending them after another
+// relay could have claimed them.
+func TestLeaseRunsShort(t *testing.T) {
+	backends(t, func(t *testing.T, open func() parley.Store) {
+		s, c := open(), newClock()
+		var ms []*parley.Message
+		for i := range 3 {
+			ms = append(ms, mustEnqueue(t, s, c, i))
+			c.Add(time.Millisecond) // claimed in this order
+		}
+		slow := &slowSender{c: c, step: 3 * time.Minute}
+		r, err := NewRelay(s, slow, Options{From: from, Host: "h.example", Clock: c.Now, Lease: 5 * time.Minute, Batch: 3,
+			Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustRunOnce(t, r, 3)
+		if slow.sent != 2 {
+			t.Fatalf("sent %d messages, want 2: the third would start with 4 of the lease's 5 minutes gone", slow.sent)
+		}
+		wantState(t, s, ms[0], "sent", 1)
+		wantState(t, s, ms[2], "pending", 1)
+		mustRunOnce(t, r, 1) // handed back: due at once
+		wantState(t, s, ms[2], "sent", 2)
 	})
 }

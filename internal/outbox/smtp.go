@@ -88,7 +88,11 @@ func (s *SMTP) Send(ctx context.Context, from, to string, msg []byte) error {
 	if err := s.deliver(c, from, to, msg); err != nil {
 		return err
 	}
-	return c.Quit()
+	// The server accepted the message with its answer to the data; a QUIT
+	// that fails now must not count as a failed delivery, or the retry
+	// would send the message twice.
+	c.Quit()
+	return nil
 }
 
 func (s *SMTP) dial(ctx context.Context) (net.Conn, error) {
