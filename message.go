@@ -64,17 +64,30 @@ type Outbox interface {
 	// has ended, oldest first, and counts one attempt for each.
 	ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*Message, error)
 	// MarkMessageSent records that the message was accepted by the mail
-	// server; it is never claimed again. ENOTFOUND unless owner holds it.
+	// server; it is never claimed again, and its bodies are emptied (a
+	// sign-in link must not outlive its sending in a database dump).
+	// ENOTFOUND unless owner holds it.
 	MarkMessageSent(ctx context.Context, id, owner string, at time.Time) error
 	// RetryMessage releases the message for another attempt at next and
 	// keeps reason as its last error. ENOTFOUND unless owner holds it.
 	RetryMessage(ctx context.Context, id, owner string, next time.Time, reason string) error
-	// FailMessage gives the message up: it is never claimed again, and
-	// reason is kept. ENOTFOUND unless owner holds it.
+	// FailMessage gives the message up: it is never claimed again, reason
+	// is kept and its bodies are emptied. ENOTFOUND unless owner holds it.
 	FailMessage(ctx context.Context, id, owner string, at time.Time, reason string) error
-	// MessageState returns the message's state ("pending", "sent",
-	// "failed"), its attempts and its last error; ENOTFOUND.
-	MessageState(ctx context.Context, id string) (state string, attempts int, lastError string, err error)
+	// PurgeMessages deletes the sent and failed messages done before
+	// before, and returns how many: the outbox is not an archive of what
+	// readers were sent.
+	PurgeMessages(ctx context.Context, before time.Time) (int, error)
+	// MessageState returns where a message stands; ENOTFOUND.
+	MessageState(ctx context.Context, id string) (*MessageStatus, error)
+}
+
+// MessageStatus is where an outbox message stands.
+type MessageStatus struct {
+	State     string // "pending", "sent" or "failed"
+	Attempts  int    // claims so far
+	LastError string // of the last failed attempt
+	HasBody   bool   // its text or HTML is still kept
 }
 
 // SortMessages orders claimed messages as ClaimMessages returns them: by

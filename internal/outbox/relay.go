@@ -39,6 +39,7 @@ type Options struct {
 	Lease       time.Duration    // how long a claim keeps other relays off; default 5m
 	Batch       int              // messages claimed at once; default 10
 	Poll        time.Duration    // how often Run looks for due messages; default 2s
+	Retention   time.Duration    // how long sent and failed messages are kept; default 7 days
 	Logger      *slog.Logger     // default slog.Default()
 }
 
@@ -70,6 +71,7 @@ func NewRelay(store parley.Outbox, sender Sender, o Options) (*Relay, error) {
 	o.MaxDelay = orDefault(o.MaxDelay, time.Hour)
 	o.Lease = orDefault(o.Lease, 5*time.Minute)
 	o.Poll = orDefault(o.Poll, 2*time.Second)
+	o.Retention = orDefault(o.Retention, 7*24*time.Hour)
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -117,12 +119,17 @@ func (r *Relay) Wake() {
 func (r *Relay) Run(ctx context.Context) error {
 	t := time.NewTimer(0)
 	defer t.Stop()
+	var purged time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
 		case <-r.wake:
+		}
+		if now := r.o.Clock(); now.Sub(purged) >= time.Hour {
+			purged = now
+			r.Purge(ctx)
 		}
 		n, err := r.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -133,6 +140,20 @@ func (r *Relay) Run(ctx context.Context) error {
 			next = 0 // a full batch: there may be more waiting
 		}
 		t.Reset(next)
+	}
+}
+
+// Purge deletes the messages sent or failed longer than Retention ago:
+// the outbox is a queue, not an archive of whom Parley wrote to. Run calls
+// it once an hour; every instance may, as deleting twice is harmless.
+func (r *Relay) Purge(ctx context.Context) {
+	n, err := r.store.PurgeMessages(ctx, r.o.Clock().Add(-r.o.Retention))
+	if err != nil {
+		r.o.Logger.Warn("outbox: purging old messages", "err", err)
+		return
+	}
+	if n > 0 {
+		r.o.Logger.Info("outbox: purged old messages", "count", n)
 	}
 }
 

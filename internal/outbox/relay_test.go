@@ -106,9 +106,9 @@ func mustRunOnce(t *testing.T, r *Relay, want int) {
 
 func wantState(t *testing.T, s parley.Store, m *parley.Message, state string, attempts int) {
 	t.Helper()
-	got, a, last, err := s.MessageState(t.Context(), m.ID)
-	if err != nil || got != state || a != attempts {
-		t.Errorf("message state = %q after %d attempts (last error %q), %v; want %q after %d", got, a, last, err, state, attempts)
+	got, err := s.MessageState(t.Context(), m.ID)
+	if err != nil || got.State != state || got.Attempts != attempts {
+		t.Errorf("message state = %+v, %v; want %q after %d attempts", got, err, state, attempts)
 	}
 }
 

@@ -152,3 +152,25 @@ func TestLeaseRunsShort(t *testing.T) {
 		wantState(t, s, ms[2], "sent", 2)
 	})
 }
+
+// TestPurge: sent messages are deleted once Retention has passed, pending
+// ones never.
+func TestPurge(t *testing.T) {
+	backends(t, func(t *testing.T, open func() parley.Store) {
+		ms, c, s := smtptest.Start(t, false), newClock(), open()
+		r := mustRelay(t, s, ms, c, "a")
+		sent := mustEnqueue(t, s, c, 1)
+		mustRunOnce(t, r, 1)
+		c.Add(time.Minute)
+		pending := mustEnqueue(t, s, c, 2)
+		c.Add(7*24*time.Hour - time.Minute)
+		r.Purge(t.Context()) // exactly the retention: kept
+		wantState(t, s, sent, "sent", 1)
+		c.Add(time.Millisecond)
+		r.Purge(t.Context())
+		if _, err := s.MessageState(t.Context(), sent.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+			t.Errorf("a message sent over 7 days ago: %v, want it purged", err)
+		}
+		wantState(t, s, pending, "pending", 0)
+	})
+}

@@ -52,7 +52,7 @@ func (s *Store) ClaimMessages(ctx context.Context, owner string, now time.Time, 
 
 // MarkMessageSent records a delivery; see parley.Outbox.
 func (s *Store) MarkMessageSent(ctx context.Context, id, owner string, at time.Time) error {
-	return s.release(ctx, `UPDATE outbox_messages SET state = 'sent', done_at = $1, lease_owner = '', lease_until = NULL
+	return s.release(ctx, `UPDATE outbox_messages SET state = 'sent', done_at = $1, text_body = '', html_body = '', lease_owner = '', lease_until = NULL
 		WHERE id = $2 AND lease_owner = $3 AND state = 'pending'`, at, id, owner)
 }
 
@@ -64,7 +64,7 @@ func (s *Store) RetryMessage(ctx context.Context, id, owner string, next time.Ti
 
 // FailMessage gives a message up; see parley.Outbox.
 func (s *Store) FailMessage(ctx context.Context, id, owner string, at time.Time, reason string) error {
-	return s.release(ctx, `UPDATE outbox_messages SET state = 'failed', done_at = $1, last_error = $4, lease_owner = '', lease_until = NULL
+	return s.release(ctx, `UPDATE outbox_messages SET state = 'failed', done_at = $1, text_body = '', html_body = '', last_error = $4, lease_owner = '', lease_until = NULL
 		WHERE id = $2 AND lease_owner = $3 AND state = 'pending'`, at, id, owner, reason)
 }
 
@@ -81,13 +81,22 @@ func (s *Store) release(ctx context.Context, query string, args ...any) error {
 	return nil
 }
 
-// MessageState returns a message's state; see parley.Outbox.
-func (s *Store) MessageState(ctx context.Context, id string) (string, int, string, error) {
-	var state, last string
-	var attempts int
-	err := s.pool.QueryRow(ctx, `SELECT state, attempts, last_error FROM outbox_messages WHERE id = $1`, id).Scan(&state, &attempts, &last)
+// PurgeMessages deletes done messages; see parley.Outbox.
+func (s *Store) PurgeMessages(ctx context.Context, before time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM outbox_messages WHERE state <> 'pending' AND done_at < $1`, before)
 	if err != nil {
-		return "", 0, "", translate(err, "message")
+		return 0, translate(err, "message")
 	}
-	return state, attempts, last, nil
+	return int(tag.RowsAffected()), nil
+}
+
+// MessageState returns a message's state; see parley.Outbox.
+func (s *Store) MessageState(ctx context.Context, id string) (*parley.MessageStatus, error) {
+	st := &parley.MessageStatus{}
+	err := s.pool.QueryRow(ctx, `SELECT state, attempts, last_error, text_body <> '' OR html_body <> ''
+		FROM outbox_messages WHERE id = $1`, id).Scan(&st.State, &st.Attempts, &st.LastError, &st.HasBody)
+	if err != nil {
+		return nil, translate(err, "message")
+	}
+	return st, nil
 }

@@ -60,7 +60,7 @@ func (s *Store) ClaimMessages(ctx context.Context, owner string, now time.Time, 
 
 // MarkMessageSent records a delivery; see parley.Outbox.
 func (s *Store) MarkMessageSent(ctx context.Context, id, owner string, at time.Time) error {
-	return s.release(ctx, `UPDATE outbox_messages SET state = 'sent', done_at = ?, lease_owner = '', lease_until = 0
+	return s.release(ctx, `UPDATE outbox_messages SET state = 'sent', done_at = ?, text_body = '', html_body = '', lease_owner = '', lease_until = 0
 		WHERE id = ? AND lease_owner = ? AND state = 'pending'`, millis(at), id, owner)
 }
 
@@ -72,7 +72,7 @@ func (s *Store) RetryMessage(ctx context.Context, id, owner string, next time.Ti
 
 // FailMessage gives a message up; see parley.Outbox.
 func (s *Store) FailMessage(ctx context.Context, id, owner string, at time.Time, reason string) error {
-	return s.release(ctx, `UPDATE outbox_messages SET state = 'failed', done_at = ?, last_error = ?, lease_owner = '', lease_until = 0
+	return s.release(ctx, `UPDATE outbox_messages SET state = 'failed', done_at = ?, text_body = '', html_body = '', last_error = ?, lease_owner = '', lease_until = 0
 		WHERE id = ? AND lease_owner = ? AND state = 'pending'`, millis(at), reason, id, owner)
 }
 
@@ -91,13 +91,27 @@ func (s *Store) release(ctx context.Context, query string, args ...any) error {
 	})
 }
 
+// PurgeMessages deletes done messages; see parley.Outbox.
+func (s *Store) PurgeMessages(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.w.do(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbox_messages WHERE state <> 'pending' AND done_at < ?`, millis(before))
+		if err != nil {
+			return mapError(err, "Message", "Message")
+		}
+		n, err = res.RowsAffected()
+		return mapError(err, "Message", "Message")
+	})
+	return int(n), err
+}
+
 // MessageState returns a message's state; see parley.Outbox.
-func (s *Store) MessageState(ctx context.Context, id string) (string, int, string, error) {
-	var state, last string
-	var attempts int
-	err := s.queryRow(ctx, `SELECT state, attempts, last_error FROM outbox_messages WHERE id = ?`, id).Scan(&state, &attempts, &last)
+func (s *Store) MessageState(ctx context.Context, id string) (*parley.MessageStatus, error) {
+	st := &parley.MessageStatus{}
+	err := s.queryRow(ctx, `SELECT state, attempts, last_error, text_body <> '' OR html_body <> ''
+		FROM outbox_messages WHERE id = ?`, id).Scan(&st.State, &st.Attempts, &st.LastError, &st.HasBody)
 	if err != nil {
-		return "", 0, "", mapError(err, "Message", "Message")
+		return nil, mapError(err, "Message", "Message")
 	}
-	return state, attempts, last, nil
+	return st, nil
 }

@@ -57,11 +57,12 @@ func (f *fixture) claim(owner string, now time.Time, limit int) []string {
 	return got
 }
 
-func (f *fixture) wantState(m *parley.Message, state string, attempts int, lastError string) {
+// wantState fails the test unless the message stands as want says.
+func (f *fixture) wantState(m *parley.Message, want parley.MessageStatus) {
 	f.t.Helper()
-	s, a, e, err := f.s.MessageState(f.ctx, m.ID)
-	if err != nil || s != state || a != attempts || e != lastError {
-		f.t.Errorf("MessageState = %q, %d, %q, %v; want %q, %d, %q", s, a, e, err, state, attempts, lastError)
+	got, err := f.s.MessageState(f.ctx, m.ID)
+	if err != nil || *got != want {
+		f.t.Errorf("MessageState = %+v, %v; want %+v", got, err, want)
 	}
 }
 
@@ -130,7 +131,7 @@ func testRetry(t *testing.T, open Opener) {
 	if err := f.s.RetryMessage(f.ctx, m.ID, "a", next, "421 try later"); err != nil {
 		t.Fatalf("RetryMessage: %v", err)
 	}
-	f.wantState(m, "pending", 1, "421 try later")
+	f.wantState(m, parley.MessageStatus{State: "pending", Attempts: 1, LastError: "421 try later", HasBody: true})
 	if got := f.claim("b", next.Add(-time.Millisecond), 10); len(got) != 0 {
 		t.Errorf("claim before the retry is due = %v, want none", got)
 	}
@@ -154,17 +155,28 @@ func testDone(t *testing.T, open Opener) {
 	if err := f.s.FailMessage(f.ctx, failed.ID, "a", now, "550 no such user"); err != nil {
 		t.Fatalf("FailMessage: %v", err)
 	}
-	f.wantState(sent, "sent", 1, "")
-	f.wantState(failed, "failed", 1, "550 no such user")
+	f.wantState(sent, parley.MessageStatus{State: "sent", Attempts: 1})
+	f.wantState(failed, parley.MessageStatus{State: "failed", Attempts: 1, LastError: "550 no such user"})
 	if got := f.claim("b", now.Add(24*time.Hour), 10); len(got) != 0 {
 		t.Errorf("claim a day later = %v, want none", got)
 	}
 	if err := f.s.MarkMessageSent(f.ctx, sent.ID, "a", now); parley.ErrorCode(err) != parley.ENOTFOUND {
 		t.Errorf("MarkMessageSent twice: %v, want ENOTFOUND", err)
 	}
-	if _, _, _, err := f.s.MessageState(f.ctx, "nope"); parley.ErrorCode(err) != parley.ENOTFOUND {
+	if _, err := f.s.MessageState(f.ctx, "nope"); parley.ErrorCode(err) != parley.ENOTFOUND {
 		t.Errorf("MessageState(nope): %v, want ENOTFOUND", err)
 	}
+	pending := f.mustEnqueue(3)
+	if n, err := f.s.PurgeMessages(f.ctx, now); n != 0 || err != nil {
+		t.Errorf("PurgeMessages(the moment they were done) = %d, %v; want 0", n, err)
+	}
+	if n, err := f.s.PurgeMessages(f.ctx, now.Add(time.Millisecond)); n != 2 || err != nil {
+		t.Errorf("PurgeMessages(after) = %d, %v; want the sent and the failed message", n, err)
+	}
+	if _, err := f.s.MessageState(f.ctx, sent.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("a purged message: %v, want ENOTFOUND", err)
+	}
+	f.wantState(pending, parley.MessageStatus{State: "pending", HasBody: true})
 }
 
 // testOutboxUnit: a message is enqueued with the unit that caused it, or
@@ -185,7 +197,7 @@ func testOutboxUnit(t *testing.T, open Opener) {
 	if err != errUnit {
 		t.Fatalf("Update = %v, want the unit's own error", err)
 	}
-	if _, _, _, err := f.s.MessageState(f.ctx, lost.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+	if _, err := f.s.MessageState(f.ctx, lost.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
 		t.Errorf("message of a failed unit: %v, want ENOTFOUND", err)
 	}
 	q := f.newPost(2, nil)
