@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Message is one e-mail waiting in the durable outbox. A use case enqueues
@@ -34,12 +35,17 @@ type Message struct {
 // recipient, a subject and a text body, and no CR or LF in any value that
 // becomes a header (which would let a value add headers of its own).
 func (m *Message) Validate() error {
-	if m.ID == "" {
-		return Errorf(EINVALID, "A message needs an ID.")
+	if !validMessageID(m.ID) {
+		return Errorf(EINVALID, "A message ID is 1 to 64 letters, digits or dashes.")
 	}
-	for _, h := range []string{m.ID, m.To, m.Subject, m.ListUnsubscribe} {
-		if strings.ContainsAny(h, "\r\n\x00") {
+	for _, h := range []string{m.To, m.Subject, m.ListUnsubscribe} {
+		if strings.ContainsAny(h, "\r\n") {
 			return Errorf(EINVALID, "A header value must not contain line breaks.")
+		}
+	}
+	for _, v := range []string{m.To, m.Subject, m.Text, m.HTML, m.ListUnsubscribe} {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return Errorf(EINVALID, "A message must be UTF-8 text without NUL.")
 		}
 	}
 	if _, err := mail.ParseAddress(m.To); err != nil {
@@ -52,6 +58,20 @@ func (m *Message) Validate() error {
 		return Errorf(EINVALID, "The unsubscribe link must be an https URL.")
 	}
 	return nil
+}
+
+// validMessageID reports whether id can stand inside <id@host>: NewID's
+// alphabet, and dashes.
+func validMessageID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Outbox is the queue a relay works from. Claiming is safe with several

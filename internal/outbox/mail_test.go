@@ -103,6 +103,11 @@ func TestHeaderInjection(t *testing.T) {
 		func(m *parley.Message) { m.To = "\"x\r\nBcc: v@example.com\" <a@example.com>" },
 		func(m *parley.Message) { m.ListUnsubscribe = "https://x.example/\r\nBcc: v@example.com" },
 		func(m *parley.Message) { m.ID = "id\r\nBcc: v@example.com" },
+		func(m *parley.Message) { m.ID = "id>\tX" },
+		func(m *parley.Message) { m.ID = "" },
+		func(m *parley.Message) { m.Subject = "\xff\xfe" },
+		func(m *parley.Message) { m.Text = "a\x00b" },
+		func(m *parley.Message) { m.HTML = "<p>\xc3</p>" },
 	} {
 		m := goldenMessage()
 		bad(m)

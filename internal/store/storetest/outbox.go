@@ -87,6 +87,9 @@ func testEnqueue(t *testing.T, open Opener) {
 		func(m *parley.Message) { m.ListUnsubscribe = "https://x.example/\r\nX: y" },
 		func(m *parley.Message) { m.To = "not an address" },
 		func(m *parley.Message) { m.Text = "" },
+		func(m *parley.Message) { m.Text = "a\x00b" },
+		func(m *parley.Message) { m.Subject = "\xff" },
+		func(m *parley.Message) { m.ID = "a b" },
 	} {
 		m := NewMessage(f.tick(), 2)
 		bad(m)
