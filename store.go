@@ -25,6 +25,7 @@ import (
 // Update.
 type Store interface {
 	Tx
+	Outbox
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn

@@ -68,4 +68,9 @@ type Tx interface {
 	// ECONFLICT if the user already reported the comment; ENOTFOUND if the
 	// comment does not exist.
 	CreateReport(ctx context.Context, r *Report) error
+
+	// EnqueueMessage stores m in the outbox, to be sent after the unit
+	// commits (and never if it does not). EINVALID unless m.Validate();
+	// ECONFLICT if the ID is taken.
+	EnqueueMessage(ctx context.Context, m *Message) error
 }

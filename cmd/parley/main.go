@@ -40,6 +40,7 @@ func main() {
 const usage = `usage:
   parley serve [--demo] [--addr :8080] [--public-url https://comments.example]
                [--database sqlite:parley.db|postgres://…]
+               [--smtp-url smtp://user:pass@host:587 --mail-from "Name <addr>"]
   parley migrate [--database …]
   parley site create --id ID [--origin https://news.example]… [--name NAME] [--anonymous]
                      [--edit-window 10m] [--max-length 10000]

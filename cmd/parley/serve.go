@@ -50,6 +50,11 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if err != nil {
 		return err
 	}
+	stopRelay, err := startRelay(cfg, store, public, log)
+	if err != nil {
+		return err
+	}
+	defer stopRelay() // after the HTTP server: requests still finishing may enqueue mail
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -26,6 +26,8 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long in-flight requests may finish on SIGTERM
 	CacheSize       int64         // bytes of thread pages kept in memory
 	MemoryLimit     int64         // bytes; MemoryLimitAuto or MemoryLimitOff (see ResolveMemoryLimit)
+	SMTPURL         string        // smtp:// or smtps:// with credentials; empty: the outbox relay does not run
+	MailFrom        string        // From of outgoing mail; required with SMTPURL
 }
 
 // Default values.
@@ -67,6 +69,9 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "time in-flight requests get to finish on shutdown")
 	fs.StringVar(&cache, "cache-size", cache, "memory for cached thread pages, e.g. 64MiB (env PARLEY_CACHE_SIZE)")
 	fs.StringVar(&memLimit, "memory-limit", memLimit, "soft memory limit, e.g. 256MiB or 1GiB; auto: from the cache size and the container's limit; off (env PARLEY_MEMORY_LIMIT)")
+	if err := mailFlags(fs, env, c); err != nil {
+		return nil, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -112,7 +117,7 @@ func (c *Config) Validate() error {
 	if c.MemoryLimit != MemoryLimitAuto && c.MemoryLimit != MemoryLimitOff && c.MemoryLimit < minMemoryLimit {
 		return fmt.Errorf("memory limit %d: at least %dMiB", c.MemoryLimit, minMemoryLimit>>20)
 	}
-	return nil
+	return c.validateMail()
 }
 
 // ValidateDatabase checks that dsn names a backend Parley has.

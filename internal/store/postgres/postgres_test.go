@@ -75,3 +75,12 @@ func TestKeySharedBetweenInstances(t *testing.T) {
 	a, b := mustOpenURL(t, url), mustOpenURL(t, url)
 	storetest.MustAgreeOnKey(t, "form", a, b, a, b, a, b)
 }
+
+// TestClaimsSharedBetweenInstances opens the same database with several
+// pools, as instances running relays would, and checks that no message is
+// claimed by two of them.
+func TestClaimsSharedBetweenInstances(t *testing.T) {
+	url := pgtest.URL(t)
+	a, b, c := mustOpenURL(t, url), mustOpenURL(t, url), mustOpenURL(t, url)
+	storetest.MustClaimOnce(t, parley.Now(), a, b, c, a, b, c)
+}

@@ -190,3 +190,11 @@ func TestKeySharedBetweenInstances(t *testing.T) {
 	a, b := mustOpen(t, path), mustOpen(t, path)
 	storetest.MustAgreeOnKey(t, "form", a, b, a, b)
 }
+
+// TestClaimsSharedBetweenInstances opens the same file twice, as two
+// processes would, and checks that no message is claimed by both.
+func TestClaimsSharedBetweenInstances(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.db")
+	a, b := mustOpen(t, path), mustOpen(t, path)
+	storetest.MustClaimOnce(t, parley.Now(), a, b, a, b)
+}
