@@ -129,4 +129,3 @@ func qualified(alias, columns string) string {
 	}
 	return strings.Join(cols, ", ")
 }
-
