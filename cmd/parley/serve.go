@@ -98,7 +98,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	// The bus is the only link between the service and what it changes:
 	// the page cache, the live hub and the allowed origins subscribe.
 	bus := realtime.NewBus()
-	svc := service.New(store, markup.New(), bus, log)
+	svc := service.New(store, markup.New(), bus, log, service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)))
 	size := hc.CacheSize
 	if size <= 0 {
 		size = pagecache.DefaultSize
@@ -113,7 +113,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// One authenticator for every surface, so that a credential means the
 	// same on each and the origin goes into the context in one place.
-	authn := auth.New(config.Origin(hc.PublicURL), auth.NewCommenterTokens(store, nil))
+	authn := auth.New(config.Origin(hc.PublicURL), auth.NewCommenterTokens(store, nil), auth.NewSessions(store, svc, nil))
 	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)
