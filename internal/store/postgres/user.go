@@ -19,7 +19,7 @@ func (t *unit) CreateUser(ctx context.Context, u *parley.User) error {
 		return fmt.Errorf("postgres: encode badges: %w", err)
 	}
 	_, err = t.db.Exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		u.ID, u.SiteID, u.Name, u.TokenHash, u.CreatedAt, u.Email, string(badges), u.UserRole().String())
+		u.ID, u.SiteID, u.Name, u.TokenHash, u.CreatedAt, u.Email, string(badges), u.Role.String())
 	return translate(err, "user")
 }
 
@@ -30,7 +30,7 @@ func (t *unit) UpdateUser(ctx context.Context, u *parley.User) error {
 		return fmt.Errorf("postgres: encode badges: %w", err)
 	}
 	tag, err := t.db.Exec(ctx, `UPDATE users SET name = $2, email = $3, badges = $4, role = $5 WHERE id = $1`,
-		u.ID, u.Name, u.Email, string(badges), u.UserRole().String())
+		u.ID, u.Name, u.Email, string(badges), u.Role.String())
 	if err != nil {
 		return translate(err, "user")
 	}
@@ -76,6 +76,9 @@ func scanUser(row pgx.Row, dest ...any) (*parley.User, error) {
 	}
 	if len(u.Badges) == 0 {
 		u.Badges = nil
+	}
+	if role == parley.RoleNone.String() {
+		return &u, nil // stored as it was given: UserRole reads it as commenter
 	}
 	if u.Role, err = parley.ParseRole(role); err != nil {
 		return nil, fmt.Errorf("role of user %s: %w", u.ID, err)

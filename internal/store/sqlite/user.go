@@ -22,7 +22,7 @@ func (w *unit) CreateUser(_ context.Context, u *parley.User) error {
 		return fmt.Errorf("sqlite: encode badges: %w", err)
 	}
 	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.SiteID, u.Name, u.TokenHash, millis(u.CreatedAt), u.Email, string(badges), u.UserRole().String())
+		u.ID, u.SiteID, u.Name, u.TokenHash, millis(u.CreatedAt), u.Email, string(badges), u.Role.String())
 	return mapError(err, "User", "Site")
 }
 
@@ -38,7 +38,7 @@ func (w *unit) UpdateUser(_ context.Context, u *parley.User) error {
 		return fmt.Errorf("sqlite: encode badges: %w", err)
 	}
 	res, err := w.tx.ExecContext(w.ctx, `UPDATE users SET name = ?, email = ?, badges = ?, role = ? WHERE id = ?`,
-		u.Name, u.Email, string(badges), u.UserRole().String(), u.ID)
+		u.Name, u.Email, string(badges), u.Role.String(), u.ID)
 	if err != nil {
 		return mapError(err, "User", "Site")
 	}
@@ -94,6 +94,9 @@ func scanUser(row scanner, dest ...any) (*parley.User, error) {
 	}
 	if len(u.Badges) == 0 {
 		u.Badges = nil
+	}
+	if role == parley.RoleNone.String() {
+		return &u, nil // stored as it was given: UserRole reads it as commenter
 	}
 	if u.Role, err = parley.ParseRole(role); err != nil {
 		return nil, fmt.Errorf("role of user %s: %w", u.ID, err)

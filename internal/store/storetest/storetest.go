@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Key", func(t *testing.T) { testKeys(t, open) })
 	t.Run("Log", func(t *testing.T) { testLog(t, open) })
 	t.Run("Unit", func(t *testing.T) { testUnits(t, open) })
+	t.Run("Session", func(t *testing.T) { testSessions(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":
