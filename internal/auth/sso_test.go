@@ -176,7 +176,9 @@ func TestSSORefusals(t *testing.T) {
 	testKeys(t)
 	srv := newJWKSServer(t, map[string]any{"rsa": &rsaKey.PublicKey, "ec": &ecKey.PublicKey, "ed": edPub})
 	hs := func(c jwt.MapClaims) string { return sign(t, jwt.SigningMethodHS256, []byte(secretA), "a", c, nil) }
-	rs := func(c jwt.MapClaims, h map[string]any) string { return sign(t, jwt.SigningMethodRS256, rsaKey, "rsa", c, h) }
+	rs := func(c jwt.MapClaims, h map[string]any) string {
+		return sign(t, jwt.SigningMethodRS256, rsaKey, "rsa", c, h)
+	}
 	none := sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, "a", claims(nil), nil)
 	// A token claiming HS256 with the site's RSA public key (as PEM) as
 	// the secret: the classic confusion of a verifier that takes the key
@@ -329,7 +331,9 @@ func TestJWKSCache(t *testing.T) {
 	clk := &clock{now: t0}
 	v := auth.NewSSO(auth.NewJWKS(srv.Client(), clk.Now), clk.Now)
 	site := jwksSite(srv.URL)
-	good := func() string { return sign(t, jwt.SigningMethodRS256, rsaKey, "rsa", claims(map[string]any{"exp": clk.Now().Add(time.Minute).Unix(), "iat": nil, "nbf": nil}), nil) }
+	good := func() string {
+		return sign(t, jwt.SigningMethodRS256, rsaKey, "rsa", claims(map[string]any{"exp": clk.Now().Add(time.Minute).Unix(), "iat": nil, "nbf": nil}), nil)
+	}
 	for range 5 {
 		if _, err := v.Verify(t.Context(), site, good()); err != nil {
 			t.Fatal(err)
