@@ -150,7 +150,11 @@ func sessionScenarios() []scenario {
 					t.Errorf("sign out again = %d, want 401", got.status)
 				}
 			}},
-		{name: "sign out everywhere", before: func(s *stack) { signIn(s, "Mara", nil); signIn(s, "Phone", nil); signIn(s, "Other", map[string]any{"sub": "otto"}) },
+		{name: "sign out everywhere", before: func(s *stack) {
+			signIn(s, "Mara", nil)
+			signIn(s, "Phone", nil)
+			signIn(s, "Other", map[string]any{"sub": "otto"})
+		},
 			method: "POST", path: signOut, as: "Mara", body: `{"everywhere":true}`, status: 204,
 			check: func(t *testing.T, s *stack, r response) {
 				if got := s.do("GET", me, "", "Phone"); got.status != 401 {
