@@ -383,3 +383,29 @@ func TestJWKSDownWithNothingCached(t *testing.T) {
 		t.Fatalf("Verify with the JWKS down = %v, want unavailable sso_keys_unavailable", err)
 	}
 }
+
+// BenchmarkVerify is the verifier alone, without the database: what the
+// exchange costs before its unit of work.
+func BenchmarkVerify(b *testing.B) {
+	testKeys(b)
+	srv := newJWKSServer(b, map[string]any{"rsa": &rsaKey.PublicKey})
+	clk := &clock{now: t0}
+	v := auth.NewSSO(auth.NewJWKS(srv.Client(), clk.Now), clk.Now)
+	for _, bc := range []struct {
+		name  string
+		site  *parley.Site
+		token string
+	}{
+		{"HS256", hmacSite(), sign(b, jwt.SigningMethodHS256, []byte(secretA), "a", claims(nil), nil)},
+		{"JWKS-RS256-cached", jwksSite(srv.URL), sign(b, jwt.SigningMethodRS256, rsaKey, "rsa", claims(nil), nil)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := v.Verify(b.Context(), bc.site, bc.token); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
