@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,6 +111,7 @@ func ssoScenarios() []scenario {
 		{name: "over 8 KiB", method: "POST", path: ssoPath, body: `{"token":"` + strings.Repeat("a", 9000) + `"}`, status: 401, code: "unauthorized", want: key("sso_too_large")},
 		{name: "no body", method: "POST", path: ssoPath, status: 400, code: "invalid"},
 		{name: "from an origin the site does not allow", before: mintAs("tok", nil), method: "POST", path: ssoPath, body: body, header: []string{"Origin: https://elsewhere.example"}, status: 403, code: "forbidden"},
+		{name: "first exchanges of one sub at once", before: mintAs("tok", map[string]any{"sub": "first"}), method: "POST", path: ssoPath, body: body, status: 200, check: firstExchangesAtOnce},
 		{name: "role claim ignored where the site does not honour it", before: mintAs("tok", map[string]any{"role": "admin"}), method: "POST", path: ssoPath, body: body, status: 200, want: []string{`"role":"commenter"`}},
 		{name: "same sub is the same user, profile updated", before: func(s *stack) { signIn(s, "Mara", nil); mintAs("tok", nil)(s) },
 			method: "POST", path: ssoPath, body: body, status: 200,
@@ -124,6 +126,35 @@ func ssoScenarios() []scenario {
 					t.Errorf("me after a changed profile = %s", got.body)
 				}
 			}},
+	}
+}
+
+// firstExchangesAtOnce sends the first exchanges of one sub at once:
+// whichever unit creates the identity, the others must find it, so every
+// one succeeds with the same user.
+func firstExchangesAtOnce(t *testing.T, s *stack, r response) {
+	const n = 8
+	bodies := make([]string, n)
+	for i := range bodies {
+		bodies[i] = `{"token":"` + mint(s, map[string]any{"sub": "racer"}) + `"}`
+	}
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			got := s.do("POST", ssoPath, bodies[i], "")
+			var out struct{ User struct{ ID string } }
+			if got.status != 200 || json.Unmarshal([]byte(got.body), &out) != nil {
+				t.Errorf("exchange %d: %d %s", i, got.status, got.body)
+			}
+			ids[i] = out.User.ID
+		})
+	}
+	wg.Wait()
+	for i, id := range ids {
+		if id != ids[0] {
+			t.Errorf("exchange %d got user %s, exchange 0 got %s: one sub, one user", i, id, ids[0])
+		}
 	}
 }
 
