@@ -61,7 +61,7 @@ func NewJWKS(client *http.Client, now func() time.Time) *JWKS {
 
 // Key returns the public key named kid at url (the only key when kid is
 // "" and the set has one). A kid the set lacks after a refetch is
-// EUNAUTHORIZED (sso_unknown_kid); keys that cannot be fetched at all are
+// EUNAUTHORIZED (ssoUnknownKid); keys that cannot be fetched at all are
 // EUNAVAILABLE.
 func (j *JWKS) Key(ctx context.Context, url, kid string) (any, error) {
 	set := j.set(url)
@@ -77,16 +77,16 @@ func (j *JWKS) Key(ctx context.Context, url, kid string) (any, error) {
 			set.keys, set.fetched = keys, now
 			key, ok = set.find(kid)
 		} else if set.keys == nil {
-			return nil, parley.Errorf(parley.EUNAVAILABLE, "The publisher's keys cannot be fetched from %s: %v", url, err).Keyed("sso_keys_unavailable")
+			return nil, parley.Errorf(parley.EUNAVAILABLE, "The publisher's keys cannot be fetched from %s: %v", url, err).Keyed("ssoKeysUnavailable")
 		}
 	}
 	if ok {
 		return key, nil
 	}
 	if set.keys == nil {
-		return nil, parley.Errorf(parley.EUNAVAILABLE, "The publisher's keys cannot be fetched from %s now.", url).Keyed("sso_keys_unavailable")
+		return nil, parley.Errorf(parley.EUNAVAILABLE, "The publisher's keys cannot be fetched from %s now.", url).Keyed("ssoKeysUnavailable")
 	}
-	return nil, refuse("sso_unknown_kid", "The publisher's keys have no key with kid %.64q.", kid)
+	return nil, refuse("ssoUnknownKid", "The publisher's keys have no key with kid %.64q.", kid)
 }
 
 func (j *JWKS) set(url string) *keySet {

@@ -44,7 +44,7 @@ func NewSessions(store SessionStore, sites SiteReader, now func() time.Time) *Se
 	return &Sessions{store: store, sites: sites, now: now}
 }
 
-var errBadSession = parley.Errorf(parley.EUNAUTHORIZED, "The session is not valid; sign in again.").Keyed("session_invalid")
+var errBadSession = parley.Errorf(parley.EUNAUTHORIZED, "The session is not valid; sign in again.").Keyed("sessionInvalid")
 
 // Authenticate implements Method: it claims every bearer token marked as
 // a session token.
@@ -72,7 +72,7 @@ func (m *Sessions) Actor(ctx context.Context, token string) (*parley.Actor, erro
 	}
 	now := m.now()
 	if !now.Before(se.ExpiresAt) {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "The session has expired; sign in again.").Keyed("session_expired")
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "The session has expired; sign in again.").Keyed("sessionExpired")
 	}
 	if err := m.slide(ctx, se, now); err != nil {
 		return nil, err

@@ -63,10 +63,10 @@ type header struct {
 // Verify returns what a valid token for site says about its reader.
 func (v *SSO) Verify(ctx context.Context, site *parley.Site, token string) (*parley.SSOClaims, error) {
 	if !site.SSO.Enabled() {
-		return nil, refuse("sso_off", "Site %s does not accept SSO tokens.", site.ID)
+		return nil, refuse("ssoOff", "Site %s does not accept SSO tokens.", site.ID)
 	}
 	if len(token) > maxSSOToken {
-		return nil, refuse("sso_too_large", "An SSO token is at most %d bytes.", maxSSOToken)
+		return nil, refuse("ssoTooLarge", "An SSO token is at most %d bytes.", maxSSOToken)
 	}
 	h, err := peekHeader(token)
 	if err != nil {
@@ -92,13 +92,13 @@ func peekHeader(token string) (*header, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(head)
 	var h header
 	if !ok || err != nil || json.Unmarshal(raw, &h) != nil || strings.Count(token, ".") != 2 {
-		return nil, refuse("sso_malformed", "The SSO token is not a signed JWT (header.payload.signature).")
+		return nil, refuse("ssoMalformed", "The SSO token is not a signed JWT (header.payload.signature).")
 	}
 	switch {
 	case strings.EqualFold(h.Alg, "none") || h.Alg == "":
-		return nil, refuse("sso_alg_none", "An SSO token must be signed; alg none is refused.")
+		return nil, refuse("ssoAlgNone", "An SSO token must be signed; alg none is refused.")
 	case h.JKU != nil || h.X5U != nil || h.JWK != nil || h.X5C != nil:
-		return nil, refuse("sso_foreign_key", "An SSO token may not name its own key (jku, x5u, jwk, x5c): the site's keys are configured in Parley.")
+		return nil, refuse("ssoForeignKey", "An SSO token may not name its own key (jku, x5u, jwk, x5c): the site's keys are configured in Parley.")
 	}
 	return &h, nil
 }
@@ -109,9 +109,9 @@ func (v *SSO) key(ctx context.Context, site *parley.Site, h *header) (any, error
 	case "HS256":
 		if len(site.SSO.Secrets) == 0 {
 			if site.SSO.JWKSURL != "" {
-				return nil, refuse("sso_alg_confusion", "The site's keys are public keys; an HMAC token (HS256) is refused.")
+				return nil, refuse("ssoAlgConfusion", "The site's keys are public keys; an HMAC token (HS256) is refused.")
 			}
-			return nil, refuse("sso_alg_not_allowed", "The site does not accept HS256 tokens.")
+			return nil, refuse("ssoAlgNotAllowed", "The site does not accept HS256 tokens.")
 		}
 		kid := h.KID
 		if kid == "" && len(site.SSO.Secrets) == 1 {
@@ -120,21 +120,21 @@ func (v *SSO) key(ctx context.Context, site *parley.Site, h *header) (any, error
 		if secret, ok := site.SSO.Secret(kid); ok {
 			return secret, nil
 		}
-		return nil, refuse("sso_unknown_kid", "The site has no HS256 secret with kid %q.", h.KID)
+		return nil, refuse("ssoUnknownKid", "The site has no HS256 secret with kid %q.", h.KID)
 	case "RS256", "ES256", "EdDSA":
 		if site.SSO.JWKSURL == "" {
-			return nil, refuse("sso_alg_not_allowed", "The site does not accept %s tokens (it has no JWKS URL).", h.Alg)
+			return nil, refuse("ssoAlgNotAllowed", "The site does not accept %s tokens (it has no JWKS URL).", h.Alg)
 		}
 		key, err := v.jwks.Key(ctx, site.SSO.JWKSURL, h.KID)
 		if err != nil {
 			return nil, err
 		}
 		if !keyFits(h.Alg, key) {
-			return nil, refuse("sso_alg_confusion", "The key with kid %q is not a key for %s.", h.KID, h.Alg)
+			return nil, refuse("ssoAlgConfusion", "The key with kid %q is not a key for %s.", h.KID, h.Alg)
 		}
 		return key, nil
 	}
-	return nil, refuse("sso_alg_not_allowed", "SSO tokens are signed with HS256, RS256, ES256 or EdDSA, not %.20q.", h.Alg)
+	return nil, refuse("ssoAlgNotAllowed", "SSO tokens are signed with HS256, RS256, ES256 or EdDSA, not %.20q.", h.Alg)
 }
 
 // keyFits reports whether key is of the kind alg signs with, so that a
@@ -155,12 +155,12 @@ func keyFits(alg string, key any) bool {
 // by us, so only the token's shape and signature remain.
 func parseRefusal(err error) error {
 	if errors.Is(err, jwt.ErrTokenSignatureInvalid) {
-		return refuse("sso_bad_signature", "The SSO token's signature does not match the site's key.")
+		return refuse("ssoBadSignature", "The SSO token's signature does not match the site's key.")
 	}
 	if errors.Is(err, jwt.ErrTokenUnverifiable) {
-		return refuse("sso_alg_not_allowed", "The SSO token cannot be verified with the site's keys.")
+		return refuse("ssoAlgNotAllowed", "The SSO token cannot be verified with the site's keys.")
 	}
-	return refuse("sso_malformed", "The SSO token cannot be read: %s", strings.TrimPrefix(err.Error(), "token is malformed: "))
+	return refuse("ssoMalformed", "The SSO token cannot be read: %s", strings.TrimPrefix(err.Error(), "token is malformed: "))
 }
 
 // ssoClaims are the token's claims as sent; check turns them into
@@ -191,19 +191,19 @@ func (c *ssoClaims) GetAudience() (jwt.ClaimStrings, error)       { return c.Aud
 func (c *ssoClaims) check(site *parley.Site, now time.Time) (*parley.SSOClaims, error) {
 	switch {
 	case c.Exp == nil:
-		return nil, refuse("sso_no_expiry", "An SSO token needs exp.")
+		return nil, refuse("ssoNoExpiry", "An SSO token needs exp.")
 	case !now.Before(c.Exp.Time):
-		return nil, refuse("sso_expired", "The SSO token has expired.")
+		return nil, refuse("ssoExpired", "The SSO token has expired.")
 	case c.Nbf != nil && now.Add(skew).Before(c.Nbf.Time):
-		return nil, refuse("sso_not_yet_valid", "The SSO token is not valid yet (nbf).")
+		return nil, refuse("ssoNotYetValid", "The SSO token is not valid yet (nbf).")
 	case c.Iat != nil && now.Add(skew).Before(c.Iat.Time):
-		return nil, refuse("sso_issued_in_future", "The SSO token was issued in the future (iat); check the server's clock.")
+		return nil, refuse("ssoIssuedInFuture", "The SSO token was issued in the future (iat); check the server's clock.")
 	case !audience(c.Aud, site.ID):
-		return nil, refuse("sso_wrong_audience", "The SSO token's aud must be the site ID %q.", site.ID)
+		return nil, refuse("ssoWrongAudience", "The SSO token's aud must be the site ID %q.", site.ID)
 	case site.SSO.Issuer != "" && c.Iss != site.SSO.Issuer:
-		return nil, refuse("sso_wrong_issuer", "The SSO token's iss must be %q.", site.SSO.Issuer)
+		return nil, refuse("ssoWrongIssuer", "The SSO token's iss must be %q.", site.SSO.Issuer)
 	case strings.TrimSpace(c.Sub) == "":
-		return nil, refuse("sso_no_subject", "An SSO token needs sub, the reader's stable ID.")
+		return nil, refuse("ssoNoSubject", "An SSO token needs sub, the reader's stable ID.")
 	}
 	return c.claims(site)
 }
@@ -212,17 +212,17 @@ func (c *ssoClaims) check(site *parley.Site, now time.Time) (*parley.SSOClaims, 
 // cut, so the publisher sees it.
 func (c *ssoClaims) claims(site *parley.Site) (*parley.SSOClaims, error) {
 	if len(c.Sub) > 255 || len(c.JTI) > 255 || len(c.Email) > 320 || utf8.RuneCountInString(c.Name) > 100 || len(c.Badges) > 10 {
-		return nil, refuse("sso_claim_too_long", "sub and jti are at most 255 bytes, email 320, name 100 characters, and there are at most 10 badges.")
+		return nil, refuse("ssoClaimTooLong", "sub and jti are at most 255 bytes, email 320, name 100 characters, and there are at most 10 badges.")
 	}
 	for _, b := range c.Badges {
 		if b == "" || len(b) > 40 || !utf8.ValidString(b) {
-			return nil, refuse("sso_bad_badge", "A badge is 1 to 40 bytes of text.")
+			return nil, refuse("ssoBadBadge", "A badge is 1 to 40 bytes of text.")
 		}
 	}
 	out := &parley.SSOClaims{Subject: c.Sub, Name: c.Name, Email: c.Email, Badges: c.Badges, TokenID: c.JTI, ExpiresAt: c.Exp.Time.UTC()}
 	if site.SSO.Roles && c.Role != "" {
 		if _, err := parley.ParseRole(c.Role); err != nil {
-			return nil, refuse("sso_bad_role", "The role claim must be commenter, staff, moderator or admin.")
+			return nil, refuse("ssoBadRole", "The role claim must be commenter, staff, moderator or admin.")
 		}
 		out.Role = c.Role
 	}

@@ -190,38 +190,38 @@ func TestSSORefusals(t *testing.T) {
 		token string
 		key   string
 	}{
-		{"sso off", &parley.Site{ID: "news"}, hs(claims(nil)), "sso_off"},
-		{"alg none", hmacSite(), none, "sso_alg_none"},
-		{"alg none on jwks", jwksSite(srv.URL), none, "sso_alg_none"},
-		{"alg not configured: RS256 on an HMAC site", hmacSite(), rs(claims(nil), nil), "sso_alg_not_allowed"},
-		{"alg not configured: HS256 on a site without secrets or JWKS", &parley.Site{ID: "news", SSO: parley.SSO{Issuer: "x", Secrets: nil, JWKSURL: ""}}, hs(claims(nil)), "sso_off"},
-		{"alg unknown: HS512", hmacSite(), sign(t, jwt.SigningMethodHS512, []byte(secretA), "a", claims(nil), nil), "sso_alg_not_allowed"},
-		{"HS/RS confusion", jwksSite(srv.URL), confused, "sso_alg_confusion"},
-		{"ES256 header on an RSA kid", jwksSite(srv.URL), sign(t, jwt.SigningMethodES256, ecKey, "rsa", claims(nil), nil), "sso_alg_confusion"},
-		{"bad signature HS256", hmacSite(), sign(t, jwt.SigningMethodHS256, []byte(secretB), "a", claims(nil), nil), "sso_bad_signature"},
-		{"bad signature RS256", jwksSite(srv.URL), sign(t, jwt.SigningMethodRS256, otherRSA, "rsa", claims(nil), nil), "sso_bad_signature"},
-		{"tampered payload", hmacSite(), tamper(hs(claims(nil))), "sso_bad_signature"},
-		{"expired", hmacSite(), hs(claims(map[string]any{"exp": t0.Unix()})), "sso_expired"},
-		{"no exp", hmacSite(), hs(claims(map[string]any{"exp": nil})), "sso_no_expiry"},
-		{"not yet valid", hmacSite(), hs(claims(map[string]any{"nbf": t0.Add(2 * time.Minute).Unix()})), "sso_not_yet_valid"},
-		{"iat in the future beyond skew", hmacSite(), hs(claims(map[string]any{"iat": t0.Add(61 * time.Second).Unix()})), "sso_issued_in_future"},
-		{"wrong aud", hmacSite(), hs(claims(map[string]any{"aud": "other"})), "sso_wrong_audience"},
-		{"no aud", hmacSite(), hs(claims(map[string]any{"aud": nil})), "sso_wrong_audience"},
-		{"wrong iss", hmacSite(), hs(claims(map[string]any{"iss": "https://evil.example"})), "sso_wrong_issuer"},
-		{"no sub", hmacSite(), hs(claims(map[string]any{"sub": nil})), "sso_no_subject"},
-		{"blank sub", hmacSite(), hs(claims(map[string]any{"sub": "  "})), "sso_no_subject"},
-		{"unknown HS kid", hmacSite(), sign(t, jwt.SigningMethodHS256, []byte(secretA), "zzz", claims(nil), nil), "sso_unknown_kid"},
-		{"unknown JWKS kid after refetch", jwksSite(srv.URL), sign(t, jwt.SigningMethodRS256, rsaKey, "zzz", claims(nil), nil), "sso_unknown_kid"},
-		{"jku header", jwksSite(srv.URL), rs(claims(nil), map[string]any{"jku": "https://evil.example/jwks"}), "sso_foreign_key"},
-		{"x5u header", jwksSite(srv.URL), rs(claims(nil), map[string]any{"x5u": "https://evil.example/cert"}), "sso_foreign_key"},
-		{"jwk header", hmacSite(), sign(t, jwt.SigningMethodHS256, []byte(secretA), "a", claims(nil), map[string]any{"jwk": map[string]string{"kty": "oct", "k": "AAAA"}}), "sso_foreign_key"},
-		{"over 8 KiB", hmacSite(), hs(claims(map[string]any{"pad": strings.Repeat("x", 8<<10)})), "sso_too_large"},
-		{"garbage", hmacSite(), "not.a.jwt", "sso_malformed"},
-		{"two parts", hmacSite(), "eyJhbGciOiJIUzI1NiJ9.e30", "sso_malformed"},
-		{"empty", hmacSite(), "", "sso_malformed"},
-		{"sub too long", hmacSite(), hs(claims(map[string]any{"sub": strings.Repeat("s", 256)})), "sso_claim_too_long"},
-		{"badges not strings", hmacSite(), hs(claims(map[string]any{"badges": []int{1}})), "sso_malformed"},
-		{"role on a site that honours roles, not a role", roleSite(), hs(claims(map[string]any{"role": "god"})), "sso_bad_role"},
+		{"sso off", &parley.Site{ID: "news"}, hs(claims(nil)), "ssoOff"},
+		{"alg none", hmacSite(), none, "ssoAlgNone"},
+		{"alg none on jwks", jwksSite(srv.URL), none, "ssoAlgNone"},
+		{"alg not configured: RS256 on an HMAC site", hmacSite(), rs(claims(nil), nil), "ssoAlgNotAllowed"},
+		{"alg not configured: HS256 on a site without secrets or JWKS", &parley.Site{ID: "news", SSO: parley.SSO{Issuer: "x", Secrets: nil, JWKSURL: ""}}, hs(claims(nil)), "ssoOff"},
+		{"alg unknown: HS512", hmacSite(), sign(t, jwt.SigningMethodHS512, []byte(secretA), "a", claims(nil), nil), "ssoAlgNotAllowed"},
+		{"HS/RS confusion", jwksSite(srv.URL), confused, "ssoAlgConfusion"},
+		{"ES256 header on an RSA kid", jwksSite(srv.URL), sign(t, jwt.SigningMethodES256, ecKey, "rsa", claims(nil), nil), "ssoAlgConfusion"},
+		{"bad signature HS256", hmacSite(), sign(t, jwt.SigningMethodHS256, []byte(secretB), "a", claims(nil), nil), "ssoBadSignature"},
+		{"bad signature RS256", jwksSite(srv.URL), sign(t, jwt.SigningMethodRS256, otherRSA, "rsa", claims(nil), nil), "ssoBadSignature"},
+		{"tampered payload", hmacSite(), tamper(hs(claims(nil))), "ssoBadSignature"},
+		{"expired", hmacSite(), hs(claims(map[string]any{"exp": t0.Unix()})), "ssoExpired"},
+		{"no exp", hmacSite(), hs(claims(map[string]any{"exp": nil})), "ssoNoExpiry"},
+		{"not yet valid", hmacSite(), hs(claims(map[string]any{"nbf": t0.Add(2 * time.Minute).Unix()})), "ssoNotYetValid"},
+		{"iat in the future beyond skew", hmacSite(), hs(claims(map[string]any{"iat": t0.Add(61 * time.Second).Unix()})), "ssoIssuedInFuture"},
+		{"wrong aud", hmacSite(), hs(claims(map[string]any{"aud": "other"})), "ssoWrongAudience"},
+		{"no aud", hmacSite(), hs(claims(map[string]any{"aud": nil})), "ssoWrongAudience"},
+		{"wrong iss", hmacSite(), hs(claims(map[string]any{"iss": "https://evil.example"})), "ssoWrongIssuer"},
+		{"no sub", hmacSite(), hs(claims(map[string]any{"sub": nil})), "ssoNoSubject"},
+		{"blank sub", hmacSite(), hs(claims(map[string]any{"sub": "  "})), "ssoNoSubject"},
+		{"unknown HS kid", hmacSite(), sign(t, jwt.SigningMethodHS256, []byte(secretA), "zzz", claims(nil), nil), "ssoUnknownKid"},
+		{"unknown JWKS kid after refetch", jwksSite(srv.URL), sign(t, jwt.SigningMethodRS256, rsaKey, "zzz", claims(nil), nil), "ssoUnknownKid"},
+		{"jku header", jwksSite(srv.URL), rs(claims(nil), map[string]any{"jku": "https://evil.example/jwks"}), "ssoForeignKey"},
+		{"x5u header", jwksSite(srv.URL), rs(claims(nil), map[string]any{"x5u": "https://evil.example/cert"}), "ssoForeignKey"},
+		{"jwk header", hmacSite(), sign(t, jwt.SigningMethodHS256, []byte(secretA), "a", claims(nil), map[string]any{"jwk": map[string]string{"kty": "oct", "k": "AAAA"}}), "ssoForeignKey"},
+		{"over 8 KiB", hmacSite(), hs(claims(map[string]any{"pad": strings.Repeat("x", 8<<10)})), "ssoTooLarge"},
+		{"garbage", hmacSite(), "not.a.jwt", "ssoMalformed"},
+		{"two parts", hmacSite(), "eyJhbGciOiJIUzI1NiJ9.e30", "ssoMalformed"},
+		{"empty", hmacSite(), "", "ssoMalformed"},
+		{"sub too long", hmacSite(), hs(claims(map[string]any{"sub": strings.Repeat("s", 256)})), "ssoClaimTooLong"},
+		{"badges not strings", hmacSite(), hs(claims(map[string]any{"badges": []int{1}})), "ssoMalformed"},
+		{"role on a site that honours roles, not a role", roleSite(), hs(claims(map[string]any{"role": "god"})), "ssoBadRole"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,12 +310,12 @@ func TestSSORotation(t *testing.T) {
 		}
 	}
 	// Without a kid, with two secrets, the token cannot say which.
-	if _, err := v.Verify(t.Context(), site, sign(t, jwt.SigningMethodHS256, []byte(secretA), "", claims(nil), nil)); parley.ErrorKey(err) != "sso_unknown_kid" {
-		t.Errorf("Verify without kid among two secrets = %v, want sso_unknown_kid", err)
+	if _, err := v.Verify(t.Context(), site, sign(t, jwt.SigningMethodHS256, []byte(secretA), "", claims(nil), nil)); parley.ErrorKey(err) != "ssoUnknownKid" {
+		t.Errorf("Verify without kid among two secrets = %v, want ssoUnknownKid", err)
 	}
 	site.SSO.Secrets = site.SSO.Secrets[1:]
-	if _, err := v.Verify(t.Context(), site, old); parley.ErrorKey(err) != "sso_unknown_kid" {
-		t.Errorf("Verify with the dropped secret = %v, want sso_unknown_kid", err)
+	if _, err := v.Verify(t.Context(), site, old); parley.ErrorKey(err) != "ssoUnknownKid" {
+		t.Errorf("Verify with the dropped secret = %v, want ssoUnknownKid", err)
 	}
 	if _, err := v.Verify(t.Context(), site, fresh); err != nil {
 		t.Errorf("Verify with the new secret after rotation: %v", err)
@@ -345,8 +345,8 @@ func TestJWKSCache(t *testing.T) {
 	clk.Advance(time.Minute) // a refetch is allowed a minute after the last fetch
 	unknown := sign(t, jwt.SigningMethodES256, ecKey, "ec", claims(map[string]any{"iat": nil, "nbf": nil, "exp": t0.Add(time.Hour).Unix()}), nil)
 	for range 3 {
-		if _, err := v.Verify(t.Context(), site, unknown); parley.ErrorKey(err) != "sso_unknown_kid" {
-			t.Fatalf("unknown kid = %v, want sso_unknown_kid", err)
+		if _, err := v.Verify(t.Context(), site, unknown); parley.ErrorKey(err) != "ssoUnknownKid" {
+			t.Fatalf("unknown kid = %v, want ssoUnknownKid", err)
 		}
 	}
 	if n := srv.hits.Load(); n != 2 {
@@ -379,8 +379,8 @@ func TestJWKSDownWithNothingCached(t *testing.T) {
 	clk := &clock{now: t0}
 	v := auth.NewSSO(auth.NewJWKS(srv.Client(), clk.Now), clk.Now)
 	_, err := v.Verify(t.Context(), jwksSite(srv.URL), sign(t, jwt.SigningMethodRS256, rsaKey, "rsa", claims(nil), nil))
-	if parley.ErrorCode(err) != parley.EUNAVAILABLE || parley.ErrorKey(err) != "sso_keys_unavailable" {
-		t.Fatalf("Verify with the JWKS down = %v, want unavailable sso_keys_unavailable", err)
+	if parley.ErrorCode(err) != parley.EUNAVAILABLE || parley.ErrorKey(err) != "ssoKeysUnavailable" {
+		t.Fatalf("Verify with the JWKS down = %v, want unavailable ssoKeysUnavailable", err)
 	}
 }
 

@@ -47,7 +47,7 @@ func (s *Service) ExchangeSSO(ctx context.Context, siteID, token string) (*Signe
 		return nil, err
 	}
 	if s.sso == nil {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "SSO is not enabled on this server.").Keyed("sso_off")
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "SSO is not enabled on this server.").Keyed("ssoOff")
 	}
 	claims, err := s.sso.Verify(ctx, site, token)
 	if err != nil {
@@ -70,7 +70,7 @@ func (s *Service) signInSSO(ctx context.Context, site *parley.Site, c *parley.SS
 	err := s.store.Update(ctx, func(tx parley.Tx) error {
 		if c.TokenID != "" {
 			if err := tx.UseTokenID(ctx, site.ID, c.TokenID, c.ExpiresAt, now); parley.ErrorCode(err) == parley.ECONFLICT {
-				return parley.Errorf(parley.EUNAUTHORIZED, "This SSO token was used before; mint a new one for each sign-in.").Keyed("sso_replayed")
+				return parley.Errorf(parley.EUNAUTHORIZED, "This SSO token was used before; mint a new one for each sign-in.").Keyed("ssoReplayed")
 			} else if err != nil {
 				return fmt.Errorf("record jti: %w", err)
 			}
@@ -143,7 +143,7 @@ func checkOrigin(ctx context.Context, site *parley.Site) error {
 func (s *Service) SignOut(ctx context.Context, siteID string, everywhere bool) error {
 	a := parley.ActorFrom(ctx)
 	if a == nil || a.Method != parley.MethodSession || a.SiteID != siteID {
-		return parley.Errorf(parley.EUNAUTHORIZED, "Sign in to sign out.").Keyed("session_required")
+		return parley.Errorf(parley.EUNAUTHORIZED, "Sign in to sign out.").Keyed("sessionRequired")
 	}
 	if everywhere {
 		if _, err := s.store.DeleteUserSessions(ctx, a.User.ID); err != nil {
