@@ -56,6 +56,11 @@ type Store interface {
 	// many there were.
 	DeleteUserSessions(ctx context.Context, userID string) (int, error)
 
+	// PurgeExpired deletes the sessions and used token IDs that expired
+	// before now, and returns how many rows went. Neither is read once
+	// expired; without a purge both tables would grow with every sign-in.
+	PurgeExpired(ctx context.Context, now time.Time) (int, error)
+
 	// Sites returns all sites ordered by ID.
 	Sites(ctx context.Context) ([]*Site, error)
 	// CommentCounts returns the comment count of each of the named stories

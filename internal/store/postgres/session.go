@@ -96,3 +96,15 @@ func qualified(alias, columns string) string {
 	}
 	return strings.Join(cols, ", ")
 }
+
+// PurgeExpired deletes expired sessions and token IDs in one statement.
+func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `WITH a AS (DELETE FROM sessions WHERE expires_at < $1 RETURNING 1),
+		b AS (DELETE FROM token_ids WHERE expires_at < $1 RETURNING 1)
+		SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b)`, now).Scan(&n)
+	if err != nil {
+		return 0, translate(err, "session")
+	}
+	return n, nil
+}

@@ -129,3 +129,23 @@ func qualified(alias, columns string) string {
 	}
 	return strings.Join(cols, ", ")
 }
+
+// PurgeExpired deletes expired sessions and token IDs.
+func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
+	var n int64
+	err := s.writeUnit(ctx, func(w *unit) error {
+		for _, q := range []string{`DELETE FROM sessions WHERE expires_at < ?`, `DELETE FROM token_ids WHERE expires_at < ?`} {
+			res, err := w.tx.ExecContext(w.ctx, q, millis(now))
+			if err != nil {
+				return mapError(err, "Session", "Session")
+			}
+			m, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += m
+		}
+		return nil
+	})
+	return int(n), err
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -155,6 +156,28 @@ func testSessions(t *testing.T, open Opener) {
 		}
 		if won != 1 {
 			t.Errorf("%d of 8 concurrent uses of one jti succeeded, want 1", won)
+		}
+	})
+	t.Run("PurgeExpired", func(t *testing.T) {
+		f := newFixture(t, open)
+		now := f.tick()
+		for i, end := range []time.Time{now.Add(-time.Second), now.Add(time.Hour)} {
+			_, h := parley.NewSessionToken()
+			if err := f.s.CreateSession(f.ctx, &parley.Session{Hash: h, UserID: f.user.ID, SiteID: f.site.ID, Method: "sso", CreatedAt: now, ExpiresAt: end}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.s.UseTokenID(f.ctx, f.site.ID, fmt.Sprint("j", i), end, now.Add(-time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := f.s.PurgeExpired(f.ctx, now); n != 2 || err != nil {
+			t.Fatalf("PurgeExpired = %d, %v; want 2 (one session, one token ID)", n, err)
+		}
+		if n, err := f.s.DeleteUserSessions(f.ctx, f.user.ID); n != 1 || err != nil {
+			t.Errorf("sessions left after the purge = %d, %v; want the live one", n, err)
+		}
+		if err := f.s.UseTokenID(f.ctx, f.site.ID, "j1", now.Add(time.Hour), now); parley.ErrorCode(err) != parley.ECONFLICT {
+			t.Errorf("the live token ID after the purge: UseTokenID = %v, want conflict", err)
 		}
 	})
 	t.Run("SiteSettings", func(t *testing.T) {

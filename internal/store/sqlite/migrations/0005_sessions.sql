@@ -20,6 +20,7 @@ CREATE TABLE sessions (
 	expires_at INTEGER NOT NULL
 );
 CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires_at); -- PurgeExpired
 
 CREATE TABLE identities (
 	site_id    TEXT NOT NULL,
@@ -35,3 +36,4 @@ CREATE TABLE token_ids (
 	expires_at INTEGER NOT NULL,
 	PRIMARY KEY (site_id, jti)
 );
+CREATE INDEX token_ids_expires ON token_ids (expires_at); -- PurgeExpired
