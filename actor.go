@@ -20,6 +20,9 @@ type Actor struct {
 	// for rules that trust one way more than another (a site may require
 	// staff to use a passkey) and for logs, never a secret.
 	Method string
+	// Session is the hash of the session the request came with, when
+	// Method is MethodSession: what signing out revokes.
+	Session string
 }
 
 // MethodToken is the commenter token that a reader's first comment gave

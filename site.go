@@ -36,6 +36,10 @@ type Site struct {
 	AllowAnonymous bool
 	EditWindow     time.Duration // how long an author may edit a comment
 	MaxBodyLength  int           // in characters (runes), after normalization
+	// SessionTTL is how long a session lasts unused (sliding expiry);
+	// zero means DefaultSessionTTL (see SessionLifetime).
+	SessionTTL time.Duration
+	SSO        SSO // publisher sign-in; off unless configured
 
 	CreatedAt time.Time
 }
@@ -51,6 +55,18 @@ func (s *Site) Validate() error {
 		return Errorf(EINVALID, "The edit window must be between 0 and 7 days.")
 	case s.MaxBodyLength < 1 || s.MaxBodyLength > MaxBodyLengthLimit:
 		return Errorf(EINVALID, "The maximum comment length must be between 1 and %d characters.", MaxBodyLengthLimit)
+	case s.SessionTTL != 0 && (s.SessionTTL < time.Minute || s.SessionTTL > 366*24*time.Hour):
+		return Errorf(EINVALID, "The session lifetime must be between a minute and a year.")
+	}
+	for _, k := range s.SSO.Secrets {
+		if k.KID == "" || len(k.KID) > 200 || len(k.Secret) < MinSSOSecretLength {
+			return Errorf(EINVALID, "An SSO secret needs a kid and at least %d bytes.", MinSSOSecretLength)
+		}
+	}
+	if u := s.SSO.JWKSURL; u != "" {
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			return Errorf(EINVALID, "The JWKS URL must be an http(s) URL.")
+		}
 	}
 	for _, o := range s.Origins {
 		if !ValidOrigin(o) {
@@ -58,6 +74,14 @@ func (s *Site) Validate() error {
 		}
 	}
 	return nil
+}
+
+// SessionLifetime is how long a session of the site lasts unused.
+func (s *Site) SessionLifetime() time.Duration {
+	if s.SessionTTL == 0 {
+		return DefaultSessionTTL
+	}
+	return s.SessionTTL
 }
 
 // AllowsOrigin reports whether a browser on origin may call the API for s.

@@ -45,6 +45,23 @@ type Store interface {
 	// Close releases the database; pending writes finish first.
 	Close() error
 
+	// Session returns the session whose Hash is hash, expired or not, and
+	// its user; ENOTFOUND.
+	Session(ctx context.Context, hash string) (*Session, *User, error)
+	// ExtendSession moves a session's ExpiresAt; ENOTFOUND.
+	ExtendSession(ctx context.Context, hash string, expires time.Time) error
+	// DeleteSession removes a session; removing one that is gone is no
+	// error, so that signing out twice succeeds.
+	DeleteSession(ctx context.Context, hash string) error
+	// DeleteUserSessions removes every session of a user and returns how
+	// many there were.
+	DeleteUserSessions(ctx context.Context, userID string) (int, error)
+
+	// PurgeExpired deletes the sessions and used token IDs that expired
+	// before now, and returns how many rows went. Neither is read once
+	// expired; without a purge both tables would grow with every sign-in.
+	PurgeExpired(ctx context.Context, now time.Time) (int, error)
+
 	// Sites returns all sites ordered by ID.
 	Sites(ctx context.Context) ([]*Site, error)
 	// CommentCounts returns the comment count of each of the named stories

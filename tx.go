@@ -32,6 +32,23 @@ type Tx interface {
 	User(ctx context.Context, id string) (*User, error)
 	// UserByTokenHash returns the user whose TokenHash is hash; ENOTFOUND.
 	UserByTokenHash(ctx context.Context, hash string) (*User, error)
+	// UpdateUser replaces a user's name, e-mail, badges and role; ENOTFOUND.
+	UpdateUser(ctx context.Context, u *User) error
+
+	// IdentityUser returns the user that a sign-in subject of the site
+	// (such as "sso:" and the publisher's sub) belongs to; ENOTFOUND.
+	IdentityUser(ctx context.Context, siteID, subject string) (*User, error)
+	// CreateIdentity ties a subject of the site to a user for good;
+	// ECONFLICT if the subject already has one.
+	CreateIdentity(ctx context.Context, siteID, subject, userID string, at time.Time) error
+	// UseTokenID records that a token with ID jti was used on the site,
+	// remembered until expires; ECONFLICT if it was recorded before and
+	// that record has not expired at now. It is in the database, not in
+	// memory, so that a token replayed to another instance is refused too.
+	UseTokenID(ctx context.Context, siteID, jti string, expires, now time.Time) error
+	// CreateSession stores a session; ECONFLICT if its hash is taken,
+	// ENOTFOUND if its user does not exist.
+	CreateSession(ctx context.Context, s *Session) error
 
 	// CreateComment stores c, whose story exists and whose parent, if any,
 	// is in the same story, with the effects of Transition("", c.Status, 0):

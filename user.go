@@ -19,7 +19,24 @@ type User struct {
 	// TokenHash is the hex SHA-256 of the commenter token. The token itself
 	// is shown once, to its owner, and never stored.
 	TokenHash string
+	// Email is the address a sign-in method vouched for; never shown.
+	Email string
+	// Badges are the labels the publisher gives the reader ("subscriber").
+	Badges []string
+	// Role is what the user may do on their site. A commenter who posted
+	// without an account, and every user stored before roles, is
+	// RoleCommenter; the zero value reads as that too (UserRole).
+	Role      Role
 	CreatedAt time.Time
+}
+
+// UserRole is the user's role on their site: RoleCommenter when none was
+// stored.
+func (u *User) UserRole() Role {
+	if u.Role == RoleNone {
+		return RoleCommenter
+	}
+	return u.Role
 }
 
 // commenterTokenPrefix marks commenter tokens so that they are

@@ -64,6 +64,9 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	srv.RegisterOnShutdown(closeLive) // live streams never go idle by themselves
 	log.Info("parley listening", "addr", ln.Addr().String(), "public_url", public, "database", backendName(cfg.Database), "demo", cfg.Demo)
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	defer stopPurge()
+	go purgeExpired(purgeCtx, store, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -78,6 +81,31 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// purgeEvery is how often expired sessions and SSO token IDs are deleted.
+// Nothing reads them once expired, so this only bounds the tables' size;
+// every instance purges, and a purge that finds nothing is one indexed
+// range scan per table.
+const purgeEvery = time.Hour
+
+// purgeExpired deletes expired sessions and token IDs until ctx ends.
+func purgeExpired(ctx context.Context, store parley.Store, log *slog.Logger) {
+	tick := time.NewTicker(purgeEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		n, err := store.PurgeExpired(ctx, parley.Now())
+		if err != nil {
+			log.WarnContext(ctx, "purge expired sessions", "err", err)
+			continue
+		}
+		log.DebugContext(ctx, "purged expired sessions and token IDs", "rows", n)
+	}
 }
 
 // handlerConfig is what newHandler needs to know besides the store.
@@ -103,7 +131,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	// The bus is the only link between the service and what it changes:
 	// the page cache, the live hub and the allowed origins subscribe.
 	bus := realtime.NewBus()
-	svc := service.New(store, markup.New(), bus, log)
+	svc := service.New(store, markup.New(), bus, log, service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)))
 	size := hc.CacheSize
 	if size <= 0 {
 		size = pagecache.DefaultSize
@@ -118,7 +146,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// One authenticator for every surface, so that a credential means the
 	// same on each and the origin goes into the context in one place.
-	authn := auth.New(config.Origin(hc.PublicURL), auth.NewCommenterTokens(store, nil))
+	authn := auth.New(config.Origin(hc.PublicURL), auth.NewCommenterTokens(store, nil), auth.NewSessions(store, svc, nil))
 	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)

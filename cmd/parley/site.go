@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -25,6 +26,14 @@ type siteFlags struct {
 	add, drop  stringList // site update only: origins to add to or remove from the list
 	editWindow time.Duration
 	maxLength  int
+	sessionTTL time.Duration
+	sso        ssoFlags
+}
+
+// ssoFlags are the SSO settings of `parley site update`.
+type ssoFlags struct {
+	secretFile, kid, removeKID, jwksURL, issuer string
+	roles                                       bool
 }
 
 func (f *siteFlags) declare(fs *flag.FlagSet) {
@@ -34,6 +43,17 @@ func (f *siteFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.site.AllowAnonymous, "anonymous", false, "let readers post under a display name without an account")
 	fs.DurationVar(&f.editWindow, "edit-window", parley.DefaultEditWindow, "how long authors may edit a comment")
 	fs.IntVar(&f.maxLength, "max-length", parley.DefaultMaxBodyLength, "longest comment, in characters")
+	fs.DurationVar(&f.sessionTTL, "session-ttl", parley.DefaultSessionTTL, "how long a signed-in reader's session lasts unused")
+}
+
+// declareSSO adds the flags that set up publisher SSO.
+func (f *siteFlags) declareSSO(fs *flag.FlagSet) {
+	fs.StringVar(&f.sso.secretFile, "sso-secret-file", "", "file holding an HS256 secret (text, at least 32 bytes); with --sso-kid, added beside the others")
+	fs.StringVar(&f.sso.kid, "sso-kid", "", "the kid of --sso-secret-file's secret; a secret of the same kid is replaced")
+	fs.StringVar(&f.sso.removeKID, "sso-remove-kid", "", "remove the HS256 secret of this kid (after rotating)")
+	fs.StringVar(&f.sso.jwksURL, "sso-jwks-url", "", "URL of the publisher's JWKS for RS256, ES256 and EdDSA tokens (\"\" to remove)")
+	fs.StringVar(&f.sso.issuer, "sso-issuer", "", "the iss every SSO token must carry (\"\": any)")
+	fs.BoolVar(&f.sso.roles, "sso-roles", false, "honour the role claim (staff, moderator, admin) of SSO tokens")
 }
 
 // site runs `parley site create|update|list`, over the same service the
@@ -53,6 +73,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	if args[0] == "update" {
 		fs.Var(&f.add, "add-origin", "add an origin to those the site allows, keeping the others (repeatable)")
 		fs.Var(&f.drop, "remove-origin", "remove an origin from those the site allows (repeatable)")
+		f.declareSSO(fs)
 	}
 	store, err := parseAndOpen(ctx, fs, args[1:], db)
 	if err != nil {
@@ -64,7 +85,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	svc := service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(stderr, nil)))
 	switch args[0] {
 	case "create":
-		f.site.Origins, f.site.EditWindow, f.site.MaxBodyLength = f.origins, f.editWindow, f.maxLength
+		f.site.Origins, f.site.EditWindow, f.site.MaxBodyLength, f.site.SessionTTL = f.origins, f.editWindow, f.maxLength, f.sessionTTL
 		if err := svc.CreateSite(ctx, &f.site); err != nil {
 			return fmt.Errorf("create site: %s", parley.ErrorMessage(err))
 		}
@@ -94,13 +115,61 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 			s.EditWindow = f.editWindow
 		case "max-length":
 			s.MaxBodyLength = f.maxLength
+		case "session-ttl":
+			s.SessionTTL = f.sessionTTL
+		case "sso-jwks-url":
+			s.SSO.JWKSURL = f.sso.jwksURL
+		case "sso-issuer":
+			s.SSO.Issuer = f.sso.issuer
+		case "sso-roles":
+			s.SSO.Roles = f.sso.roles
 		}
 	})
 	s.Origins = editOrigins(s.Origins, f.add, f.drop)
+	if err := f.sso.editSecrets(&s.SSO); err != nil {
+		return fmt.Errorf("update site: %w", err)
+	}
 	if err := svc.UpdateSite(ctx, s); err != nil {
 		return fmt.Errorf("update site: %s", parley.ErrorMessage(err))
 	}
 	fmt.Fprintf(stdout, "updated site %s\n", s.ID)
+	return nil
+}
+
+// editSecrets adds the secret file's secret under its kid (replacing one
+// of the same kid) and removes --sso-remove-kid's. The secret is read here,
+// once, and stored with the site, so that every instance has it.
+func (f *ssoFlags) editSecrets(sso *parley.SSO) error {
+	if f.removeKID != "" {
+		kept := sso.Secrets[:0:0]
+		for _, k := range sso.Secrets {
+			if k.KID != f.removeKID {
+				kept = append(kept, k)
+			}
+		}
+		sso.Secrets = kept
+	}
+	if f.secretFile == "" {
+		if f.kid != "" {
+			return fmt.Errorf("--sso-kid names the secret of --sso-secret-file, which is missing")
+		}
+		return nil
+	}
+	if f.kid == "" {
+		return fmt.Errorf("--sso-secret-file needs --sso-kid, the kid the publisher's tokens will carry")
+	}
+	raw, err := os.ReadFile(f.secretFile)
+	if err != nil {
+		return fmt.Errorf("read SSO secret: %w", err)
+	}
+	secret := strings.TrimSpace(string(raw))
+	for i, k := range sso.Secrets {
+		if k.KID == f.kid {
+			sso.Secrets[i].Secret = secret
+			return nil
+		}
+	}
+	sso.Secrets = append(sso.Secrets, parley.SSOSecret{KID: f.kid, Secret: secret})
 	return nil
 }
 

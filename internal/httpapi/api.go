@@ -42,6 +42,9 @@ type Service interface {
 	Counts(ctx context.Context, siteID string, storyIDs []string) (map[string]int, error)
 	MyState(ctx context.Context, siteID, storyID string) (*service.State, error)
 	StoryState(ctx context.Context, siteID, storyID string) (*parley.Story, error)
+	ExchangeSSO(ctx context.Context, siteID, token string) (*service.SignedIn, error)
+	SignOut(ctx context.Context, siteID string, everywhere bool) error
+	Me(ctx context.Context, siteID string) (*parley.User, error)
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -150,6 +153,9 @@ func (a *API) routes() []route {
 		{"GET /api/v1/sites/{site}/stories/{story}/events", a.events, false},
 		{"GET /api/v1/sites/{site}/counts", a.counts, false},
 		{"GET /api/v1/me/state", a.state, true},
+		{"GET /api/v1/me", a.me, true},
+		{"POST /api/v1/sites/{site}/auth/sso", a.sso, true},
+		{"POST /api/v1/sites/{site}/auth/signout", a.signOut, true},
 		{"/api/", a.notFound, false},
 	}
 }

@@ -100,7 +100,7 @@ func newStack(t testing.TB, open backend) *stack {
 	// As in main, the bus is the only link from the service to the page
 	// cache, the live hub and the allowed origins.
 	bus := &mutableBus{Bus: realtime.NewBus()}
-	s.svc = service.New(store, markup.New(), bus, log, service.WithClock(s.clock))
+	s.svc = service.New(store, markup.New(), bus, log, service.WithClock(s.clock), service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, s.clock), s.clock)))
 	pages, err := pagecache.New(pagecache.DefaultSize, bus, pagecache.WithClock(s.clock))
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func newStack(t testing.TB, open backend) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(hub.Close)
-	authn := auth.New(publicOrigin, auth.NewCommenterTokens(store, s.clock))
+	authn := auth.New(publicOrigin, auth.NewCommenterTokens(store, s.clock), auth.NewSessions(store, s.svc, s.clock))
 	api, err := httpapi.New(s.svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(publicOrigin))
 	if err != nil {
 		t.Fatal(err)
@@ -267,7 +267,7 @@ func (s *stack) expand(text string) string {
 func fixtures(t testing.TB, open backend) *stack {
 	s := newStack(t, open)
 	s.MustSite(&parley.Site{ID: "news", Name: "News", Origins: []string{"https://news.example"}, AllowAnonymous: true})
-	s.MustSite(&parley.Site{ID: "members", Name: "Members"})
+	s.MustSite(&parley.Site{ID: "members", Name: "Members", SSO: parley.SSO{Secrets: []parley.SSOSecret{{KID: "k1", Secret: ssoSecret}}}})
 	s.MustSite(&parley.Site{ID: "elsewhere", Name: "Elsewhere", Origins: []string{"https://elsewhere.example"}, AllowAnonymous: true})
 	s.MustPost("c1", "Alice", "news", "s1", "", "Erster Kommentar mit *Betonung*.")
 	s.MustPost("r1", "Bob", "news", "s1", "c1", "Eine Antwort.")

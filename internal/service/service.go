@@ -27,6 +27,7 @@ type Service struct {
 	bus    parley.Bus
 	now    func() time.Time
 	sites  *ttlCache[parley.Site]
+	sso    TokenVerifier // nil: SSO exchanges are refused
 }
 
 // Option configures a Service.

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -9,22 +11,30 @@ import (
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at`
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso`
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (t *unit) CreateSite(ctx context.Context, site *parley.Site) error {
-	_, err := t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+	sso, err := json.Marshal(site.SSO)
+	if err != nil {
+		return fmt.Errorf("postgres: encode sso: %w", err)
+	}
+	_, err = t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt)
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt, site.SessionTTL.Milliseconds(), string(sso))
 	return translate(err, "site")
 }
 
 // UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
 func (t *unit) UpdateSite(ctx context.Context, site *parley.Site) error {
+	sso, err := json.Marshal(site.SSO)
+	if err != nil {
+		return fmt.Errorf("postgres: encode sso: %w", err)
+	}
 	tag, err := t.db.Exec(ctx, `UPDATE sites SET name = $2, origins = $3, allow_anonymous = $4,
-		edit_window_ms = $5, max_body_length = $6 WHERE id = $1`,
+		edit_window_ms = $5, max_body_length = $6, session_ttl_ms = $7, sso = $8 WHERE id = $1`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength)
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.SessionTTL.Milliseconds(), string(sso))
 	if err != nil {
 		return translate(err, "site")
 	}
@@ -56,9 +66,17 @@ func (s *Store) Sites(ctx context.Context) ([]*parley.Site, error) {
 
 func scanSite(row pgx.CollectableRow) (*parley.Site, error) {
 	var s parley.Site
-	var editWindowMS int64
+	var editWindowMS, ttlMS int64
+	var sso string
 	err := row.Scan(&s.ID, &s.Name, &s.Origins, &s.AllowAnonymous, &editWindowMS,
-		&s.MaxBodyLength, &s.CreatedAt)
+		&s.MaxBodyLength, &s.CreatedAt, &ttlMS, &sso)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(sso), &s.SSO); err != nil {
+		return nil, fmt.Errorf("decode sso of site %s: %w", s.ID, err)
+	}
+	s.SessionTTL = time.Duration(ttlMS) * time.Millisecond
 	if len(s.Origins) == 0 {
 		s.Origins = nil
 	}

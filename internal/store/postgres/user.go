@@ -2,19 +2,42 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
 	"parley"
 )
 
-const userColumns = `id, site_id, name, token_hash, created_at`
+const userColumns = `id, site_id, name, token_hash, created_at, email, badges, role`
 
 // CreateUser stores a new user; ECONFLICT if the ID or token hash is taken.
 func (t *unit) CreateUser(ctx context.Context, u *parley.User) error {
-	_, err := t.db.Exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5)`,
-		u.ID, u.SiteID, u.Name, u.TokenHash, u.CreatedAt)
+	badges, err := json.Marshal(nonNil(u.Badges))
+	if err != nil {
+		return fmt.Errorf("postgres: encode badges: %w", err)
+	}
+	_, err = t.db.Exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		u.ID, u.SiteID, u.Name, u.TokenHash, u.CreatedAt, u.Email, string(badges), u.Role.String())
 	return translate(err, "user")
+}
+
+// UpdateUser replaces a user's name, e-mail, badges and role; ENOTFOUND.
+func (t *unit) UpdateUser(ctx context.Context, u *parley.User) error {
+	badges, err := json.Marshal(nonNil(u.Badges))
+	if err != nil {
+		return fmt.Errorf("postgres: encode badges: %w", err)
+	}
+	tag, err := t.db.Exec(ctx, `UPDATE users SET name = $2, email = $3, badges = $4, role = $5 WHERE id = $1`,
+		u.ID, u.Name, u.Email, string(badges), u.Role.String())
+	if err != nil {
+		return translate(err, "user")
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound("user")
+	}
+	return nil
 }
 
 // User returns a user by ID; ENOTFOUND.
@@ -28,16 +51,45 @@ func (t *unit) UserByTokenHash(ctx context.Context, hash string) (*parley.User, 
 	return t.user(ctx, `SELECT `+userColumns+` FROM users WHERE token_hash = $1 AND token_hash <> ''`, hash)
 }
 
-func (t *unit) user(ctx context.Context, query, arg string) (*parley.User, error) {
-	rows, _ := t.db.Query(ctx, query, arg)
+func (t *unit) user(ctx context.Context, query string, args ...any) (*parley.User, error) {
+	rows, _ := t.db.Query(ctx, query, args...)
 	u, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (*parley.User, error) {
-		var u parley.User
-		err := row.Scan(&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &u.CreatedAt)
-		u.CreatedAt = u.CreatedAt.UTC()
-		return &u, err
+		return scanUser(row)
 	})
 	if err != nil {
 		return nil, translate(err, "user")
 	}
 	return u, nil
+}
+
+// scanUser reads the userColumns, in their order, and then dest.
+func scanUser(row pgx.Row, dest ...any) (*parley.User, error) {
+	var u parley.User
+	var badges, role string
+	err := row.Scan(append([]any{&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &u.CreatedAt, &u.Email, &badges, &role}, dest...)...)
+	if err != nil {
+		return nil, err
+	}
+	u.CreatedAt = u.CreatedAt.UTC()
+	if err := json.Unmarshal([]byte(badges), &u.Badges); err != nil {
+		return nil, fmt.Errorf("decode badges of user %s: %w", u.ID, err)
+	}
+	if len(u.Badges) == 0 {
+		u.Badges = nil
+	}
+	if role == parley.RoleNone.String() {
+		return &u, nil // stored as it was given: UserRole reads it as commenter
+	}
+	if u.Role, err = parley.ParseRole(role); err != nil {
+		return nil, fmt.Errorf("role of user %s: %w", u.ID, err)
+	}
+	return &u, nil
+}
+
+// nonNil stores a missing list as [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

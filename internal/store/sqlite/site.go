@@ -10,7 +10,7 @@ import (
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at`
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso`
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (s *Store) CreateSite(ctx context.Context, site *parley.Site) error {
@@ -31,9 +31,13 @@ func (w *unit) CreateSite(_ context.Context, site *parley.Site) error {
 }
 
 func (w *unit) createSite(site *parley.Site, origins []byte) error {
-	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	sso, err := json.Marshal(site.SSO)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode sso: %w", err)
+	}
+	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		site.ID, site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(),
-		site.MaxBodyLength, millis(site.CreatedAt))
+		site.MaxBodyLength, millis(site.CreatedAt), site.SessionTTL.Milliseconds(), string(sso))
 	return mapError(err, "Site", "Site")
 }
 
@@ -57,9 +61,14 @@ func (w *unit) UpdateSite(_ context.Context, site *parley.Site) error {
 }
 
 func (w *unit) updateSite(site *parley.Site, origins []byte) error {
+	sso, err := json.Marshal(site.SSO)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode sso: %w", err)
+	}
 	res, err := w.tx.ExecContext(w.ctx, `UPDATE sites SET name = ?, origins = ?, allow_anonymous = ?,
-		edit_window_ms = ?, max_body_length = ? WHERE id = ?`,
-		site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength, site.ID)
+		edit_window_ms = ?, max_body_length = ?, session_ttl_ms = ?, sso = ? WHERE id = ?`,
+		site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength,
+		site.SessionTTL.Milliseconds(), string(sso), site.ID)
 	if err != nil {
 		return mapError(err, "Site", "Site")
 	}
@@ -118,12 +127,16 @@ type scanner interface {
 
 func scanSite(row scanner) (*parley.Site, error) {
 	var site parley.Site
-	var origins string
-	var editWindow, created int64
-	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created)
+	var origins, sso string
+	var editWindow, created, ttl int64
+	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created, &ttl, &sso)
 	if err != nil {
 		return nil, err
 	}
+	if err := json.Unmarshal([]byte(sso), &site.SSO); err != nil {
+		return nil, fmt.Errorf("decode sso of site %s: %w", site.ID, err)
+	}
+	site.SessionTTL = time.Duration(ttl) * time.Millisecond
 	if err := json.Unmarshal([]byte(origins), &site.Origins); err != nil {
 		return nil, fmt.Errorf("decode origins of site %s: %w", site.ID, err)
 	}

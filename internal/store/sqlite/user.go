@@ -2,11 +2,13 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"parley"
 )
 
-const userColumns = `id, site_id, name, token_hash, created_at`
+const userColumns = `id, site_id, name, token_hash, created_at, email, badges, role`
 
 // CreateUser stores a new user; ECONFLICT if the ID or token hash is taken.
 func (s *Store) CreateUser(ctx context.Context, u *parley.User) error {
@@ -15,9 +17,32 @@ func (s *Store) CreateUser(ctx context.Context, u *parley.User) error {
 
 // CreateUser stores a new user in the unit; ECONFLICT.
 func (w *unit) CreateUser(_ context.Context, u *parley.User) error {
-	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?)`,
-		u.ID, u.SiteID, u.Name, u.TokenHash, millis(u.CreatedAt))
+	badges, err := json.Marshal(nonNil(u.Badges))
+	if err != nil {
+		return fmt.Errorf("sqlite: encode badges: %w", err)
+	}
+	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.SiteID, u.Name, u.TokenHash, millis(u.CreatedAt), u.Email, string(badges), u.Role.String())
 	return mapError(err, "User", "Site")
+}
+
+// UpdateUser replaces a user's name, e-mail, badges and role; ENOTFOUND.
+func (s *Store) UpdateUser(ctx context.Context, u *parley.User) error {
+	return s.writeUnit(ctx, func(w *unit) error { return w.UpdateUser(ctx, u) })
+}
+
+// UpdateUser replaces a user's profile in the unit; ENOTFOUND.
+func (w *unit) UpdateUser(_ context.Context, u *parley.User) error {
+	badges, err := json.Marshal(nonNil(u.Badges))
+	if err != nil {
+		return fmt.Errorf("sqlite: encode badges: %w", err)
+	}
+	res, err := w.tx.ExecContext(w.ctx, `UPDATE users SET name = ?, email = ?, badges = ?, role = ? WHERE id = ?`,
+		u.Name, u.Email, string(badges), u.Role.String(), u.ID)
+	if err != nil {
+		return mapError(err, "User", "Site")
+	}
+	return notFoundUnless(res, "User")
 }
 
 // User returns a user by ID; ENOTFOUND.
@@ -47,12 +72,34 @@ const (
 )
 
 func readUser(ctx context.Context, row rowQuery, query string, arg string) (*parley.User, error) {
-	var u parley.User
-	var created int64
-	err := row(ctx, query, arg).Scan(&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &created)
+	u, err := scanUser(row(ctx, query, arg))
 	if err != nil {
 		return nil, mapError(err, "User", "Site")
 	}
+	return u, nil
+}
+
+// scanUser reads the userColumns, in their order, and then dest.
+func scanUser(row scanner, dest ...any) (*parley.User, error) {
+	var u parley.User
+	var created int64
+	var badges, role string
+	err := row.Scan(append([]any{&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &created, &u.Email, &badges, &role}, dest...)...)
+	if err != nil {
+		return nil, err
+	}
 	u.CreatedAt = fromMillis(created)
+	if err := json.Unmarshal([]byte(badges), &u.Badges); err != nil {
+		return nil, fmt.Errorf("decode badges of user %s: %w", u.ID, err)
+	}
+	if len(u.Badges) == 0 {
+		u.Badges = nil
+	}
+	if role == parley.RoleNone.String() {
+		return &u, nil // stored as it was given: UserRole reads it as commenter
+	}
+	if u.Role, err = parley.ParseRole(role); err != nil {
+		return nil, fmt.Errorf("role of user %s: %w", u.ID, err)
+	}
 	return &u, nil
 }
