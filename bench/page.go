@@ -12,9 +12,13 @@ import (
 )
 
 // replayedHeaders returns the response headers the baseline server copies
-// from Parley, so that both servers answer with the same representation.
+// from Parley, so that both servers answer with the same representation:
+// the security headers too, which a static server in front of the same
+// site would send as well, and which cost bytes on every answer.
 func replayedHeaders() []string {
-	return []string{"Content-Type", "Content-Encoding", "ETag", "Cache-Control", "Vary"}
+	return []string{"Content-Type", "Content-Encoding", "ETag", "Cache-Control", "Vary",
+		"X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Resource-Policy",
+		"Strict-Transport-Security", "Content-Security-Policy", "X-Frame-Options"}
 }
 
 // page is one recorded page-1 response, as a browser asking for gzip gets it.
