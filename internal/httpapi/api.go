@@ -232,19 +232,6 @@ func writeBody(w http.ResponseWriter, v any) {
 	enc.Encode(v)
 }
 
-// marshal encodes v as JSON without escaping <, > and &: comment bodies are
-// HTML, and escaping every tag would make a page of comments a third larger.
-// The API is served as application/json, never as HTML.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
 // decode reads a JSON request body into v: at most 64 KiB, valid UTF-8,
 // exactly one object, no unknown fields.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {

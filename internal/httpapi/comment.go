@@ -39,7 +39,7 @@ func (a *API) thread(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, false, err
 		}
-		raw, err := marshal(wire.FromThread(t))
+		raw, err := wire.Marshal(wire.FromThread(t))
 		return raw, !t.Story.CreatedAt.IsZero(), err
 	})
 	if err != nil {
@@ -60,7 +60,7 @@ func (a *API) replies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	raw, err := marshal(wire.Page{Comments: wire.FromNodes(nodes), NextCursor: next})
+	raw, err := wire.Marshal(wire.Page{Comments: wire.FromNodes(nodes), NextCursor: next})
 	if err != nil {
 		return fmt.Errorf("encode replies: %w", err)
 	}

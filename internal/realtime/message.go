@@ -1,9 +1,7 @@
 package realtime
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 
 	"parley"
 	"parley/internal/service"
@@ -47,7 +45,7 @@ func Renderer(svc Liver) Render {
 		case parley.EventStoryChanged:
 			data = map[string]any{"status": l.Story.Status, "commentCount": count}
 		}
-		raw, err := marshal(data)
+		raw, err := wire.Marshal(data)
 		if err != nil {
 			return Message{}, false, err
 		}
@@ -62,17 +60,4 @@ func deletedComment(l *service.Live) *wire.Comment {
 	c := l.Comment
 	return &wire.Comment{ID: c.ID, ParentID: c.ParentID, Depth: c.Depth, Status: parley.StatusDeleted,
 		CreatedAt: wire.FormatTime(c.CreatedAt), ReplyCount: c.ReplyCount}
-}
-
-// marshal encodes v on one line without escaping <, > and &: comment
-// bodies are HTML, and escaping every tag would make events a third larger.
-// The stream is text/event-stream, never HTML.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSpace(buf.Bytes()), nil
 }

@@ -12,9 +12,17 @@ import (
 
 // IdentityUser returns the user a subject of the site belongs to; ENOTFOUND.
 func (t *unit) IdentityUser(ctx context.Context, siteID, subject string) (*parley.User, error) {
-	return t.user(ctx, `SELECT `+qualified("u", userColumns)+` FROM identities i JOIN users u ON u.id = i.user_id
-		WHERE i.site_id = $1 AND i.subject = $2`, siteID, subject)
+	return t.user(ctx, userByIdentity, siteID, subject)
 }
+
+// The session lookups run on every signed-in request: their SQL is built
+// once, here, not per call.
+var (
+	userByIdentity = `SELECT ` + qualified("u", userColumns) + ` FROM identities i JOIN users u ON u.id = i.user_id
+		WHERE i.site_id = $1 AND i.subject = $2`
+	sessionByHash = `SELECT ` + qualified("u", userColumns) + `, s.hash, s.user_id, s.site_id, s.method,
+		s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`
+)
 
 // CreateIdentity ties a subject to a user; ECONFLICT if it has one.
 func (t *unit) CreateIdentity(ctx context.Context, siteID, subject, userID string, at time.Time) error {
@@ -48,8 +56,7 @@ func (t *unit) CreateSession(ctx context.Context, se *parley.Session) error {
 // Session returns a session and its user; ENOTFOUND.
 func (s *Store) Session(ctx context.Context, hash string) (*parley.Session, *parley.User, error) {
 	var se parley.Session
-	rows, _ := s.pool.Query(ctx, `SELECT `+qualified("u", userColumns)+`, s.hash, s.user_id, s.site_id, s.method,
-		s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`, hash)
+	rows, _ := s.pool.Query(ctx, sessionByHash, hash)
 	u, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (*parley.User, error) {
 		return scanUser(row, &se.Hash, &se.UserID, &se.SiteID, &se.Method, &se.CreatedAt, &se.ExpiresAt)
 	})

@@ -18,8 +18,14 @@ func (w *unit) IdentityUser(_ context.Context, siteID, subject string) (*parley.
 	return readUserByPair(w.ctx, w.row, userByIdentity, siteID, subject)
 }
 
-var userByIdentity = `SELECT ` + qualified("u", userColumns) + ` FROM identities i JOIN users u ON u.id = i.user_id
+// The session lookups run on every signed-in request: their SQL is built
+// once, here, not per call.
+var (
+	userByIdentity = `SELECT ` + qualified("u", userColumns) + ` FROM identities i JOIN users u ON u.id = i.user_id
 	WHERE i.site_id = ? AND i.subject = ?`
+	sessionByHash = `SELECT ` + qualified("u", userColumns) + `, s.hash, s.user_id, s.site_id, s.method,
+		s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ?`
+)
 
 func readUserByPair(ctx context.Context, row rowQuery, query, a, b string) (*parley.User, error) {
 	u, err := scanUser(row(ctx, query, a, b))
@@ -77,8 +83,7 @@ func (w *unit) CreateSession(_ context.Context, se *parley.Session) error {
 func (s *Store) Session(ctx context.Context, hash string) (*parley.Session, *parley.User, error) {
 	var se parley.Session
 	var created, expires int64
-	u, err := scanUser(s.queryRow(ctx, `SELECT `+qualified("u", userColumns)+`, s.hash, s.user_id, s.site_id, s.method,
-		s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ?`, hash),
+	u, err := scanUser(s.queryRow(ctx, sessionByHash, hash),
 		&se.Hash, &se.UserID, &se.SiteID, &se.Method, &created, &expires)
 	if err != nil {
 		return nil, nil, mapError(err, "Session", "Session")
