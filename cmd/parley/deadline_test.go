@@ -4,13 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,13 +21,10 @@ import (
 // open connections (a query that never returns) and new ones (a handshake
 // that never completes) are stalled.
 func TestDatabaseThatDoesNotAnswer(t *testing.T) {
-	dsn := pgtest.URL(t)
-	u, _ := url.Parse(dsn)
-	p := newStallProxy(t, u.Host)
-	u.Host = p.addr
+	p := pgtest.NewProxy(t, pgtest.URL(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	store, err := openStore(ctx, u.String())
+	store, err := openStore(ctx, p.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +49,7 @@ func TestDatabaseThatDoesNotAnswer(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no form token in the fragment:\n%s", html)
 	}
-	p.stall()
+	p.Stall()
 
 	// The client's own timeout only keeps a failing test from hanging.
 	client := &http.Client{Timeout: 30 * time.Second}
@@ -81,84 +75,4 @@ func TestDatabaseThatDoesNotAnswer(t *testing.T) {
 			t.Errorf("%s: %d, Retry-After %q; want 503 with Retry-After", tt.name, resp.StatusCode, resp.Header.Get("Retry-After"))
 		}
 	}
-}
-
-// stallProxy forwards TCP to target until stall, after which it keeps
-// every connection, old and new, open and passes nothing.
-type stallProxy struct {
-	addr, target string
-
-	mu      sync.Mutex
-	stalled bool
-	conns   []net.Conn
-}
-
-func newStallProxy(t *testing.T, target string) *stallProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &stallProxy{addr: ln.Addr().String(), target: target}
-	t.Cleanup(func() {
-		ln.Close()
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		for _, c := range p.conns {
-			c.Close()
-		}
-	})
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go p.serve(c)
-		}
-	}()
-	return p
-}
-
-func (p *stallProxy) serve(c net.Conn) {
-	p.mu.Lock()
-	p.conns = append(p.conns, c)
-	stalled := p.stalled
-	p.mu.Unlock()
-	if stalled {
-		return // held open, never answered
-	}
-	d, err := net.Dial("tcp", p.target)
-	if err != nil {
-		c.Close()
-		return
-	}
-	p.mu.Lock()
-	p.conns = append(p.conns, d)
-	p.mu.Unlock()
-	go p.copy(d, c)
-	p.copy(c, d)
-}
-
-// copy passes bytes from src to dst until the proxy stalls.
-func (p *stallProxy) copy(dst, src net.Conn) {
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		p.mu.Lock()
-		stalled := p.stalled
-		p.mu.Unlock()
-		if err != nil || stalled {
-			return // the connection stays open; the bytes are swallowed
-		}
-		if _, err := dst.Write(buf[:n]); err != nil {
-			return
-		}
-	}
-}
-
-func (p *stallProxy) stall() {
-	p.mu.Lock()
-	p.stalled = true
-	p.mu.Unlock()
 }

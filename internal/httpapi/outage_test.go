@@ -2,14 +2,10 @@ package httpapi_test
 
 import (
 	"context"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"parley"
@@ -26,10 +22,8 @@ import (
 func TestOutage(t *testing.T) {
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		p := newProxy(t, pgURLHost(t, pgtest.DefaultURL))
-		dsn := pgtest.URL(t)
-		u, _ := url.Parse(dsn)
-		u.Host = p.addr
+		p := pgtest.NewProxy(t, pgtest.URL(t))
+		u, _ := url.Parse(p.URL)
 		q := u.Query()
 		q.Set("pool_max_conns", "4")
 		u.RawQuery = q.Encode()
@@ -39,8 +33,8 @@ func TestOutage(t *testing.T) {
 		}
 		t.Cleanup(func() { store.Close() })
 		s := newStackOn(t, store)
-		checkOutage(t, s, p.down)
-		p.up()
+		checkOutage(t, s, p.Cut)
+		p.Restore()
 		checkRecovered(t, s)
 	})
 	t.Run("sqlite", func(t *testing.T) {
@@ -117,88 +111,3 @@ func checkRecovered(t *testing.T, s *stack) {
 	}
 	t.Fatal("the stack did not recover after the database came back")
 }
-
-// proxy forwards TCP connections to a server until down is called, which
-// cuts every open connection and refuses new ones until up.
-type proxy struct {
-	t      *testing.T
-	addr   string
-	target string
-
-	mu    sync.Mutex
-	cut   bool
-	conns map[net.Conn]bool
-}
-
-func newProxy(t *testing.T, target string) *proxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{t: t, addr: ln.Addr().String(), target: target, conns: map[net.Conn]bool{}}
-	t.Cleanup(func() { ln.Close(); p.down() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go p.serve(c)
-		}
-	}()
-	return p
-}
-
-func (p *proxy) serve(c net.Conn) {
-	p.mu.Lock()
-	cut := p.cut
-	p.mu.Unlock()
-	if cut {
-		c.Close()
-		return
-	}
-	s, err := net.Dial("tcp", p.target)
-	if err != nil {
-		c.Close()
-		return
-	}
-	p.mu.Lock()
-	p.conns[c], p.conns[s] = true, true
-	p.mu.Unlock()
-	go func() { io.Copy(s, c); s.Close() }()
-	io.Copy(c, s)
-	c.Close()
-}
-
-func (p *proxy) down() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.cut = true
-	for c := range p.conns {
-		c.Close()
-	}
-	clear(p.conns)
-}
-
-func (p *proxy) up() {
-	p.mu.Lock()
-	p.cut = false
-	p.mu.Unlock()
-}
-
-// pgURLHost is the host:port of the test PostgreSQL server.
-func pgURLHost(t *testing.T, fallback string) string {
-	t.Helper()
-	base := fallback
-	if env := testEnv("PARLEY_TEST_POSTGRES"); env != "" {
-		base = env
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.Host
-}
-
-func testEnv(k string) string { return os.Getenv(k) }
