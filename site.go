@@ -39,7 +39,8 @@ type Site struct {
 	// SessionTTL is how long a session lasts unused (sliding expiry);
 	// zero means DefaultSessionTTL (see SessionLifetime).
 	SessionTTL time.Duration
-	SSO        SSO // publisher sign-in; off unless configured
+	SSO        SSO      // publisher sign-in; off unless configured
+	Passkeys   Passkeys // WebAuthn sign-in; on unless turned off
 
 	CreatedAt time.Time
 }
@@ -62,6 +63,9 @@ func (s *Site) Validate() error {
 		if k.KID == "" || len(k.KID) > 200 || len(k.Secret) < MinSSOSecretLength {
 			return Errorf(EINVALID, "An SSO secret needs a kid and at least %d bytes.", MinSSOSecretLength)
 		}
+	}
+	if !s.validRPID() {
+		return Errorf(EINVALID, "The passkey RP ID must be the host of the site's first origin or a registrable suffix of it.").Keyed("passkeyRPID")
 	}
 	if u := s.SSO.JWKSURL; u != "" {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {

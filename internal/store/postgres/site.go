@@ -11,30 +11,30 @@ import (
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso`
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso, passkeys`
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (t *unit) CreateSite(ctx context.Context, site *parley.Site) error {
-	sso, err := json.Marshal(site.SSO)
+	sso, passkeys, err := siteJSON(site)
 	if err != nil {
-		return fmt.Errorf("postgres: encode sso: %w", err)
+		return err
 	}
-	_, err = t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+	_, err = t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt, site.SessionTTL.Milliseconds(), string(sso))
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt, site.SessionTTL.Milliseconds(), sso, passkeys)
 	return translate(err, "site")
 }
 
 // UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
 func (t *unit) UpdateSite(ctx context.Context, site *parley.Site) error {
-	sso, err := json.Marshal(site.SSO)
+	sso, passkeys, err := siteJSON(site)
 	if err != nil {
-		return fmt.Errorf("postgres: encode sso: %w", err)
+		return err
 	}
 	tag, err := t.db.Exec(ctx, `UPDATE sites SET name = $2, origins = $3, allow_anonymous = $4,
-		edit_window_ms = $5, max_body_length = $6, session_ttl_ms = $7, sso = $8 WHERE id = $1`,
+		edit_window_ms = $5, max_body_length = $6, session_ttl_ms = $7, sso = $8, passkeys = $9 WHERE id = $1`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.SessionTTL.Milliseconds(), string(sso))
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.SessionTTL.Milliseconds(), sso, passkeys)
 	if err != nil {
 		return translate(err, "site")
 	}
@@ -67,11 +67,14 @@ func (s *Store) Sites(ctx context.Context) ([]*parley.Site, error) {
 func scanSite(row pgx.CollectableRow) (*parley.Site, error) {
 	var s parley.Site
 	var editWindowMS, ttlMS int64
-	var sso string
+	var sso, passkeys string
 	err := row.Scan(&s.ID, &s.Name, &s.Origins, &s.AllowAnonymous, &editWindowMS,
-		&s.MaxBodyLength, &s.CreatedAt, &ttlMS, &sso)
+		&s.MaxBodyLength, &s.CreatedAt, &ttlMS, &sso, &passkeys)
 	if err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(passkeys), &s.Passkeys); err != nil {
+		return nil, fmt.Errorf("decode passkeys of site %s: %w", s.ID, err)
 	}
 	if err := json.Unmarshal([]byte(sso), &s.SSO); err != nil {
 		return nil, fmt.Errorf("decode sso of site %s: %w", s.ID, err)
@@ -91,4 +94,17 @@ func origins(o []string) []string {
 		return []string{}
 	}
 	return o
+}
+
+// siteJSON encodes the site's settings kept as JSON text.
+func siteJSON(site *parley.Site) (sso, passkeys string, err error) {
+	s, err := json.Marshal(site.SSO)
+	if err != nil {
+		return "", "", fmt.Errorf("postgres: encode sso: %w", err)
+	}
+	p, err := json.Marshal(site.Passkeys)
+	if err != nil {
+		return "", "", fmt.Errorf("postgres: encode passkeys: %w", err)
+	}
+	return string(s), string(p), nil
 }
