@@ -153,3 +153,15 @@ type PasskeyStore interface {
 	// before).
 	TakeCeremony(ctx context.Context, hash string) (*Ceremony, error)
 }
+
+// ActingRole is the role u acts with on the site when signed in by a
+// session made by method (Session.Method): their own, except that a site
+// with Passkeys.Staff lets staff, moderators and admins use it only from a
+// passkey session, and treats them as commenters otherwise.
+func (s *Site) ActingRole(u *User, method string) Role {
+	role := u.UserRole()
+	if s.Passkeys.Staff && role > RoleCommenter && method != MethodPasskey {
+		return RoleCommenter
+	}
+	return role
+}

@@ -74,19 +74,24 @@ func (m *Sessions) Actor(ctx context.Context, token string) (*parley.Actor, erro
 	if !now.Before(se.ExpiresAt) {
 		return nil, parley.Errorf(parley.EUNAUTHORIZED, "The session has expired; sign in again.").Keyed("sessionExpired")
 	}
-	if err := m.slide(ctx, se, now); err != nil {
+	site, err := m.sites.Site(ctx, se.SiteID)
+	if err != nil {
+		return nil, fmt.Errorf("session site: %w", err)
+	}
+	if err := m.slide(ctx, se, site, now); err != nil {
 		return nil, err
 	}
-	return &parley.Actor{User: u, SiteID: u.SiteID, Role: u.UserRole(), Method: parley.MethodSession, Session: se.Hash}, nil
+	// The role is decided here, where the session's sign-in method is
+	// known, and not in the service's authorize: every surface and every
+	// rule then sees the role the actor may act with, and none can forget
+	// a site's demand that staff use a passkey (Site.ActingRole).
+	role := site.ActingRole(u, se.Method)
+	return &parley.Actor{User: u, SiteID: u.SiteID, Role: role, Method: parley.MethodSession, Session: se.Hash}, nil
 }
 
 // slide moves the session's end to now + the site's lifetime, at most
 // once per sessionExtendEvery.
-func (m *Sessions) slide(ctx context.Context, se *parley.Session, now time.Time) error {
-	site, err := m.sites.Site(ctx, se.SiteID)
-	if err != nil {
-		return fmt.Errorf("session site: %w", err)
-	}
+func (m *Sessions) slide(ctx context.Context, se *parley.Session, site *parley.Site, now time.Time) error {
 	end := now.Add(site.SessionLifetime())
 	if end.Sub(se.ExpiresAt) < sessionExtendEvery {
 		return nil

@@ -45,6 +45,7 @@ type Service interface {
 	ExchangeSSO(ctx context.Context, siteID, token string) (*service.SignedIn, error)
 	SignOut(ctx context.Context, siteID string, everywhere bool) error
 	Me(ctx context.Context, siteID string) (*parley.User, error)
+	PasskeyService
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -156,6 +157,12 @@ func (a *API) routes() []route {
 		{"GET /api/v1/me", a.me, true},
 		{"POST /api/v1/sites/{site}/auth/sso", a.sso, true},
 		{"POST /api/v1/sites/{site}/auth/signout", a.signOut, true},
+		{"POST /api/v1/sites/{site}/auth/passkey/register/options", a.passkeyRegisterOptions, true},
+		{"POST /api/v1/sites/{site}/auth/passkey/register", a.passkeyRegister, true},
+		{"POST /api/v1/sites/{site}/auth/passkey/signin/options", a.passkeySignInOptions, true},
+		{"POST /api/v1/sites/{site}/auth/passkey/signin", a.passkeySignIn, true},
+		{"GET /api/v1/sites/{site}/me/passkeys", a.myPasskeys, true},
+		{"DELETE /api/v1/sites/{site}/me/passkeys/{id}", a.deleteMyPasskey, true},
 		{"/api/", a.notFound, false},
 	}
 }

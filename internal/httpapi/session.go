@@ -77,6 +77,14 @@ func (a *API) signOut(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// meResponse is the caller as they see themselves. PasskeyRequired says
+// that they hold a role they may use only after signing in with a passkey
+// (the site's --staff-passkey), so that the widget can offer one.
+type meResponse struct {
+	User            userJSON `json:"user"`
+	PasskeyRequired bool     `json:"passkeyRequired,omitempty"`
+}
+
 // me returns the caller's user on ?site=.
 func (a *API) me(w http.ResponseWriter, r *http.Request) error {
 	siteID := r.URL.Query().Get("site")
@@ -88,7 +96,7 @@ func (a *API) me(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
-	writeJSON(w, http.StatusOK, map[string]userJSON{"user": newUserJSON(u)})
+	writeJSON(w, http.StatusOK, meResponse{User: newUserJSON(u), PasskeyRequired: a.svc.PasskeyRequired(r.Context(), siteID)})
 	return nil
 }
 

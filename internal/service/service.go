@@ -28,6 +28,9 @@ type Service struct {
 	now    func() time.Time
 	sites  *ttlCache[parley.Site]
 	sso    TokenVerifier // nil: SSO exchanges are refused
+	// publicOrigin is Parley's own origin, a passkey origin too where its
+	// host is within a site's RP ID (WithPublicOrigin).
+	publicOrigin string
 }
 
 // Option configures a Service.
