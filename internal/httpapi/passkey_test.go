@@ -72,7 +72,9 @@ func wantStatus(t *testing.T, what string, r response, status int, key string) {
 	if key == "" {
 		return
 	}
-	var e struct{ Error struct{ Code, Message, Key string } }
+	var e struct {
+		Error struct{ Code, Message, Key string }
+	}
 	if err := json.Unmarshal([]byte(r.body), &e); err != nil || e.Error.Key != key || e.Error.Message == "" {
 		t.Fatalf("%s: error %s, want key %q", what, r.body, key)
 	}
