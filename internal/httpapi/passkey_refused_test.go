@@ -22,10 +22,14 @@ func TestPasskeyRefusals(t *testing.T) {
 	k := registerSoftKey(t, s, "Mara")
 
 	t.Run("no session", func(t *testing.T) {
-		wantStatus(t, "register options", s.do(http.MethodPost, pkRegisterOptions, "", ""), http.StatusUnauthorized, "sessionRequired")
-		wantStatus(t, "list", s.do(http.MethodGet, pkList, "", ""), http.StatusUnauthorized, "sessionRequired")
-		wantStatus(t, "delete", s.do(http.MethodDelete, pkList+"/x", "", ""), http.StatusUnauthorized, "sessionRequired")
-		wantStatus(t, "another site's session", s.do(http.MethodPost, pkRegisterOptions, "", "Elsa"), http.StatusUnauthorized, "sessionRequired")
+		wantStatus(t, "register options", s.do(http.MethodPost, pkRegisterOptions, "", ""), http.StatusUnauthorized, "passkeySessionRequired")
+		wantStatus(t, "list", s.do(http.MethodGet, pkList, "", ""), http.StatusUnauthorized, "passkeySessionRequired")
+		wantStatus(t, "delete", s.do(http.MethodDelete, pkList+"/x", "", ""), http.StatusUnauthorized, "passkeySessionRequired")
+		wantStatus(t, "another site's session", s.do(http.MethodPost, pkRegisterOptions, "", "Elsa"), http.StatusUnauthorized, "passkeySessionRequired")
+		r := s.do(http.MethodPost, pkRegisterOptions, "", "", "Accept-Language: de")
+		if !strings.Contains(r.body, "Bitte melden Sie sich zuerst an.") {
+			t.Errorf("in German: %s", r.body)
+		}
 	})
 	t.Run("SSO session registers", func(t *testing.T) {
 		wantStatus(t, "register options", s.do(http.MethodPost, pkRegisterOptions, "", "Sven"), http.StatusForbidden, "passkeyNeedsEmailSignIn")

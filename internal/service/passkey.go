@@ -39,7 +39,7 @@ type PasskeyOptions struct {
 var (
 	errPasskeysOff     = parley.Errorf(parley.EFORBIDDEN, "Passkeys are turned off on this site.").Keyed("passkeysOff")
 	errPasskeyNoRP     = parley.Errorf(parley.EFORBIDDEN, "Passkeys need the site to have an allowed origin.").Keyed("passkeyNoOrigin")
-	errPasskeySession  = parley.Errorf(parley.EUNAUTHORIZED, "Sign in on this site first.").Keyed("sessionRequired")
+	errPasskeySession  = parley.Errorf(parley.EUNAUTHORIZED, "Sign in on this site first.").Keyed("passkeySessionRequired")
 	errPasskeyEmail    = parley.Errorf(parley.EFORBIDDEN, "To add a passkey, sign in with an e-mail link or another passkey first.").Keyed("passkeyNeedsEmailSignIn")
 	errPasskeyLimit    = parley.Errorf(parley.ECONFLICT, "You have as many passkeys as you may have; remove one first.").Keyed("passkeyLimit")
 	errPasskeyName     = parley.Errorf(parley.EINVALID, "A passkey's name is at most %d characters, without control characters.", parley.MaxPasskeyNameLength).Keyed("passkeyNameInvalid")
