@@ -28,6 +28,8 @@ type siteFlags struct {
 	maxLength  int
 	sessionTTL time.Duration
 	sso        ssoFlags
+	passkeys   parley.Passkeys
+	passkeysOn bool
 }
 
 // ssoFlags are the SSO settings of `parley site update`.
@@ -56,6 +58,13 @@ func (f *siteFlags) declareSSO(fs *flag.FlagSet) {
 	fs.BoolVar(&f.sso.roles, "sso-roles", false, "honour the role claim (staff, moderator, admin) of SSO tokens")
 }
 
+// declarePasskeys adds the flags of a site's passkey settings.
+func (f *siteFlags) declarePasskeys(fs *flag.FlagSet) {
+	fs.BoolVar(&f.passkeysOn, "passkeys", true, "let readers and staff sign in with passkeys (WebAuthn)")
+	fs.StringVar(&f.passkeys.RPID, "passkey-rp-id", "", "the passkeys' Relying Party ID: the host of the site's first origin (the default, \"\") or a registrable suffix of it, such as news.example for https://www.news.example")
+	fs.BoolVar(&f.passkeys.Staff, "staff-passkey", false, "staff, moderators and admins act with their role only when signed in with a passkey; otherwise as commenters")
+}
+
 // site runs `parley site create|update|list`, over the same service the
 // API uses.
 func site(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
@@ -74,6 +83,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 		fs.Var(&f.add, "add-origin", "add an origin to those the site allows, keeping the others (repeatable)")
 		fs.Var(&f.drop, "remove-origin", "remove an origin from those the site allows (repeatable)")
 		f.declareSSO(fs)
+		f.declarePasskeys(fs)
 	}
 	store, err := parseAndOpen(ctx, fs, args[1:], db)
 	if err != nil {
@@ -123,6 +133,12 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 			s.SSO.Issuer = f.sso.issuer
 		case "sso-roles":
 			s.SSO.Roles = f.sso.roles
+		case "passkeys":
+			s.Passkeys.Off = !f.passkeysOn
+		case "passkey-rp-id":
+			s.Passkeys.RPID = f.passkeys.RPID
+		case "staff-passkey":
+			s.Passkeys.Staff = f.passkeys.Staff
 		}
 	})
 	s.Origins = editOrigins(s.Origins, f.add, f.drop)
