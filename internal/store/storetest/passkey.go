@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -115,6 +116,40 @@ func testPasskeys(t *testing.T, open Opener) {
 		}
 		if _, err := f.s.TakeCeremony(f.ctx, hash); parley.ErrorCode(err) != parley.ENOTFOUND {
 			t.Errorf("TakeCeremony twice = %v, want not_found", err)
+		}
+	})
+	t.Run("CeremonyTakenOnce", func(t *testing.T) {
+		// Two instances finishing one ceremony at once: one gets it.
+		f := newFixture(t, open)
+		now := f.tick()
+		_, hash := parley.NewCeremonyToken()
+		if err := f.s.CreateCeremony(f.ctx, &parley.Ceremony{Hash: hash, SiteID: f.site.ID, Kind: parley.CeremonySignIn,
+			Data: []byte(`{}`), ExpiresAt: now.Add(parley.CeremonyTTL)}, now); err != nil {
+			t.Fatal(err)
+		}
+		const takers = 8
+		errs := make(chan error, takers)
+		var wg sync.WaitGroup
+		for range takers {
+			wg.Go(func() {
+				_, err := f.s.TakeCeremony(f.ctx, hash)
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		won := 0
+		for err := range errs {
+			switch parley.ErrorCode(err) {
+			case "":
+				won++
+			case parley.ENOTFOUND:
+			default:
+				t.Errorf("TakeCeremony: %v", err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d of %d concurrent takers got the ceremony, want 1", won, takers)
 		}
 	})
 	t.Run("CeremonyPurge", func(t *testing.T) {
