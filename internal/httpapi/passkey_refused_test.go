@@ -155,15 +155,23 @@ func TestStaffPasskey(t *testing.T) {
 	if me.User.Role != "commenter" || me.PasskeyRequired {
 		t.Errorf("commenter by e-mail: /me = %+v, want commenter without passkeyRequired", me)
 	}
+	s.MustSite(&parley.Site{ID: "members", Name: "Members", Passkeys: parley.Passkeys{Staff: true},
+		SSO: parley.SSO{Roles: true, Secrets: []parley.SSOSecret{{KID: "k1", Secret: ssoSecret}}}})
+	r := s.do(http.MethodPost, ssoPath, `{"token":"`+mint(s, map[string]any{"role": "moderator"})+`"}`, "")
+	if wantStatus(t, "SSO sign-in of a moderator", r, http.StatusOK, ""); !strings.Contains(r.body, `"role":"commenter"`) {
+		t.Errorf("SSO sign-in of a moderator where staff need a passkey = %s, want role commenter", r.body)
+	}
 	k := registerSoftKey(t, s, "Mod")
 	s.advance(time.Second)
-	r := signInSoftKey(t, s, k)
+	r = signInSoftKey(t, s, k)
 	wantStatus(t, "sign in", r, http.StatusOK, "")
 	var in struct {
 		Session string
 		User    struct{ Role string }
 	}
-	json.Unmarshal([]byte(r.body), &in)
+	if json.Unmarshal([]byte(r.body), &in); in.User.Role != "moderator" {
+		t.Errorf("passkey sign-in of a moderator = %s, want role moderator", r.body)
+	}
 	s.tokens["Mod (passkey)"] = in.Session
 	r = s.do(http.MethodGet, meNews, "", "Mod (passkey)")
 	me.PasskeyRequired = false

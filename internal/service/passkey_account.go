@@ -49,7 +49,7 @@ func (s *Service) passkeySession(ctx context.Context, site *parley.Site, key *pa
 	if err != nil {
 		return nil, err
 	}
-	return &SignedIn{Session: token, ExpiresAt: se.ExpiresAt, User: u}, nil
+	return &SignedIn{Session: token, ExpiresAt: se.ExpiresAt, User: actingUser(site, u, se.Method)}, nil
 }
 
 // MyPasskeys returns the signed-in caller's passkeys on the site.

@@ -88,7 +88,16 @@ func (s *Service) signInSSO(ctx context.Context, site *parley.Site, c *parley.SS
 	if err != nil {
 		return nil, err
 	}
-	return &SignedIn{Session: token, ExpiresAt: se.ExpiresAt, User: u}, nil
+	return &SignedIn{Session: token, ExpiresAt: se.ExpiresAt, User: actingUser(site, u, se.Method)}, nil
+}
+
+// actingUser is u as a new session of method shows them: with the role
+// the session may act with (parley.Site.ActingRole), so that a sign-in
+// answers what /me will.
+func actingUser(site *parley.Site, u *parley.User, method string) *parley.User {
+	out := *u
+	out.Role = site.ActingRole(u, method)
+	return &out
 }
 
 // ssoUser returns the sub's user, created or updated from the claims.
