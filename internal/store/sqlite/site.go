@@ -10,7 +10,7 @@ import (
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso`
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso, oidc`
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (s *Store) CreateSite(ctx context.Context, site *parley.Site) error {
@@ -35,9 +35,13 @@ func (w *unit) createSite(site *parley.Site, origins []byte) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode sso: %w", err)
 	}
-	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	oidc, err := json.Marshal(site.OIDC)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode oidc: %w", err)
+	}
+	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		site.ID, site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(),
-		site.MaxBodyLength, millis(site.CreatedAt), site.SessionTTL.Milliseconds(), string(sso))
+		site.MaxBodyLength, millis(site.CreatedAt), site.SessionTTL.Milliseconds(), string(sso), string(oidc))
 	return mapError(err, "Site", "Site")
 }
 
@@ -65,10 +69,14 @@ func (w *unit) updateSite(site *parley.Site, origins []byte) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode sso: %w", err)
 	}
+	oidc, err := json.Marshal(site.OIDC)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode oidc: %w", err)
+	}
 	res, err := w.tx.ExecContext(w.ctx, `UPDATE sites SET name = ?, origins = ?, allow_anonymous = ?,
-		edit_window_ms = ?, max_body_length = ?, session_ttl_ms = ?, sso = ? WHERE id = ?`,
+		edit_window_ms = ?, max_body_length = ?, session_ttl_ms = ?, sso = ?, oidc = ? WHERE id = ?`,
 		site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength,
-		site.SessionTTL.Milliseconds(), string(sso), site.ID)
+		site.SessionTTL.Milliseconds(), string(sso), string(oidc), site.ID)
 	if err != nil {
 		return mapError(err, "Site", "Site")
 	}
@@ -127,14 +135,17 @@ type scanner interface {
 
 func scanSite(row scanner) (*parley.Site, error) {
 	var site parley.Site
-	var origins, sso string
+	var origins, sso, oidc string
 	var editWindow, created, ttl int64
-	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created, &ttl, &sso)
+	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created, &ttl, &sso, &oidc)
 	if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(sso), &site.SSO); err != nil {
 		return nil, fmt.Errorf("decode sso of site %s: %w", site.ID, err)
+	}
+	if err := json.Unmarshal([]byte(oidc), &site.OIDC); err != nil {
+		return nil, fmt.Errorf("decode oidc of site %s: %w", site.ID, err)
 	}
 	site.SessionTTL = time.Duration(ttl) * time.Millisecond
 	if err := json.Unmarshal([]byte(origins), &site.Origins); err != nil {
