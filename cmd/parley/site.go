@@ -28,6 +28,7 @@ type siteFlags struct {
 	maxLength  int
 	sessionTTL time.Duration
 	sso        ssoFlags
+	oidc       oidcFlags
 }
 
 // ssoFlags are the SSO settings of `parley site update`.
@@ -74,6 +75,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 		fs.Var(&f.add, "add-origin", "add an origin to those the site allows, keeping the others (repeatable)")
 		fs.Var(&f.drop, "remove-origin", "remove an origin from those the site allows (repeatable)")
 		f.declareSSO(fs)
+		f.oidc.declare(fs)
 	}
 	store, err := parseAndOpen(ctx, fs, args[1:], db)
 	if err != nil {
@@ -127,6 +129,9 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 	})
 	s.Origins = editOrigins(s.Origins, f.add, f.drop)
 	if err := f.sso.editSecrets(&s.SSO); err != nil {
+		return fmt.Errorf("update site: %w", err)
+	}
+	if err := f.oidc.apply(fs, &s.OIDC); err != nil {
 		return fmt.Errorf("update site: %w", err)
 	}
 	if err := svc.UpdateSite(ctx, s); err != nil {

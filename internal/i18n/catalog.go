@@ -92,6 +92,20 @@ var en = map[string]string{
 	"month.1":                 "January", "month.2": "February", "month.3": "March", "month.4": "April",
 	"month.5": "May", "month.6": "June", "month.7": "July", "month.8": "August",
 	"month.9": "September", "month.10": "October", "month.11": "November", "month.12": "December",
+
+	// OIDC sign-in
+	"oidc.signedIn":            "You are signed in",
+	"oidc.signedInText":        "Welcome, %s. You can now take part in the discussion.",
+	"oidc.failed":              "Sign-in failed",
+	"oidc.close":               "You can close this window.",
+	"error.oidcOff":            "This site does not offer sign-in with an external account.",
+	"error.oidcBadState":       "This sign-in has expired or was already completed. Please close this window and sign in again.",
+	"error.oidcDenied":         "You cancelled the sign-in, so you are not signed in.",
+	"error.oidcProviderError":  "The sign-in service turned down the sign-in. Please try again later.",
+	"error.oidcExchangeFailed": "The sign-in service did not confirm your sign-in. Please sign in again.",
+	"error.oidcBadToken":       "The answer of the sign-in service could not be verified. Please sign in again.",
+	"error.oidcNonceMismatch":  "The answer of the sign-in service does not belong to this sign-in. Please sign in again.",
+	"error.oidcUnavailable":    "The sign-in service cannot be reached right now. Please try again in a few minutes.",
 }
 
 var de = map[string]string{
@@ -177,6 +191,20 @@ var de = map[string]string{
 	"month.1":                 "Januar", "month.2": "Februar", "month.3": "März", "month.4": "April",
 	"month.5": "Mai", "month.6": "Juni", "month.7": "Juli", "month.8": "August",
 	"month.9": "September", "month.10": "Oktober", "month.11": "November", "month.12": "Dezember",
+
+	// OIDC sign-in
+	"oidc.signedIn":            "Sie sind angemeldet",
+	"oidc.signedInText":        "Willkommen, %s. Sie können jetzt mitdiskutieren.",
+	"oidc.failed":              "Anmeldung fehlgeschlagen",
+	"oidc.close":               "Sie können dieses Fenster schließen.",
+	"error.oidcOff":            "Diese Website bietet keine Anmeldung mit einem externen Konto an.",
+	"error.oidcBadState":       "Diese Anmeldung ist abgelaufen oder wurde bereits abgeschlossen. Bitte schließen Sie dieses Fenster und melden Sie sich erneut an.",
+	"error.oidcDenied":         "Sie haben die Anmeldung abgebrochen und sind daher nicht angemeldet.",
+	"error.oidcProviderError":  "Der Anmeldedienst hat die Anmeldung abgelehnt. Bitte versuchen Sie es später noch einmal.",
+	"error.oidcExchangeFailed": "Der Anmeldedienst hat Ihre Anmeldung nicht bestätigt. Bitte melden Sie sich erneut an.",
+	"error.oidcBadToken":       "Die Antwort des Anmeldedienstes konnte nicht überprüft werden. Bitte melden Sie sich erneut an.",
+	"error.oidcNonceMismatch":  "Die Antwort des Anmeldedienstes gehört nicht zu dieser Anmeldung. Bitte melden Sie sich erneut an.",
+	"error.oidcUnavailable":    "Der Anmeldedienst ist gerade nicht erreichbar. Bitte versuchen Sie es in ein paar Minuten noch einmal.",
 }
 
 var es = map[string]string{
@@ -262,6 +290,20 @@ var es = map[string]string{
 	"month.1":                 "enero", "month.2": "febrero", "month.3": "marzo", "month.4": "abril",
 	"month.5": "mayo", "month.6": "junio", "month.7": "julio", "month.8": "agosto",
 	"month.9": "septiembre", "month.10": "octubre", "month.11": "noviembre", "month.12": "diciembre",
+
+	// OIDC sign-in
+	"oidc.signedIn":            "Has iniciado sesión",
+	"oidc.signedInText":        "Te damos la bienvenida, %s. Ya puedes participar en el debate.",
+	"oidc.failed":              "No se ha podido iniciar sesión",
+	"oidc.close":               "Puedes cerrar esta ventana.",
+	"error.oidcOff":            "Este sitio no permite iniciar sesión con una cuenta externa.",
+	"error.oidcBadState":       "Este inicio de sesión ha caducado o ya se completó. Cierra esta ventana y vuelve a iniciar sesión.",
+	"error.oidcDenied":         "Has cancelado el inicio de sesión, así que no has iniciado sesión.",
+	"error.oidcProviderError":  "El servicio de inicio de sesión ha rechazado el acceso. Inténtalo de nuevo más tarde.",
+	"error.oidcExchangeFailed": "El servicio de inicio de sesión no ha confirmado tu acceso. Vuelve a iniciar sesión.",
+	"error.oidcBadToken":       "No se ha podido verificar la respuesta del servicio de inicio de sesión. Vuelve a iniciar sesión.",
+	"error.oidcNonceMismatch":  "La respuesta del servicio de inicio de sesión no corresponde a este intento. Vuelve a iniciar sesión.",
+	"error.oidcUnavailable":    "Ahora mismo no se puede contactar con el servicio de inicio de sesión. Inténtalo de nuevo dentro de unos minutos.",
 }
 
 var fr = map[string]string{
@@ -347,4 +389,18 @@ var fr = map[string]string{
 	"month.1":                 "janvier", "month.2": "février", "month.3": "mars", "month.4": "avril",
 	"month.5": "mai", "month.6": "juin", "month.7": "juillet", "month.8": "août",
 	"month.9": "septembre", "month.10": "octobre", "month.11": "novembre", "month.12": "décembre",
+
+	// OIDC sign-in
+	"oidc.signedIn":            "Vous êtes connecté",
+	"oidc.signedInText":        "Bienvenue, %s. Vous pouvez maintenant participer à la discussion.",
+	"oidc.failed":              "La connexion a échoué",
+	"oidc.close":               "Vous pouvez fermer cette fenêtre.",
+	"error.oidcOff":            "Ce site ne propose pas de connexion avec un compte externe.",
+	"error.oidcBadState":       "Cette connexion a expiré ou a déjà abouti. Veuillez fermer cette fenêtre et vous reconnecter.",
+	"error.oidcDenied":         "Vous avez annulé la connexion : vous n’êtes donc pas connecté.",
+	"error.oidcProviderError":  "Le service de connexion a refusé la connexion. Veuillez réessayer plus tard.",
+	"error.oidcExchangeFailed": "Le service de connexion n’a pas confirmé votre connexion. Veuillez vous reconnecter.",
+	"error.oidcBadToken":       "La réponse du service de connexion n’a pas pu être vérifiée. Veuillez vous reconnecter.",
+	"error.oidcNonceMismatch":  "La réponse du service de connexion ne correspond pas à cette connexion. Veuillez vous reconnecter.",
+	"error.oidcUnavailable":    "Le service de connexion est injoignable pour le moment. Veuillez réessayer dans quelques minutes.",
 }
