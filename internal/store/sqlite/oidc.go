@@ -22,20 +22,33 @@ func (w *unit) CreateOIDCFlow(_ context.Context, f *parley.OIDCFlow) error {
 	return mapError(err, "Sign-in", "Site")
 }
 
-// TakeOIDCFlow deletes and returns a live flow; ENOTFOUND.
+// TakeOIDCFlow deletes and returns a live flow; ENOTFOUND. An expired
+// flow is deleted too: the unit commits before its expiry is checked.
 func (s *Store) TakeOIDCFlow(ctx context.Context, hash string, now time.Time) (*parley.OIDCFlow, error) {
 	var f *parley.OIDCFlow
 	err := s.writeUnit(ctx, func(w *unit) (err error) {
-		f, err = w.TakeOIDCFlow(ctx, hash, now)
+		f, err = w.takeOIDCFlow(hash)
 		return err
 	})
-	return f, err
+	if err != nil {
+		return nil, err
+	}
+	return liveFlow(f, now)
 }
 
-// TakeOIDCFlow deletes and returns a live flow in the unit. The DELETE
+// TakeOIDCFlow deletes and returns a live flow in the unit; ENOTFOUND.
+func (w *unit) TakeOIDCFlow(_ context.Context, hash string, now time.Time) (*parley.OIDCFlow, error) {
+	f, err := w.takeOIDCFlow(hash)
+	if err != nil {
+		return nil, err
+	}
+	return liveFlow(f, now)
+}
+
+// takeOIDCFlow deletes and returns a flow, live or not. The DELETE
 // decides who gets it: of two callbacks with one state, one deletes the
 // row and the other finds none.
-func (w *unit) TakeOIDCFlow(_ context.Context, hash string, now time.Time) (*parley.OIDCFlow, error) {
+func (w *unit) takeOIDCFlow(hash string) (*parley.OIDCFlow, error) {
 	var f parley.OIDCFlow
 	var created, expires int64
 	err := w.row(w.ctx, `DELETE FROM oidc_flows WHERE state_hash = ?
@@ -45,8 +58,13 @@ func (w *unit) TakeOIDCFlow(_ context.Context, hash string, now time.Time) (*par
 		return nil, mapError(err, "Sign-in", "Site")
 	}
 	f.CreatedAt, f.ExpiresAt = fromMillis(created), fromMillis(expires)
+	return &f, nil
+}
+
+// liveFlow returns f unless it had expired at now (ENOTFOUND).
+func liveFlow(f *parley.OIDCFlow, now time.Time) (*parley.OIDCFlow, error) {
 	if !f.ExpiresAt.After(now) {
 		return nil, parley.Errorf(parley.ENOTFOUND, "The sign-in has expired.")
 	}
-	return &f, nil
+	return f, nil
 }
