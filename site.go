@@ -42,6 +42,9 @@ type Site struct {
 	SSO        SSO      // publisher sign-in; off unless configured
 	Passkeys   Passkeys // WebAuthn sign-in; on unless turned off
 
+	// OIDC is sign-in with an OpenID Connect provider; off unless configured.
+	OIDC OIDC
+
 	CreatedAt time.Time
 }
 
@@ -71,6 +74,9 @@ func (s *Site) Validate() error {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
 			return Errorf(EINVALID, "The JWKS URL must be an http(s) URL.")
 		}
+	}
+	if err := s.OIDC.Validate(); err != nil {
+		return err
 	}
 	for _, o := range s.Origins {
 		if !ValidOrigin(o) {

@@ -11,6 +11,7 @@ import (
 // unit of its own.
 type Tx interface {
 	PasskeyStore
+	OIDCFlows
 
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.
 	CreateSite(ctx context.Context, s *Site) error

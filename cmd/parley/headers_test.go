@@ -69,6 +69,9 @@ func TestSecurityHeaders(t *testing.T) {
 		{"embed.js", "GET", "/embed.js", "", nil, 200, api},
 		{"embed.js, wrong method", "POST", "/embed.js", "", nil, 405, api},
 		{"live stream (SSE)", "GET", "/api/v1/sites/demo/stories/demo-article/events", "", nil, 200, api},
+		{"OIDC start refused (page)", "GET", "/auth/oidc/start?site=demo&origin=https://elsewhere.example", "", nil, 403, page},
+		{"OIDC callback refused (page)", "GET", "/auth/oidc/callback?state=x", "", nil, 401, page},
+		{"OIDC popup script", "GET", "/auth/oidc/signin.js", "", nil, 200, page},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rctx, stop := context.WithCancel(ctx)

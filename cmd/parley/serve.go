@@ -132,7 +132,8 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	// the page cache, the live hub and the allowed origins subscribe.
 	bus := realtime.NewBus()
 	svc := service.New(store, markup.New(), bus, log, service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)),
-		service.WithPublicOrigin(config.Origin(hc.PublicURL)))
+		service.WithPublicOrigin(config.Origin(hc.PublicURL)),
+		service.WithOIDC(auth.NewOIDC(nil, nil), hc.PublicURL))
 	size := hc.CacheSize
 	if size <= 0 {
 		size = pagecache.DefaultSize
@@ -152,7 +153,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)
 	}
-	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: hc.PublicURL, FormKey: formKey})
+	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: hc.PublicURL, FormKey: formKey, OIDC: svc})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)

@@ -30,6 +30,7 @@ type siteFlags struct {
 	sso        ssoFlags
 	passkeys   parley.Passkeys
 	passkeysOn bool
+	oidc       oidcFlags
 }
 
 // ssoFlags are the SSO settings of `parley site update`.
@@ -84,6 +85,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 		fs.Var(&f.drop, "remove-origin", "remove an origin from those the site allows (repeatable)")
 		f.declareSSO(fs)
 		f.declarePasskeys(fs)
+		f.oidc.declare(fs)
 	}
 	store, err := parseAndOpen(ctx, fs, args[1:], db)
 	if err != nil {
@@ -143,6 +145,9 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 	})
 	s.Origins = editOrigins(s.Origins, f.add, f.drop)
 	if err := f.sso.editSecrets(&s.SSO); err != nil {
+		return fmt.Errorf("update site: %w", err)
+	}
+	if err := f.oidc.apply(fs, &s.OIDC); err != nil {
 		return fmt.Errorf("update site: %w", err)
 	}
 	if err := svc.UpdateSite(ctx, s); err != nil {

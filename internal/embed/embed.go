@@ -57,6 +57,8 @@ type Config struct {
 	FormKey []byte
 	// Now is the clock for form tokens; nil means time.Now.
 	Now func() time.Time
+	// OIDC serves the OIDC sign-in popup; nil: its pages say it is off.
+	OIDC OIDCService
 }
 
 // Block renders the discussion block and takes posts from its form.
@@ -69,6 +71,7 @@ type Block struct {
 	public    *url.URL // publicURL parsed
 	origin    string   // scheme://host of publicURL
 	tokens    formTokens
+	oidc      OIDCService // cfg.OIDC
 }
 
 // New returns a Block over svc. It panics if cfg.PublicURL is not an
@@ -95,6 +98,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Block {
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), public: public,
 		origin: public.Scheme + "://" + canonicalHost(public.Scheme, public.Host),
 		tokens: formTokens{key: cfg.FormKey, now: now},
+		oidc:   cfg.OIDC,
 	}
 }
 
@@ -103,6 +107,9 @@ func (b *Block) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /embed/{site}/stories/{story}", b.fragment)
 	mux.Handle("POST /embed/{site}/stories/{story}/comments", b.auth.Middleware(http.HandlerFunc(b.post), b.refuse))
 	mux.Handle("GET /embed/parley.css", stylesheet())
+	mux.HandleFunc("GET /auth/oidc/start", b.oidcStart)
+	mux.HandleFunc("GET /auth/oidc/callback", b.oidcCallback)
+	mux.Handle("GET /auth/oidc/signin.js", signinScript())
 }
 
 // Request says which block to render and where it sits.

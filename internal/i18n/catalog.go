@@ -117,6 +117,20 @@ var en = map[string]string{
 	"error.passkeyRefused":          "We could not verify your passkey. Please try again.",
 	"error.passkeyCloned":           "This passkey has been blocked for your protection. Please sign in with an e-mail link.",
 	"error.passkeyRPID":             "The passkey domain must be the site's own domain or a parent domain of it.",
+
+	// OIDC sign-in
+	"oidc.signedIn":            "You are signed in",
+	"oidc.signedInText":        "Welcome, %s. You can now take part in the discussion.",
+	"oidc.failed":              "Sign-in failed",
+	"oidc.close":               "You can close this window.",
+	"error.oidcOff":            "This site does not offer sign-in with an external account.",
+	"error.oidcBadState":       "This sign-in has expired or was already completed. Please sign in again.",
+	"error.oidcDenied":         "You cancelled the sign-in, so you are not signed in.",
+	"error.oidcProviderError":  "The sign-in service turned down the sign-in. Please try again later.",
+	"error.oidcExchangeFailed": "The sign-in service did not confirm your sign-in. Please sign in again.",
+	"error.oidcBadToken":       "The answer of the sign-in service could not be verified. Please sign in again.",
+	"error.oidcNonceMismatch":  "The answer of the sign-in service does not belong to this sign-in. Please sign in again.",
+	"error.oidcUnavailable":    "The sign-in service cannot be reached right now. Please try again in a few minutes.",
 }
 
 var de = map[string]string{
@@ -227,6 +241,20 @@ var de = map[string]string{
 	"error.passkeyRefused":          "Wir konnten Ihren Passkey nicht überprüfen. Bitte versuchen Sie es noch einmal.",
 	"error.passkeyCloned":           "Dieser Passkey wurde zu Ihrem Schutz gesperrt. Bitte melden Sie sich über einen E-Mail-Link an.",
 	"error.passkeyRPID":             "Die Passkey-Domain muss die Domain der Website selbst oder eine ihr übergeordnete Domain sein.",
+
+	// OIDC sign-in
+	"oidc.signedIn":            "Sie sind angemeldet",
+	"oidc.signedInText":        "Willkommen, %s. Sie können jetzt mitdiskutieren.",
+	"oidc.failed":              "Anmeldung fehlgeschlagen",
+	"oidc.close":               "Sie können dieses Fenster schließen.",
+	"error.oidcOff":            "Diese Website bietet keine Anmeldung mit einem externen Konto an.",
+	"error.oidcBadState":       "Diese Anmeldung ist abgelaufen oder wurde bereits abgeschlossen. Bitte melden Sie sich erneut an.",
+	"error.oidcDenied":         "Sie haben die Anmeldung abgebrochen und sind daher nicht angemeldet.",
+	"error.oidcProviderError":  "Der Anmeldedienst hat die Anmeldung abgelehnt. Bitte versuchen Sie es später noch einmal.",
+	"error.oidcExchangeFailed": "Der Anmeldedienst hat Ihre Anmeldung nicht bestätigt. Bitte melden Sie sich erneut an.",
+	"error.oidcBadToken":       "Die Antwort des Anmeldedienstes konnte nicht überprüft werden. Bitte melden Sie sich erneut an.",
+	"error.oidcNonceMismatch":  "Die Antwort des Anmeldedienstes gehört nicht zu dieser Anmeldung. Bitte melden Sie sich erneut an.",
+	"error.oidcUnavailable":    "Der Anmeldedienst ist gerade nicht erreichbar. Bitte versuchen Sie es in ein paar Minuten noch einmal.",
 }
 
 var es = map[string]string{
@@ -337,6 +365,20 @@ var es = map[string]string{
 	"error.passkeyRefused":          "No hemos podido verificar tu llave de acceso. Inténtalo de nuevo.",
 	"error.passkeyCloned":           "Hemos bloqueado esta llave de acceso para protegerte. Inicia sesión con un enlace por correo electrónico.",
 	"error.passkeyRPID":             "El dominio de las llaves de acceso debe ser el propio dominio del sitio o uno superior.",
+
+	// OIDC sign-in
+	"oidc.signedIn":            "Has iniciado sesión",
+	"oidc.signedInText":        "Te damos la bienvenida, %s. Ya puedes participar en el debate.",
+	"oidc.failed":              "No se ha podido iniciar sesión",
+	"oidc.close":               "Puedes cerrar esta ventana.",
+	"error.oidcOff":            "Este sitio no permite iniciar sesión con una cuenta externa.",
+	"error.oidcBadState":       "Este inicio de sesión ha caducado o ya se completó. Vuelve a iniciar sesión.",
+	"error.oidcDenied":         "Has cancelado el inicio de sesión, así que no has iniciado sesión.",
+	"error.oidcProviderError":  "El servicio de inicio de sesión ha rechazado el acceso. Inténtalo de nuevo más tarde.",
+	"error.oidcExchangeFailed": "El servicio de inicio de sesión no ha confirmado tu acceso. Vuelve a iniciar sesión.",
+	"error.oidcBadToken":       "No se ha podido verificar la respuesta del servicio de inicio de sesión. Vuelve a iniciar sesión.",
+	"error.oidcNonceMismatch":  "La respuesta del servicio de inicio de sesión no corresponde a este intento. Vuelve a iniciar sesión.",
+	"error.oidcUnavailable":    "Ahora mismo no se puede contactar con el servicio de inicio de sesión. Inténtalo de nuevo dentro de unos minutos.",
 }
 
 var fr = map[string]string{
@@ -447,4 +489,18 @@ var fr = map[string]string{
 	"error.passkeyRefused":          "Nous n’avons pas pu vérifier votre clé d’accès. Veuillez réessayer.",
 	"error.passkeyCloned":           "Cette clé d’accès a été bloquée pour votre sécurité. Veuillez vous connecter avec un lien reçu par e-mail.",
 	"error.passkeyRPID":             "Le domaine des clés d’accès doit être celui du site ou un domaine parent.",
+
+	// OIDC sign-in
+	"oidc.signedIn":            "Vous êtes connecté",
+	"oidc.signedInText":        "Bienvenue, %s. Vous pouvez maintenant participer à la discussion.",
+	"oidc.failed":              "La connexion a échoué",
+	"oidc.close":               "Vous pouvez fermer cette fenêtre.",
+	"error.oidcOff":            "Ce site ne propose pas de connexion avec un compte externe.",
+	"error.oidcBadState":       "Cette connexion a expiré ou a déjà abouti. Veuillez vous reconnecter.",
+	"error.oidcDenied":         "Vous avez annulé la connexion : vous n’êtes donc pas connecté.",
+	"error.oidcProviderError":  "Le service de connexion a refusé la connexion. Veuillez réessayer plus tard.",
+	"error.oidcExchangeFailed": "Le service de connexion n’a pas confirmé votre connexion. Veuillez vous reconnecter.",
+	"error.oidcBadToken":       "La réponse du service de connexion n’a pas pu être vérifiée. Veuillez vous reconnecter.",
+	"error.oidcNonceMismatch":  "La réponse du service de connexion ne correspond pas à cette connexion. Veuillez vous reconnecter.",
+	"error.oidcUnavailable":    "Le service de connexion est injoignable pour le moment. Veuillez réessayer dans quelques minutes.",
 }

@@ -28,9 +28,10 @@ type Service struct {
 	now    func() time.Time
 	sites  *ttlCache[parley.Site]
 	sso    TokenVerifier // nil: SSO exchanges are refused
-	// publicOrigin is Parley's own origin, a passkey origin too where its
-	// host is within a site's RP ID (WithPublicOrigin).
-	publicOrigin string
+
+	oidc         OIDCProvider // nil: OIDC is off on every site
+	oidcCallback string       // the redirect URI, from the public URL
+	publicOrigin string       // Parley's own origin, which may open a sign-in
 }
 
 // Option configures a Service.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -11,30 +12,43 @@ import (
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso, passkeys`
+// siteColumns lists the sites table's columns; those after session_ttl_ms
+// are settings kept as JSON text, one column each, in the order of
+// siteSettings, so that a new setting is one name here and one pointer there.
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, ` + settingColumns
+
+const settingColumns = `sso, passkeys, oidc`
+
+// siteSettings returns pointers to the site's JSON settings, in the order
+// of settingColumns.
+func siteSettings(site *parley.Site) []any { return []any{&site.SSO, &site.Passkeys, &site.OIDC} }
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (t *unit) CreateSite(ctx context.Context, site *parley.Site) error {
-	sso, passkeys, err := siteJSON(site)
+	settings, err := encodeSettings(site)
 	if err != nil {
 		return err
 	}
-	_, err = t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt, site.SessionTTL.Milliseconds(), sso, passkeys)
+	args := append([]any{site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt, site.SessionTTL.Milliseconds()}, settings...)
+	_, err = t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (`+placeholders(1, len(args))+`)`, args...)
 	return translate(err, "site")
 }
 
 // UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
 func (t *unit) UpdateSite(ctx context.Context, site *parley.Site) error {
-	sso, passkeys, err := siteJSON(site)
+	settings, err := encodeSettings(site)
 	if err != nil {
 		return err
 	}
+	var set strings.Builder
+	for i, col := range strings.Split(settingColumns, ", ") {
+		fmt.Fprintf(&set, ", %s = $%d", col, 8+i)
+	}
+	args := append([]any{site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.SessionTTL.Milliseconds()}, settings...)
 	tag, err := t.db.Exec(ctx, `UPDATE sites SET name = $2, origins = $3, allow_anonymous = $4,
-		edit_window_ms = $5, max_body_length = $6, session_ttl_ms = $7, sso = $8, passkeys = $9 WHERE id = $1`,
-		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.SessionTTL.Milliseconds(), sso, passkeys)
+		edit_window_ms = $5, max_body_length = $6, session_ttl_ms = $7`+set.String()+` WHERE id = $1`, args...)
 	if err != nil {
 		return translate(err, "site")
 	}
@@ -67,17 +81,19 @@ func (s *Store) Sites(ctx context.Context) ([]*parley.Site, error) {
 func scanSite(row pgx.CollectableRow) (*parley.Site, error) {
 	var s parley.Site
 	var editWindowMS, ttlMS int64
-	var sso, passkeys string
-	err := row.Scan(&s.ID, &s.Name, &s.Origins, &s.AllowAnonymous, &editWindowMS,
-		&s.MaxBodyLength, &s.CreatedAt, &ttlMS, &sso, &passkeys)
-	if err != nil {
+	settings := siteSettings(&s)
+	raw := make([]string, len(settings))
+	dest := []any{&s.ID, &s.Name, &s.Origins, &s.AllowAnonymous, &editWindowMS, &s.MaxBodyLength, &s.CreatedAt, &ttlMS}
+	for i := range raw {
+		dest = append(dest, &raw[i])
+	}
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(passkeys), &s.Passkeys); err != nil {
-		return nil, fmt.Errorf("decode passkeys of site %s: %w", s.ID, err)
-	}
-	if err := json.Unmarshal([]byte(sso), &s.SSO); err != nil {
-		return nil, fmt.Errorf("decode sso of site %s: %w", s.ID, err)
+	for i, v := range settings {
+		if err := json.Unmarshal([]byte(raw[i]), v); err != nil {
+			return nil, fmt.Errorf("decode settings of site %s: %w", s.ID, err)
+		}
 	}
 	s.SessionTTL = time.Duration(ttlMS) * time.Millisecond
 	if len(s.Origins) == 0 {
@@ -85,7 +101,7 @@ func scanSite(row pgx.CollectableRow) (*parley.Site, error) {
 	}
 	s.EditWindow = time.Duration(editWindowMS) * time.Millisecond
 	s.CreatedAt = s.CreatedAt.UTC()
-	return &s, err
+	return &s, nil
 }
 
 // origins keeps a nil slice from being stored as NULL.
@@ -96,15 +112,27 @@ func origins(o []string) []string {
 	return o
 }
 
-// siteJSON encodes the site's settings kept as JSON text.
-func siteJSON(site *parley.Site) (sso, passkeys string, err error) {
-	s, err := json.Marshal(site.SSO)
-	if err != nil {
-		return "", "", fmt.Errorf("postgres: encode sso: %w", err)
+// encodeSettings returns the site's JSON settings as column values.
+func encodeSettings(site *parley.Site) ([]any, error) {
+	var out []any
+	for _, v := range siteSettings(site) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: encode settings of site %s: %w", site.ID, err)
+		}
+		out = append(out, string(b))
 	}
-	p, err := json.Marshal(site.Passkeys)
-	if err != nil {
-		return "", "", fmt.Errorf("postgres: encode passkeys: %w", err)
+	return out, nil
+}
+
+// placeholders returns "$from, …, $(from+n-1)".
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
 	}
-	return string(s), string(p), nil
+	return b.String()
 }

@@ -5,12 +5,35 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso, passkeys`
+// siteColumns lists the sites table's columns; those after session_ttl_ms
+// are settings kept as JSON, one column each, in the order of
+// siteSettings, so that a new setting is one name here and one pointer there.
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, ` + settingColumns
+
+const settingColumns = `sso, passkeys, oidc`
+
+// siteSettings returns pointers to the site's JSON settings, in the order
+// of settingColumns.
+func siteSettings(site *parley.Site) []any { return []any{&site.SSO, &site.Passkeys, &site.OIDC} }
+
+// encodeSettings returns the site's JSON settings as column values.
+func encodeSettings(site *parley.Site) ([]any, error) {
+	var out []any
+	for _, v := range siteSettings(site) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: encode settings of site %s: %w", site.ID, err)
+		}
+		out = append(out, string(b))
+	}
+	return out, nil
+}
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (s *Store) CreateSite(ctx context.Context, site *parley.Site) error {
@@ -31,17 +54,13 @@ func (w *unit) CreateSite(_ context.Context, site *parley.Site) error {
 }
 
 func (w *unit) createSite(site *parley.Site, origins []byte) error {
-	sso, err := json.Marshal(site.SSO)
+	settings, err := encodeSettings(site)
 	if err != nil {
-		return fmt.Errorf("sqlite: encode sso: %w", err)
+		return err
 	}
-	passkeys, err := json.Marshal(site.Passkeys)
-	if err != nil {
-		return fmt.Errorf("sqlite: encode passkeys: %w", err)
-	}
-	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		site.ID, site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(),
-		site.MaxBodyLength, millis(site.CreatedAt), site.SessionTTL.Milliseconds(), string(sso), string(passkeys))
+	args := append([]any{site.ID, site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(),
+		site.MaxBodyLength, millis(site.CreatedAt), site.SessionTTL.Milliseconds()}, settings...)
+	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
 	return mapError(err, "Site", "Site")
 }
 
@@ -65,18 +84,15 @@ func (w *unit) UpdateSite(_ context.Context, site *parley.Site) error {
 }
 
 func (w *unit) updateSite(site *parley.Site, origins []byte) error {
-	sso, err := json.Marshal(site.SSO)
+	settings, err := encodeSettings(site)
 	if err != nil {
-		return fmt.Errorf("sqlite: encode sso: %w", err)
+		return err
 	}
-	passkeys, err := json.Marshal(site.Passkeys)
-	if err != nil {
-		return fmt.Errorf("sqlite: encode passkeys: %w", err)
-	}
+	set := strings.ReplaceAll(settingColumns, ",", " = ?,") + " = ?"
+	args := append([]any{site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength,
+		site.SessionTTL.Milliseconds()}, settings...)
 	res, err := w.tx.ExecContext(w.ctx, `UPDATE sites SET name = ?, origins = ?, allow_anonymous = ?,
-		edit_window_ms = ?, max_body_length = ?, session_ttl_ms = ?, sso = ?, passkeys = ? WHERE id = ?`,
-		site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength,
-		site.SessionTTL.Milliseconds(), string(sso), string(passkeys), site.ID)
+		edit_window_ms = ?, max_body_length = ?, session_ttl_ms = ?, `+set+` WHERE id = ?`, append(args, site.ID)...)
 	if err != nil {
 		return mapError(err, "Site", "Site")
 	}
@@ -135,17 +151,21 @@ type scanner interface {
 
 func scanSite(row scanner) (*parley.Site, error) {
 	var site parley.Site
-	var origins, sso, passkeys string
+	var origins string
 	var editWindow, created, ttl int64
-	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created, &ttl, &sso, &passkeys)
-	if err != nil {
+	settings := siteSettings(&site)
+	raw := make([]string, len(settings))
+	dest := []any{&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created, &ttl}
+	for i := range raw {
+		dest = append(dest, &raw[i])
+	}
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(passkeys), &site.Passkeys); err != nil {
-		return nil, fmt.Errorf("decode passkeys of site %s: %w", site.ID, err)
-	}
-	if err := json.Unmarshal([]byte(sso), &site.SSO); err != nil {
-		return nil, fmt.Errorf("decode sso of site %s: %w", site.ID, err)
+	for i, v := range settings {
+		if err := json.Unmarshal([]byte(raw[i]), v); err != nil {
+			return nil, fmt.Errorf("decode settings of site %s: %w", site.ID, err)
+		}
 	}
 	site.SessionTTL = time.Duration(ttl) * time.Millisecond
 	if err := json.Unmarshal([]byte(origins), &site.Origins); err != nil {
