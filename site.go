@@ -40,6 +40,8 @@ type Site struct {
 	// zero means DefaultSessionTTL (see SessionLifetime).
 	SessionTTL time.Duration
 	SSO        SSO // publisher sign-in; off unless configured
+	// EmailSignIn is signing in by e-mail link; on unless turned off.
+	EmailSignIn EmailSignIn
 
 	CreatedAt time.Time
 }

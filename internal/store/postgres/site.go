@@ -11,30 +11,30 @@ import (
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso`
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso, email_signin`
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (t *unit) CreateSite(ctx context.Context, site *parley.Site) error {
-	sso, err := json.Marshal(site.SSO)
+	sso, email, err := siteSettings(site)
 	if err != nil {
-		return fmt.Errorf("postgres: encode sso: %w", err)
+		return err
 	}
-	_, err = t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+	_, err = t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt, site.SessionTTL.Milliseconds(), string(sso))
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt, site.SessionTTL.Milliseconds(), sso, email)
 	return translate(err, "site")
 }
 
 // UpdateSite replaces a site's name, origins and settings; ENOTFOUND.
 func (t *unit) UpdateSite(ctx context.Context, site *parley.Site) error {
-	sso, err := json.Marshal(site.SSO)
+	sso, email, err := siteSettings(site)
 	if err != nil {
-		return fmt.Errorf("postgres: encode sso: %w", err)
+		return err
 	}
 	tag, err := t.db.Exec(ctx, `UPDATE sites SET name = $2, origins = $3, allow_anonymous = $4,
-		edit_window_ms = $5, max_body_length = $6, session_ttl_ms = $7, sso = $8 WHERE id = $1`,
+		edit_window_ms = $5, max_body_length = $6, session_ttl_ms = $7, sso = $8, email_signin = $9 WHERE id = $1`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.SessionTTL.Milliseconds(), string(sso))
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.SessionTTL.Milliseconds(), sso, email)
 	if err != nil {
 		return translate(err, "site")
 	}
@@ -67,11 +67,14 @@ func (s *Store) Sites(ctx context.Context) ([]*parley.Site, error) {
 func scanSite(row pgx.CollectableRow) (*parley.Site, error) {
 	var s parley.Site
 	var editWindowMS, ttlMS int64
-	var sso string
+	var sso, email string
 	err := row.Scan(&s.ID, &s.Name, &s.Origins, &s.AllowAnonymous, &editWindowMS,
-		&s.MaxBodyLength, &s.CreatedAt, &ttlMS, &sso)
+		&s.MaxBodyLength, &s.CreatedAt, &ttlMS, &sso, &email)
 	if err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(email), &s.EmailSignIn); err != nil {
+		return nil, fmt.Errorf("decode email_signin of site %s: %w", s.ID, err)
 	}
 	if err := json.Unmarshal([]byte(sso), &s.SSO); err != nil {
 		return nil, fmt.Errorf("decode sso of site %s: %w", s.ID, err)
@@ -83,6 +86,19 @@ func scanSite(row pgx.CollectableRow) (*parley.Site, error) {
 	s.EditWindow = time.Duration(editWindowMS) * time.Millisecond
 	s.CreatedAt = s.CreatedAt.UTC()
 	return &s, err
+}
+
+// siteSettings encodes the settings kept as JSON.
+func siteSettings(site *parley.Site) (sso, email string, err error) {
+	s, err := json.Marshal(site.SSO)
+	if err != nil {
+		return "", "", fmt.Errorf("postgres: encode sso: %w", err)
+	}
+	e, err := json.Marshal(site.EmailSignIn)
+	if err != nil {
+		return "", "", fmt.Errorf("postgres: encode email_signin: %w", err)
+	}
+	return string(s), string(e), nil
 }
 
 // origins keeps a nil slice from being stored as NULL.

@@ -10,7 +10,7 @@ import (
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso`
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso, email_signin`
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (s *Store) CreateSite(ctx context.Context, site *parley.Site) error {
@@ -31,13 +31,13 @@ func (w *unit) CreateSite(_ context.Context, site *parley.Site) error {
 }
 
 func (w *unit) createSite(site *parley.Site, origins []byte) error {
-	sso, err := json.Marshal(site.SSO)
+	sso, email, err := siteSettings(site)
 	if err != nil {
-		return fmt.Errorf("sqlite: encode sso: %w", err)
+		return err
 	}
-	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		site.ID, site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(),
-		site.MaxBodyLength, millis(site.CreatedAt), site.SessionTTL.Milliseconds(), string(sso))
+		site.MaxBodyLength, millis(site.CreatedAt), site.SessionTTL.Milliseconds(), sso, email)
 	return mapError(err, "Site", "Site")
 }
 
@@ -61,14 +61,14 @@ func (w *unit) UpdateSite(_ context.Context, site *parley.Site) error {
 }
 
 func (w *unit) updateSite(site *parley.Site, origins []byte) error {
-	sso, err := json.Marshal(site.SSO)
+	sso, email, err := siteSettings(site)
 	if err != nil {
-		return fmt.Errorf("sqlite: encode sso: %w", err)
+		return err
 	}
 	res, err := w.tx.ExecContext(w.ctx, `UPDATE sites SET name = ?, origins = ?, allow_anonymous = ?,
-		edit_window_ms = ?, max_body_length = ?, session_ttl_ms = ?, sso = ? WHERE id = ?`,
+		edit_window_ms = ?, max_body_length = ?, session_ttl_ms = ?, sso = ?, email_signin = ? WHERE id = ?`,
 		site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength,
-		site.SessionTTL.Milliseconds(), string(sso), site.ID)
+		site.SessionTTL.Milliseconds(), sso, email, site.ID)
 	if err != nil {
 		return mapError(err, "Site", "Site")
 	}
@@ -127,11 +127,14 @@ type scanner interface {
 
 func scanSite(row scanner) (*parley.Site, error) {
 	var site parley.Site
-	var origins, sso string
+	var origins, sso, email string
 	var editWindow, created, ttl int64
-	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created, &ttl, &sso)
+	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created, &ttl, &sso, &email)
 	if err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(email), &site.EmailSignIn); err != nil {
+		return nil, fmt.Errorf("decode email_signin of site %s: %w", site.ID, err)
 	}
 	if err := json.Unmarshal([]byte(sso), &site.SSO); err != nil {
 		return nil, fmt.Errorf("decode sso of site %s: %w", site.ID, err)
@@ -143,6 +146,19 @@ func scanSite(row scanner) (*parley.Site, error) {
 	site.EditWindow = time.Duration(editWindow) * time.Millisecond
 	site.CreatedAt = fromMillis(created)
 	return &site, nil
+}
+
+// siteSettings encodes the settings kept as JSON.
+func siteSettings(site *parley.Site) (sso, email string, err error) {
+	s, err := json.Marshal(site.SSO)
+	if err != nil {
+		return "", "", fmt.Errorf("sqlite: encode sso: %w", err)
+	}
+	e, err := json.Marshal(site.EmailSignIn)
+	if err != nil {
+		return "", "", fmt.Errorf("sqlite: encode email_signin: %w", err)
+	}
+	return string(s), string(e), nil
 }
 
 // nonNil stores a missing list as [] rather than null.
