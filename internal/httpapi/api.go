@@ -45,6 +45,8 @@ type Service interface {
 	ExchangeSSO(ctx context.Context, siteID, token string) (*service.SignedIn, error)
 	SignOut(ctx context.Context, siteID string, everywhere bool) error
 	Me(ctx context.Context, siteID string) (*parley.User, error)
+	RequestEmailLink(ctx context.Context, in service.EmailLinkRequest) error
+	ExchangeSignInCode(ctx context.Context, siteID, code string) (*service.SignedIn, error)
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -84,6 +86,7 @@ type API struct {
 	origins *originSet
 	refused *refusedOrigins
 	mux     *http.ServeMux
+	clients *clientLimits // e-mail sign-in requests per client
 
 	openAPIPage *pagecache.Page
 
@@ -107,7 +110,7 @@ func New(svc Service, d Deps, log *slog.Logger, opts ...Option) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &API{svc: svc, authn: d.Auth, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIPage: pagecache.NewPage(openAPIDocument)}
+	a := &API{svc: svc, authn: d.Auth, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins), clients: newClientLimits(maxLimitedClients), openAPIPage: pagecache.NewPage(openAPIDocument)}
 	for _, opt := range opts {
 		opt(a)
 	}
@@ -156,6 +159,8 @@ func (a *API) routes() []route {
 		{"GET /api/v1/me", a.me, true},
 		{"POST /api/v1/sites/{site}/auth/sso", a.sso, true},
 		{"POST /api/v1/sites/{site}/auth/signout", a.signOut, true},
+		{"POST /api/v1/sites/{site}/auth/email", a.emailLink, true},
+		{"POST /api/v1/sites/{site}/auth/code", a.signInCode, true},
 		{"/api/", a.notFound, false},
 	}
 }
@@ -198,6 +203,7 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := web.Status(code)
 	web.ErrorHeaders(w.Header(), code)
+	web.LimitHeaders(w.Header(), err)
 	body := errorJSON{Code: code, Message: msg, Key: key}
 	writeJSON(w, status, map[string]errorJSON{"error": body})
 }

@@ -28,6 +28,7 @@ type Service struct {
 	now    func() time.Time
 	sites  *ttlCache[parley.Site]
 	sso    TokenVerifier // nil: SSO exchanges are refused
+	links  *linkMaker    // nil: no e-mail sign-in links are made
 }
 
 // Option configures a Service.
