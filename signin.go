@@ -60,9 +60,9 @@ type SignIns interface {
 	// unless it exists, is unused and has not expired at now. Of several
 	// concurrent uses of one link exactly one succeeds.
 	UseSignInLink(ctx context.Context, hash string, now time.Time) (*SignInLink, error)
-	// CountSignInLinks returns how many links were made for addressKey at
-	// or after since, on any site, and when the oldest of them was made
-	// (zero when none was).
+	// CountSignInLinks returns how many links were made for addressKey
+	// after since, on any site, and when the oldest of them was made (zero
+	// when none was).
 	CountSignInLinks(ctx context.Context, addressKey string, since time.Time) (int, time.Time, error)
 	// CreateSignInCode stores a code; ECONFLICT if its hash is taken.
 	CreateSignInCode(ctx context.Context, c *SignInCode) error

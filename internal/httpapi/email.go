@@ -36,14 +36,13 @@ func (a *API) emailLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.clients.allow(clientAddr(r), time.Now()); err != nil {
-		return err
-	}
 	var req emailLinkRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	if err := a.svc.RequestEmailLink(r.Context(), service.EmailLinkRequest{SiteID: siteID, Email: req.Email, Lang: req.Lang, Return: req.Return}); err != nil {
+	limit := func() error { return a.clients.allow(clientAddr(r), time.Now()) }
+	in := service.EmailLinkRequest{SiteID: siteID, Email: req.Email, Lang: req.Lang, Return: req.Return, Limit: limit}
+	if err := a.svc.RequestEmailLink(r.Context(), in); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusAccepted, struct{}{})

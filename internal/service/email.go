@@ -94,6 +94,10 @@ type EmailLinkRequest struct {
 	Email  string
 	Lang   string // of the mail and the pages the link opens; "" for English
 	Return string // the page the reader came from; dropped unless allowed
+	// Limit, when set, is asked once the request is found well-formed and
+	// before a link is made: the HTTP layer's limit per client, which then
+	// counts the links a client had sent, not its mistakes.
+	Limit func() error
 }
 
 var (
@@ -123,6 +127,11 @@ func (s *Service) RequestEmailLink(ctx context.Context, in EmailLinkRequest) err
 	address, ok := NormalizeEmail(in.Email)
 	if !ok {
 		return errEmailInvalid
+	}
+	if in.Limit != nil {
+		if err := in.Limit(); err != nil {
+			return err
+		}
 	}
 	now := s.now()
 	l, token, err := s.links.newLink(ctx, site, address, i18n.For(in.Lang).Lang(), in.Return, now)

@@ -54,7 +54,7 @@ func (t *unit) link(ctx context.Context, query string, args ...any) (*parley.Sig
 func (t *unit) CountSignInLinks(ctx context.Context, addressKey string, since time.Time) (int, time.Time, error) {
 	var n int
 	var oldest *time.Time
-	err := t.db.QueryRow(ctx, `SELECT count(*), min(created_at) FROM signin_links WHERE address_key = $1 AND created_at >= $2`,
+	err := t.db.QueryRow(ctx, `SELECT count(*), min(created_at) FROM signin_links WHERE address_key = $1 AND created_at > $2`,
 		addressKey, since).Scan(&n, &oldest)
 	if err != nil {
 		return 0, time.Time{}, translate(err, "sign-in link")

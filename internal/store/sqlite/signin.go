@@ -73,7 +73,7 @@ func (w *unit) CountSignInLinks(_ context.Context, addressKey string, since time
 func countLinks(ctx context.Context, row rowQuery, addressKey string, since time.Time) (int, time.Time, error) {
 	var n int
 	var oldest sql.NullInt64
-	err := row(ctx, `SELECT count(*), min(created_at) FROM signin_links WHERE address_key = ? AND created_at >= ?`,
+	err := row(ctx, `SELECT count(*), min(created_at) FROM signin_links WHERE address_key = ? AND created_at > ?`,
 		addressKey, millis(since)).Scan(&n, &oldest)
 	if err != nil {
 		return 0, time.Time{}, mapError(err, "Link", "Link")

@@ -70,9 +70,13 @@ func testSignIns(t *testing.T, open Opener) {
 		f.mustLink("ada@example.org", first)
 		f.mustLink("ada@example.org", f.tick())
 		f.mustLink("grace@example.org", f.tick())
-		n, oldest, err := f.s.CountSignInLinks(f.ctx, addressKey("ada@example.org"), first)
+		n, oldest, err := f.s.CountSignInLinks(f.ctx, addressKey("ada@example.org"), first.Add(-time.Millisecond))
 		if n != 2 || !oldest.Equal(first) || err != nil {
 			t.Errorf("CountSignInLinks = %d, %v, %v; want 2, %v", n, oldest, err, first)
+		}
+		n, oldest, err = f.s.CountSignInLinks(f.ctx, addressKey("ada@example.org"), first)
+		if n != 1 || err != nil {
+			t.Errorf("CountSignInLinks after the first = %d, %v; want 1 (made after since)", n, err)
 		}
 		n, oldest, err = f.s.CountSignInLinks(f.ctx, addressKey("ada@example.org"), f.tick())
 		if n != 0 || !oldest.IsZero() || err != nil {
