@@ -108,11 +108,12 @@ func (s *SignIn) use(w http.ResponseWriter, r *http.Request) {
 	token := r.PostForm.Get("token")
 	used, err := s.svc.UseEmailLink(r.Context(), token)
 	if parley.ErrorKey(err) == "emailLinkInvalid" {
-		back := ""
+		// 410 for a link that was (used or expired), 400 for one that never was
+		back, status := "", http.StatusBadRequest
 		if link, err := s.svc.EmailLink(r.Context(), token); err == nil {
-			lang, back = link.Lang, link.Return
+			lang, back, status = link.Lang, link.Return, http.StatusGone
 		}
-		s.invalid(w, i18n.For(lang), back, http.StatusGone)
+		s.invalid(w, i18n.For(lang), back, status)
 		return
 	}
 	if err != nil {
