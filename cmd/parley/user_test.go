@@ -12,7 +12,9 @@ import (
 func (a *mailApp) cli(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	getenv := func(k string) string { return map[string]string{"PARLEY_DATABASE": a.dsn, "PARLEY_PUBLIC_URL": a.URL}[k] }
+	getenv := func(k string) string {
+		return map[string]string{"PARLEY_DATABASE": a.dsn, "PARLEY_PUBLIC_URL": a.URL}[k]
+	}
 	err := run(t.Context(), args, getenv, &stdout, &stderr)
 	return stdout.String(), err
 }
