@@ -44,6 +44,8 @@ type Site struct {
 
 	// OIDC is sign-in with an OpenID Connect provider; off unless configured.
 	OIDC OIDC
+	// EmailSignIn is signing in by e-mail link; on unless turned off.
+	EmailSignIn EmailSignIn
 
 	CreatedAt time.Time
 }

@@ -12,6 +12,7 @@ import (
 type Tx interface {
 	PasskeyStore
 	OIDCFlows
+	SignIns // sign-in links and codes (signin.go)
 
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.
 	CreateSite(ctx context.Context, s *Site) error

@@ -72,6 +72,11 @@ func TestSecurityHeaders(t *testing.T) {
 		{"OIDC start refused (page)", "GET", "/auth/oidc/start?site=demo&origin=https://elsewhere.example", "", nil, 403, page},
 		{"OIDC callback refused (page)", "GET", "/auth/oidc/callback?state=x", "", nil, 401, page},
 		{"OIDC popup script", "GET", "/auth/oidc/signin.js", "", nil, 200, page},
+		{"sign-in link page, unknown link", "GET", "/signin/email?token=pel_x", "", nil, 400, page},
+		{"sign-in link post, from elsewhere", "POST", "/signin/email", "token=pel_x", []string{"Content-Type: application/x-www-form-urlencoded", "Origin: https://elsewhere.example"}, 403, page},
+		{"sign-in link post, unknown link", "POST", "/signin/email", "token=pel_x", []string{"Content-Type: application/x-www-form-urlencoded"}, 400, page},
+		{"sign-in session script", "GET", "/signin/session.js", "", nil, 200, page},
+		{"e-mail link request (JSON)", "POST", "/api/v1/sites/demo/auth/email", `{"email":"a@b.example"}`, []string{"Content-Type: application/json"}, 403, api},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rctx, stop := context.WithCancel(ctx)

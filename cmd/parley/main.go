@@ -6,6 +6,9 @@
 //	parley site create --id ID [--origin https://…]… [--name NAME] [--anonymous] [--edit-window 10m] [--max-length 10000]
 //	parley site update --id ID [any flag of create] [--add-origin O]… [--remove-origin O]…
 //	parley site list
+//	parley user grant --site S (--email E | --sso-sub SUB) --role staff|moderator|admin
+//	parley user revoke --site S (--email E | --sso-sub SUB)
+//	parley admin bootstrap --site S --email E [--force] [--public-url https://comments.example]
 package main
 
 import (
@@ -46,8 +49,13 @@ const usage = `usage:
                      [--edit-window 10m] [--max-length 10000]
   parley site update --id ID [any flag of create: only those given change]
                      [--add-origin https://…]… [--remove-origin https://…]…
+                     [--email-signin=false] [--sso-… see parley site update -h]
   parley site list [--database …]
-Every flag has a PARLEY_* environment equivalent, e.g. PARLEY_DATABASE.`
+  parley user grant --site S (--email E | --sso-sub SUB) --role staff|moderator|admin
+  parley user revoke --site S (--email E | --sso-sub SUB)    (back to commenter)
+  parley admin bootstrap --site S --email E [--force] [--public-url https://comments.example]
+                     (makes E an admin and prints a one-time sign-in link, valid 15 minutes)
+Every flag has a PARLEY_* environment equivalent, e.g. PARLEY_DATABASE, PARLEY_PUBLIC_URL.`
 
 // run dispatches a subcommand; it is main without the process around it.
 func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
@@ -61,6 +69,10 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return migrate(ctx, args[1:], env, stdout, stderr)
 	case "site":
 		return site(ctx, args[1:], env, stdout, stderr)
+	case "user":
+		return user(ctx, args[1:], env, stdout, stderr)
+	case "admin":
+		return admin(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

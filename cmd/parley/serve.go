@@ -46,7 +46,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer ln.Close()
 	public := config.PublicURLOn(cfg.PublicURL, ln.Addr())
-	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize})
+	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != ""})
 	if err != nil {
 		return err
 	}
@@ -105,6 +105,11 @@ func purgeExpired(ctx context.Context, store parley.Store, log *slog.Logger) {
 			continue
 		}
 		log.DebugContext(ctx, "purged expired sessions and token IDs", "rows", n)
+		if n, err := store.PurgeSignIns(ctx, parley.Now()); err != nil {
+			log.WarnContext(ctx, "purge expired sign-in links", "err", err)
+		} else {
+			log.DebugContext(ctx, "purged expired sign-in links and codes", "rows", n)
+		}
 	}
 }
 
@@ -116,6 +121,11 @@ type handlerConfig struct {
 	// RequestTimeout bounds a request's wait for the database; 0 for
 	// requestTimeout.
 	RequestTimeout time.Duration
+	// Mail says that this server sends mail (--smtp-url): e-mail sign-in
+	// links are refused without it.
+	Mail bool
+	// Now is the clock of sign-ins and sessions, for tests; nil: the wall clock.
+	Now func() time.Time
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
@@ -131,9 +141,14 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	// The bus is the only link between the service and what it changes:
 	// the page cache, the live hub and the allowed origins subscribe.
 	bus := realtime.NewBus()
-	svc := service.New(store, markup.New(), bus, log, service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)),
+	opts := []service.Option{service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)),
+		service.WithSignInLinks(service.SignInLinks{PublicURL: hc.PublicURL, Mail: hc.Mail, Return: embed.ReturnChecker(hc.PublicURL)}),
 		service.WithPublicOrigin(config.Origin(hc.PublicURL)),
-		service.WithOIDC(auth.NewOIDC(nil, nil), hc.PublicURL))
+		service.WithOIDC(auth.NewOIDC(nil, nil), hc.PublicURL)}
+	if hc.Now != nil {
+		opts = append(opts, service.WithClock(hc.Now))
+	}
+	svc := service.New(store, markup.New(), bus, log, opts...)
 	size := hc.CacheSize
 	if size <= 0 {
 		size = pagecache.DefaultSize
@@ -148,7 +163,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// One authenticator for every surface, so that a credential means the
 	// same on each and the origin goes into the context in one place.
-	authn := auth.New(config.Origin(hc.PublicURL), auth.NewCommenterTokens(store, nil), auth.NewSessions(store, svc, nil))
+	authn := auth.New(config.Origin(hc.PublicURL), auth.NewCommenterTokens(store, nil), auth.NewSessions(store, svc, hc.Now))
 	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)
@@ -160,6 +175,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	mux.Handle("/healthz", api)
 	mux.Handle("/readyz", api)
 	block.Register(mux)
+	block.SignIn(svc).Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
 	if hc.Demo {
 		if err := ensureDemo(ctx, store, svc, log, bus); err != nil {

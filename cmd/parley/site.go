@@ -31,6 +31,8 @@ type siteFlags struct {
 	passkeys   parley.Passkeys
 	passkeysOn bool
 	oidc       oidcFlags
+	// emailSignIn is --email-signin; the site keeps it as EmailSignIn.Off.
+	emailSignIn bool
 }
 
 // ssoFlags are the SSO settings of `parley site update`.
@@ -47,6 +49,7 @@ func (f *siteFlags) declare(fs *flag.FlagSet) {
 	fs.DurationVar(&f.editWindow, "edit-window", parley.DefaultEditWindow, "how long authors may edit a comment")
 	fs.IntVar(&f.maxLength, "max-length", parley.DefaultMaxBodyLength, "longest comment, in characters")
 	fs.DurationVar(&f.sessionTTL, "session-ttl", parley.DefaultSessionTTL, "how long a signed-in reader's session lasts unused")
+	fs.BoolVar(&f.emailSignIn, "email-signin", true, "let readers sign in with a link mailed to them (needs a server with --smtp-url); --email-signin=false turns it off")
 }
 
 // declareSSO adds the flags that set up publisher SSO.
@@ -98,6 +101,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	switch args[0] {
 	case "create":
 		f.site.Origins, f.site.EditWindow, f.site.MaxBodyLength, f.site.SessionTTL = f.origins, f.editWindow, f.maxLength, f.sessionTTL
+		f.site.EmailSignIn.Off = !f.emailSignIn
 		if err := svc.CreateSite(ctx, &f.site); err != nil {
 			return fmt.Errorf("create site: %s", parley.ErrorMessage(err))
 		}
@@ -141,6 +145,8 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 			s.Passkeys.RPID = f.passkeys.RPID
 		case "staff-passkey":
 			s.Passkeys.Staff = f.passkeys.Staff
+		case "email-signin":
+			s.EmailSignIn.Off = !f.emailSignIn
 		}
 	})
 	s.Origins = editOrigins(s.Origins, f.add, f.drop)

@@ -147,7 +147,7 @@ func (b *Block) signinPage(w http.ResponseWriter, r *http.Request, v signinView)
 	}
 	page.Data = template.JS(raw)
 	var out bytes.Buffer
-	if err := b.tmpl.ExecuteTemplate(&out, "signin", page); err != nil {
+	if err := b.tmpl.ExecuteTemplate(&out, "oidcResult", page); err != nil {
 		b.log.ErrorContext(r.Context(), "render sign-in page", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -46,6 +46,8 @@ type Service interface {
 	SignOut(ctx context.Context, siteID string, everywhere bool) error
 	Me(ctx context.Context, siteID string) (*parley.User, error)
 	PasskeyService
+	RequestEmailLink(ctx context.Context, in service.EmailLinkRequest) error
+	ExchangeSignInCode(ctx context.Context, siteID, code string) (*service.SignedIn, error)
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -85,6 +87,7 @@ type API struct {
 	origins *originSet
 	refused *refusedOrigins
 	mux     *http.ServeMux
+	clients *clientLimits // e-mail sign-in requests per client
 
 	openAPIPage *pagecache.Page
 
@@ -108,7 +111,7 @@ func New(svc Service, d Deps, log *slog.Logger, opts ...Option) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &API{svc: svc, authn: d.Auth, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins), openAPIPage: pagecache.NewPage(openAPIDocument)}
+	a := &API{svc: svc, authn: d.Auth, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins), clients: newClientLimits(maxLimitedClients), openAPIPage: pagecache.NewPage(openAPIDocument)}
 	for _, opt := range opts {
 		opt(a)
 	}
@@ -163,6 +166,8 @@ func (a *API) routes() []route {
 		{"POST /api/v1/sites/{site}/auth/passkey/signin", a.passkeySignIn, true},
 		{"GET /api/v1/sites/{site}/me/passkeys", a.myPasskeys, true},
 		{"DELETE /api/v1/sites/{site}/me/passkeys/{id}", a.deleteMyPasskey, true},
+		{"POST /api/v1/sites/{site}/auth/email", a.emailLink, true},
+		{"POST /api/v1/sites/{site}/auth/code", a.signInCode, true},
 		{"/api/", a.notFound, false},
 	}
 }
@@ -205,6 +210,7 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := web.Status(code)
 	web.ErrorHeaders(w.Header(), code)
+	web.LimitHeaders(w.Header(), err)
 	body := errorJSON{Code: code, Message: msg, Key: key}
 	writeJSON(w, status, map[string]errorJSON{"error": body})
 }

@@ -32,6 +32,7 @@ type Service struct {
 	oidc         OIDCProvider // nil: OIDC is off on every site
 	oidcCallback string       // the redirect URI, from the public URL
 	publicOrigin string       // Parley's own origin, which may open a sign-in
+	links        *linkMaker   // nil: no e-mail sign-in links are made
 }
 
 // Option configures a Service.
