@@ -40,6 +40,7 @@ type Site struct {
 	// zero means DefaultSessionTTL (see SessionLifetime).
 	SessionTTL time.Duration
 	SSO        SSO // publisher sign-in; off unless configured
+	Privacy    Privacy
 
 	CreatedAt time.Time
 }
@@ -57,6 +58,9 @@ func (s *Site) Validate() error {
 		return Errorf(EINVALID, "The maximum comment length must be between 1 and %d characters.", MaxBodyLengthLimit)
 	case s.SessionTTL != 0 && (s.SessionTTL < time.Minute || s.SessionTTL > 366*24*time.Hour):
 		return Errorf(EINVALID, "The session lifetime must be between a minute and a year.")
+	}
+	if err := s.Privacy.Validate(); err != nil {
+		return err
 	}
 	for _, k := range s.SSO.Secrets {
 		if k.KID == "" || len(k.KID) > 200 || len(k.Secret) < MinSSOSecretLength {

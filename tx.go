@@ -10,6 +10,7 @@ import (
 // what the unit has written so far. The Store has the same methods, each a
 // unit of its own.
 type Tx interface {
+	Accounts
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.
 	CreateSite(ctx context.Context, s *Site) error
 	// UpdateSite replaces a site's name, origins and settings; ENOTFOUND.

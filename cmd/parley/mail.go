@@ -33,7 +33,7 @@ func startRelay(cfg *config.Config, store parley.Store, public string, log *slog
 	if err != nil {
 		return nil, fmt.Errorf("public url: %w", err)
 	}
-	relay, err := outbox.NewRelay(store, sender, outbox.Options{From: from, Host: u.Hostname(), Logger: log})
+	relay, err := outbox.NewRelay(store, sender, outbox.Options{From: from, Host: u.Hostname(), Logger: log, PlainHTTP: u.Scheme == "http"})
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso`
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso, privacy`
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (t *unit) CreateSite(ctx context.Context, site *parley.Site) error {
@@ -19,9 +19,13 @@ func (t *unit) CreateSite(ctx context.Context, site *parley.Site) error {
 	if err != nil {
 		return fmt.Errorf("postgres: encode sso: %w", err)
 	}
-	_, err = t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+	privacy, err := json.Marshal(site.Privacy)
+	if err != nil {
+		return fmt.Errorf("postgres: encode privacy: %w", err)
+	}
+	_, err = t.db.Exec(ctx, `INSERT INTO sites (`+siteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt, site.SessionTTL.Milliseconds(), string(sso))
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.CreatedAt, site.SessionTTL.Milliseconds(), string(sso), string(privacy))
 	return translate(err, "site")
 }
 
@@ -31,10 +35,14 @@ func (t *unit) UpdateSite(ctx context.Context, site *parley.Site) error {
 	if err != nil {
 		return fmt.Errorf("postgres: encode sso: %w", err)
 	}
+	privacy, err := json.Marshal(site.Privacy)
+	if err != nil {
+		return fmt.Errorf("postgres: encode privacy: %w", err)
+	}
 	tag, err := t.db.Exec(ctx, `UPDATE sites SET name = $2, origins = $3, allow_anonymous = $4,
-		edit_window_ms = $5, max_body_length = $6, session_ttl_ms = $7, sso = $8 WHERE id = $1`,
+		edit_window_ms = $5, max_body_length = $6, session_ttl_ms = $7, sso = $8, privacy = $9 WHERE id = $1`,
 		site.ID, site.Name, origins(site.Origins), site.AllowAnonymous,
-		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.SessionTTL.Milliseconds(), string(sso))
+		site.EditWindow.Milliseconds(), site.MaxBodyLength, site.SessionTTL.Milliseconds(), string(sso), string(privacy))
 	if err != nil {
 		return translate(err, "site")
 	}
@@ -67,11 +75,14 @@ func (s *Store) Sites(ctx context.Context) ([]*parley.Site, error) {
 func scanSite(row pgx.CollectableRow) (*parley.Site, error) {
 	var s parley.Site
 	var editWindowMS, ttlMS int64
-	var sso string
+	var sso, privacy string
 	err := row.Scan(&s.ID, &s.Name, &s.Origins, &s.AllowAnonymous, &editWindowMS,
-		&s.MaxBodyLength, &s.CreatedAt, &ttlMS, &sso)
+		&s.MaxBodyLength, &s.CreatedAt, &ttlMS, &sso, &privacy)
 	if err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(privacy), &s.Privacy); err != nil {
+		return nil, fmt.Errorf("decode privacy of site %s: %w", s.ID, err)
 	}
 	if err := json.Unmarshal([]byte(sso), &s.SSO); err != nil {
 		return nil, fmt.Errorf("decode sso of site %s: %w", s.ID, err)

@@ -10,7 +10,7 @@ import (
 	"parley"
 )
 
-const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso`
+const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, sso, privacy`
 
 // CreateSite stores a new site; ECONFLICT if the ID is taken.
 func (s *Store) CreateSite(ctx context.Context, site *parley.Site) error {
@@ -35,9 +35,13 @@ func (w *unit) createSite(site *parley.Site, origins []byte) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode sso: %w", err)
 	}
-	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	privacy, err := json.Marshal(site.Privacy)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode privacy: %w", err)
+	}
+	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO sites (`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		site.ID, site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(),
-		site.MaxBodyLength, millis(site.CreatedAt), site.SessionTTL.Milliseconds(), string(sso))
+		site.MaxBodyLength, millis(site.CreatedAt), site.SessionTTL.Milliseconds(), string(sso), string(privacy))
 	return mapError(err, "Site", "Site")
 }
 
@@ -65,10 +69,14 @@ func (w *unit) updateSite(site *parley.Site, origins []byte) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode sso: %w", err)
 	}
+	privacy, err := json.Marshal(site.Privacy)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode privacy: %w", err)
+	}
 	res, err := w.tx.ExecContext(w.ctx, `UPDATE sites SET name = ?, origins = ?, allow_anonymous = ?,
-		edit_window_ms = ?, max_body_length = ?, session_ttl_ms = ?, sso = ? WHERE id = ?`,
+		edit_window_ms = ?, max_body_length = ?, session_ttl_ms = ?, sso = ?, privacy = ? WHERE id = ?`,
 		site.Name, string(origins), site.AllowAnonymous, site.EditWindow.Milliseconds(), site.MaxBodyLength,
-		site.SessionTTL.Milliseconds(), string(sso), site.ID)
+		site.SessionTTL.Milliseconds(), string(sso), string(privacy), site.ID)
 	if err != nil {
 		return mapError(err, "Site", "Site")
 	}
@@ -127,11 +135,14 @@ type scanner interface {
 
 func scanSite(row scanner) (*parley.Site, error) {
 	var site parley.Site
-	var origins, sso string
+	var origins, sso, privacy string
 	var editWindow, created, ttl int64
-	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created, &ttl, &sso)
+	err := row.Scan(&site.ID, &site.Name, &origins, &site.AllowAnonymous, &editWindow, &site.MaxBodyLength, &created, &ttl, &sso, &privacy)
 	if err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(privacy), &site.Privacy); err != nil {
+		return nil, fmt.Errorf("decode privacy of site %s: %w", site.ID, err)
 	}
 	if err := json.Unmarshal([]byte(sso), &site.SSO); err != nil {
 		return nil, fmt.Errorf("decode sso of site %s: %w", site.ID, err)
