@@ -60,18 +60,29 @@ func (t *unit) DoneNotifications(ctx context.Context, owner string, ids []string
 	return nil
 }
 
-// authorCommentsSQL pages a user's comments newest first on
-// comments_author_time: $1 author, $2 before ("" for none), $3 include
-// deleted, $4 limit.
-const authorCommentsSQL = `SELECT ` + commentColumns + ` FROM comments
-	WHERE author_id = $1 AND ($2 = '' OR id < $2) AND ($3 OR status <> 'deleted') ORDER BY id DESC LIMIT $4`
+// authorCommentsSQL returns the SQL that pages a user's comments newest
+// first on comments_author_time: $1 author, $2 before, $3 limit. The
+// first page has no seek and the export no status filter, written out
+// rather than as parameters that a generic plan could not seek on.
+func authorCommentsSQL(q parley.AuthorQuery) string {
+	query := `SELECT ` + commentColumns + ` FROM comments WHERE author_id = $1`
+	if q.Before != "" {
+		query += ` AND id < $2`
+	} else {
+		query += ` AND $2 = ''`
+	}
+	if !q.Deleted {
+		query += ` AND status <> 'deleted'`
+	}
+	return query + ` ORDER BY id DESC LIMIT $3`
+}
 
 // AuthorComments returns one page of a user's comments.
 func (t *unit) AuthorComments(ctx context.Context, q parley.AuthorQuery) ([]*parley.Comment, error) {
 	if q.Limit < 1 {
 		return nil, parley.Errorf(parley.EINVALID, "A page holds at least one comment.")
 	}
-	rows, _ := t.db.Query(ctx, authorCommentsSQL, q.UserID, q.Before, q.Deleted, q.Limit)
+	rows, _ := t.db.Query(ctx, authorCommentsSQL(q), q.UserID, q.Before, q.Limit)
 	cs, err := pgx.CollectRows(rows, scanComment)
 	if err != nil {
 		return nil, translate(err, "comment")

@@ -95,11 +95,22 @@ func (w *unit) DoneNotifications(_ context.Context, owner string, ids []string) 
 	return nil
 }
 
-// authorCommentsQuery pages a user's comments newest first on
-// comments_author_time: ?1 author, ?2 before ("" for none), ?3 include
-// deleted, ?4 limit.
-const authorCommentsQuery = `SELECT ` + commentColumns + ` FROM comments INDEXED BY comments_author_time
-	WHERE author_id = ?1 AND (?2 = '' OR id < ?2) AND (?3 OR status <> 'deleted') ORDER BY id DESC LIMIT ?4`
+// authorCommentsQuery returns the SQL that pages a user's comments newest
+// first: ?1 author, ?2 before, ?3 limit. INDEXED BY makes SQLite fail
+// rather than fall back to a scan and a sort if comments_author_time
+// cannot serve it; the first page has no seek, the export no status filter.
+func authorCommentsQuery(q parley.AuthorQuery) string {
+	query := `SELECT ` + commentColumns + ` FROM comments INDEXED BY comments_author_time WHERE author_id = ?1`
+	if q.Before != "" {
+		query += ` AND id < ?2`
+	} else {
+		query += ` AND ?2 = ''`
+	}
+	if !q.Deleted {
+		query += ` AND status <> 'deleted'`
+	}
+	return query + ` ORDER BY id DESC LIMIT ?3`
+}
 
 // AuthorComments returns one page of a user's comments.
 func (s *Store) AuthorComments(ctx context.Context, q parley.AuthorQuery) ([]*parley.Comment, error) {
@@ -115,7 +126,7 @@ func authorComments(ctx context.Context, query rowsQuery, q parley.AuthorQuery) 
 	if q.Limit < 1 {
 		return nil, parley.Errorf(parley.EINVALID, "A page holds at least one comment.")
 	}
-	rows, err := query(ctx, authorCommentsQuery, q.UserID, q.Before, q.Deleted, q.Limit)
+	rows, err := query(ctx, authorCommentsQuery(q), q.UserID, q.Before, q.Limit)
 	return appendComments(nil, rows, err)
 }
 
