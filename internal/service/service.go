@@ -28,6 +28,9 @@ type Service struct {
 	now    func() time.Time
 	sites  *ttlCache[parley.Site]
 	sso    TokenVerifier // nil: SSO exchanges are refused
+	// addressSecret derives the daily keys of address hashes; nil keeps
+	// no hash (see WithAddressSecret).
+	addressSecret []byte
 }
 
 // Option configures a Service.
