@@ -45,6 +45,11 @@ type Service interface {
 	ExchangeSSO(ctx context.Context, siteID, token string) (*service.SignedIn, error)
 	SignOut(ctx context.Context, siteID string, everywhere bool) error
 	Me(ctx context.Context, siteID string) (*parley.User, error)
+	Notifications(ctx context.Context, siteID string) (*service.NotificationState, error)
+	SetNotifications(ctx context.Context, siteID string, replies bool, lang string) (*service.NotificationState, error)
+	MyComments(ctx context.Context, siteID, cursor string, limit int) ([]service.MyComment, string, error)
+	MyData(ctx context.Context, siteID string) (*service.MyData, error)
+	EraseMe(ctx context.Context, siteID, confirm string) error
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -156,6 +161,11 @@ func (a *API) routes() []route {
 		{"GET /api/v1/me", a.me, true},
 		{"POST /api/v1/sites/{site}/auth/sso", a.sso, true},
 		{"POST /api/v1/sites/{site}/auth/signout", a.signOut, true},
+		{"GET /api/v1/sites/{site}/me/notifications", a.notifications, true},
+		{"PUT /api/v1/sites/{site}/me/notifications", a.setNotifications, true},
+		{"GET /api/v1/sites/{site}/me/comments", a.myComments, true},
+		{"GET /api/v1/sites/{site}/me/data", a.myData, true},
+		{"DELETE /api/v1/sites/{site}/me", a.eraseMe, true},
 		{"/api/", a.notFound, false},
 	}
 }
