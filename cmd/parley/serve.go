@@ -9,6 +9,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -46,7 +47,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer ln.Close()
 	public := config.PublicURLOn(cfg.PublicURL, ln.Addr())
-	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize})
+	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
 	}
@@ -55,6 +56,11 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		return err
 	}
 	defer stopRelay() // after the HTTP server: requests still finishing may enqueue mail
+	stopNotifier, err := startNotifier(store, public, log)
+	if err != nil {
+		return err
+	}
+	defer stopNotifier()
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -102,9 +108,28 @@ func purgeExpired(ctx context.Context, store parley.Store, log *slog.Logger) {
 		n, err := store.PurgeExpired(ctx, parley.Now())
 		if err != nil {
 			log.WarnContext(ctx, "purge expired sessions", "err", err)
+		} else {
+			log.DebugContext(ctx, "purged expired sessions and token IDs", "rows", n)
+		}
+		purgeAddresses(ctx, store, parley.Now(), log)
+	}
+}
+
+// purgeAddresses forgets the address hashes that each site's IP retention
+// has run out for.
+func purgeAddresses(ctx context.Context, store parley.Store, now time.Time, log *slog.Logger) {
+	sites, err := store.Sites(ctx)
+	if err != nil {
+		log.WarnContext(ctx, "purge addresses: sites", "err", err)
+		return
+	}
+	for _, s := range sites {
+		n, err := store.PurgeAddresses(ctx, s.ID, now.Add(-s.Privacy.Retention()))
+		if err != nil {
+			log.WarnContext(ctx, "purge addresses", "site", s.ID, "err", err)
 			continue
 		}
-		log.DebugContext(ctx, "purged expired sessions and token IDs", "rows", n)
+		log.DebugContext(ctx, "purged address hashes", "site", s.ID, "rows", n)
 	}
 }
 
@@ -116,10 +141,17 @@ type handlerConfig struct {
 	// RequestTimeout bounds a request's wait for the database; 0 for
 	// requestTimeout.
 	RequestTimeout time.Duration
+	// TrustedProxies name the proxies whose X-Forwarded-For gives the
+	// client address (web.ClientIP).
+	TrustedProxies []netip.Prefix
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
 const formKeyName = "form-token"
+
+// addressKeyName names the Store.Key from which the daily keys of address
+// hashes are derived.
+const addressKeyName = "address"
 
 // newHandler wires the service, the API and the HTML block into one
 // handler. closeLive ends the live streams, for shutdown.
@@ -131,7 +163,12 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	// The bus is the only link between the service and what it changes:
 	// the page cache, the live hub and the allowed origins subscribe.
 	bus := realtime.NewBus()
-	svc := service.New(store, markup.New(), bus, log, service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)))
+	addressSecret, err := store.Key(ctx, addressKeyName)
+	if err != nil {
+		return nil, nil, fmt.Errorf("address key: %w", err)
+	}
+	svc := service.New(store, markup.New(), bus, log, service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)),
+		service.WithAddressSecret(addressSecret))
 	size := hc.CacheSize
 	if size <= 0 {
 		size = pagecache.DefaultSize
@@ -170,7 +207,8 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		timeout = requestTimeout
 	}
 	// HSTS only where browsers reach us over HTTPS.
-	return web.NewHeaders(withDeadline(mux, timeout), strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
+	h = web.WithClientAddress(withDeadline(mux, timeout), hc.TrustedProxies)
+	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
 }
 
 // limitMemory applies the memory limit (see config.ResolveMemoryLimit)

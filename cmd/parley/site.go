@@ -28,6 +28,7 @@ type siteFlags struct {
 	maxLength  int
 	sessionTTL time.Duration
 	sso        ssoFlags
+	privacy    parley.Privacy
 }
 
 // ssoFlags are the SSO settings of `parley site update`.
@@ -44,6 +45,8 @@ func (f *siteFlags) declare(fs *flag.FlagSet) {
 	fs.DurationVar(&f.editWindow, "edit-window", parley.DefaultEditWindow, "how long authors may edit a comment")
 	fs.IntVar(&f.maxLength, "max-length", parley.DefaultMaxBodyLength, "longest comment, in characters")
 	fs.DurationVar(&f.sessionTTL, "session-ttl", parley.DefaultSessionTTL, "how long a signed-in reader's session lasts unused")
+	fs.StringVar(&f.privacy.ErasePolicy, "erase-policy", parley.EraseDelete, "what erasing an account does to its comments: delete (placeholders keep the threads' shape) or anonymize (texts kept, shown as by a deleted user)")
+	fs.DurationVar(&f.privacy.IPRetention, "ip-retention", parley.DefaultIPRetention, "how long keyed hashes of commenters' addresses are kept, e.g. 720h")
 }
 
 // declareSSO adds the flags that set up publisher SSO.
@@ -86,6 +89,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	switch args[0] {
 	case "create":
 		f.site.Origins, f.site.EditWindow, f.site.MaxBodyLength, f.site.SessionTTL = f.origins, f.editWindow, f.maxLength, f.sessionTTL
+		f.site.Privacy = f.privacy
 		if err := svc.CreateSite(ctx, &f.site); err != nil {
 			return fmt.Errorf("create site: %s", parley.ErrorMessage(err))
 		}
@@ -123,6 +127,10 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 			s.SSO.Issuer = f.sso.issuer
 		case "sso-roles":
 			s.SSO.Roles = f.sso.roles
+		case "erase-policy":
+			s.Privacy.ErasePolicy = f.privacy.ErasePolicy
+		case "ip-retention":
+			s.Privacy.IPRetention = f.privacy.IPRetention
 		}
 	})
 	s.Origins = editOrigins(s.Origins, f.add, f.drop)

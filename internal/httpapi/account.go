@@ -201,7 +201,7 @@ func newDataJSON(siteID string, d *service.MyData) dataJSON {
 	u := d.User
 	out := dataJSON{
 		Site: siteID, ExportedAt: wire.FormatTime(d.ExportedAt),
-		Profile: profileJSON{ID: u.ID, Name: u.Name, Email: u.Email, Badges: nonNil(u.Badges), Role: u.UserRole().String(), CreatedAt: wire.FormatTime(u.CreatedAt)},
+		Profile:       profileJSON{ID: u.ID, Name: u.Name, Email: u.Email, Badges: nonNil(u.Badges), Role: u.UserRole().String(), CreatedAt: wire.FormatTime(u.CreatedAt)},
 		Identities:    make([]identityJSON, len(d.Identities)),
 		Sessions:      make([]sessionJSON, len(d.Sessions)),
 		Comments:      make([]dataCommentJSON, len(d.Comments)),
@@ -234,4 +234,3 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
-

@@ -6,10 +6,6 @@ import (
 	"parley"
 )
 
-// addressKeyName names the Store.Key from which each day's address key is
-// derived (parley.AddressDayKey).
-const addressKeyName = "address"
-
 // WithAddressSecret lets the service keep a keyed hash of each writer's
 // address with what they wrote (parley.AddressHash); without it nothing
 // of the address is kept. secret is a Store.Key, so every instance hashes

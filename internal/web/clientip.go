@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"parley"
 )
 
 // ClientIP returns the address of the client that made r: the host of
@@ -60,4 +62,16 @@ func within(a netip.Addr, prefixes []netip.Prefix) bool {
 		}
 	}
 	return false
+}
+
+// WithClientAddress puts each request's client address (ClientIP) into
+// its context (parley.WithAddress), for the writes that keep a keyed hash
+// of it. The address itself is never logged or stored.
+func WithClientAddress(next http.Handler, trusted []netip.Prefix) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if addr := ClientIP(r, trusted); addr.IsValid() {
+			r = r.WithContext(parley.WithAddress(r.Context(), addr))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
