@@ -53,7 +53,7 @@ func (s *Service) SetNotifications(ctx context.Context, siteID string, replies b
 	if err := s.store.SetNotificationSettings(ctx, n); err != nil {
 		return nil, fmt.Errorf("set notification settings: %w", err)
 	}
-	return &NotificationState{Replies: n.Replies, Email: true}, nil
+	return &NotificationState{Replies: n.Replies, Email: a.User.Email != ""}, nil
 }
 
 // settings returns a user's stored settings, or the default (all off).
