@@ -104,4 +104,3 @@ func TestPurgeAddresses(t *testing.T) {
 		t.Errorf("long's hash was purged too early (%d left)", n)
 	}
 }
-
