@@ -325,3 +325,85 @@ func httpDo(t *testing.T, method, url string) httpResult {
 	raw, _ := io.ReadAll(resp.Body)
 	return httpResult{resp.StatusCode, string(raw)}
 }
+
+// TestNotifiersShareBatches: two notifiers on one database (two instances)
+// claiming at once mail each batch exactly once.
+func TestNotifiersShareBatches(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.SchemaURL(t, pgtest.URL(t))
+		open := func() parley.Store {
+			s, err := postgres.Open(t.Context(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+		w := newWorld(t, open())
+		const readers = 12
+		for i := range readers {
+			name := "Reader" + string(rune('A'+i))
+			w.user(name, strings.ToLower(name)+"@example.org")
+			if _, err := w.svc.SetNotifications(w.as(name), "news", true, "en"); err != nil {
+				t.Fatal(err)
+			}
+			w.post(name, name, "s1", "", "Von "+name+".")
+		}
+		w.user("Bob", "")
+		for i := range readers {
+			name := "Reader" + string(rune('A'+i))
+			w.post("re"+name, "Bob", "s1", name, "Antwort an "+name+".")
+			w.post("re2"+name, "Bob", "s1", name, "Noch eine an "+name+".")
+		}
+		w.clk.Add(16 * time.Minute)
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		var notifiers []*notify.Notifier
+		for i, s := range []parley.Store{w.store, open()} {
+			n, err := notify.New(s, notify.Options{PublicURL: w.public, Owner: "n" + string(rune('0'+i)), Clock: w.clk.Now, Batch: 3, Logger: log})
+			if err != nil {
+				t.Fatal(err)
+			}
+			notifiers = append(notifiers, n)
+		}
+		var wg sync.WaitGroup
+		for _, n := range notifiers {
+			wg.Go(func() {
+				for {
+					got, err := n.RunOnce(t.Context())
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if got == 0 {
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for {
+			n, err := w.relay.RunOnce(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		to := map[string]int{}
+		for _, r := range w.smtp.Received() {
+			to[r.To]++
+			if m := parseMail(t, r); !strings.Contains(m.text, "2 new replies") {
+				t.Errorf("mail to %s does not hold both replies:\n%s", r.To, m.text)
+			}
+		}
+		if len(to) != readers {
+			t.Errorf("%d readers got mail, want %d", len(to), readers)
+		}
+		for addr, n := range to {
+			if n != 1 {
+				t.Errorf("%s got %d mails, want 1", addr, n)
+			}
+		}
+	})
+}
