@@ -62,10 +62,19 @@ type Comment struct {
 	ReactionCount int
 	ReportCount   int
 
+	// IPHash is the keyed hash of the address the comment came from
+	// (see AddressHash), written with it and forgotten after the site's
+	// IP retention; never read back into a Comment, never shown.
+	IPHash string
+
 	CreatedAt time.Time
 	EditedAt  time.Time // zero if never edited
 	DeletedAt time.Time // zero unless deleted
 }
+
+// AuthorErased reports whether the comment's author erased their account
+// and the comment was kept: it then shows as by a deleted user.
+func (c *Comment) AuthorErased() bool { return c.AuthorName == "" && c.Status != StatusDeleted }
 
 // Shown reports whether the comment appears in the public thread: approved
 // comments do, and deleted ones stay as placeholders while they have replies

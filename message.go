@@ -16,7 +16,10 @@ import (
 //
 // Text and HTML are the two alternatives of the body (HTML may be empty).
 // ListUnsubscribe, when set, is the one-click URL of RFC 8058: the mail then
-// carries List-Unsubscribe and List-Unsubscribe-Post.
+// carries List-Unsubscribe and List-Unsubscribe-Post. It may be http here;
+// whether http is acceptable depends on where Parley is reached, which the
+// relay knows from its configuration (outbox.Options.PlainHTTP) and the
+// store does not.
 type Message struct {
 	ID              string
 	To              string // one address, "Name <a@b>" or "a@b"
@@ -54,8 +57,8 @@ func (m *Message) Validate() error {
 	if strings.TrimSpace(m.Subject) == "" || m.Text == "" {
 		return Errorf(EINVALID, "A message needs a subject and a text body.")
 	}
-	if m.ListUnsubscribe != "" && !strings.HasPrefix(m.ListUnsubscribe, "https://") {
-		return Errorf(EINVALID, "The unsubscribe link must be an https URL.")
+	if m.ListUnsubscribe != "" && !validPageURL(m.ListUnsubscribe) {
+		return Errorf(EINVALID, "The unsubscribe link must be an absolute http(s) URL.")
 	}
 	return nil
 }

@@ -27,5 +27,6 @@ type Report struct {
 	UserID    string
 	Reason    string
 	Note      string
+	IPHash    string // as Comment.IPHash
 	CreatedAt time.Time
 }

@@ -46,6 +46,9 @@ type Site struct {
 	OIDC OIDC
 	// EmailSignIn is signing in by e-mail link; on unless turned off.
 	EmailSignIn EmailSignIn
+	// Privacy is what erasing an account does and how long address
+	// hashes are kept.
+	Privacy Privacy
 
 	CreatedAt time.Time
 }
@@ -63,6 +66,9 @@ func (s *Site) Validate() error {
 		return Errorf(EINVALID, "The maximum comment length must be between 1 and %d characters.", MaxBodyLengthLimit)
 	case s.SessionTTL != 0 && (s.SessionTTL < time.Minute || s.SessionTTL > 366*24*time.Hour):
 		return Errorf(EINVALID, "The session lifetime must be between a minute and a year.")
+	}
+	if err := s.Privacy.Validate(); err != nil {
+		return err
 	}
 	for _, k := range s.SSO.Secrets {
 		if k.KID == "" || len(k.KID) > 200 || len(k.Secret) < MinSSOSecretLength {

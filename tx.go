@@ -14,6 +14,7 @@ type Tx interface {
 	OIDCFlows
 	SignIns // sign-in links and codes (signin.go)
 
+	Accounts
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.
 	CreateSite(ctx context.Context, s *Site) error
 	// UpdateSite replaces a site's name, origins and settings; ENOTFOUND.

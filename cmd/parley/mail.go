@@ -9,6 +9,7 @@ import (
 
 	"parley"
 	"parley/internal/config"
+	"parley/internal/notify"
 	"parley/internal/outbox"
 )
 
@@ -33,7 +34,7 @@ func startRelay(cfg *config.Config, store parley.Store, public string, log *slog
 	if err != nil {
 		return nil, fmt.Errorf("public url: %w", err)
 	}
-	relay, err := outbox.NewRelay(store, sender, outbox.Options{From: from, Host: u.Hostname(), Logger: log})
+	relay, err := outbox.NewRelay(store, sender, outbox.Options{From: from, Host: u.Hostname(), Logger: log, PlainHTTP: u.Scheme == "http"})
 	if err != nil {
 		return nil, err
 	}
@@ -48,5 +49,25 @@ func startRelay(cfg *config.Config, store parley.Store, public string, log *slog
 		cancel()
 		<-done
 		log.Info("outbox relay stopped")
+	}, nil
+}
+
+// startNotifier starts the loop that mails reply notifications (see
+// internal/notify) and returns the function that stops it. It runs with or
+// without --smtp-url: without, its mails wait in the outbox like any other.
+func startNotifier(store parley.Store, public string, log *slog.Logger) (stop func(), err error) {
+	n, err := notify.New(store, notify.Options{PublicURL: public, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
 	}, nil
 }

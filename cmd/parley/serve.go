@@ -9,6 +9,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -46,7 +47,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer ln.Close()
 	public := config.PublicURLOn(cfg.PublicURL, ln.Addr())
-	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != ""})
+	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
 	}
@@ -55,6 +56,11 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		return err
 	}
 	defer stopRelay() // after the HTTP server: requests still finishing may enqueue mail
+	stopNotifier, err := startNotifier(store, public, log)
+	if err != nil {
+		return err
+	}
+	defer stopNotifier()
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -102,14 +108,33 @@ func purgeExpired(ctx context.Context, store parley.Store, log *slog.Logger) {
 		n, err := store.PurgeExpired(ctx, parley.Now())
 		if err != nil {
 			log.WarnContext(ctx, "purge expired sessions", "err", err)
-			continue
+		} else {
+			log.DebugContext(ctx, "purged expired sessions and token IDs", "rows", n)
 		}
-		log.DebugContext(ctx, "purged expired sessions and token IDs", "rows", n)
 		if n, err := store.PurgeSignIns(ctx, parley.Now()); err != nil {
 			log.WarnContext(ctx, "purge expired sign-in links", "err", err)
 		} else {
 			log.DebugContext(ctx, "purged expired sign-in links and codes", "rows", n)
 		}
+		purgeAddresses(ctx, store, parley.Now(), log)
+	}
+}
+
+// purgeAddresses forgets the address hashes that each site's IP retention
+// has run out for.
+func purgeAddresses(ctx context.Context, store parley.Store, now time.Time, log *slog.Logger) {
+	sites, err := store.Sites(ctx)
+	if err != nil {
+		log.WarnContext(ctx, "purge addresses: sites", "err", err)
+		return
+	}
+	for _, s := range sites {
+		n, err := store.PurgeAddresses(ctx, s.ID, now.Add(-s.Privacy.Retention()))
+		if err != nil {
+			log.WarnContext(ctx, "purge addresses", "site", s.ID, "err", err)
+			continue
+		}
+		log.DebugContext(ctx, "purged address hashes", "site", s.ID, "rows", n)
 	}
 }
 
@@ -126,10 +151,17 @@ type handlerConfig struct {
 	Mail bool
 	// Now is the clock of sign-ins and sessions, for tests; nil: the wall clock.
 	Now func() time.Time
+	// TrustedProxies name the proxies whose X-Forwarded-For gives the
+	// client address (web.ClientIP).
+	TrustedProxies []netip.Prefix
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
 const formKeyName = "form-token"
+
+// addressKeyName names the Store.Key from which the daily keys of address
+// hashes are derived.
+const addressKeyName = "address"
 
 // newHandler wires the service, the API and the HTML block into one
 // handler. closeLive ends the live streams, for shutdown.
@@ -141,10 +173,15 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	// The bus is the only link between the service and what it changes:
 	// the page cache, the live hub and the allowed origins subscribe.
 	bus := realtime.NewBus()
+	addressSecret, err := store.Key(ctx, addressKeyName)
+	if err != nil {
+		return nil, nil, fmt.Errorf("address key: %w", err)
+	}
 	opts := []service.Option{service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)),
 		service.WithSignInLinks(service.SignInLinks{PublicURL: hc.PublicURL, Mail: hc.Mail, Return: embed.ReturnChecker(hc.PublicURL)}),
 		service.WithPublicOrigin(config.Origin(hc.PublicURL)),
-		service.WithOIDC(auth.NewOIDC(nil, nil), hc.PublicURL)}
+		service.WithOIDC(auth.NewOIDC(nil, nil), hc.PublicURL),
+		service.WithAddressSecret(addressSecret)}
 	if hc.Now != nil {
 		opts = append(opts, service.WithClock(hc.Now))
 	}
@@ -188,7 +225,8 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		timeout = requestTimeout
 	}
 	// HSTS only where browsers reach us over HTTPS.
-	return web.NewHeaders(withDeadline(mux, timeout), strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
+	h = web.WithClientAddress(withDeadline(mux, timeout), hc.TrustedProxies)
+	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
 }
 
 // limitMemory applies the memory limit (see config.ResolveMemoryLimit)

@@ -33,6 +33,7 @@ type siteFlags struct {
 	oidc       oidcFlags
 	// emailSignIn is --email-signin; the site keeps it as EmailSignIn.Off.
 	emailSignIn bool
+	privacy     parley.Privacy
 }
 
 // ssoFlags are the SSO settings of `parley site update`.
@@ -50,6 +51,8 @@ func (f *siteFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxLength, "max-length", parley.DefaultMaxBodyLength, "longest comment, in characters")
 	fs.DurationVar(&f.sessionTTL, "session-ttl", parley.DefaultSessionTTL, "how long a signed-in reader's session lasts unused")
 	fs.BoolVar(&f.emailSignIn, "email-signin", true, "let readers sign in with a link mailed to them (needs a server with --smtp-url); --email-signin=false turns it off")
+	fs.StringVar(&f.privacy.ErasePolicy, "erase-policy", parley.EraseDelete, "what erasing an account does to its comments: delete (placeholders keep the threads' shape) or anonymize (texts kept, shown as by a deleted user)")
+	fs.DurationVar(&f.privacy.IPRetention, "ip-retention", parley.DefaultIPRetention, "how long keyed hashes of commenters' addresses are kept, e.g. 720h")
 }
 
 // declareSSO adds the flags that set up publisher SSO.
@@ -102,6 +105,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	case "create":
 		f.site.Origins, f.site.EditWindow, f.site.MaxBodyLength, f.site.SessionTTL = f.origins, f.editWindow, f.maxLength, f.sessionTTL
 		f.site.EmailSignIn.Off = !f.emailSignIn
+		f.site.Privacy = f.privacy
 		if err := svc.CreateSite(ctx, &f.site); err != nil {
 			return fmt.Errorf("create site: %s", parley.ErrorMessage(err))
 		}
@@ -147,6 +151,10 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 			s.Passkeys.Staff = f.passkeys.Staff
 		case "email-signin":
 			s.EmailSignIn.Off = !f.emailSignIn
+		case "erase-policy":
+			s.Privacy.ErasePolicy = f.privacy.ErasePolicy
+		case "ip-retention":
+			s.Privacy.IPRetention = f.privacy.IPRetention
 		}
 	})
 	s.Origins = editOrigins(s.Origins, f.add, f.drop)

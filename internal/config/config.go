@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ type Config struct {
 	MemoryLimit     int64         // bytes; MemoryLimitAuto or MemoryLimitOff (see ResolveMemoryLimit)
 	SMTPURL         string        // smtp:// or smtps:// with credentials; empty: the outbox relay does not run
 	MailFrom        string        // From of outgoing mail; required with SMTPURL
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client (web.ClientIP); none: the client is the connection's peer.
+	TrustedProxies []netip.Prefix
 }
 
 // Default values.
@@ -70,6 +74,9 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	fs.StringVar(&cache, "cache-size", cache, "memory for cached thread pages, e.g. 64MiB (env PARLEY_CACHE_SIZE)")
 	fs.StringVar(&memLimit, "memory-limit", memLimit, "soft memory limit, e.g. 256MiB or 1GiB; auto: from the cache size and the container's limit; off (env PARLEY_MEMORY_LIMIT)")
 	if err := mailFlags(fs, env, c); err != nil {
+		return nil, err
+	}
+	if err := proxyFlags(fs, env, c); err != nil {
 		return nil, err
 	}
 	if err := fs.Parse(args); err != nil {

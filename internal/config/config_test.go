@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -72,7 +73,7 @@ func TestParseServe(t *testing.T) {
 			if tt.want.CacheSize == 0 { // the rows above predate the setting
 				tt.want.CacheSize = DefaultCacheSize
 			}
-			if *got != tt.want {
+			if !reflect.DeepEqual(*got, tt.want) { // TrustedProxies is a slice
 				t.Errorf("ParseServe(%v) = %+v, want %+v", tt.args, *got, tt.want)
 			}
 		})
@@ -91,5 +92,39 @@ func TestPublicURLOn(t *testing.T) {
 		if got := PublicURLOn(in, ln); got != want {
 			t.Errorf("PublicURLOn(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	env := func(m map[string]string) Env { return func(k string) string { return m[k] } }
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+		bad  bool
+	}{
+		{"none", nil, nil, "", false},
+		{"flags", []string{"--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "192.0.2.7"}, nil, "10.0.0.0/8,192.0.2.7/32", false},
+		{"env", nil, map[string]string{"PARLEY_TRUSTED_PROXY": "10.1.2.3/8, fd00::/8"}, "10.0.0.0/8,fd00::/8", false},
+		{"flag replaces env", []string{"--trusted-proxy", "::1"}, map[string]string{"PARLEY_TRUSTED_PROXY": "10.0.0.0/8"}, "::1/128", false},
+		{"garbage", []string{"--trusted-proxy", "proxy.example"}, nil, "", true},
+		{"garbage in env", nil, map[string]string{"PARLEY_TRUSTED_PROXY": "10.0.0.0/99"}, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := ParseServe(tc.args, env(tc.env), io.Discard)
+			if tc.bad {
+				if err == nil {
+					t.Fatalf("ParseServe accepted %v %v", tc.args, tc.env)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := (*prefixList)(&c.TrustedProxies).String(); got != tc.want {
+				t.Errorf("TrustedProxies = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -33,6 +33,7 @@ type Service interface {
 	StoryState(ctx context.Context, siteID, storyID string) (*parley.Story, error)
 	Replies(ctx context.Context, commentID string, limit int, cursor string) ([]*service.Node, string, error)
 	Post(ctx context.Context, in service.NewComment) (*service.Posted, error)
+	Unsubscribe(ctx context.Context, token string, apply bool) (lang string, err error)
 }
 
 // Authenticator resolves a request into who is asking (internal/auth);
@@ -110,6 +111,8 @@ func (b *Block) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /auth/oidc/start", b.oidcStart)
 	mux.HandleFunc("GET /auth/oidc/callback", b.oidcCallback)
 	mux.Handle("GET /auth/oidc/signin.js", signinScript())
+	mux.HandleFunc("GET /unsubscribe", b.unsubscribe)
+	mux.HandleFunc("POST /unsubscribe", b.unsubscribe)
 }
 
 // Request says which block to render and where it sits.

@@ -48,6 +48,11 @@ type Service interface {
 	PasskeyService
 	RequestEmailLink(ctx context.Context, in service.EmailLinkRequest) error
 	ExchangeSignInCode(ctx context.Context, siteID, code string) (*service.SignedIn, error)
+	Notifications(ctx context.Context, siteID string) (*service.NotificationState, error)
+	SetNotifications(ctx context.Context, siteID string, replies bool, lang string) (*service.NotificationState, error)
+	MyComments(ctx context.Context, siteID, cursor string, limit int) ([]service.MyComment, string, error)
+	MyData(ctx context.Context, siteID string) (*service.MyData, error)
+	EraseMe(ctx context.Context, siteID, confirm string) error
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -168,6 +173,11 @@ func (a *API) routes() []route {
 		{"DELETE /api/v1/sites/{site}/me/passkeys/{id}", a.deleteMyPasskey, true},
 		{"POST /api/v1/sites/{site}/auth/email", a.emailLink, true},
 		{"POST /api/v1/sites/{site}/auth/code", a.signInCode, true},
+		{"GET /api/v1/sites/{site}/me/notifications", a.notifications, true},
+		{"PUT /api/v1/sites/{site}/me/notifications", a.setNotifications, true},
+		{"GET /api/v1/sites/{site}/me/comments", a.myComments, true},
+		{"GET /api/v1/sites/{site}/me/data", a.myData, true},
+		{"DELETE /api/v1/sites/{site}/me", a.eraseMe, true},
 		{"/api/", a.notFound, false},
 	}
 }

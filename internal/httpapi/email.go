@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"net"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -11,6 +10,7 @@ import (
 
 	"parley"
 	"parley/internal/service"
+	"parley/internal/web"
 )
 
 // Each client may ask for clientBurst sign-in links at once and one more
@@ -73,19 +73,13 @@ func (a *API) signInCode(w http.ResponseWriter, r *http.Request) error {
 }
 
 // clientAddr is the address a request came from, as the limits count it:
-// the connection's peer. IPv6 clients count by their /64, which one
-// household or server holds whole.
-//
-// TODO(merge): web.ClientIP with --trusted-proxy, so that clients behind a
-// proxy are told apart.
+// the one web.WithClientAddress found (the connection's peer, or the
+// client a trusted proxy names), else the peer. IPv6 clients count by
+// their /64, which one household or server holds whole.
 func clientAddr(r *http.Request) netip.Addr {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return netip.Addr{}
+	ip := parley.AddressFrom(r.Context())
+	if !ip.IsValid() {
+		ip = web.ClientIP(r, nil)
 	}
 	ip = ip.Unmap()
 	if ip.Is6() {

@@ -42,7 +42,7 @@ func TestScenarios(t *testing.T) {
 	}{
 		{"Thread", threadScenarios()}, {"Post", postScenarios()}, {"EditDelete", editDeleteScenarios()},
 		{"ReactionsAndReports", reactionScenarios()}, {"CountsStateAndMore", moreScenarios()},
-		{"BadInput", badInputScenarios()}, {"Actor", actorScenarios()}, {"SSO", ssoScenarios()}, {"Session", sessionScenarios()},
+		{"BadInput", badInputScenarios()}, {"Actor", actorScenarios()}, {"SSO", ssoScenarios()}, {"Session", sessionScenarios()}, {"Account", accountScenarios()},
 	}
 	onBackends(t, func(t *testing.T, open backend) {
 		shared := fixtures(t, open)

@@ -41,6 +41,11 @@ type Options struct {
 	Poll        time.Duration    // how often Run looks for due messages; default 2s
 	Retention   time.Duration    // how long sent and failed messages are kept; default 7 days
 	Logger      *slog.Logger     // default slog.Default()
+	// PlainHTTP lets unsubscribe links be http: set it only when the
+	// public URL itself is http (tests, a local demo), so that a mail of
+	// a production Parley never carries a link that can be read and
+	// altered on its way.
+	PlainHTTP bool
 }
 
 // Relay sends the outbox's messages through a Sender.
@@ -214,6 +219,9 @@ func (r *Relay) attempt(ctx context.Context, m *parley.Message) {
 }
 
 func (r *Relay) send(ctx context.Context, m *parley.Message) error {
+	if !r.o.PlainHTTP && strings.HasPrefix(m.ListUnsubscribe, "http://") {
+		return parley.Errorf(parley.EINVALID, "The unsubscribe link must be https where Parley is reached over https.")
+	}
 	msg, err := Compose(m, r.o.From, r.o.Host, r.o.Clock())
 	if err != nil {
 		return err

@@ -22,6 +22,7 @@ const (
 	actUnreact   action = "withdraw reaction"
 	actReport    action = "report"
 	actReadOwn   action = "read own state"
+	actAccount   action = "manage own account"
 )
 
 // target says how an action on a comment depends on who wrote it.
@@ -57,6 +58,7 @@ var (
 	errNotAuthor  = parley.Errorf(parley.EFORBIDDEN, "Only its author may change a comment.")
 	errOwnComment = parley.Errorf(parley.EFORBIDDEN, "You cannot do this to your own comment.").Keyed("ownComment")
 	errRole       = parley.Errorf(parley.EFORBIDDEN, "Your role on this site does not allow this.")
+	errAccount    = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in to see and manage your account.").Keyed("signInRequired")
 )
 
 func always(*parley.Site) bool      { return true }
@@ -74,6 +76,7 @@ var policies = map[action]policy{
 	actUnreact:   {role: parley.RoleCommenter, guest: errIdentity},
 	actReport:    {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor},
 	actReadOwn:   {role: parley.RoleCommenter, guests: always, strangers: true},
+	actAccount:   {role: parley.RoleCommenter, guest: errAccount},
 }
 
 // authorize decides whether the caller in ctx may do act on site, to

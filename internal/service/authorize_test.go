@@ -35,7 +35,7 @@ func TestAuthorize(t *testing.T) {
 		{"anonymous on a foreign origin", func(string) *parley.Actor { return nil }, "null"},
 		{"without a role on the site", func(site string) *parley.Actor { return commenter("nil", site, parley.RoleNone) }, ""},
 	}
-	const ok, guest = "ok", "guest"
+	const ok, guest, account = "ok", "guest", "account"
 	const signIn, token, identity, other, notOwn, own, origin, role = "signIn", "token", "identity", "otherSite", "notAuthor", "ownComment", "origin", "role"
 	// want[action][site] lists one cell per caller, in the order above.
 	want := map[action]map[*parley.Site][]string{
@@ -68,6 +68,12 @@ func TestAuthorize(t *testing.T) {
 		actReadOwn: {
 			open:   {guest, ok, guest, guest, ok, ok, origin, origin, role},
 			closed: {guest, ok, guest, guest, ok, ok, origin, origin, role},
+		},
+		// one's own account (mails, my comments, my data, erasure) needs an
+		// identity on the site, whatever the site allows guests
+		actAccount: {
+			open:   {account, ok, other, other, ok, ok, origin, origin, role},
+			closed: {account, ok, other, other, ok, ok, origin, origin, role},
 		},
 	}
 	if len(want) != len(policies) {
@@ -116,6 +122,7 @@ var refusals = []struct {
 	{"ownComment", parley.EFORBIDDEN, "ownComment", errOwnComment},
 	{"role", parley.EFORBIDDEN, "", errRole},
 	{"origin", parley.EFORBIDDEN, "originNotAllowed", nil},
+	{"account", parley.EUNAUTHORIZED, "signInRequired", errAccount},
 }
 
 // outcome names authorize's answer as TestAuthorize's cells do, and checks

@@ -60,8 +60,9 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	}
 	// Every check that can refuse the post comes before the first write,
 	// so that a refused post leaves no story or commenter behind.
-	c := &parley.Comment{SiteID: site.ID, StoryID: in.StoryID, Body: body, Status: parley.StatusApproved}
-	if err := s.placeReply(ctx, c, in.ParentID); err != nil {
+	c := &parley.Comment{SiteID: site.ID, StoryID: in.StoryID, Body: body, Status: parley.StatusApproved, IPHash: s.addressHash(ctx)}
+	parent, err := s.placeReply(ctx, c, in.ParentID)
+	if err != nil {
 		return nil, err
 	}
 	st, err := s.newStory(ctx, site, in.StoryID, in.Story)
@@ -73,8 +74,14 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 		return nil, err
 	}
 	s.fill(c, u, name, html)
-	write := func(tx parley.Tx) error { return postIn(ctx, tx, st, u, token, c) }
-	if st == nil && token == "" {
+	note := s.replyNotification(ctx, parent, c)
+	write := func(tx parley.Tx) error {
+		if err := postIn(ctx, tx, st, u, token, c); err != nil {
+			return err
+		}
+		return addReplyNotification(ctx, tx, note)
+	}
+	if st == nil && token == "" && note == nil {
 		// Only the comment to write, as for all but a story's or a
 		// reader's first comment: the store's own method is a unit by
 		// itself, one statement on PostgreSQL instead of three.
@@ -189,26 +196,26 @@ func (s *Service) newStory(ctx context.Context, site *parley.Site, id string, in
 }
 
 // placeReply puts c under its parent: same story, a parent readers can see,
-// one level deeper.
-func (s *Service) placeReply(ctx context.Context, c *parley.Comment, parentID string) error {
+// one level deeper. It returns the parent, nil for a top-level comment.
+func (s *Service) placeReply(ctx context.Context, c *parley.Comment, parentID string) (*parley.Comment, error) {
 	if parentID == "" {
-		return nil
+		return nil, nil
 	}
 	p, err := s.comment(ctx, parentID) // a malformed ID is not found
 	switch {
 	case parley.ErrorCode(err) == parley.ENOTFOUND:
-		return parley.Errorf(parley.EINVALID, "The comment you are replying to does not exist.").Keyed("parentGone")
+		return nil, parley.Errorf(parley.EINVALID, "The comment you are replying to does not exist.").Keyed("parentGone")
 	case err != nil:
-		return fmt.Errorf("parent: %w", err)
+		return nil, fmt.Errorf("parent: %w", err)
 	case p.SiteID != c.SiteID || p.StoryID != c.StoryID:
-		return parley.Errorf(parley.EINVALID, "The comment you are replying to belongs to another story.")
+		return nil, parley.Errorf(parley.EINVALID, "The comment you are replying to belongs to another story.")
 	case p.Status != parley.StatusApproved:
-		return parley.Errorf(parley.EINVALID, "The comment you are replying to is not available.").Keyed("parentGone")
+		return nil, parley.Errorf(parley.EINVALID, "The comment you are replying to is not available.").Keyed("parentGone")
 	case p.Depth >= maxReplyDepth:
-		return parley.Errorf(parley.EINVALID, "This thread is too deep for further replies.")
+		return nil, parley.Errorf(parley.EINVALID, "This thread is too deep for further replies.")
 	}
 	c.ParentID, c.RootID, c.Depth = p.ID, p.RootID, p.Depth+1
-	return nil
+	return p, nil
 }
 
 // Edit replaces the body of the caller's own comment within the site's edit

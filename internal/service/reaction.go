@@ -86,7 +86,7 @@ func (s *Service) Report(ctx context.Context, in NewReport) (*parley.Report, err
 	if err != nil {
 		return nil, err
 	}
-	r := &parley.Report{CommentID: c.ID, UserID: a.User.ID, Reason: in.Reason, Note: note, CreatedAt: s.now()}
+	r := &parley.Report{CommentID: c.ID, UserID: a.User.ID, Reason: in.Reason, Note: note, CreatedAt: s.now(), IPHash: s.addressHash(ctx)}
 	r.ID = parley.NewID(r.CreatedAt)
 	if err := s.store.CreateReport(ctx, r); err != nil {
 		if parley.ErrorCode(err) == parley.ECONFLICT {

@@ -33,6 +33,9 @@ type Service struct {
 	oidcCallback string       // the redirect URI, from the public URL
 	publicOrigin string       // Parley's own origin, which may open a sign-in
 	links        *linkMaker   // nil: no e-mail sign-in links are made
+	// addressSecret derives the daily keys of address hashes; nil keeps
+	// no hash (see WithAddressSecret).
+	addressSecret []byte
 }
 
 // Option configures a Service.

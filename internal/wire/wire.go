@@ -27,6 +27,10 @@ type Story struct {
 type Author struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	// Deleted marks the author of a comment kept after they erased their
+	// account: no ID, no name, and clients show "deleted user" in their
+	// own language (i18n key comment.deletedUser).
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // Comment is a comment as readers see it. Body, the Markdown source, is
@@ -79,7 +83,10 @@ func FromComment(c *parley.Comment) *Comment {
 		CreatedAt: FormatTime(c.CreatedAt), EditedAt: FormatTime(c.EditedAt),
 		Reactions: c.ReactionCount, ReplyCount: c.ReplyCount,
 	}
-	if c.Status != parley.StatusDeleted {
+	switch {
+	case c.AuthorErased():
+		j.Author = &Author{Deleted: true}
+	case c.Status != parley.StatusDeleted:
 		j.Author = &Author{ID: c.AuthorID, Name: c.AuthorName}
 	}
 	return j

@@ -64,7 +64,7 @@ export class CommentView {
     const editable = own && c.body != null && Date.parse(c.editableUntil || "") > Date.now();
     return h("article", { tabindex: -1, "aria-labelledby": "a" + c.id },
       h("header", null,
-        h("b", { class: "au", id: "a" + c.id }, c.author?.name || ""), " ",
+        h("b", { class: "au", id: "a" + c.id }, c.author?.deleted ? i.t("comment.deletedUser") : c.author?.name || ""), " ",
         h("time", { datetime: c.createdAt, title: i.date(c.createdAt) }, i.rel(c.createdAt)),
         c.editedAt && h("span", { class: "mt" }, ` (${i.t("comment.edited")})`)),
       c.status == "pending" && h("p", { class: "pend" }, i.t("comment.pending")),

@@ -14,14 +14,14 @@ const commentColumns = `id, site_id, story_id, parent_id, root_id, depth, author
 
 // insertCommentSQL is the INSERT shared by both paths of CreateComment; it
 // inserts nothing when the caller's condition (appended) is false.
-const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `)
+const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `, ip_hash)
 	SELECT $1, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10, $11, 0, 0, 0,
-		$12::timestamptz, $13::timestamptz, $14::timestamptz`
+		$12::timestamptz, $13::timestamptz, $14::timestamptz, $15::text`
 
 // createCommentSQL stores a comment and its counts in one statement, so in
 // one round trip and one implicit transaction: it applies the Effects of
-// parley.Transition("", status, 0), raising the parent's ReplyCount by $15
-// (ParentReplies) and the story's CommentCount by one if $16 (StoryCount is
+// parley.Transition("", status, 0), raising the parent's ReplyCount by $16
+// (ParentReplies) and the story's CommentCount by one if $17 (StoryCount is
 // 1, in this connection's slot as in addToStorySQL; a new comment never
 // lowers it), and appends the comment's event. The parent row is locked
 // first, then the count slot, as everywhere in this package; the event takes
@@ -33,9 +33,9 @@ const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `)
 // takes the careful path.
 const createCommentSQL = `
 WITH parent AS (
-	UPDATE comments SET reply_count = reply_count + $15
+	UPDATE comments SET reply_count = reply_count + $16
 	WHERE $4 <> '' AND id = $4 AND site_id = $2 AND story_id = $3
-		AND NOT ($15 > 0 AND status = 'deleted' AND reply_count = 0)
+		AND NOT ($16 > 0 AND status = 'deleted' AND reply_count = 0)
 	RETURNING id
 ), ins AS (
 	` + insertCommentSQL + `
@@ -44,7 +44,7 @@ WITH parent AS (
 ), story AS (
 	INSERT INTO story_counts (site_id, story_id, slot, n)
 	SELECT $2, $3, (pg_backend_pid() % 64)::smallint, 1
-	WHERE $16::boolean AND EXISTS (SELECT 1 FROM ins)
+	WHERE $17::boolean AND EXISTS (SELECT 1 FROM ins)
 	ON CONFLICT (site_id, story_id, slot) DO UPDATE SET n = story_counts.n + 1
 	RETURNING slot
 ), event AS (
@@ -92,10 +92,14 @@ func createReply(ctx context.Context, tx pgx.Tx, c *parley.Comment, e parley.Eff
 	return apply(ctx, tx, e, c.ID, c.ParentID, c.SiteID, c.StoryID)
 }
 
-// commentArgs returns the parameters $1 to $14 of insertCommentSQL.
+// commentArgs returns the parameters $1 to $15 of insertCommentSQL.
 func commentArgs(c *parley.Comment) []any {
+	var ip *string
+	if c.IPHash != "" {
+		ip = &c.IPHash
+	}
 	return []any{c.ID, c.SiteID, c.StoryID, c.ParentID, c.RootID, c.Depth, c.AuthorID, c.AuthorName,
-		c.Body, c.HTML, c.Status, c.CreatedAt, nullTime(c.EditedAt), nullTime(c.DeletedAt)}
+		c.Body, c.HTML, c.Status, c.CreatedAt, nullTime(c.EditedAt), nullTime(c.DeletedAt), ip}
 }
 
 // Comment returns a comment by ID, whatever its status; ENOTFOUND.

@@ -11,8 +11,8 @@ import (
 // second report by the same user the unique key (ECONFLICT).
 const createReportSQL = `
 WITH ins AS (
-	INSERT INTO reports (id, comment_id, user_id, reason, note, created_at)
-	VALUES ($1, $2, $3, $4, $5, $6)
+	INSERT INTO reports (id, comment_id, user_id, reason, note, created_at, ip_hash)
+	VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''))
 	RETURNING comment_id
 )
 UPDATE comments SET report_count = report_count + 1
@@ -20,6 +20,6 @@ WHERE id IN (SELECT comment_id FROM ins)`
 
 // CreateReport stores a report and raises the comment's ReportCount.
 func (t *unit) CreateReport(ctx context.Context, r *parley.Report) error {
-	_, err := t.db.Exec(ctx, createReportSQL, r.ID, r.CommentID, r.UserID, r.Reason, r.Note, r.CreatedAt)
+	_, err := t.db.Exec(ctx, createReportSQL, r.ID, r.CommentID, r.UserID, r.Reason, r.Note, r.CreatedAt, r.IPHash)
 	return translate(err, "report")
 }

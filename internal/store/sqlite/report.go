@@ -15,8 +15,8 @@ func (s *Store) CreateReport(ctx context.Context, r *parley.Report) error {
 
 // CreateReport stores a report in the unit; see Store.CreateReport.
 func (w *unit) CreateReport(_ context.Context, r *parley.Report) error {
-	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO reports (id, comment_id, user_id, reason, note, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, r.ID, r.CommentID, r.UserID, r.Reason, r.Note, millis(r.CreatedAt))
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO reports (id, comment_id, user_id, reason, note, created_at, ip_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, r.ID, r.CommentID, r.UserID, r.Reason, r.Note, millis(r.CreatedAt), nullString(r.IPHash))
 	if err != nil {
 		return mapError(err, "Report", "Comment")
 	}

@@ -28,10 +28,10 @@ func (w *unit) CreateComment(_ context.Context, c *parley.Comment) error {
 			return mapError(err, "Parent comment", "Story")
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO comments (`+commentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?)`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO comments (`+commentColumns+`, ip_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)`,
 		c.ID, c.SiteID, c.StoryID, c.ParentID, c.RootID, c.Depth, c.AuthorID, c.AuthorName, c.Body, c.HTML,
-		c.Status, millis(c.CreatedAt), millis(c.EditedAt), millis(c.DeletedAt))
+		c.Status, millis(c.CreatedAt), millis(c.EditedAt), millis(c.DeletedAt), nullString(c.IPHash))
 	if err != nil {
 		return mapError(err, "Comment", "Story")
 	}

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Passkey", func(t *testing.T) { testPasskeys(t, open) })
 	t.Run("OIDC", func(t *testing.T) { testOIDC(t, open) })
 	t.Run("SignIn", func(t *testing.T) { testSignIns(t, open) })
+	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":

@@ -37,7 +37,7 @@ func Keys() []string {
 		"composer.replyTo", "composer.cancelReply", "empty", "closed",
 		"comment.reply", "comment.deleted", "comment.edited", "comment.replies.one", "comment.replies.other",
 		"comment.respect", "comment.edit", "comment.delete", "comment.deleteConfirm", "comment.report",
-		"comment.pending", "comment.save", "comment.cancel", "comment.justNow",
+		"comment.pending", "comment.save", "comment.cancel", "comment.justNow", "comment.deletedUser",
 		"report.title", "report.spam", "report.abuse", "report.off_topic", "report.other",
 		"report.note", "report.submit", "report.thanks", "live.new.one", "live.new.other",
 		"status.posted", "status.pendingPosted", "status.saved", "status.deleted", "status.loading",
