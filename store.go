@@ -26,6 +26,7 @@ import (
 type Store interface {
 	Tx
 	Outbox
+	Standings
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn

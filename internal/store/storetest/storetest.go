@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Unit", func(t *testing.T) { testUnits(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("Session", func(t *testing.T) { testSessions(t, open) })
+	t.Run("Standing", func(t *testing.T) { testStandings(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":
