@@ -73,6 +73,7 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 		return nil, err
 	}
 	s.fill(c, u, name, html)
+	c.Author = standingOf(u)
 	write := func(tx parley.Tx) error { return postIn(ctx, tx, st, u, token, c) }
 	if st == nil && token == "" {
 		// Only the comment to write, as for all but a story's or a
@@ -240,6 +241,9 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 		return nil, fmt.Errorf("edit comment: %w", err)
 	}
 	s.publish(ctx, parley.EventCommentEdited, c)
+	if err := s.withStanding(ctx, c); err != nil {
+		return nil, err
+	}
 	return &Own{Comment: c, EditableUntil: c.CreatedAt.Add(site.EditWindow)}, nil
 }
 

@@ -24,9 +24,14 @@ type Story struct {
 	CommentCount int    `json:"commentCount"`
 }
 
+// Author is who wrote a comment, as the public thread shows them: Role
+// only for staff, moderators and admins, Badges as their publisher gave
+// them; nothing personal.
 type Author struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	Role   string   `json:"role,omitempty"`
+	Badges []string `json:"badges,omitempty"`
 }
 
 // Comment is a comment as readers see it. Body, the Markdown source, is
@@ -80,7 +85,10 @@ func FromComment(c *parley.Comment) *Comment {
 		Reactions: c.ReactionCount, ReplyCount: c.ReplyCount,
 	}
 	if c.Status != parley.StatusDeleted {
-		j.Author = &Author{ID: c.AuthorID, Name: c.AuthorName}
+		j.Author = &Author{ID: c.AuthorID, Name: c.AuthorName, Badges: c.Author.Badges}
+		if c.Author.Role.Staff() {
+			j.Author.Role = c.Author.Role.String()
+		}
 	}
 	return j
 }
