@@ -45,6 +45,7 @@ type Service interface {
 	ExchangeSSO(ctx context.Context, siteID, token string) (*service.SignedIn, error)
 	SignOut(ctx context.Context, siteID string, everywhere bool) error
 	Me(ctx context.Context, siteID string) (*parley.User, error)
+	SignInMethods(ctx context.Context, siteID string) (*service.SignInMethods, error)
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -156,6 +157,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/me", a.me, true},
 		{"POST /api/v1/sites/{site}/auth/sso", a.sso, true},
 		{"POST /api/v1/sites/{site}/auth/signout", a.signOut, true},
+		{"GET /api/v1/sites/{site}/auth", a.signInMethods, false},
 		{"/api/", a.notFound, false},
 	}
 }

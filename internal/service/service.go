@@ -28,6 +28,7 @@ type Service struct {
 	now    func() time.Time
 	sites  *ttlCache[parley.Site]
 	sso    TokenVerifier // nil: SSO exchanges are refused
+	mail   bool          // the server can send mail: see WithMail
 }
 
 // Option configures a Service.
