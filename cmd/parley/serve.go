@@ -46,7 +46,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer ln.Close()
 	public := config.PublicURLOn(cfg.PublicURL, ln.Addr())
-	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize})
+	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != ""})
 	if err != nil {
 		return err
 	}
@@ -112,6 +112,7 @@ func purgeExpired(ctx context.Context, store parley.Store, log *slog.Logger) {
 type handlerConfig struct {
 	PublicURL string // normalized, see config.NormalizePublicURL
 	Demo      bool
+	Mail      bool  // mail is configured (--smtp-url): e-mail sign-in may be offered
 	CacheSize int64 // bytes of thread pages kept in memory; 0 for the default
 	// RequestTimeout bounds a request's wait for the database; 0 for
 	// requestTimeout.
@@ -131,7 +132,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	// The bus is the only link between the service and what it changes:
 	// the page cache, the live hub and the allowed origins subscribe.
 	bus := realtime.NewBus()
-	svc := service.New(store, markup.New(), bus, log, service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)))
+	svc := service.New(store, markup.New(), bus, log, service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, nil), nil)), service.WithMail(hc.Mail))
 	size := hc.CacheSize
 	if size <= 0 {
 		size = pagecache.DefaultSize
@@ -159,6 +160,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	mux.Handle("/readyz", api)
 	block.Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
+	mux.Handle("GET /embed-account.js", widget.AccountHandler())
 	if hc.Demo {
 		if err := ensureDemo(ctx, store, svc, log, bus); err != nil {
 			return nil, nil, err

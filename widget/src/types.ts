@@ -4,7 +4,7 @@ export interface Comment {
   id: string;
   parentId?: string;
   depth: number;
-  author?: { id: string; name: string };
+  author?: { id: string; name: string; role?: string; badges?: string[] };
   html: string;
   body?: string;
   status: string;

@@ -1,0 +1,179 @@
+package main
+
+// Browser tests of the reader's account in the widget: publisher SSO from
+// the page (attribute and callback), the account bar and staff badges, the
+// profile and the sign-in panel by keyboard and under axe, signing out,
+// and a refused session.
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/golang-jwt/jwt/v5"
+
+	"parley"
+	"parley/internal/embed"
+	"parley/internal/i18n"
+)
+
+// ssoSecret is the demo site's HS256 key in these tests.
+var ssoSecret = strings.Repeat("s", 40)
+
+// ssoTmpl is a publisher's page that signs its reader in: with ?token= as
+// the element's token attribute, or with ?callback=1 through
+// window.Parley.getToken, which hands out ?token= each time it is asked.
+var ssoTmpl = template.Must(template.New("sso").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>SSO ({{.Lang}})</title></head>
+<body><main><h1>SSO</h1>
+{{if .Callback}}<script>window.Parley = {asked: 0, getToken: async () => (window.Parley.asked++, {{.Token}})};</script>
+<parley-discussion site="demo" story="sso"></parley-discussion>{{else}}<parley-discussion site="demo" story="sso" token="{{.Token}}"></parley-discussion>{{end}}
+<script src="/embed.js" async></script></main></body></html>`))
+
+var ssoPage = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	ssoTmpl.Execute(w, map[string]any{"Lang": q.Get("lang"), "Token": q.Get("token"), "Callback": q.Get("callback") != ""})
+})
+
+// startAccountApp serves a demo site that takes anonymous comments and
+// SSO tokens (roles honoured), on a server with mail, so that the panel
+// offers an e-mail link.
+func startAccountApp(t *testing.T) *testApp {
+	t.Helper()
+	demo := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true,
+		EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength,
+		SSO: parley.SSO{Secrets: []parley.SSOSecret{{KID: "k1", Secret: ssoSecret}}, Roles: true}}
+	return startTestAppWith(t, demo, handlerConfig{Mail: true})
+}
+
+// mintSSO signs a token for the demo site: sub, name, role and badges.
+func mintSSO(t *testing.T, sub, name, role string, badges ...string) string {
+	t.Helper()
+	c := jwt.MapClaims{"sub": sub, "name": name, "aud": "demo", "exp": time.Now().Add(5 * time.Minute).Unix(), "badges": badges}
+	if role != "" {
+		c["role"] = role
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
+	tok.Header["kid"] = "k1"
+	s, err := tok.SignedString([]byte(ssoSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// dialogJS finds the open dialog in the block.
+const dialogJS = "root.querySelector('dialog[open]')"
+
+// TestBrowserSSOAccount: a page's token signs the reader in as staff; the
+// bar and their new comment show the role and badges, in the page's
+// language, and so does the thread's JSON. The profile opens, is moved
+// through and closed by keyboard alone, passes axe, and signs out.
+func TestBrowserSSOAccount(t *testing.T) {
+	axe := axeSource(t)
+	app := startAccountApp(t)
+	b := newTab(t, "sso")
+	de := german
+
+	b.open(app.URL + "/sso?lang=de&token=" + mintSSO(t, "u-1", "Mara", "staff", "Abonnentin"))
+	b.waitFor("the account bar", "blockText().includes("+jsString(de.T("account.signedInAs", "Mara"))+")")
+	b.expect("the staff badge in the bar", "all('.acct .bdg').map(named).join('|') == "+jsString(de.T("badge.staff")+"|Abonnentin"))
+	if evalJS[bool](b, "!!"+topName) {
+		t.Errorf("a signed-in reader is asked for a name%s", b.diagnose())
+	}
+	if !evalJS[bool](b, "localStorage.getItem('parley:session:demo').startsWith('pss_')") {
+		t.Errorf("no session in localStorage%s", b.diagnose())
+	}
+	body := "Die Redaktion meldet sich zu Wort"
+	b.fill("the comment field", topBody, body)
+	b.click("the submit button", topSend)
+	b.waitFor("the new comment with its badges", commentJS(body)+" && [...comment("+jsString(body)+").querySelectorAll('.bdg')].map(named).join('|') == "+jsString(de.T("badge.staff")+"|Abonnentin"))
+	th := app.apiGetThread(t, "sso")
+	if len(th.Comments) != 1 || th.Comments[0].Author == nil {
+		t.Fatalf("thread: %+v", th)
+	}
+
+	profile := "button(" + jsString(de.T("account.profile")) + ")"
+	b.tabTo("the profile button", "focused() === "+profile)
+	b.typeText(kb.Enter)
+	b.waitFor("the profile dialog with focus inside", dialogJS+" && "+dialogJS+".contains(focused())")
+	b.checkAxe("profile (de)", axe)
+	signOut := "button(" + jsString(de.T("profile.signOut")) + ", " + dialogJS + ")"
+	b.tabTo("sign out, inside the dialog", "focused() === "+signOut)
+	b.typeText(kb.Escape)
+	b.waitFor("the dialog closed and focus back on its button", "!"+dialogJS+" && focused() === "+profile)
+
+	b.typeText(kb.Enter)
+	b.waitFor("the profile again", dialogJS)
+	b.click("sign out", signOut)
+	b.waitFor("the signed-out block", "!"+dialogJS+" && !localStorage.getItem('parley:session:demo') && blockText().includes("+jsString(de.T("profile.signedOut"))+")")
+	if evalJS[bool](b, "!!"+profile) {
+		t.Errorf("the profile button stays after signing out%s", b.diagnose())
+	}
+}
+
+// TestBrowserSignInPanel: on a site with an e-mail link, a signed-out
+// reader opens the panel by keyboard, in French and in Spanish; focus is in
+// the dialog, axe finds nothing, Escape closes it and focus returns. An
+// e-mail link's #parley-code is taken off the address at once and sent.
+// A refused session signs the reader out, and with SSO the page's callback
+// is asked for a new token.
+func TestBrowserSignInPanel(t *testing.T) {
+	axe := axeSource(t)
+	app := startAccountApp(t)
+	b := newTab(t, "panel")
+	for _, lang := range []string{"fr", "es"} {
+		p := i18n.For(lang)
+		signIn := "button(" + jsString(p.T("account.signIn")) + ")"
+		b.open(app.URL + "/" + lang)
+		b.tabTo("the sign-in button", "focused() === "+signIn)
+		b.typeText(kb.Enter)
+		email := "field(" + jsString(p.T("signin.email")) + ", " + dialogJS + ")"
+		b.waitFor("the panel, its e-mail field focused", dialogJS+" && focused() === "+email)
+		if evalJS[bool](b, "!!button("+jsString(p.T("signin.passkey"))+", "+dialogJS+")") {
+			t.Errorf("%s: a passkey button on a site without passkeys%s", lang, b.diagnose())
+		}
+		b.checkAxe("sign-in panel ("+lang+")", axe)
+		b.typeText(kb.Tab)
+		b.waitFor("the send button", "focused() === button("+jsString(p.T("signin.sendLink"))+", "+dialogJS+")")
+		b.typeText(kb.Escape)
+		b.waitFor("the panel closed, focus back", "!"+dialogJS+" && focused() === "+signIn)
+	}
+
+	mark := app.log.mark()
+	b.open(app.URL + "/fr#parley-code=abc123")
+	b.waitFor("the code gone from the address", "location.hash === ''")
+	app.waitRequest(t, mark, "panel", "POST /api/v1/sites/demo/auth/code")
+
+	// A session the server refuses: the callback is asked again.
+	b.do("a refused session", chromedp.Evaluate[chromedp.Void]("localStorage.setItem('parley:session:demo', 'pss_gone')"))
+	b.open(app.URL + "/sso?lang=de&callback=1&token=" + mintSSO(t, "u-2", "Jonas", ""))
+	b.waitFor("signed in again through the callback", "blockText().includes("+jsString(german.T("account.signedInAs", "Jonas"))+") && window.Parley.asked == 1")
+	if evalJS[bool](b, "localStorage.getItem('parley:session:demo') == 'pss_gone'") {
+		t.Errorf("the refused session was kept%s", b.diagnose())
+	}
+}
+
+// waitRequest waits until agent has sent want ("METHOD /path") since mark.
+func (a *testApp) waitRequest(t *testing.T, mark int, agent, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		for _, r := range a.log.since(mark, agent) {
+			if r.Method+" "+r.Path == want {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s from %s; its requests: %v", want, agent, a.log.since(mark, agent))
+		}
+		<-tick.C
+	}
+}
