@@ -48,7 +48,22 @@ func startAccountApp(t *testing.T) *testApp {
 	demo := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true,
 		EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength,
 		SSO: parley.SSO{Secrets: []parley.SSOSecret{{KID: "k1", Secret: ssoSecret}}, Roles: true}}
-	return startTestAppWith(t, demo, handlerConfig{Mail: true})
+	return startTestAppWith(t, demo, handlerConfig{Mail: true}, privacyStandIns)
+}
+
+// privacyStandIns answer the profile's calls as the privacy contract
+// says, for the profile's shape: one comment, an account without e-mail.
+var privacyStandIns = map[string]http.Handler{
+	"GET /api/v1/sites/demo/me/comments": jsonAnswer(`{"comments":[{"id":"c1","storyId":"rufbus","storyTitle":"Der Rufbus kommt",` +
+		`"storyUrl":"https://news.example/rufbus","html":"<p>Endlich!</p>","status":"approved","createdAt":"2026-11-30T10:00:00.000Z"}],"nextCursor":""}`),
+	"GET /api/v1/sites/demo/me/notifications": jsonAnswer(`{"replies":false,"email":false}`),
+}
+
+func jsonAnswer(body string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(body))
+	})
 }
 
 // mintSSO signs a token for the demo site: sub, name, role and badges.
@@ -102,6 +117,9 @@ func TestBrowserSSOAccount(t *testing.T) {
 	b.tabTo("the profile button", "focused() === "+profile)
 	b.typeText(kb.Enter)
 	b.waitFor("the profile dialog with focus inside", dialogJS+" && "+dialogJS+".contains(focused())")
+	b.waitFor("my comment, linked to its story", dialogJS+".querySelector('a[href=\"https://news.example/rufbus#parley\"]')")
+	replies := "field(" + jsString(de.T("profile.replies")) + ", " + dialogJS + ")"
+	b.waitFor("the notification switch, off and explained", replies+" && "+replies+".disabled && named(root.getElementById("+replies+".getAttribute('aria-describedby'))) == "+jsString(de.T("profile.noEmail")))
 	b.checkAxe("profile (de)", axe)
 	signOut := "button(" + jsString(de.T("profile.signOut")) + ", " + dialogJS + ")"
 	b.tabTo("sign out, inside the dialog", "focused() === "+signOut)

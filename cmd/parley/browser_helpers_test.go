@@ -50,13 +50,14 @@ func startTestApp(t *testing.T, origins ...string) *testApp {
 		demo = &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, Origins: origins,
 			EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength}
 	}
-	return startTestAppWith(t, demo, handlerConfig{})
+	return startTestAppWith(t, demo, handlerConfig{}, nil)
 }
 
 // startTestAppWith is startTestApp with the demo site demo (nil: made as
 // --demo makes it) and the handler configured as hc (its PublicURL and
-// Demo are set here).
-func startTestAppWith(t *testing.T, demo *parley.Site, hc handlerConfig) *testApp {
+// Demo are set here), and routes served before Parley's own (stand-ins
+// for endpoints other branches build).
+func startTestAppWith(t *testing.T, demo *parley.Site, hc handlerConfig, routes map[string]http.Handler) *testApp {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -87,6 +88,9 @@ func startTestAppWith(t *testing.T, demo *parley.Site, hc handlerConfig) *testAp
 		mux.Handle("GET /"+lang, langPage(lang))
 	}
 	mux.Handle("GET /sso", ssoPage)
+	for pattern, h := range routes {
+		mux.Handle(pattern, h)
+	}
 	srv.Config.Handler = app.log.wrap(mux)
 	srv.Start()
 	t.Cleanup(func() { closeLive(); srv.Close() })

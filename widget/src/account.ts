@@ -64,12 +64,13 @@ export class Account {
   user: User | null = null;
   readonly bar = h("div", { class: "acct" });
   private mod?: Promise<AccountModule>;
+  private asking?: Promise<void>;
 
   constructor(readonly host: AccountHost) {
     host.api.onSessionGone = (key) => {
       this.set(null);
       host.say(host.i.t("error.sessionExpired"), true); // or sessionInvalid: the same to a reader
-      if (this.info?.sso) this.sso(); // ask the page for a new token
+      this.sso(); // ask the page for a new token
     };
   }
 
@@ -77,28 +78,32 @@ export class Account {
     return this.host.api;
   }
 
-  // start learns the site's methods and who the reader is: an e-mail
-  // link's code first, then a token from the page, then a stored session.
+  // start learns who the reader is: from an e-mail link's code, a token
+  // on the element, a stored session or the page's callback, in that
+  // order; without any of them it resolves at once. The site's methods
+  // are fetched alongside and fill the bar when they come.
   async start() {
     const api = this.api, site = enc(api.site);
-    const info = api.call("GET", `/sites/${site}/auth`).catch(() => null);
-    const code = takeCode();
-    const token = this.host.getAttribute("token");
+    api.call("GET", `/sites/${site}/auth`).then((m) => ((this.info = m), this.render()), () => {});
+    const code = takeCode(), token = this.host.getAttribute("token");
     try {
       if (code) await this.signIn(api.call("POST", `/sites/${site}/auth/code`, { code }));
       else if (token) await this.signIn(api.call("POST", `/sites/${site}/auth/sso`, { token }));
       else if (api.session) this.set((await api.call("GET", `/me?site=${site}`)).user);
     } catch (e) {
-      if (!api.session) this.set(null);
       this.host.fail(e);
     }
-    this.info = (await info) || undefined;
-    if (!this.user && this.info?.sso) await this.sso();
+    if (!this.user) await this.sso();
     this.render();
   }
 
-  // sso asks the page's callback for a token and exchanges it.
-  private async sso() {
+  // sso asks the page's callback, if it gave one, for a token and
+  // exchanges it; a second call while one is asking waits for that one.
+  private sso(): Promise<void> {
+    return (this.asking ||= this.ask().finally(() => (this.asking = undefined)));
+  }
+
+  private async ask() {
     const get = this.host.getToken || (window as any).Parley?.getToken;
     if (typeof get != "function") return;
     try {
