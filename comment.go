@@ -53,12 +53,13 @@ type Comment struct {
 
 	AuthorID   string
 	AuthorName string
+	Body       string // Markdown as the author wrote it (NFC)
+	HTML       string // sanitized HTML rendered from Body at write time
+	Status     string
+
 	// Author is the author's standing as the service read it for the
 	// page (Store.Standings); stores neither keep nor fill it.
 	Author Standing
-	Body   string // Markdown as the author wrote it (NFC)
-	HTML   string // sanitized HTML rendered from Body at write time
-	Status string
 
 	// Counts are kept by the store in the same transaction as the change.
 	ReplyCount    int // direct replies that are Shown
