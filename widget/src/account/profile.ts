@@ -33,7 +33,7 @@ export function openProfile(a: Account, opener: HTMLElement) {
     h("p", { class: "row" }, button(i.t("profile.signOut"), () => out(false), "alt"), button(i.t("profile.signOutAll"), () => out(true), "alt")),
     comments(a, me),
     notifications(a, me, fail),
-    a.info?.passkey && !!passkeys.register && section(i.t("profile.passkeys"),
+    !!a.info?.passkey && !!passkeys.register && section(i.t("profile.passkeys"),
       button(i.t("profile.addPasskey"), () => passkeys.register!(a.api, u.name).then(() => (st.textContent = i.t("profile.passkeyAdded")), fail), "alt")),
     h("p", { class: "row" }, button(i.t("profile.download"), () => download(a, me).catch(fail), "alt")),
     removal(a, me, () => gone("profile.deleted"), fail),
