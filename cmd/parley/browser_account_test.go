@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,21 +49,46 @@ func startAccountApp(t *testing.T) *testApp {
 	demo := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true,
 		EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength,
 		SSO: parley.SSO{Secrets: []parley.SSOSecret{{KID: "k1", Secret: ssoSecret}}, Roles: true}}
-	return startTestAppWith(t, demo, handlerConfig{Mail: true}, privacyStandIns)
+	return startTestAppWith(t, demo, handlerConfig{Mail: true}, privacyStandIns())
 }
 
-// privacyStandIns answer the profile's calls as the privacy contract
-// says, for the profile's shape: one comment, an account without e-mail.
-var privacyStandIns = map[string]http.Handler{
-	"GET /api/v1/sites/demo/me/comments": jsonAnswer(`{"comments":[{"id":"c1","storyId":"rufbus","storyTitle":"Der Rufbus kommt",` +
-		`"storyUrl":"https://news.example/rufbus","html":"<p>Endlich!</p>","status":"approved","createdAt":"2026-11-30T10:00:00.000Z"}],"nextCursor":""}`),
-	"GET /api/v1/sites/demo/me/notifications": jsonAnswer(`{"replies":false,"email":false}`),
+// privacyStandIns answer the profile's and the panel's calls as the
+// contracts of the privacy and e-mail branches say: one comment, an
+// account without e-mail, deleting answered 204, and e-mail links refused
+// once as too many (Retry-After two minutes), then accepted.
+func privacyStandIns() map[string]http.Handler {
+	return map[string]http.Handler{
+		"GET /api/v1/sites/demo/me/comments": jsonAnswer(200, `{"comments":[{"id":"c1","storyId":"rufbus","storyTitle":"Der Rufbus kommt",`+
+			`"storyUrl":"https://news.example/rufbus","html":"<p>Endlich!</p>","status":"approved","createdAt":"2026-11-30T10:00:00.000Z"}],"nextCursor":""}`),
+		"GET /api/v1/sites/demo/me/notifications": jsonAnswer(200, `{"replies":false,"email":false}`),
+		"DELETE /api/v1/sites/demo/me":            jsonAnswer(204, ""),
+		"POST /api/v1/sites/demo/auth/email":      emailStandIn(),
+	}
 }
 
-func jsonAnswer(body string) http.Handler {
+func jsonAnswer(status int, body string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
 		w.Write([]byte(body))
+	})
+}
+
+// emailStandIn refuses the first request as too many and accepts the rest.
+func emailStandIn() http.Handler {
+	var mu sync.Mutex
+	calls := 0
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		first := calls == 1
+		mu.Unlock()
+		if first {
+			w.Header().Set("Retry-After", "120")
+			jsonAnswer(429, `{"error":{"code":"too_many_requests","message":"Too many.","key":"emailRateLimited"}}`).ServeHTTP(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
 	})
 }
 
@@ -127,12 +153,22 @@ func TestBrowserSSOAccount(t *testing.T) {
 	b.waitFor("the dialog closed and focus back on its button", "!"+dialogJS+" && focused() === "+profile)
 
 	b.typeText(kb.Enter)
-	b.waitFor("the profile again", dialogJS)
+	b.waitFor("the profile again, loaded", dialogJS+" && "+replies)
 	b.click("sign out", signOut)
 	b.waitFor("the signed-out block", "!"+dialogJS+" && !localStorage.getItem('parley:session:demo') && blockText().includes("+jsString(de.T("profile.signedOut"))+")")
 	if evalJS[bool](b, "!!"+profile) {
 		t.Errorf("the profile button stays after signing out%s", b.diagnose())
 	}
+
+	b.open(app.URL + "/sso?lang=de&token=" + mintSSO(t, "u-1", "Mara", "staff"))
+	b.click("the profile button", profile)
+	confirm := "button(" + jsString(de.T("profile.deleteConfirm")) + ", " + dialogJS + ")"
+	b.waitFor("the profile's sections loaded, so that nothing moves under the mouse", replies)
+	b.click("delete my account", "button("+jsString(de.T("profile.delete"))+", "+dialogJS+")")
+	b.waitFor("the confirmation step, its button disabled", confirm+" && "+confirm+".disabled")
+	b.click("the box that says I understand", "field("+jsString(de.T("profile.deleteUnderstood"))+", "+dialogJS+")")
+	b.click("the confirmation", confirm)
+	b.waitFor("signed out after deleting", "!"+dialogJS+" && !localStorage.getItem('parley:session:demo') && blockText().includes("+jsString(de.T("profile.deleted"))+")")
 }
 
 // TestBrowserSignInPanel: on a site with an e-mail link, a signed-out
@@ -163,8 +199,19 @@ func TestBrowserSignInPanel(t *testing.T) {
 		b.waitFor("the panel closed, focus back", "!"+dialogJS+" && focused() === "+signIn)
 	}
 
+	fr := i18n.For("fr")
+	b.open(app.URL + "/fr")
+	b.click("Se connecter", "button("+jsString(fr.T("account.signIn"))+")")
+	email := "field(" + jsString(fr.T("signin.email")) + ", " + dialogJS + ")"
+	send := "button(" + jsString(fr.T("signin.sendLink")) + ", " + dialogJS + ")"
+	b.fill("the e-mail field", email, "lea@example.org")
+	b.click("send", send)
+	b.waitFor("too many requests, in minutes", "blockText().includes("+jsString(fr.N("signin.wait", 2))+")")
+	b.click("send again", send)
+	b.waitFor("check your inbox", "blockText().includes("+jsString(fr.T("signin.sent"))+")")
+
 	mark := app.log.mark()
-	b.open(app.URL + "/fr#parley-code=abc123")
+	b.open(app.URL + "/es#parley-code=abc123") // another page: a new fragment alone would not load one
 	b.waitFor("the code gone from the address", "location.hash === ''")
 	app.waitRequest(t, mark, "panel", "POST /api/v1/sites/demo/auth/code")
 

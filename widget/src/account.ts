@@ -65,6 +65,7 @@ export class Account {
   readonly bar = h("div", { class: "acct" });
   private mod?: Promise<AccountModule>;
   private asking?: Promise<void>;
+  private shows = "";
 
   constructor(readonly host: AccountHost) {
     host.api.onSessionGone = (key) => {
@@ -133,8 +134,13 @@ export class Account {
     return !!m && (m.email || !!m.oidc || m.passkey);
   }
 
+  // render redraws the bar when what it shows changed, and only then:
+  // a button replaced under a reader's finger or focus would be lost.
   render() {
     const { host, user } = this, i = host.i, login = host.getAttribute("login-url");
+    const shows = JSON.stringify([user, this.offers(), this.info?.sso && login]);
+    if (shows == this.shows) return;
+    this.shows = shows;
     let kids: (Node | false)[] = [];
     if (user) {
       kids = [h("span", { class: "who" }, i.t("account.signedInAs", user.name)), ...badges(i, user.role, user.badges),

@@ -7,7 +7,9 @@ let n = 0;
 const styled = new WeakSet<ShadowRoot>();
 
 // css styles the dialogs; it inherits the block's palette (see styles.ts).
-const css = `.dlg{color:var(--t);background:var(--b);border:1px solid var(--l);border-radius:var(--parley-radius,6px);width:min(32rem,calc(100% - 2rem));max-height:calc(100% - 2rem);padding:1rem}
+// A dialog hangs from the top, not centred, so that sections loading
+// later grow it downwards and nothing moves under the reader.
+const css = `.dlg{color:var(--t);background:var(--b);border:1px solid var(--l);border-radius:var(--parley-radius,6px);width:min(32rem,calc(100% - 2rem));max-height:calc(100% - 10vh);margin:5vh auto auto;padding:1rem}
 .dlg::backdrop{background:#0008}.dh{display:flex;justify-content:space-between;align-items:center;gap:.5rem}.dh h3{margin:0;font-size:1.15rem}
 h4{margin:1rem 0 .25rem}.alt{border-color:var(--l);display:block;margin:.5rem 0}.dng{color:var(--d);border-color:var(--d)}.pri.dng{background:none}
 .x{border-color:var(--l)}.who .bdg{margin-left:.35rem}button:disabled{opacity:.6;cursor:not-allowed;text-decoration:none}.mine{list-style:none;padding:0}.mine li{margin:.75rem 0}.dst{margin:.5rem 0 0}.dst.err{color:var(--d)}.dst:empty{margin:0}`;
