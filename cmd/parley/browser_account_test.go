@@ -8,6 +8,7 @@ package main
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -215,12 +216,45 @@ func TestBrowserSignInPanel(t *testing.T) {
 	b.waitFor("the code gone from the address", "location.hash === ''")
 	app.waitRequest(t, mark, "panel", "POST /api/v1/sites/demo/auth/code")
 
+	// OIDC in a popup, on a site that offers it.
+	oidc := startTestAppWith(t, nil, handlerConfig{}, oidcStandIns())
+	mark = oidc.log.mark()
+	b.open(oidc.URL + "/fr")
+	b.click("Se connecter", "button("+jsString(fr.T("account.signIn"))+")")
+	b.click("Se connecter avec Example ID", "button("+jsString(fr.T("signin.oidc", "Example ID"))+", "+dialogJS+")")
+	b.waitFor("signed in by the popup's answer", "!"+dialogJS+" && blockText().includes("+jsString(fr.T("account.signedInAs", "Olga"))+") && localStorage.getItem('parley:session:demo') == 'pss_oidc'")
+	oidc.waitRequest(t, mark, "panel", "GET /auth/oidc/start")
+	for _, r := range oidc.log.since(mark, "panel") {
+		if r.Path == "/auth/oidc/start" && r.Query != "site=demo&origin="+url.QueryEscape(oidc.URL)+"&lang=fr" {
+			t.Errorf("the popup opened %s", r)
+		}
+	}
+
 	// A session the server refuses: the callback is asked again.
 	b.do("a refused session", chromedp.Evaluate[chromedp.Void]("localStorage.setItem('parley:session:demo', 'pss_gone')"))
 	b.open(app.URL + "/sso?lang=de&callback=1&token=" + mintSSO(t, "u-2", "Jonas", ""))
 	b.waitFor("signed in again through the callback", "blockText().includes("+jsString(german.T("account.signedInAs", "Jonas"))+") && window.Parley.asked == 1")
 	if evalJS[bool](b, "localStorage.getItem('parley:session:demo') == 'pss_gone'") {
 		t.Errorf("the refused session was kept%s", b.diagnose())
+	}
+}
+
+// oidcStandIns play the OIDC branch's part: the site offers a provider,
+// and its start page answers the opener at once, first with a message of
+// another type, which the widget must ignore, then with a sign-in.
+func oidcStandIns() map[string]http.Handler {
+	return map[string]http.Handler{
+		"GET /api/v1/sites/demo/auth": jsonAnswer(200, `{"anonymous":true,"sso":false,"email":false,"oidc":{"name":"Example ID"},"passkey":false}`),
+		"GET /auth/oidc/start": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(`<!doctype html><title>OIDC</title><script>
+const to = new URLSearchParams(location.search).get("origin");
+opener.postMessage({type: "other", session: "pss_wrong", user: {id: "x", name: "Wrong", role: "commenter", badges: []}}, to);
+opener.postMessage({type: "parley:signin", session: "pss_oidc", expiresAt: "2027-01-01T00:00:00Z",
+	user: {id: "u9", name: "Olga", role: "commenter", badges: []}}, to);
+window.close();
+</script>`))
+		}),
 	}
 }
 
