@@ -28,18 +28,19 @@ var ssoSecret = strings.Repeat("s", 40)
 
 // ssoTmpl is a publisher's page that signs its reader in: with ?token= as
 // the element's token attribute, or with ?callback=1 through
-// window.Parley.getToken, which hands out ?token= each time it is asked.
+// window.Parley.getToken, which hands out ?token= each time it is asked;
+// ?login= is its login-url.
 var ssoTmpl = template.Must(template.New("sso").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><title>SSO ({{.Lang}})</title></head>
 <body><main><h1>SSO</h1>
 {{if .Callback}}<script>window.Parley = {asked: 0, getToken: async () => (window.Parley.asked++, {{.Token}})};</script>
-<parley-discussion site="demo" story="sso"></parley-discussion>{{else}}<parley-discussion site="demo" story="sso" token="{{.Token}}"></parley-discussion>{{end}}
+<parley-discussion site="demo" story="sso"></parley-discussion>{{else}}<parley-discussion site="demo" story="sso"{{with .Token}} token="{{.}}"{{end}}{{with .Login}} login-url="{{.}}"{{end}}></parley-discussion>{{end}}
 <script src="/embed.js" async></script></main></body></html>`))
 
 var ssoPage = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	ssoTmpl.Execute(w, map[string]any{"Lang": q.Get("lang"), "Token": q.Get("token"), "Callback": q.Get("callback") != ""})
+	ssoTmpl.Execute(w, map[string]any{"Lang": q.Get("lang"), "Token": q.Get("token"), "Callback": q.Get("callback") != "", "Login": q.Get("login")})
 })
 
 // startAccountApp serves a demo site that takes anonymous comments and
@@ -47,10 +48,14 @@ var ssoPage = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 // offers an e-mail link.
 func startAccountApp(t *testing.T) *testApp {
 	t.Helper()
-	demo := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true,
+	return startTestAppWith(t, ssoDemo(), handlerConfig{Mail: true}, privacyStandIns())
+}
+
+// ssoDemo is the demo site with SSO, roles honoured.
+func ssoDemo() *parley.Site {
+	return &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true,
 		EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength,
 		SSO: parley.SSO{Secrets: []parley.SSOSecret{{KID: "k1", Secret: ssoSecret}}, Roles: true}}
-	return startTestAppWith(t, demo, handlerConfig{Mail: true}, privacyStandIns())
 }
 
 // privacyStandIns answer the profile's and the panel's calls as the
@@ -148,6 +153,7 @@ func TestBrowserSSOAccount(t *testing.T) {
 	replies := "field(" + jsString(de.T("profile.replies")) + ", " + dialogJS + ")"
 	b.waitFor("the notification switch, off and explained", replies+" && "+replies+".disabled && named(root.getElementById("+replies+".getAttribute('aria-describedby'))) == "+jsString(de.T("profile.noEmail")))
 	b.checkAxe("profile (de)", axe)
+	checkNoEnglish(t, b, "de")
 	signOut := "button(" + jsString(de.T("profile.signOut")) + ", " + dialogJS + ")"
 	b.tabTo("sign out, inside the dialog", "focused() === "+signOut)
 	b.typeText(kb.Escape)
@@ -194,6 +200,7 @@ func TestBrowserSignInPanel(t *testing.T) {
 			t.Errorf("%s: a passkey button on a site without passkeys%s", lang, b.diagnose())
 		}
 		b.checkAxe("sign-in panel ("+lang+")", axe)
+		checkNoEnglish(t, b, lang)
 		b.typeText(kb.Tab)
 		b.waitFor("the send button", "focused() === button("+jsString(p.T("signin.sendLink"))+", "+dialogJS+")")
 		b.typeText(kb.Escape)
@@ -229,6 +236,12 @@ func TestBrowserSignInPanel(t *testing.T) {
 			t.Errorf("the popup opened %s", r)
 		}
 	}
+
+	// SSO alone, without mail: no panel, the publisher's login-url instead.
+	ssoOnly := startTestAppWith(t, ssoDemo(), handlerConfig{}, nil)
+	b.open(ssoOnly.URL + "/sso?lang=de&login=https://pub.example/login")
+	b.waitFor("the publisher's login as the only way to sign in", "all('.acct a').map((a) => a.href + ' ' + named(a)).join() == "+
+		jsString("https://pub.example/login "+german.T("account.signIn"))+" && !all('.acct button').length")
 
 	// A session the server refuses: the callback is asked again.
 	b.do("a refused session", chromedp.Evaluate[chromedp.Void]("localStorage.setItem('parley:session:demo', 'pss_gone')"))
