@@ -57,6 +57,10 @@ type Comment struct {
 	HTML       string // sanitized HTML rendered from Body at write time
 	Status     string
 
+	// Author is the author's standing as the service read it for the
+	// page (Store.Standings); stores neither keep nor fill it.
+	Author Standing
+
 	// Counts are kept by the store in the same transaction as the change.
 	ReplyCount    int // direct replies that are Shown
 	ReactionCount int

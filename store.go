@@ -27,6 +27,7 @@ type Store interface {
 	Tx
 	Outbox
 	Notifications
+	Standings
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn

@@ -17,7 +17,7 @@ import (
 	"strings"
 )
 
-//go:embed dist/embed.js
+//go:embed dist/embed.js dist/embed-account.js
 var dist embed.FS
 
 // cacheControl is short because the URL carries no version: publishers
@@ -32,8 +32,14 @@ type asset struct {
 
 // Handler serves embed.js with an ETag, gzip for clients that take it and
 // CORS open to every origin, since it is a public script.
-func Handler() http.Handler {
-	raw, err := dist.ReadFile("dist/embed.js")
+func Handler() http.Handler { return handler("dist/embed.js") }
+
+// AccountHandler serves embed-account.js, the sign-in panel and profile
+// that embed.js imports on first use, as Handler serves embed.js.
+func AccountHandler() http.Handler { return handler("dist/embed-account.js") }
+
+func handler(name string) http.Handler {
+	raw, err := dist.ReadFile(name)
 	if err != nil {
 		panic("widget: bundle missing from the binary: " + err.Error()) // cannot happen: embedded at compile time
 	}

@@ -45,6 +45,20 @@ type testApp struct {
 // ends. origins, if any, are the demo site's allowed origins.
 func startTestApp(t *testing.T, origins ...string) *testApp {
 	t.Helper()
+	var demo *parley.Site
+	if len(origins) > 0 {
+		demo = &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, Origins: origins,
+			EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength}
+	}
+	return startTestAppWith(t, demo, handlerConfig{}, nil)
+}
+
+// startTestAppWith is startTestApp with the demo site demo (nil: made as
+// --demo makes it) and the handler configured as hc (its PublicURL and
+// Demo are set here), and routes served before Parley's own (stand-ins
+// for endpoints other branches build).
+func startTestAppWith(t *testing.T, demo *parley.Site, hc handlerConfig, routes map[string]http.Handler) *testApp {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	store, err := openStore(ctx, "sqlite:"+filepath.Join(t.TempDir(), "parley.db"))
@@ -52,9 +66,7 @@ func startTestApp(t *testing.T, origins ...string) *testApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if len(origins) > 0 {
-		demo := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, Origins: origins,
-			EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength}
+	if demo != nil {
 		if err := store.CreateSite(ctx, demo); err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +77,8 @@ func startTestApp(t *testing.T, origins ...string) *testApp {
 	// before the handler is made.
 	srv := httptest.NewUnstartedServer(nil)
 	app := &testApp{log: newRequestLog(), store: store, URL: "http://" + srv.Listener.Addr().String()}
-	h, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: app.URL, Demo: true})
+	hc.PublicURL, hc.Demo = app.URL, true
+	h, closeLive, err := newHandler(ctx, store, log, hc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +86,10 @@ func startTestApp(t *testing.T, origins ...string) *testApp {
 	mux.Handle("/", h)
 	for _, lang := range []string{"en", "es", "fr"} {
 		mux.Handle("GET /"+lang, langPage(lang))
+	}
+	mux.Handle("GET /sso", ssoPage)
+	for pattern, h := range routes {
+		mux.Handle(pattern, h)
 	}
 	srv.Config.Handler = app.log.wrap(mux)
 	srv.Start()

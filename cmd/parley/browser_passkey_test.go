@@ -151,7 +151,7 @@ func TestBrowserPasskey(t *testing.T) {
 	if !evalJS[bool](b, "pk.passkeysSupported()") {
 		t.Fatalf("passkeys are not supported on %s%s", url, b.diagnose())
 	}
-	evalJS[bool](b, "(localStorage.setItem('parley:token:news', "+jsString(token)+"), true)")
+	evalJS[bool](b, "(localStorage.setItem('parley:session:news', "+jsString(token)+"), true)")
 
 	me := pageCall[pageAnswer](b, "api.call('GET', '/me?site=news')")
 	if me.User.Role != "commenter" || !me.PasskeyRequired {
@@ -164,11 +164,11 @@ func TestBrowserPasskey(t *testing.T) {
 	if err != nil || len(creds.Credentials) != 1 || !creds.Credentials[0].IsResidentCredential || creds.Credentials[0].RpID != "localhost" {
 		t.Fatalf("the authenticator holds %+v, %v; want one discoverable credential for localhost", creds.Credentials, err)
 	}
-	if got := pageCall[map[string]any](b, "api.call('POST', '/sites/news/auth/signout').then(() => (api.token = null, {}))"); got["error"] != nil {
+	if got := pageCall[map[string]any](b, "api.call('POST', '/sites/news/auth/signout').then(() => (api.session = null, {}))"); got["error"] != nil {
 		t.Fatalf("sign out: %v", got)
 	}
 
-	in := pageCall[pageAnswer](b, "pk.signInWithPasskey(api)")
+	in := pageCall[pageAnswer](b, "pk.signInWithPasskey(api).then((r) => (api.session = r.session, r))")
 	if !parley.WellFormedSessionToken(in.Session) || in.User.ID != mod.ID || in.User.Role != "moderator" {
 		t.Fatalf("signInWithPasskey = %+v%s", in, b.diagnose())
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"parley"
 )
 
 // TestBrowserEmailSignIn: in Chromium, the button of a mailed link signs
@@ -55,8 +57,9 @@ func TestBrowserEmailSignIn(t *testing.T) {
 	b.do("open the bootstrap link", chromedp.Navigate(m[1]))
 	b.click("the sign-in button", "document.querySelector('button[type=submit]')")
 	b.waitAcrossNavigation("the session kept", `document.getElementById("parley-signin")?.dataset.stored === "true"`)
-	if role := evalJS[string](b, `JSON.parse(localStorage.getItem("parley:session:news")).user.role`); role != "admin" {
-		t.Errorf("the kept session's role = %q, want admin", role)
+	kept := evalJS[string](b, `localStorage.getItem("parley:session:news")`)
+	if se, u, err := app.store.Session(t.Context(), parley.HashSessionToken(kept)); err != nil || u.UserRole() != parley.RoleAdmin || se.Method != "email" {
+		t.Errorf("the kept session %q: %v, %+v; want an admin's e-mail session", kept, err, u)
 	}
 	if v := evalJS[[]string](b, `window.__violations`); len(v) > 0 {
 		t.Errorf("CSP violations on the sign-in pages: %q", v)

@@ -30,6 +30,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // world is the block over a real SQLite store, with a fixed clock so that
 // rendered times are stable.
 type world struct {
+	store  parley.Store
 	svc    *service.Service
 	tokens *auth.CommenterTokens
 	block  *embed.Block
@@ -44,7 +45,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	w := &world{now: time.Date(2026, 3, 5, 14, 7, 0, 0, time.UTC)}
+	w := &world{store: store, now: time.Date(2026, 3, 5, 14, 7, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	w.svc = service.New(store, markup.New(), realtime.NewBus(), log, service.WithClock(func() time.Time { return w.now }))
 	w.tokens = auth.NewCommenterTokens(store, func() time.Time { return w.now })
@@ -99,6 +100,23 @@ func (w *world) post(t *testing.T, parent, name, body string) string {
 	return p.Comment.ID
 }
 
+// grant gives the author of comment id a role and badges.
+func (w *world) grant(t *testing.T, id string, role parley.Role, badges ...string) {
+	t.Helper()
+	c, err := w.store.Comment(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := w.store.User(context.Background(), c.AuthorID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Role, u.Badges = role, badges
+	if err := w.store.UpdateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // ids makes generated comment IDs stable for golden comparison.
 var ids = regexp.MustCompile(`[0-9a-hjkmnp-tv-z]{26}`)
 
@@ -134,7 +152,8 @@ func TestFragmentGolden(t *testing.T) {
 	w := newWorld(t)
 	golden(t, "empty-de", w.render(t, "de"))
 	c := w.post(t, "", "Anna <b>", "Ein **guter** Punkt.\n\n> Zitat <script>alert(1)</script>")
-	w.post(t, c, "Ben", "Sehe ich anders: https://example.org")
+	r := w.post(t, c, "Ben", "Sehe ich anders: https://example.org")
+	w.grant(t, r, parley.RoleStaff, "Abonnent", "<i>Gründer</i>")
 	for _, lang := range []string{"de", "en", "es", "fr"} {
 		golden(t, "thread-"+lang, w.render(t, lang))
 	}

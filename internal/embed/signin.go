@@ -3,10 +3,8 @@ package embed
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"net/http"
 	"net/url"
-	"time"
 
 	"parley"
 	"parley/internal/i18n"
@@ -64,7 +62,7 @@ type messageView struct {
 	Back     string
 	BackText string
 	SiteID   string
-	Session  string // JSON kept for Parley's own pages; "" for none
+	Session  string // the session token kept for Parley's own pages, as the widget keeps it; "" for none
 }
 
 // page shows the button that uses the link, or says that it no longer
@@ -145,32 +143,11 @@ func (s *SignIn) checkPost(r *http.Request) error {
 	return nil
 }
 
-// sessionJSON is the session kept for Parley's own pages: the answer of
-// every sign-in route of the API.
-type sessionJSON struct {
-	Session   string    `json:"session"`
-	ExpiresAt time.Time `json:"expiresAt"`
-	User      struct {
-		ID     string   `json:"id"`
-		Name   string   `json:"name"`
-		Role   string   `json:"role"`
-		Badges []string `json:"badges"`
-	} `json:"user"`
-}
-
 // signedIn says that the reader is signed in and keeps the session.
 func (s *SignIn) signedIn(w http.ResponseWriter, used *service.LinkUsed) {
 	p := i18n.For(used.Lang)
-	in := used.SignedIn
-	var sj sessionJSON
-	sj.Session, sj.ExpiresAt = in.Session, in.ExpiresAt
-	sj.User.ID, sj.User.Name, sj.User.Role, sj.User.Badges = in.User.ID, in.User.Name, in.User.UserRole().String(), in.User.Badges
-	if sj.User.Badges == nil {
-		sj.User.Badges = []string{}
-	}
-	raw, _ := json.Marshal(sj)
 	v := messageView{P: p, Title: p.T("signin.done.title"), Message: p.T("signin.done.body", siteName(used.Site)),
-		SiteID: used.Site.ID, Session: string(raw)}
+		SiteID: used.Site.ID, Session: used.SignedIn.Session}
 	s.render(w, http.StatusOK, v)
 }
 

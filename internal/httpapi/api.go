@@ -53,6 +53,7 @@ type Service interface {
 	MyComments(ctx context.Context, siteID, cursor string, limit int) ([]service.MyComment, string, error)
 	MyData(ctx context.Context, siteID string) (*service.MyData, error)
 	EraseMe(ctx context.Context, siteID, confirm string) error
+	SignInMethods(ctx context.Context, siteID string) (*service.SignInMethods, error)
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -178,6 +179,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/sites/{site}/me/comments", a.myComments, true},
 		{"GET /api/v1/sites/{site}/me/data", a.myData, true},
 		{"DELETE /api/v1/sites/{site}/me", a.eraseMe, true},
+		{"GET /api/v1/sites/{site}/auth", a.signInMethods, false},
 		{"/api/", a.notFound, false},
 	}
 }

@@ -43,6 +43,7 @@ func TestScenarios(t *testing.T) {
 		{"Thread", threadScenarios()}, {"Post", postScenarios()}, {"EditDelete", editDeleteScenarios()},
 		{"ReactionsAndReports", reactionScenarios()}, {"CountsStateAndMore", moreScenarios()},
 		{"BadInput", badInputScenarios()}, {"Actor", actorScenarios()}, {"SSO", ssoScenarios()}, {"Session", sessionScenarios()}, {"Account", accountScenarios()},
+		{"SignIn", signInScenarios()},
 	}
 	onBackends(t, func(t *testing.T, open backend) {
 		shared := fixtures(t, open)

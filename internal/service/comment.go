@@ -74,6 +74,7 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 		return nil, err
 	}
 	s.fill(c, u, name, html)
+	c.Author = standingOf(u)
 	note := s.replyNotification(ctx, parent, c)
 	write := func(tx parley.Tx) error {
 		if err := postIn(ctx, tx, st, u, token, c); err != nil {
@@ -247,6 +248,9 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 		return nil, fmt.Errorf("edit comment: %w", err)
 	}
 	s.publish(ctx, parley.EventCommentEdited, c)
+	if err := s.withStanding(ctx, c); err != nil {
+		return nil, err
+	}
 	return &Own{Comment: c, EditableUntil: c.CreatedAt.Add(site.EditWindow)}, nil
 }
 

@@ -32,6 +32,11 @@ func (s *Service) Live(ctx context.Context, ev parley.StoredEvent) (l *Live, ok 
 	if l.Comment, err = s.store.Comment(ctx, ev.CommentID); err != nil {
 		return nil, false, fmt.Errorf("comment: %w", err)
 	}
+	if ev.Type == parley.EventCommentCreated || ev.Type == parley.EventCommentEdited {
+		if err := s.withStanding(ctx, l.Comment); err != nil { // the stream shows the author as the page does
+			return nil, false, err
+		}
+	}
 	shown := l.Comment.Shown()
 	switch ev.Type {
 	case parley.EventCommentDeleted:

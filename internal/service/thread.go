@@ -141,6 +141,9 @@ func (s *Service) page(ctx context.Context, q parley.CommentQuery) ([]*Node, str
 	if err := s.nest(ctx, nodes, replyLevels[:]); err != nil {
 		return nil, "", err
 	}
+	if err := s.withStandings(ctx, q.SiteID, nodes); err != nil {
+		return nil, "", err
+	}
 	return nodes, next, nil
 }
 

@@ -24,9 +24,14 @@ type Story struct {
 	CommentCount int    `json:"commentCount"`
 }
 
+// Author is who wrote a comment, as the public thread shows them: Role
+// only for staff, moderators and admins, Badges as their publisher gave
+// them; nothing personal.
 type Author struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	Role   string   `json:"role,omitempty"`
+	Badges []string `json:"badges,omitempty"`
 	// Deleted marks the author of a comment kept after they erased their
 	// account: no ID, no name, and clients show "deleted user" in their
 	// own language (i18n key comment.deletedUser).
@@ -87,7 +92,10 @@ func FromComment(c *parley.Comment) *Comment {
 	case c.AuthorErased():
 		j.Author = &Author{Deleted: true}
 	case c.Status != parley.StatusDeleted:
-		j.Author = &Author{ID: c.AuthorID, Name: c.AuthorName}
+		j.Author = &Author{ID: c.AuthorID, Name: c.AuthorName, Badges: c.Author.Badges}
+		if c.Author.Role.Staff() {
+			j.Author.Role = c.Author.Role.String()
+		}
 	}
 	return j
 }

@@ -26,11 +26,21 @@ func run(dir string) error {
 	if err := write(filepath.Join(dir, bundle.CatalogPath), bundle.Catalog()); err != nil {
 		return err
 	}
+	if err := write(filepath.Join(dir, bundle.AccountCatalogPath), bundle.AccountCatalog()); err != nil {
+		return err
+	}
 	js, err := bundle.Build(dir)
 	if err != nil {
 		return err
 	}
-	return write(filepath.Join(dir, bundle.BundlePath), js)
+	if err := write(filepath.Join(dir, bundle.BundlePath), js); err != nil {
+		return err
+	}
+	js, err = bundle.BuildAccount(dir)
+	if err != nil {
+		return err
+	}
+	return write(filepath.Join(dir, bundle.AccountBundlePath), js)
 }
 
 func write(path string, data []byte) error {

@@ -2,6 +2,7 @@
 // server-rendered fragment when there is one (no request for page 1),
 // asks for personal state only when the reader has a token, and follows
 // the story's live stream.
+import { Account, AccountHost, User } from "./account";
 import { Api, ApiError, enc } from "./api";
 import { composer } from "./composer";
 import { button, h } from "./dom";
@@ -14,10 +15,14 @@ import { CommentView, Host } from "./view";
 
 const SORTS = ["newest", "oldest", "top", "replies"];
 
-export class Discussion extends HTMLElement implements Host {
+export class Discussion extends HTMLElement implements Host, AccountHost {
   base = "";
   i!: I18n;
   api!: Api;
+  account!: Account;
+  // getToken is the page's SSO callback, set on the element (see README);
+  // declared only, so that a callback set before the upgrade stays.
+  declare getToken?: AccountHost["getToken"];
   views = new Map<string, CommentView>();
   reacted = new Set<string>();
   private own = new Map<string, Comment>();
@@ -46,6 +51,7 @@ export class Discussion extends HTMLElement implements Host {
     this.i = new I18n(pickLang(this, attr("lang")));
     this.api = new Api(this.base, attr("site") || "");
     this.api.onToken = () => this.el.sec.querySelectorAll<HTMLElement>(".nm").forEach((e) => (e.hidden = true));
+    this.account = new Account(this);
     this.story = attr("story") || page?.story.id || storyFor(this.url());
     this.sort = SORTS.includes(attr("sort")!) ? attr("sort")! : "newest";
     this.build();
@@ -64,14 +70,18 @@ export class Discussion extends HTMLElement implements Host {
   // start shows page 1 with the reader's own state merged in; both
   // requests run together, and neither is made when not needed.
   private async start(page?: Thread) {
-    const me: Promise<Me | null> = this.api.token
+    const thread = page ? Promise.resolve(page) : this.api.thread(this.story, this.sort);
+    thread.catch(() => {}); // awaited below
+    await this.account.start();
+    const bySession = !!this.api.session;
+    const me: Promise<Me | null> = this.api.credential
       ? this.api.call("GET", `/me/state?site=${enc(this.api.site)}&story=${enc(this.story)}`).catch((e) => {
-          if (e.code == "unauthorized") this.api.token = null;
+          if (e.code == "unauthorized" && !bySession) this.api.token = null;
           return null;
         })
       : Promise.resolve(null);
     try {
-      const [t, m] = await Promise.all([page || this.api.thread(this.story, this.sort), me]);
+      const [t, m] = await Promise.all([thread, me]);
       if (m) this.me(m);
       this.show(t);
     } catch (e) {
@@ -102,7 +112,8 @@ export class Discussion extends HTMLElement implements Host {
       bar: h("p", { class: "bar", hidden: true }, h("label", null, i.t("sort.label"), " ", sel)),
       closed: h("p", { class: "closed", hidden: true }, i.t("closed")),
     });
-    el.sec.append(h("h2", { id: "h" }, i.t("discussion.heading"), " ", el.count), el.closed, this.topComposer(),
+    this.account.bar.hidden = true;
+    el.sec.append(h("h2", { id: "h" }, i.t("discussion.heading"), " ", el.count), this.account.bar, el.closed, this.topComposer(),
       el.bar, this.newBtn, el.empty, el.list, this.moreBtn, el.status);
     const root = this.attachShadow({ mode: "open" });
     adopt(root);
@@ -135,7 +146,14 @@ export class Discussion extends HTMLElement implements Host {
   }
 
   askName() {
-    return !this.api.token;
+    return !this.api.credential;
+  }
+
+  // signedIn follows the account: a signed-in reader posts under their
+  // name, and their comments are theirs.
+  signedIn(u: User | null) {
+    if (u) this.uid = u.id;
+    this.el.sec.querySelectorAll<HTMLElement>(".nm").forEach((e) => (e.hidden = !!this.api.credential));
   }
 
   mine(c: Comment) {

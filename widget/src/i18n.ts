@@ -16,6 +16,11 @@ export class I18n {
     KEYS.forEach((k, i) => (this.m[k] = LANGS[lang][i]));
   }
 
+  // add learns more messages: those of the account bundle.
+  add(keys: string[], msgs: string[] = []) {
+    keys.forEach((k, j) => (this.m[k] = msgs[j]));
+  }
+
   has(key: string) {
     return key in this.m;
   }

@@ -109,13 +109,11 @@ export async function registerPasskey(api: Api, name: string): Promise<Passkey> 
 }
 
 // signInWithPasskey lets the reader pick one of their passkeys for the
-// site and signs them in: the new session becomes the api's credential.
+// site and signs them in; the caller keeps the session it answers.
 export async function signInWithPasskey(api: Api): Promise<SignedIn> {
   const o = await api.call("POST", auth(api, "signin/options"));
   const c = await ceremony(() => navigator.credentials.get({ publicKey: requestOptions(o.publicKey) }));
-  const res: SignedIn = await api.call("POST", auth(api, "signin"), { ceremony: o.ceremony, credential: credentialJSON(c) });
-  api.token = res.session;
-  return res;
+  return api.call("POST", auth(api, "signin"), { ceremony: o.ceremony, credential: credentialJSON(c) });
 }
 
 // listPasskeys and removePasskey manage the reader's passkeys.

@@ -43,6 +43,7 @@ fieldset{border:0;padding:0;margin:0}legend{font-weight:600}
 .opt{display:flex;gap:.5rem;align-items:center}.opt input{width:auto;margin:0}
 .row{display:flex;gap:.5rem;flex-wrap:wrap;margin:.5rem 0 0}
 .st{position:sticky;bottom:0;margin:0;background:var(--b);border-left:4px solid var(--a);padding:.5rem .75rem}.st:empty{padding:0;border:0}.st.err{border-color:var(--d);color:var(--d)}
+.acct{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:-.5rem 0 1rem}.bdg{font-size:.8rem;border:1px solid var(--l);border-radius:var(--parley-radius,6px);padding:0 .35rem;color:var(--t)}.bdg.role{background:var(--a);border-color:var(--a);color:var(--at)}.acb{border-color:var(--l)}
 [hidden]{display:none!important}
 @media (max-width:30rem){.p{padding:.75rem .5rem}.rp{margin-left:.5rem;padding-left:.5rem}}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}`;
@@ -57,3 +58,4 @@ export function adopt(root: ShadowRoot) {
   if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(css);
   root.adoptedStyleSheets = [sheet];
 }
+

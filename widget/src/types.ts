@@ -4,7 +4,7 @@ export interface Comment {
   id: string;
   parentId?: string;
   depth: number;
-  author?: { id: string; name: string; deleted?: boolean };
+  author?: { id: string; name: string; deleted?: boolean; role?: string; badges?: string[] };
   html: string;
   body?: string;
   status: string;

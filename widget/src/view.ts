@@ -1,5 +1,6 @@
 // One comment in the thread: its article, its replies and its actions.
 // The body is the server's sanitized HTML; everything else is text.
+import { badges } from "./account";
 import { Api, enc } from "./api";
 import { composer } from "./composer";
 import { button, h } from "./dom";
@@ -64,7 +65,7 @@ export class CommentView {
     const editable = own && c.body != null && Date.parse(c.editableUntil || "") > Date.now();
     return h("article", { tabindex: -1, "aria-labelledby": "a" + c.id },
       h("header", null,
-        h("b", { class: "au", id: "a" + c.id }, c.author?.deleted ? i.t("comment.deletedUser") : c.author?.name || ""), " ",
+        h("b", { class: "au", id: "a" + c.id }, c.author?.deleted ? i.t("comment.deletedUser") : c.author?.name || ""), ...badges(i, c.author?.role, c.author?.badges), " ",
         h("time", { datetime: c.createdAt, title: i.date(c.createdAt) }, i.rel(c.createdAt)),
         c.editedAt && h("span", { class: "mt" }, ` (${i.t("comment.edited")})`)),
       c.status == "pending" && h("p", { class: "pend" }, i.t("comment.pending")),
@@ -144,7 +145,7 @@ export class CommentView {
   // noIdentity explains, instead of failing, that reacting and reporting
   // need the identity a first comment gives.
   private noIdentity() {
-    return !this.d.api.token && (this.d.say(this.d.i.t("error.identityRequired")), true);
+    return !this.d.api.credential && (this.d.say(this.d.i.t("error.identityRequired")), true);
   }
 
   private async react() {

@@ -113,3 +113,28 @@ func seed(b *testing.B, s *Store, n int) {
 		b.FailNow()
 	}
 }
+
+// BenchmarkStandings reads the standings of a page's 50 authors among
+// 10,000 users of whom one in twenty is staff or has a badge: the one
+// query a page build adds for staff badges.
+func BenchmarkStandings(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	ids := make([]string, 0, 50)
+	base := parley.Now().Add(-time.Hour)
+	for i := range 10000 {
+		u := &parley.User{ID: parley.NewID(base.Add(time.Duration(i) * time.Millisecond)), SiteID: "news", Name: "Reader", CreatedAt: base}
+		if i%20 == 0 {
+			u.Role, u.Badges = parley.RoleStaff, []string{"subscriber"}
+		}
+		mustDo(b, s.CreateUser(ctx, u))
+		if i%200 == 0 {
+			ids = append(ids, u.ID)
+		}
+	}
+	for b.Loop() {
+		if _, err := s.Standings(ctx, "news", ids); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("OIDC", func(t *testing.T) { testOIDC(t, open) })
 	t.Run("SignIn", func(t *testing.T) { testSignIns(t, open) })
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open) })
+	t.Run("Standing", func(t *testing.T) { testStandings(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":
