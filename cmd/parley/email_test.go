@@ -213,8 +213,10 @@ func TestEmailReturnValidation(t *testing.T) {
 			t.Errorf("return %q: POST = %d Location %q; want the signed-in page on Parley", ret, res.StatusCode, res.Header.Get("Location"))
 			continue
 		}
-		if s := keptSession(t, page); !parley.WellFormedSessionToken(s.Session) || s.User.Name != "ret" {
-			t.Errorf("return %q: the page keeps %+v", ret, s)
+		if s := keptSession(t, page); !parley.WellFormedSessionToken(s) {
+			t.Errorf("return %q: the page keeps %q", ret, s)
+		} else if status, _ := app.me(t, "news", s); status != http.StatusOK {
+			t.Errorf("return %q: /me with the kept session = %d", ret, status)
 		}
 		app.clock.Add(6 * time.Minute) // past the limit per address
 	}

@@ -32,7 +32,7 @@ func signInScenarios() []scenario {
 	auth := "/api/v1/sites/news/auth"
 	return []scenario{
 		{name: "methods of an anonymous site", method: "GET", path: auth, status: 200,
-			want: []string{`{"anonymous":true,"sso":false,"email":false,"oidc":null,"passkey":false}`},
+			want: []string{`{"anonymous":true,"sso":false,"email":false,"oidc":null,"passkey":true}`},
 			check: func(t *testing.T, s *stack, r response) {
 				if cc := r.header.Get("Cache-Control"); cc != "public, max-age=60" {
 					t.Errorf("Cache-Control = %q, want public, max-age=60", cc)
