@@ -29,17 +29,30 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return runScenario(ctx, cfg, a, suffix, r, stdout, stderr)
 	}
 	if !cfg.SkipWrites {
-		fmt.Fprintf(stderr, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
-		st := runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, writeOps(a, "bench-w-"+suffix, new(parentPool), textSeed))
-		r.Scenarios = append(r.Scenarios, newScenario(fmt.Sprintf("writes, %d posters", cfg.Writers), "writes", "writes/s", st))
+		var key *ssoKey // signed-in writes too, with the site's secret
+		if cfg.SSOSecretFile != "" {
+			var err error
+			if key, err = loadSSOKey(cfg.SSOSecretFile, cfg.SSOKID); err != nil {
+				return err
+			}
+		}
+		if err := measureWrites(ctx, cfg, a, key, suffix, stderr, r); err != nil {
+			return err
+		}
 	}
 	stories, err := seedAll(ctx, cfg, a, suffix, stderr, r)
 	if err != nil {
 		return err
 	}
+	var other *api
+	if cfg.Compare != "" {
+		if other, err = comparedServer(ctx, cfg, client, suffix, stderr, r); err != nil {
+			return err
+		}
+	}
 	for i, story := range stories {
 		n := []int{cfg.Small, cfg.Large}[i]
-		if err := measureReads(ctx, cfg, a, story, sizeLabel(n), stderr, r); err != nil {
+		if err := measureReads(ctx, cfg, a, other, story, sizeLabel(n), stderr, r); err != nil {
 			return err
 		}
 	}
@@ -77,14 +90,22 @@ func seedAll(ctx context.Context, cfg config, a *api, suffix string, log io.Writ
 }
 
 // measureReads runs the cached page-1 loop against Parley and, right after
-// it, the same loop against a replay of Parley's own bytes.
-func measureReads(ctx context.Context, cfg config, a *api, story, label string, log io.Writer, r *results) error {
+// it, the same loop against a replay of Parley's own bytes. With a second
+// server (other, -compare), its loop runs first, so that Parley's run sits
+// next to both that it is compared with.
+func measureReads(ctx context.Context, cfg config, a, other *api, story, label string, log io.Writer, r *results) error {
 	u := a.pageURL(story)
 	p, err := warmPage(ctx, a.client, u)
 	if err != nil {
 		return fmt.Errorf("page 1 of %s: %w", story, err)
 	}
 	r.Pages = append(r.Pages, pageInfo{Story: story, CommentCount: p.CommentCount, TopLevel: p.Comments, ETag: p.Header.Get("ETag")})
+	var cs *scenario
+	if other != nil {
+		if cs, err = compareReads(ctx, cfg, other, story, label, log); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(log, "reads: page 1 of %s, %d connections for %v (parley, then baseline)\n", story, cfg.Readers, cfg.Duration)
 	pst := readLoop(ctx, cfg, u)
 	b, err := startBaselineProcess(ctx, p)
@@ -104,6 +125,12 @@ func measureReads(ctx context.Context, cfg config, a *api, story, label string, 
 		ps.Ratio = ps.Rate / bs.Rate
 	}
 	r.Scenarios = append(r.Scenarios, ps, bs)
+	if cs != nil {
+		if bs.Rate > 0 {
+			cs.Ratio = cs.Rate / bs.Rate
+		}
+		r.Scenarios = append(r.Scenarios, *cs)
+	}
 	return nil
 }
 

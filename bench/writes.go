@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// writeRounds is how many times each write loop runs when two are
+// compared: the loops alternate, each for its share of -duration, so that
+// a change in the machine's load (shared, 2 cores) falls on both alike.
+const writeRounds = 2
+
+// measureWrites runs the timed write loop of anonymous posters and, when
+// the bench holds the site's SSO secret, the same loop with posters who
+// signed in by SSO first, each on a fresh story of its own.
+func measureWrites(ctx context.Context, cfg config, a *api, key *ssoKey, suffix string, log io.Writer, r *results) error {
+	anon := newOps(cfg.Writers, writeOps(a, "bench-w-"+suffix, new(parentPool), textSeed))
+	name := fmt.Sprintf("writes, %d posters", cfg.Writers)
+	if key == nil {
+		fmt.Fprintf(log, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
+		r.Scenarios = append(r.Scenarios, newScenario(name, "writes", "writes/s", runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, anon)))
+		return nil
+	}
+	sessions, err := signInPosters(ctx, a, key, cfg.Writers, suffix)
+	if err != nil {
+		return err
+	}
+	signed := newOps(cfg.Writers, sessionWriteOps(a, "bench-ws-"+suffix, new(parentPool), textSeed, sessions))
+	fmt.Fprintf(log, "writes: %d anonymous and %d signed-in posters, alternated %d times, %v in all\n", cfg.Writers, cfg.Writers, writeRounds, cfg.Duration)
+	var as, ss loopStats
+	share := cfg.Duration / (2 * writeRounds)
+	for range writeRounds {
+		as = as.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, anon))
+		ss = ss.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, signed))
+	}
+	r.Scenarios = append(r.Scenarios, newScenario(name, "writes", "writes/s", as),
+		newScenario(fmt.Sprintf("writes, %d signed-in posters (SSO sessions)", cfg.Writers), "session-writes", "writes/s", ss))
+	return nil
+}
+
+// newOps builds each worker's operation once, so that a poster stays the
+// same commenter, with the same token or session, across rounds.
+func newOps(workers int, newOp func(int) opFunc) func(int) opFunc {
+	ops := make([]opFunc, workers)
+	for w := range ops {
+		ops[w] = newOp(w)
+	}
+	return func(w int) opFunc { return ops[w] }
+}
+
+// plus adds the counts, times and latencies of another run of a loop.
+func (s loopStats) plus(o loopStats) loopStats {
+	h := new(histogram)
+	for _, l := range []*histogram{s.Latency, o.Latency} {
+		if l != nil {
+			h.Merge(l)
+		}
+	}
+	return loopStats{OK: s.OK + o.OK, Failed: s.Failed + o.Failed, Elapsed: s.Elapsed + o.Elapsed, Latency: h}
+}
+
+// minSessionWriteRatio is how much of the anonymous write rate signed-in
+// posters must keep: a session costs one read by primary key per request,
+// which must not cost a fifth of the writes.
+const minSessionWriteRatio = 0.8
+
+// sessionWritesCheck compares signed-in with anonymous writes of the same
+// run; SKIP without the SSO secret.
+func sessionWritesCheck(r *results) check {
+	c := check{Name: "signed-in vs anonymous writes/s, same run", Target: fmt.Sprintf(">= %.2f", minSessionWriteRatio)}
+	anon, ok1 := findKind(r, "writes")
+	signed, ok2 := findKind(r, "session-writes")
+	switch {
+	case !ok1 || !ok2:
+		c.Value, c.Result = "not measured (needs -sso-secret-file)", "SKIP"
+	case anon.Rate == 0:
+		c.Value, c.Result = "no anonymous writes", "MISS"
+	default:
+		ratio := signed.Rate / anon.Rate
+		c.Value = fmt.Sprintf("%.2f (%s vs %s writes/s)", ratio, thousands(signed.Rate), thousands(anon.Rate))
+		c.Result = verdict(ratio >= minSessionWriteRatio)
+	}
+	return c
+}
