@@ -23,18 +23,38 @@ func comparedServer(ctx context.Context, cfg config, client *http.Client, suffix
 	return other, nil
 }
 
-// compareReads measures the compared server's page 1 of story with the
-// same loop as Parley's.
-func compareReads(ctx context.Context, cfg config, other *api, story, label string, log io.Writer) (*scenario, error) {
-	u := other.pageURL(story)
-	p, err := warmPage(ctx, other.client, u)
+// compareRounds is how many pairs of read loops the compared server and
+// Parley run, each pair in the other order from the last (ABBA): on a
+// machine shared with other work a single pair of 10 s runs moved by a
+// third either way, and alternating spreads that drift over both.
+const compareRounds = 4
+
+// compareReads measures page 1 of story on the compared server and on
+// Parley (at u), in compareRounds pairs that together last
+// -duration for each server, and returns the compared server's row and
+// Parley's loop.
+func compareReads(ctx context.Context, cfg config, other *api, u, story, label string, log io.Writer) (*scenario, loopStats, error) {
+	ou := other.pageURL(story)
+	p, err := warmPage(ctx, other.client, ou)
 	if err != nil {
-		return nil, fmt.Errorf("-compare: page 1 of %s: %w", story, err)
+		return nil, loopStats{}, fmt.Errorf("-compare: page 1 of %s: %w", story, err)
 	}
-	fmt.Fprintf(log, "reads: page 1 of %s on %s, %d connections for %v\n", story, cfg.Compare, cfg.Readers, cfg.Duration)
-	s := newScenario("page 1, "+label+" story, compared server", "compare", "req/s", readLoop(ctx, cfg, u))
+	fmt.Fprintf(log, "reads: page 1 of %s, %d connections, the compared server and parley alternated %d times, %v each (then baseline)\n",
+		story, cfg.Readers, compareRounds, cfg.Duration)
+	var ost, pst loopStats
+	d := cfg.Duration / compareRounds
+	for i := range compareRounds {
+		if i%2 == 0 { // the compared server first, then Parley first: ABBA
+			ost = ost.plus(readLoop(ctx, cfg, ou, d))
+			pst = pst.plus(readLoop(ctx, cfg, u, d))
+			continue
+		}
+		pst = pst.plus(readLoop(ctx, cfg, u, d))
+		ost = ost.plus(readLoop(ctx, cfg, ou, d))
+	}
+	s := newScenario("page 1, "+label+" story, compared server", "compare", "req/s", ost)
 	s.Story, s.Served, s.Raw, s.Gzip = label, len(p.Body), p.Raw, p.Gzip
-	return &s, nil
+	return &s, pst, nil
 }
 
 // compareChecks sets the cached reads of the measured server against the

@@ -91,8 +91,8 @@ func seedAll(ctx context.Context, cfg config, a *api, suffix string, log io.Writ
 
 // measureReads runs the cached page-1 loop against Parley and, right after
 // it, the same loop against a replay of Parley's own bytes. With a second
-// server (other, -compare), its loop runs first, so that Parley's run sits
-// next to both that it is compared with.
+// server (other, -compare), Parley's loop alternates with that server's
+// (compareReads), and the baseline follows.
 func measureReads(ctx context.Context, cfg config, a, other *api, story, label string, log io.Writer, r *results) error {
 	u := a.pageURL(story)
 	p, err := warmPage(ctx, a.client, u)
@@ -100,19 +100,23 @@ func measureReads(ctx context.Context, cfg config, a, other *api, story, label s
 		return fmt.Errorf("page 1 of %s: %w", story, err)
 	}
 	r.Pages = append(r.Pages, pageInfo{Story: story, CommentCount: p.CommentCount, TopLevel: p.Comments, ETag: p.Header.Get("ETag")})
-	var cs *scenario
+	var (
+		cs  *scenario
+		pst loopStats
+	)
 	if other != nil {
-		if cs, err = compareReads(ctx, cfg, other, story, label, log); err != nil {
+		if cs, pst, err = compareReads(ctx, cfg, other, u, story, label, log); err != nil {
 			return err
 		}
+	} else {
+		fmt.Fprintf(log, "reads: page 1 of %s, %d connections for %v (parley, then baseline)\n", story, cfg.Readers, cfg.Duration)
+		pst = readLoop(ctx, cfg, u, cfg.Duration)
 	}
-	fmt.Fprintf(log, "reads: page 1 of %s, %d connections for %v (parley, then baseline)\n", story, cfg.Readers, cfg.Duration)
-	pst := readLoop(ctx, cfg, u)
 	b, err := startBaselineProcess(ctx, p)
 	if err != nil {
 		return err
 	}
-	bst := readLoop(ctx, cfg, b.URL+p.RequestURI)
+	bst := readLoop(ctx, cfg, b.URL+p.RequestURI, cfg.Duration)
 	if err := b.Close(); err != nil {
 		return err
 	}
@@ -134,17 +138,17 @@ func measureReads(ctx context.Context, cfg config, a, other *api, story, label s
 	return nil
 }
 
-// readLoop measures GETs of u over a fresh set of keep-alive connections,
+// readLoop measures GETs of u for d over a fresh set of keep-alive connections,
 // so Parley and the baseline start alike, and closes them afterwards so
 // that a server shutting down does not wait for them. An unrecorded run of
 // a tenth of the duration first opens all connections, so that dialing is
 // not part of the measurement.
-func readLoop(ctx context.Context, cfg config, u string) loopStats {
+func readLoop(ctx context.Context, cfg config, u string, d time.Duration) loopStats {
 	c := &http.Client{Transport: newTransport(cfg.Readers), Timeout: 30 * time.Second}
 	defer c.CloseIdleConnections()
 	runtime.GC() // start each loop with a clean heap in this process
-	runLoop(ctx, cfg.Readers, cfg.Duration/10, maxOpsPerLoop, readOps(c, u))
-	return runLoop(ctx, cfg.Readers, cfg.Duration, maxOpsPerLoop, readOps(c, u))
+	runLoop(ctx, cfg.Readers, d/10, maxOpsPerLoop, readOps(c, u))
+	return runLoop(ctx, cfg.Readers, d, maxOpsPerLoop, readOps(c, u))
 }
 
 // sizeLabel names a story by its size: 1000 -> "1k".

@@ -6,10 +6,11 @@ import (
 	"io"
 )
 
-// writeRounds is how many times each write loop runs when two are
-// compared: the loops alternate, each for its share of -duration, so that
-// a change in the machine's load (shared, 2 cores) falls on both alike.
-const writeRounds = 2
+// writeRounds is how many pairs of write loops run when two are compared,
+// each pair in the other order from the last (ABBA) and each loop for its
+// share of -duration, so that a change in the machine's load (shared, 2
+// cores) falls on both alike.
+const writeRounds = 4
 
 // measureWrites runs the timed write loop of anonymous posters and, when
 // the bench holds the site's SSO secret, the same loop with posters who
@@ -27,12 +28,17 @@ func measureWrites(ctx context.Context, cfg config, a *api, key *ssoKey, suffix 
 		return err
 	}
 	signed := newOps(cfg.Writers, sessionWriteOps(a, "bench-ws-"+suffix, new(parentPool), textSeed, sessions))
-	fmt.Fprintf(log, "writes: %d anonymous and %d signed-in posters, alternated %d times, %v in all\n", cfg.Writers, cfg.Writers, writeRounds, cfg.Duration)
+	fmt.Fprintf(log, "writes: %d anonymous and %d signed-in posters, %d pairs, %v each\n", cfg.Writers, cfg.Writers, writeRounds, cfg.Duration)
 	var as, ss loopStats
-	share := cfg.Duration / (2 * writeRounds)
-	for range writeRounds {
-		as = as.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, anon))
+	share := cfg.Duration / writeRounds
+	for i := range writeRounds {
+		if i%2 == 0 { // anonymous first, then signed in first: ABBA
+			as = as.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, anon))
+			ss = ss.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, signed))
+			continue
+		}
 		ss = ss.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, signed))
+		as = as.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, anon))
 	}
 	r.Scenarios = append(r.Scenarios, newScenario(name, "writes", "writes/s", as),
 		newScenario(fmt.Sprintf("writes, %d signed-in posters (SSO sessions)", cfg.Writers), "session-writes", "writes/s", ss))
