@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -115,28 +116,69 @@ func matrixRoutes() []matrixRoute {
 // logs the matrix for a reviewer.
 func TestAuthorizationMatrix(t *testing.T) {
 	routes := matrixRoutes()
-	if n := len(routes) * callers; n < 80 {
-		t.Fatalf("the matrix has %d cells, want at least 80", n)
-	}
+	documented := openAPIErrorKeys(t)
 	onBackends(t, func(t *testing.T, open backend) {
 		s := newStack(t, open)
 		secrets := parley.SSO{Secrets: []parley.SSOSecret{{KID: "k1", Secret: ssoSecret}}}
 		s.MustSite(&parley.Site{ID: "home", Name: "Home", SSO: secrets})
 		s.MustSite(&parley.Site{ID: "away", Name: "Away", AllowAnonymous: true})
 		got := make([][callers]string, len(routes))
+		cells := 0
 		for i, rt := range routes {
 			for who := range callers {
+				if rt.want[who] == "" {
+					t.Errorf("%s: no expectation for the caller %s", rt.name, callerNames[who])
+				}
 				// Cells run in turn: the expired caller moves the
 				// stack's clock, which no other cell may see half-way.
-				c := newCell(t, s, i*callers+who, who)
+				c := newCell(t, s, cells, who)
 				got[i][who] = c.ask(rt)
+				cells++
 				if got[i][who] != rt.want[who] {
 					t.Errorf("%s as %s: got %s, want %s", rt.name, callerNames[who], got[i][who], rt.want[who])
 				}
+				if _, key, _ := strings.Cut(got[i][who], " "); key != "" && !documented[key] {
+					t.Errorf("%s as %s: the key %s is not among the error keys of openapi.json", rt.name, callerNames[who], key)
+				}
 			}
 		}
-		t.Logf("%d routes × %d callers = %d cells:\n%s", len(routes), callers, len(routes)*callers, matrixTable(routes, got))
+		t.Logf("%d routes × %d callers = %d cells:\n%s", len(routes), callers, cells, matrixTable(routes, got))
+		if cells < 80 {
+			t.Errorf("the matrix asked %d cells, want at least 80", cells)
+		}
 	})
+}
+
+// openAPIErrorKeys returns the error keys that openapi.json documents, so
+// that every refusal the matrix meets is one a client can look up.
+func openAPIErrorKeys(t *testing.T) map[string]bool {
+	t.Helper()
+	raw, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Properties map[string]struct{ Enum []string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	keys := map[string]bool{}
+	for _, schema := range doc.Components.Schemas {
+		for _, k := range schema.Properties["error"].Properties["key"].Enum {
+			keys[k] = true
+		}
+	}
+	if len(keys) == 0 {
+		t.Fatal("openapi.json documents no error keys")
+	}
+	return keys
 }
 
 // cell is one request's world: its story, its comment by its owner, and
