@@ -89,6 +89,8 @@ type matrixRoute struct {
 
 func matrixRoutes() []matrixRoute {
 	text := func(*cell) string { return `{"body":"Ein Kommentar."}` }
+	// want, column by column: none, garbage pss_, garbage, expired,
+	// revoked, owner, other, staff, mod elsewhere, moderator, admin.
 	return []matrixRoute{
 		{name: "post comment", method: "POST", path: "/api/v1/sites/home/stories/{story}/comments", body: text,
 			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "201", "201", "201", otherSite, "201", "201"}},
