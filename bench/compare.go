@@ -45,12 +45,12 @@ func compareReads(ctx context.Context, cfg config, other *api, u, story, label s
 	d := cfg.Duration / compareRounds
 	for i := range compareRounds {
 		if i%2 == 0 { // the compared server first, then Parley first: ABBA
-			ost = ost.plus(readLoop(ctx, cfg, ou, d))
-			pst = pst.plus(readLoop(ctx, cfg, u, d))
+			ost = ost.plus(readLoop(ctx, cfg, ou, d, cfg.ComparePID))
+			pst = pst.plus(readLoop(ctx, cfg, u, d, cfg.PID))
 			continue
 		}
-		pst = pst.plus(readLoop(ctx, cfg, u, d))
-		ost = ost.plus(readLoop(ctx, cfg, ou, d))
+		pst = pst.plus(readLoop(ctx, cfg, u, d, cfg.PID))
+		ost = ost.plus(readLoop(ctx, cfg, ou, d, cfg.ComparePID))
 	}
 	s := newScenario("page 1, "+label+" story, compared server", "compare", "req/s", ost)
 	s.Story, s.Served, s.Raw, s.Gzip = label, len(p.Body), p.Raw, p.Gzip
@@ -73,7 +73,8 @@ func compareChecks(r *results, labels ...string) []check {
 			c.Value, c.Result = "no successful reads on the compared server", "MISS"
 		} else {
 			ratio := p.Rate / o.Rate
-			c.Value, c.Result = fmt.Sprintf("%.2f (%s vs %s req/s)", ratio, thousands(p.Rate), thousands(o.Rate)), verdict(ratio >= minCompareRatio)
+			c.Value = fmt.Sprintf("%.2f (%s vs %s req/s%s)", ratio, thousands(p.Rate), thousands(o.Rate), cpuNote(p, o))
+			c.Result = verdict(ratio >= minCompareRatio)
 		}
 		out = append(out, c)
 	}
@@ -83,3 +84,12 @@ func compareChecks(r *results, labels ...string) []check {
 // minCompareRatio is the least share of the compared server's read rate
 // that counts as unchanged: runs on our shared machine move by about that.
 const minCompareRatio = 0.9
+
+// cpuNote compares the server CPU time per request of two rows, when
+// both were measured: "; server CPU 210 vs 190 µs/request, 1.11".
+func cpuNote(a, b scenario) string {
+	if a.CPUPerOp == 0 || b.CPUPerOp == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; server CPU %s vs %s per request, %.2f", us(a.CPUPerOp), us(b.CPUPerOp), float64(a.CPUPerOp)/float64(b.CPUPerOp))
+}

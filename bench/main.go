@@ -37,6 +37,7 @@ type config struct {
 	SSOSecretFile string // the site's HS256 secret: also measure signed-in writes
 	SSOKID        string // its kid
 	Compare       string // base URL of another Parley whose reads to compare
+	ComparePID    int    // its process, for the server CPU per request
 
 	// The memory and idle scenarios (see README.md).
 	Scenario    string // "standard", "memory" or "idle"
@@ -92,7 +93,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.SSOKID, "sso-kid", "bench", "the kid of -sso-secret-file's secret, as given to parley site update --sso-kid")
 	fs.StringVar(&c.Compare, "compare", "", "base URL of a second Parley server (another build, loopback only) whose cached page-1 reads are measured in the same run")
 	fs.StringVar(&c.Scenario, "scenario", "standard", "standard (writes and reads), memory (RSS under reads of many stories) or idle (CPU of idle live streams)")
-	fs.IntVar(&c.PID, "pid", 0, "the server's process ID (memory and idle scenarios)")
+	fs.IntVar(&c.PID, "pid", 0, "the server's process ID (memory and idle scenarios; in the standard one, to report its CPU time per request)")
+	fs.IntVar(&c.ComparePID, "compare-pid", 0, "the -compare server's process ID, to report its CPU time per request")
 	fs.StringVar(&c.GCTrace, "gctrace", "", "file with the server's stderr, run with GODEBUG=gctrace=1 (memory scenario)")
 	fs.IntVar(&c.Stories, "stories", 0, "stories to read (memory, default 5000) or to stream (idle, default 2000)")
 	fs.IntVar(&c.PerStory, "per-story", 16, "top-level comments seeded per story (memory scenario)")
@@ -120,6 +122,9 @@ func (c config) validate() error {
 	}
 	if !isLoopback(u.Hostname()) {
 		return fmt.Errorf("-addr %q: only loopback addresses are allowed", c.Addr)
+	}
+	if c.ComparePID != 0 && c.Compare == "" {
+		return errors.New("-compare-pid needs -compare")
 	}
 	if c.Compare != "" {
 		u, err := url.Parse(c.Compare)

@@ -28,6 +28,11 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if cfg.Scenario == "memory" || cfg.Scenario == "idle" {
 		return runScenario(ctx, cfg, a, suffix, r, stdout, stderr)
 	}
+	for _, pid := range []int{cfg.PID, cfg.ComparePID} {
+		if _, err := readProcCPU(pid); pid != 0 && err != nil {
+			return fmt.Errorf("server CPU: %w", err)
+		}
+	}
 	if !cfg.SkipWrites {
 		var key *ssoKey // signed-in writes too, with the site's secret
 		if cfg.SSOSecretFile != "" {
@@ -110,13 +115,13 @@ func measureReads(ctx context.Context, cfg config, a, other *api, story, label s
 		}
 	} else {
 		fmt.Fprintf(log, "reads: page 1 of %s, %d connections for %v (parley, then baseline)\n", story, cfg.Readers, cfg.Duration)
-		pst = readLoop(ctx, cfg, u, cfg.Duration)
+		pst = readLoop(ctx, cfg, u, cfg.Duration, cfg.PID)
 	}
 	b, err := startBaselineProcess(ctx, p)
 	if err != nil {
 		return err
 	}
-	bst := readLoop(ctx, cfg, b.URL+p.RequestURI, cfg.Duration)
+	bst := readLoop(ctx, cfg, b.URL+p.RequestURI, cfg.Duration, 0)
 	if err := b.Close(); err != nil {
 		return err
 	}
@@ -138,17 +143,18 @@ func measureReads(ctx context.Context, cfg config, a, other *api, story, label s
 	return nil
 }
 
-// readLoop measures GETs of u for d over a fresh set of keep-alive connections,
+// readLoop measures GETs of u for d over a fresh set of keep-alive connections
+// (and the CPU time of the server pid, unless 0),
 // so Parley and the baseline start alike, and closes them afterwards so
 // that a server shutting down does not wait for them. An unrecorded run of
 // a tenth of the duration first opens all connections, so that dialing is
 // not part of the measurement.
-func readLoop(ctx context.Context, cfg config, u string, d time.Duration) loopStats {
+func readLoop(ctx context.Context, cfg config, u string, d time.Duration, pid int) loopStats {
 	c := &http.Client{Transport: newTransport(cfg.Readers), Timeout: 30 * time.Second}
 	defer c.CloseIdleConnections()
 	runtime.GC() // start each loop with a clean heap in this process
 	runLoop(ctx, cfg.Readers, d/10, maxOpsPerLoop, readOps(c, u))
-	return runLoop(ctx, cfg.Readers, d, maxOpsPerLoop, readOps(c, u))
+	return onServer(pid, func() loopStats { return runLoop(ctx, cfg.Readers, d, maxOpsPerLoop, readOps(c, u)) })
 }
 
 // sizeLabel names a story by its size: 1000 -> "1k".

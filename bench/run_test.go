@@ -105,7 +105,8 @@ func TestRunSignedInAndCompared(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := config{Addr: srv.URL, Compare: otherSrv.URL, Site: "demo", Duration: 80 * time.Millisecond, Writers: 4, Readers: 4,
-		Seeders: 4, Small: 30, Large: 90, SeedTimeout: 10 * time.Second, SSOSecretFile: secret, SSOKID: "bench"}
+		Seeders: 4, Small: 30, Large: 90, SeedTimeout: 10 * time.Second, SSOSecretFile: secret, SSOKID: "bench",
+		PID: os.Getpid(), ComparePID: os.Getpid()} // both fakes serve from this process
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +120,11 @@ func TestRunSignedInAndCompared(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, want := range []string{`signed-in vs anonymous writes/s, same run: [0-9.]+ \(`, `cached read ratio vs the compared server, 30 story: [0-9.]+ \(`,
-		`cached read ratio vs the compared server, 90 story: [0-9.]+ \(`} {
+	// The server CPU note needs a clock tick (10 ms) of CPU in each loop,
+	// which these short runs may not reach: TestOnServer checks it.
+	cpu := `[0-9,]+ [a-z/]+(; server CPU [0-9.]+ µs vs [0-9.]+ µs per request, [0-9.]+)?\)`
+	for _, want := range []string{`signed-in vs anonymous writes/s, same run: [0-9.]+ \([0-9,]+ vs ` + cpu, `cached read ratio vs the compared server, 30 story: [0-9.]+ \([0-9,]+ vs ` + cpu,
+		`cached read ratio vs the compared server, 90 story: [0-9.]+ \([0-9,]+ vs ` + cpu} {
 		if !regexp.MustCompile(`(?m)^- (PASS|MISS) ` + want).MatchString(out.String()) {
 			t.Errorf("output lacks a verdict matching %q:\n%s", want, out.String())
 		}
@@ -164,5 +168,36 @@ func TestValidateCompare(t *testing.T) {
 		if err := c.validate(); (err == nil) != ok {
 			t.Errorf("validate with -compare %q = %v, want ok=%v", addr, err, ok)
 		}
+	}
+}
+
+// TestOnServer: the CPU time of the server's process during a loop is
+// recorded, and a row with it compares with another as cpuNote says.
+func TestOnServer(t *testing.T) {
+	pid := os.Getpid()
+	start, err := readProcCPU(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := onServer(pid, func() loopStats {
+		n := 0
+		for now, _ := readProcCPU(pid); now == start; now, _ = readProcCPU(pid) {
+			n++ // burn CPU until the process's time moves by a tick
+		}
+		return loopStats{OK: uint64(n), Latency: new(histogram)}
+	})
+	if st.CPU <= 0 {
+		t.Fatalf("CPU during the loop = %v, want > 0", st.CPU)
+	}
+	if st := onServer(0, func() loopStats { return loopStats{OK: 1} }); st.CPU != 0 {
+		t.Errorf("CPU without a PID = %v, want 0", st.CPU)
+	}
+	a := scenario{CPUPerOp: 210 * time.Microsecond}
+	b := scenario{CPUPerOp: 200 * time.Microsecond}
+	if got, want := cpuNote(a, b), "; server CPU 210.0 µs vs 200.0 µs per request, 1.05"; got != want {
+		t.Errorf("cpuNote = %q, want %q", got, want)
+	}
+	if got := cpuNote(a, scenario{}); got != "" {
+		t.Errorf("cpuNote without a measurement = %q, want none", got)
 	}
 }

@@ -20,7 +20,8 @@ func measureWrites(ctx context.Context, cfg config, a *api, key *ssoKey, suffix 
 	name := fmt.Sprintf("writes, %d posters", cfg.Writers)
 	if key == nil {
 		fmt.Fprintf(log, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
-		r.Scenarios = append(r.Scenarios, newScenario(name, "writes", "writes/s", runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, anon)))
+		st := onServer(cfg.PID, func() loopStats { return runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, anon) })
+		r.Scenarios = append(r.Scenarios, newScenario(name, "writes", "writes/s", st))
 		return nil
 	}
 	sessions, err := signInPosters(ctx, a, key, cfg.Writers, suffix)
@@ -31,14 +32,17 @@ func measureWrites(ctx context.Context, cfg config, a *api, key *ssoKey, suffix 
 	fmt.Fprintf(log, "writes: %d anonymous and %d signed-in posters, %d pairs, %v each\n", cfg.Writers, cfg.Writers, writeRounds, cfg.Duration)
 	var as, ss loopStats
 	share := cfg.Duration / writeRounds
+	loop := func(ops func(int) opFunc) loopStats {
+		return onServer(cfg.PID, func() loopStats { return runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, ops) })
+	}
 	for i := range writeRounds {
 		if i%2 == 0 { // anonymous first, then signed in first: ABBA
-			as = as.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, anon))
-			ss = ss.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, signed))
+			as = as.plus(loop(anon))
+			ss = ss.plus(loop(signed))
 			continue
 		}
-		ss = ss.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, signed))
-		as = as.plus(runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, anon))
+		ss = ss.plus(loop(signed))
+		as = as.plus(loop(anon))
 	}
 	r.Scenarios = append(r.Scenarios, newScenario(name, "writes", "writes/s", as),
 		newScenario(fmt.Sprintf("writes, %d signed-in posters (SSO sessions)", cfg.Writers), "session-writes", "writes/s", ss))
@@ -63,7 +67,23 @@ func (s loopStats) plus(o loopStats) loopStats {
 			h.Merge(l)
 		}
 	}
-	return loopStats{OK: s.OK + o.OK, Failed: s.Failed + o.Failed, Elapsed: s.Elapsed + o.Elapsed, Latency: h}
+	return loopStats{OK: s.OK + o.OK, Failed: s.Failed + o.Failed, Elapsed: s.Elapsed + o.Elapsed, Latency: h, CPU: s.CPU + o.CPU}
+}
+
+// onServer runs loop and, when pid is not 0, records the CPU time that the
+// server pid spent meanwhile: on a machine shared with other work the rate
+// moves with the load, the CPU time of each request much less.
+func onServer(pid int, loop func() loopStats) loopStats {
+	if pid == 0 {
+		return loop()
+	}
+	before, err := readProcCPU(pid)
+	st := loop()
+	after, err2 := readProcCPU(pid)
+	if err == nil && err2 == nil {
+		st.CPU = after - before
+	}
+	return st
 }
 
 // minSessionWriteRatio is how much of the anonymous write rate signed-in
@@ -84,7 +104,7 @@ func sessionWritesCheck(r *results) check {
 		c.Value, c.Result = "no anonymous writes", "MISS"
 	default:
 		ratio := signed.Rate / anon.Rate
-		c.Value = fmt.Sprintf("%.2f (%s vs %s writes/s)", ratio, thousands(signed.Rate), thousands(anon.Rate))
+		c.Value = fmt.Sprintf("%.2f (%s vs %s writes/s%s)", ratio, thousands(signed.Rate), thousands(anon.Rate), cpuNote(signed, anon))
 		c.Result = verdict(ratio >= minSessionWriteRatio)
 	}
 	return c
