@@ -35,7 +35,8 @@ func evaluate(cfg config, r *results) []check {
 		Result: verdict(s.Gzip && s.Served <= maxPage1Bytes),
 	})
 	out = append(out, costCheck(small, large, s, find(r, "parley", large)))
-	return append(out, writesCheck(r))
+	out = append(out, writesCheck(r), sessionWritesCheck(r))
+	return append(out, compareChecks(r, small, large)...)
 }
 
 func encoding(s scenario) string {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // fakeParley is a small in-memory stand-in for the Parley API, strict enough
@@ -18,6 +20,9 @@ type fakeParley struct {
 	comments map[string]fakeComment       // by ID
 	stories  map[string][]string          // story -> comment IDs in order
 	infos    map[string]map[string]string // story -> story info fields seen
+	sessions map[string]string            // session -> SSO sub
+	// signedPosts counts the posts made with a session.
+	signedPosts int
 }
 
 type fakeComment struct {
@@ -26,7 +31,7 @@ type fakeComment struct {
 }
 
 func newFakeParley() *fakeParley {
-	return &fakeParley{comments: map[string]fakeComment{}, stories: map[string][]string{}, infos: map[string]map[string]string{}}
+	return &fakeParley{comments: map[string]fakeComment{}, stories: map[string][]string{}, infos: map[string]map[string]string{}, sessions: map[string]string{}}
 }
 
 func (f *fakeParley) handler() http.Handler {
@@ -35,13 +40,53 @@ func (f *fakeParley) handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/sites/demo/stories/{story}/comments", f.post)
 	mux.HandleFunc("GET /api/v1/sites/demo/stories/{story}/comments", f.page)
 	mux.HandleFunc("GET /api/v1/sites/demo/counts", f.counts)
+	mux.HandleFunc("POST /api/v1/sites/demo/auth/sso", f.sso)
 	return mux
+}
+
+// fakeSSOSecret is the fake's HS256 secret for the site demo, kid "bench".
+const fakeSSOSecret = "fake-secret-0123456789abcdef0123456789"
+
+// sso exchanges a token signed with fakeSSOSecret for a session, which
+// the fake then accepts on posts instead of a name.
+func (f *fakeParley) sso(w http.ResponseWriter, r *http.Request) {
+	var req struct{ Token string }
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, `{"error":{"code":"invalid","message":"bad body"}}`, http.StatusBadRequest)
+		return
+	}
+	tok, err := jwt.Parse(req.Token, func(t *jwt.Token) (any, error) {
+		if t.Header["kid"] != "bench" {
+			return nil, fmt.Errorf("kid %v", t.Header["kid"])
+		}
+		return []byte(fakeSSOSecret), nil
+	}, jwt.WithValidMethods([]string{"HS256"}), jwt.WithAudience("demo"), jwt.WithExpirationRequired())
+	if err != nil {
+		http.Error(w, `{"error":{"code":"unauthorized","message":"bad token"}}`, http.StatusUnauthorized)
+		return
+	}
+	sub, _ := tok.Claims.GetSubject()
+	f.mu.Lock()
+	f.next++
+	session := fmt.Sprintf("pss_fake%06d", f.next)
+	f.sessions[session] = sub
+	f.mu.Unlock()
+	fmt.Fprintf(w, `{"session":%q,"expiresAt":"2026-12-31T00:00:00Z","user":{"id":%q,"name":"x","role":"commenter","badges":[]}}`, session, sub)
+}
+
+// signedIn reports whether the request carries a session of the fake's.
+func (f *fakeParley) signedIn(r *http.Request) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.sessions[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+	return ok
 }
 
 func (f *fakeParley) post(w http.ResponseWriter, r *http.Request) {
 	var req postRequest
+	signedIn := f.signedIn(r)
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Body == "" || len(req.Body) > 10000 ||
-		req.Author == nil || req.Author.Name == "" {
+		(req.Author == nil || req.Author.Name == "") != signedIn {
 		http.Error(w, `{"error":{"code":"invalid","message":"bad body"}}`, http.StatusBadRequest)
 		return
 	}
@@ -56,6 +101,9 @@ func (f *fakeParley) post(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c.depth = p.depth + 1
+	}
+	if signedIn {
+		f.signedPosts++
 	}
 	if req.Story != nil {
 		f.infos[story] = map[string]string{"url": req.Story.URL, "lang": req.Story.Lang}

@@ -22,6 +22,9 @@ type loopStats struct {
 	Failed  uint64
 	Elapsed time.Duration
 	Latency *histogram // successful requests only
+	// CPU is the server's CPU time (user and system) during the loop,
+	// when its PID is known (see onServer); 0 otherwise.
+	CPU time.Duration
 }
 
 // Rate returns successful operations per second.

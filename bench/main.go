@@ -33,6 +33,12 @@ type config struct {
 	SkipWrites  bool
 	SeedTimeout time.Duration
 
+	// Signed-in writes and a second server to compare reads with.
+	SSOSecretFile string // the site's HS256 secret: also measure signed-in writes
+	SSOKID        string // its kid
+	Compare       string // base URL of another Parley whose reads to compare
+	ComparePID    int    // its process, for the server CPU per request
+
 	// The memory and idle scenarios (see README.md).
 	Scenario    string // "standard", "memory" or "idle"
 	PID         int    // the server's process, for /proc/PID
@@ -83,8 +89,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.JSON, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&c.SkipWrites, "skip-writes", false, "skip the timed write scenario")
 	fs.DurationVar(&c.SeedTimeout, "seed-timeout", 30*time.Minute, "upper bound for seeding both stories")
+	fs.StringVar(&c.SSOSecretFile, "sso-secret-file", "", "file with the site's HS256 SSO secret: also measure writes by posters signed in by SSO")
+	fs.StringVar(&c.SSOKID, "sso-kid", "bench", "the kid of -sso-secret-file's secret, as given to parley site update --sso-kid")
+	fs.StringVar(&c.Compare, "compare", "", "base URL of a second Parley server (another build, loopback only) whose cached page-1 reads are measured in the same run")
 	fs.StringVar(&c.Scenario, "scenario", "standard", "standard (writes and reads), memory (RSS under reads of many stories) or idle (CPU of idle live streams)")
-	fs.IntVar(&c.PID, "pid", 0, "the server's process ID (memory and idle scenarios)")
+	fs.IntVar(&c.PID, "pid", 0, "the server's process ID (memory and idle scenarios; in the standard one, to report its CPU time per request)")
+	fs.IntVar(&c.ComparePID, "compare-pid", 0, "the -compare server's process ID, to report its CPU time per request")
 	fs.StringVar(&c.GCTrace, "gctrace", "", "file with the server's stderr, run with GODEBUG=gctrace=1 (memory scenario)")
 	fs.IntVar(&c.Stories, "stories", 0, "stories to read (memory, default 5000) or to stream (idle, default 2000)")
 	fs.IntVar(&c.PerStory, "per-story", 16, "top-level comments seeded per story (memory scenario)")
@@ -112,6 +122,15 @@ func (c config) validate() error {
 	}
 	if !isLoopback(u.Hostname()) {
 		return fmt.Errorf("-addr %q: only loopback addresses are allowed", c.Addr)
+	}
+	if c.ComparePID != 0 && c.Compare == "" {
+		return errors.New("-compare-pid needs -compare")
+	}
+	if c.Compare != "" {
+		u, err := url.Parse(c.Compare)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !isLoopback(u.Hostname()) || c.Compare == c.Addr {
+			return fmt.Errorf("-compare %q: want a loopback URL of a second server, such as http://127.0.0.1:8081", c.Compare)
+		}
 	}
 	switch {
 	case c.Duration <= 0 || c.Duration > time.Hour:

@@ -26,11 +26,18 @@ type scenario struct {
 	Raw     int           `json:"rawBytes,omitempty"`    // body decoded
 	Gzip    bool          `json:"gzip,omitempty"`
 	Ratio   float64       `json:"ratioVsBaseline,omitempty"`
+	// CPUPerOp is the server's CPU time per successful request, when its
+	// PID was given (-pid, -compare-pid).
+	CPUPerOp time.Duration `json:"serverCPUPerOpNs,omitempty"`
 }
 
 func newScenario(name, kind, unit string, st loopStats) scenario {
-	return scenario{Name: name, Kind: kind, Unit: unit, Rate: st.Rate(), OK: st.OK, Failed: st.Failed, Elapsed: st.Elapsed,
+	s := scenario{Name: name, Kind: kind, Unit: unit, Rate: st.Rate(), OK: st.OK, Failed: st.Failed, Elapsed: st.Elapsed,
 		P50: st.Latency.Percentile(0.50), P99: st.Latency.Percentile(0.99)}
+	if st.OK > 0 {
+		s.CPUPerOp = st.CPU / time.Duration(st.OK)
+	}
+	return s
 }
 
 // check is one target with its verdict.
@@ -74,11 +81,11 @@ type pageInfo struct {
 
 // writeTable prints the markdown table and the checks.
 func writeTable(w io.Writer, r *results) {
-	fmt.Fprintf(w, "\n| scenario | rate | p50 | p99 | body bytes (gzip / raw) | ratio vs baseline | non-OK |\n")
-	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "\n| scenario | rate | p50 | p99 | body bytes (gzip / raw) | ratio vs baseline | server CPU / request | non-OK |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.Scenarios {
-		fmt.Fprintf(w, "| %s | %s %s | %s | %s | %s | %s | %d |\n", s.Name, thousands(s.Rate), s.Unit,
-			ms(s.P50), ms(s.P99), bodyCell(s), ratioCell(s.Ratio), s.Failed)
+		fmt.Fprintf(w, "| %s | %s %s | %s | %s | %s | %s | %s | %d |\n", s.Name, thousands(s.Rate), s.Unit,
+			ms(s.P50), ms(s.P99), bodyCell(s), ratioCell(s.Ratio), cpuCell(s.CPUPerOp), s.Failed)
 	}
 	fmt.Fprintln(w)
 	for _, c := range r.Checks {
@@ -105,6 +112,18 @@ func ratioCell(r float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(r, 'f', 2, 64)
+}
+
+func cpuCell(d time.Duration) string {
+	if d == 0 {
+		return "–"
+	}
+	return us(d)
+}
+
+// us formats a duration in microseconds, one decimal.
+func us(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Microsecond), 'f', 1, 64) + " µs"
 }
 
 func ms(d time.Duration) string {

@@ -28,18 +28,36 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if cfg.Scenario == "memory" || cfg.Scenario == "idle" {
 		return runScenario(ctx, cfg, a, suffix, r, stdout, stderr)
 	}
+	for _, pid := range []int{cfg.PID, cfg.ComparePID} {
+		if _, err := readProcCPU(pid); pid != 0 && err != nil {
+			return fmt.Errorf("server CPU: %w", err)
+		}
+	}
 	if !cfg.SkipWrites {
-		fmt.Fprintf(stderr, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
-		st := runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, writeOps(a, "bench-w-"+suffix, new(parentPool), textSeed))
-		r.Scenarios = append(r.Scenarios, newScenario(fmt.Sprintf("writes, %d posters", cfg.Writers), "writes", "writes/s", st))
+		var key *ssoKey // signed-in writes too, with the site's secret
+		if cfg.SSOSecretFile != "" {
+			var err error
+			if key, err = loadSSOKey(cfg.SSOSecretFile, cfg.SSOKID); err != nil {
+				return err
+			}
+		}
+		if err := measureWrites(ctx, cfg, a, key, suffix, stderr, r); err != nil {
+			return err
+		}
 	}
 	stories, err := seedAll(ctx, cfg, a, suffix, stderr, r)
 	if err != nil {
 		return err
 	}
+	var other *api
+	if cfg.Compare != "" {
+		if other, err = comparedServer(ctx, cfg, client, suffix, stderr, r); err != nil {
+			return err
+		}
+	}
 	for i, story := range stories {
 		n := []int{cfg.Small, cfg.Large}[i]
-		if err := measureReads(ctx, cfg, a, story, sizeLabel(n), stderr, r); err != nil {
+		if err := measureReads(ctx, cfg, a, other, story, sizeLabel(n), stderr, r); err != nil {
 			return err
 		}
 	}
@@ -77,21 +95,33 @@ func seedAll(ctx context.Context, cfg config, a *api, suffix string, log io.Writ
 }
 
 // measureReads runs the cached page-1 loop against Parley and, right after
-// it, the same loop against a replay of Parley's own bytes.
-func measureReads(ctx context.Context, cfg config, a *api, story, label string, log io.Writer, r *results) error {
+// it, the same loop against a replay of Parley's own bytes. With a second
+// server (other, -compare), Parley's loop alternates with that server's
+// (compareReads), and the baseline follows.
+func measureReads(ctx context.Context, cfg config, a, other *api, story, label string, log io.Writer, r *results) error {
 	u := a.pageURL(story)
 	p, err := warmPage(ctx, a.client, u)
 	if err != nil {
 		return fmt.Errorf("page 1 of %s: %w", story, err)
 	}
 	r.Pages = append(r.Pages, pageInfo{Story: story, CommentCount: p.CommentCount, TopLevel: p.Comments, ETag: p.Header.Get("ETag")})
-	fmt.Fprintf(log, "reads: page 1 of %s, %d connections for %v (parley, then baseline)\n", story, cfg.Readers, cfg.Duration)
-	pst := readLoop(ctx, cfg, u)
+	var (
+		cs  *scenario
+		pst loopStats
+	)
+	if other != nil {
+		if cs, pst, err = compareReads(ctx, cfg, other, u, story, label, log); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(log, "reads: page 1 of %s, %d connections for %v (parley, then baseline)\n", story, cfg.Readers, cfg.Duration)
+		pst = readLoop(ctx, cfg, u, cfg.Duration, cfg.PID)
+	}
 	b, err := startBaselineProcess(ctx, p)
 	if err != nil {
 		return err
 	}
-	bst := readLoop(ctx, cfg, b.URL+p.RequestURI)
+	bst := readLoop(ctx, cfg, b.URL+p.RequestURI, cfg.Duration, 0)
 	if err := b.Close(); err != nil {
 		return err
 	}
@@ -104,20 +134,27 @@ func measureReads(ctx context.Context, cfg config, a *api, story, label string, 
 		ps.Ratio = ps.Rate / bs.Rate
 	}
 	r.Scenarios = append(r.Scenarios, ps, bs)
+	if cs != nil {
+		if bs.Rate > 0 {
+			cs.Ratio = cs.Rate / bs.Rate
+		}
+		r.Scenarios = append(r.Scenarios, *cs)
+	}
 	return nil
 }
 
-// readLoop measures GETs of u over a fresh set of keep-alive connections,
+// readLoop measures GETs of u for d over a fresh set of keep-alive connections
+// (and the CPU time of the server pid, unless 0),
 // so Parley and the baseline start alike, and closes them afterwards so
 // that a server shutting down does not wait for them. An unrecorded run of
 // a tenth of the duration first opens all connections, so that dialing is
 // not part of the measurement.
-func readLoop(ctx context.Context, cfg config, u string) loopStats {
+func readLoop(ctx context.Context, cfg config, u string, d time.Duration, pid int) loopStats {
 	c := &http.Client{Transport: newTransport(cfg.Readers), Timeout: 30 * time.Second}
 	defer c.CloseIdleConnections()
 	runtime.GC() // start each loop with a clean heap in this process
-	runLoop(ctx, cfg.Readers, cfg.Duration/10, maxOpsPerLoop, readOps(c, u))
-	return runLoop(ctx, cfg.Readers, cfg.Duration, maxOpsPerLoop, readOps(c, u))
+	runLoop(ctx, cfg.Readers, d/10, maxOpsPerLoop, readOps(c, u))
+	return onServer(pid, func() loopStats { return runLoop(ctx, cfg.Readers, d, maxOpsPerLoop, readOps(c, u)) })
 }
 
 // sizeLabel names a story by its size: 1000 -> "1k".

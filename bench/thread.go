@@ -63,8 +63,8 @@ type poster struct {
 	info  *storyInfo
 	pool  *parentPool
 	gen   *textGen
-	name  string
-	token string // commenter token, once the server has given one
+	name  string // "" for a signed-in poster
+	token string // commenter token once the server has given one, or the session
 }
 
 func newPoster(a *api, story string, pool *parentPool, seed uint64) *poster {
@@ -82,7 +82,10 @@ func newPoster(a *api, story string, pool *parentPool, seed uint64) *poster {
 // postOne sends one comment and records an acknowledged one in the pool.
 // It returns the HTTP status (0 on a transport error).
 func (p *poster) postOne(ctx context.Context) (int, error) {
-	req := &postRequest{Body: p.gen.Body(), Author: &postAuthor{Name: p.name}, Story: p.info}
+	req := &postRequest{Body: p.gen.Body(), Story: p.info}
+	if p.name != "" { // a signed-in poster posts under their own name
+		req.Author = &postAuthor{Name: p.name}
+	}
 	depth := 0
 	if p.gen.rng.IntN(3) == 0 {
 		if parent, ok := p.pool.pick(p.gen.rng); ok {

@@ -93,9 +93,9 @@ func (a *Authenticator) actor(ctx context.Context, r *http.Request) (*parley.Act
 		return nil, nil
 	}
 	if _, ok := Bearer(r); !ok {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "Send the credential as \"Authorization: Bearer <token>\".")
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "Send the credential as \"Authorization: Bearer <token>\".").Keyed("credentialMalformed")
 	}
-	return nil, parley.Errorf(parley.EUNAUTHORIZED, "The credential is not valid.")
+	return nil, parley.Errorf(parley.EUNAUTHORIZED, "The credential is not valid.").Keyed("credentialInvalid")
 }
 
 // firstParty reports whether origin is Parley's own.

@@ -66,6 +66,7 @@ type seen struct {
 	called bool
 	actor  *parley.Actor
 	origin string
+	key    string // the refusal's key
 }
 
 // send passes a request with the given headers through the middleware and
@@ -76,7 +77,7 @@ func send(a *auth.Authenticator, headers map[string]string) (int, seen) {
 		s = seen{called: true, actor: parley.ActorFrom(r.Context()), origin: parley.OriginFrom(r.Context())}
 	})
 	refuse := func(w http.ResponseWriter, r *http.Request, err error) {
-		s.origin = parley.OriginFrom(r.Context())
+		s.origin, s.key = parley.OriginFrom(r.Context()), parley.ErrorKey(err)
 		w.WriteHeader(web.Status(parley.ErrorCode(err)))
 	}
 	r := httptest.NewRequest("POST", "/x", nil)
@@ -102,26 +103,30 @@ func TestMiddleware(t *testing.T) {
 		status  int
 		actor   bool
 		origin  string
+		key     string
 	}{
-		{"no credential", nil, 200, false, ""},
-		{"commenter token", map[string]string{"Authorization": "Bearer " + w.token}, 200, true, ""},
-		{"token with spaces", map[string]string{"Authorization": "Bearer   " + w.token + " "}, 200, true, ""},
-		{"unknown token", map[string]string{"Authorization": "Bearer " + unknown}, 401, false, ""},
-		{"token cut short", map[string]string{"Authorization": "Bearer " + w.token[:30]}, 401, false, ""},
-		{"token of invalid UTF-8", map[string]string{"Authorization": "Bearer pct_" + string(make([]byte, 43))}, 401, false, ""},
-		{"credential no method knows", map[string]string{"Authorization": "Bearer nonsense"}, 401, false, ""},
-		{"empty bearer", map[string]string{"Authorization": "Bearer "}, 401, false, ""},
-		{"not a bearer", map[string]string{"Authorization": "Basic YTpi"}, 401, false, ""},
-		{"foreign origin", map[string]string{"Origin": "https://evil.example"}, 200, false, "https://evil.example"},
-		{"null origin", map[string]string{"Origin": "null"}, 200, false, "null"},
-		{"our origin is first party", map[string]string{"Origin": "HTTPS://Parley.example"}, 200, false, ""},
-		{"foreign origin with a token", map[string]string{"Origin": "https://news.example", "Authorization": "Bearer " + w.token}, 200, true, "https://news.example"},
-		{"refused, the origin kept for the answer", map[string]string{"Origin": "https://evil.example", "Authorization": "Bearer nonsense"}, 401, false, "https://evil.example"},
+		{"no credential", nil, 200, false, "", ""},
+		{"commenter token", map[string]string{"Authorization": "Bearer " + w.token}, 200, true, "", ""},
+		{"token with spaces", map[string]string{"Authorization": "Bearer   " + w.token + " "}, 200, true, "", ""},
+		{"unknown token", map[string]string{"Authorization": "Bearer " + unknown}, 401, false, "", "tokenInvalid"},
+		{"token cut short", map[string]string{"Authorization": "Bearer " + w.token[:30]}, 401, false, "", "tokenInvalid"},
+		{"token of invalid UTF-8", map[string]string{"Authorization": "Bearer pct_" + string(make([]byte, 43))}, 401, false, "", "tokenInvalid"},
+		{"credential no method knows", map[string]string{"Authorization": "Bearer nonsense"}, 401, false, "", "credentialInvalid"},
+		{"empty bearer", map[string]string{"Authorization": "Bearer "}, 401, false, "", "credentialInvalid"},
+		{"not a bearer", map[string]string{"Authorization": "Basic YTpi"}, 401, false, "", "credentialMalformed"},
+		{"foreign origin", map[string]string{"Origin": "https://evil.example"}, 200, false, "https://evil.example", ""},
+		{"null origin", map[string]string{"Origin": "null"}, 200, false, "null", ""},
+		{"our origin is first party", map[string]string{"Origin": "HTTPS://Parley.example"}, 200, false, "", ""},
+		{"foreign origin with a token", map[string]string{"Origin": "https://news.example", "Authorization": "Bearer " + w.token}, 200, true, "https://news.example", ""},
+		{"refused, the origin kept for the answer", map[string]string{"Origin": "https://evil.example", "Authorization": "Bearer nonsense"}, 401, false, "https://evil.example", "credentialInvalid"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			status, s := send(a, tt.headers)
 			if status != tt.status || s.called != (status == 200) {
 				t.Fatalf("status %d, handler called %t; want %d", status, s.called, tt.status)
+			}
+			if s.key != tt.key {
+				t.Errorf("refused with the key %q, want %q", s.key, tt.key)
 			}
 			if s.origin != tt.origin {
 				t.Errorf("origin in the context %q, want %q", s.origin, tt.origin)

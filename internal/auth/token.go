@@ -77,7 +77,7 @@ func (m *CommenterTokens) Actor(ctx context.Context, token string) (*parley.Acto
 	return &parley.Actor{User: u, SiteID: u.SiteID, Role: parley.RoleCommenter, Method: parley.MethodToken}, nil
 }
 
-var errBadToken = parley.Errorf(parley.EUNAUTHORIZED, "The commenter token is not valid.")
+var errBadToken = parley.Errorf(parley.EUNAUTHORIZED, "The commenter token is not valid.").Keyed("tokenInvalid")
 
 // userCache keeps users by token hash for userTTL. get returns a copy, so
 // that no request can change what another one sees.

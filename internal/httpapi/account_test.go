@@ -16,9 +16,9 @@ const (
 	myAccount       = "/api/v1/sites/members/me"
 )
 
-// revoked signs Mara in and out again: her token is a session that no
+// signedOut signs Mara in and out again: her token is a session that no
 // longer exists.
-func revoked(s *stack) {
+func signedOut(s *stack) {
 	signIn(s, "Mara", nil)
 	if r := s.do("POST", signOut, "", "Mara"); r.status != 204 {
 		s.t.Fatalf("sign out: %d", r.status)
@@ -66,7 +66,7 @@ func accountScenarios() []scenario {
 	} {
 		out = append(out,
 			scenario{name: rt.method + " " + rt.path + " without credentials", method: rt.method, path: rt.path, body: rt.body, status: 401, code: "unauthorized", want: key("signInRequired")},
-			scenario{name: rt.method + " " + rt.path + " with a revoked session", before: revoked, method: rt.method, path: rt.path, body: rt.body, as: "Mara", status: 401, code: "unauthorized", want: key("sessionInvalid")},
+			scenario{name: rt.method + " " + rt.path + " with a revoked session", before: signedOut, method: rt.method, path: rt.path, body: rt.body, as: "Mara", status: 401, code: "unauthorized", want: key("sessionInvalid")},
 			scenario{name: rt.method + " " + rt.path + " with another site's session", before: signedIn("Mara"), method: rt.method,
 				path: strings.Replace(rt.path, "/members/", "/news/", 1), body: rt.body, as: "Mara", status: 403, code: "forbidden"},
 		)

@@ -32,14 +32,14 @@ func signInScenarios() []scenario {
 	auth := "/api/v1/sites/news/auth"
 	return []scenario{
 		{name: "methods of an anonymous site", method: "GET", path: auth, status: 200,
-			want: []string{`{"anonymous":true,"sso":false,"email":false,"oidc":null,"passkey":true}`},
+			want: []string{`{"anonymous":true,"sso":false,"email":true,"oidc":null,"passkey":true}`},
 			check: func(t *testing.T, s *stack, r response) {
 				if cc := r.header.Get("Cache-Control"); cc != "public, max-age=60" {
 					t.Errorf("Cache-Control = %q, want public, max-age=60", cc)
 				}
 			}},
 		{name: "methods of an SSO site", method: "GET", path: "/api/v1/sites/members/auth", status: 200,
-			want: []string{`{"anonymous":false,"sso":true,"email":false,"oidc":null,"passkey":false}`}},
+			want: []string{`{"anonymous":false,"sso":true,"email":true,"oidc":null,"passkey":false}`}},
 		{name: "methods from an allowed origin", method: "GET", path: auth, header: []string{"Origin: https://news.example"}, status: 200,
 			check: func(t *testing.T, s *stack, r response) {
 				if got := r.header.Get("Access-Control-Allow-Origin"); got != "https://news.example" {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"parley/internal/store/postgres"
 	"parley/internal/store/postgres/pgtest"
 	"parley/internal/store/sqlite"
+	"parley/internal/web"
 )
 
 // stack is the whole of Parley on a real database (a SQLite file, or a
@@ -100,7 +102,8 @@ func newStack(t testing.TB, open backend) *stack {
 	// As in main, the bus is the only link from the service to the page
 	// cache, the live hub and the allowed origins.
 	bus := &mutableBus{Bus: realtime.NewBus()}
-	s.svc = service.New(store, markup.New(), bus, log, service.WithClock(s.clock), service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, s.clock), s.clock)))
+	s.svc = service.New(store, markup.New(), bus, log, service.WithClock(s.clock), service.WithSSO(auth.NewSSO(auth.NewJWKS(nil, s.clock), s.clock)),
+		service.WithSignInLinks(service.SignInLinks{PublicURL: publicOrigin, Mail: true, Return: func(*parley.Site, string) (string, bool) { return "", false }}))
 	pages, err := pagecache.New(pagecache.DefaultSize, bus, pagecache.WithClock(s.clock))
 	if err != nil {
 		t.Fatal(err)
@@ -122,8 +125,11 @@ func newStack(t testing.TB, open backend) *stack {
 	mux := http.NewServeMux()
 	embed.New(s.svc, log, embed.Config{Auth: authn, PublicURL: publicOrigin, FormKey: formKey, Now: s.clock}).Register(mux)
 	mux.Handle("/", api)
-	s.handler, s.api, s.hub, s.bus = mux, api, hub, bus
-	srv := httptest.NewServer(mux)
+	// The stack's own client is a trusted proxy, so that a test may speak
+	// for many clients with X-Forwarded-For (the limits count clients).
+	handler := web.WithClientAddress(mux, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")})
+	s.handler, s.api, s.hub, s.bus = handler, api, hub, bus
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
 	return s

@@ -51,13 +51,13 @@ type policy struct {
 }
 
 var (
-	errSignIn     = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in to take part.")
-	errOwnToken   = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in or use the token you were given when you posted.")
+	errSignIn     = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in to take part.").Keyed("signInRequired")
+	errOwnToken   = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in or use the token you were given when you posted.").Keyed("authorRequired")
 	errIdentity   = parley.Errorf(parley.EUNAUTHORIZED, "Reacting and reporting need the commenter token that your first comment gave you.").Keyed("identityRequired")
-	errOtherSite  = parley.Errorf(parley.EFORBIDDEN, "This commenter belongs to another site.")
-	errNotAuthor  = parley.Errorf(parley.EFORBIDDEN, "Only its author may change a comment.")
+	errOtherSite  = parley.Errorf(parley.EFORBIDDEN, "This commenter belongs to another site.").Keyed("otherSite")
+	errNotAuthor  = parley.Errorf(parley.EFORBIDDEN, "Only its author may change a comment.").Keyed("notAuthor")
 	errOwnComment = parley.Errorf(parley.EFORBIDDEN, "You cannot do this to your own comment.").Keyed("ownComment")
-	errRole       = parley.Errorf(parley.EFORBIDDEN, "Your role on this site does not allow this.")
+	errRole       = parley.Errorf(parley.EFORBIDDEN, "Your role on this site does not allow this.").Keyed("roleTooLow")
 	errAccount    = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in to see and manage your account.").Keyed("signInRequired")
 )
 

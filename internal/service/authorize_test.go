@@ -114,13 +114,13 @@ var refusals = []struct {
 	name, code, key string
 	err             *parley.Error // nil: built per call
 }{
-	{"signIn", parley.EUNAUTHORIZED, "", errSignIn},
-	{"token", parley.EUNAUTHORIZED, "", errOwnToken},
+	{"signIn", parley.EUNAUTHORIZED, "signInRequired", errSignIn},
+	{"token", parley.EUNAUTHORIZED, "authorRequired", errOwnToken},
 	{"identity", parley.EUNAUTHORIZED, "identityRequired", errIdentity},
-	{"otherSite", parley.EFORBIDDEN, "", errOtherSite},
-	{"notAuthor", parley.EFORBIDDEN, "", errNotAuthor},
+	{"otherSite", parley.EFORBIDDEN, "otherSite", errOtherSite},
+	{"notAuthor", parley.EFORBIDDEN, "notAuthor", errNotAuthor},
 	{"ownComment", parley.EFORBIDDEN, "ownComment", errOwnComment},
-	{"role", parley.EFORBIDDEN, "", errRole},
+	{"role", parley.EFORBIDDEN, "roleTooLow", errRole},
 	{"origin", parley.EFORBIDDEN, "originNotAllowed", nil},
 	{"account", parley.EUNAUTHORIZED, "signInRequired", errAccount},
 }
