@@ -135,7 +135,7 @@ func (a *API) eraseMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 // dataJSON is the download of a reader's data. Each table is a field;
-// a later one (passkeys) is a field more.
+// a later one is a field more.
 type dataJSON struct {
 	Site          string             `json:"site"`
 	ExportedAt    string             `json:"exportedAt"`
@@ -146,6 +146,16 @@ type dataJSON struct {
 	Reactions     []reactionJSON     `json:"reactions"`
 	Reports       []reportJSON       `json:"reports"`
 	Notifications notificationConfig `json:"notifications"`
+	Passkeys      []passkeyDataJSON  `json:"passkeys"`
+}
+
+// passkeyDataJSON is a passkey as its owner may see it: what it is called
+// and when it was used; the public key and credential ID are the
+// authenticator's business and of no use to a reader.
+type passkeyDataJSON struct {
+	Name       string `json:"name"`
+	CreatedAt  string `json:"createdAt"`
+	LastUsedAt string `json:"lastUsedAt,omitempty"`
 }
 
 type profileJSON struct {
@@ -208,6 +218,10 @@ func newDataJSON(siteID string, d *service.MyData) dataJSON {
 		Reactions:     make([]reactionJSON, len(d.Reactions)),
 		Reports:       make([]reportJSON, len(d.Reports)),
 		Notifications: notificationConfig{Replies: d.Notifications.Replies, Lang: d.Notifications.Lang},
+		Passkeys:      make([]passkeyDataJSON, len(d.Passkeys)),
+	}
+	for i, p := range d.Passkeys {
+		out.Passkeys[i] = passkeyDataJSON{Name: p.Name, CreatedAt: wire.FormatTime(p.CreatedAt), LastUsedAt: wire.FormatTime(p.LastUsedAt)}
 	}
 	for i, x := range d.Identities {
 		out.Identities[i] = identityJSON{Subject: x.Subject, CreatedAt: wire.FormatTime(x.CreatedAt)}

@@ -10,7 +10,7 @@ import (
 
 // MyData is everything Parley holds about a reader on one site, for them
 // to download (the right of access). Each kind of row is a field of its
-// own, so that a later table (passkeys) is a field more, here and in the
+// own, so that a later table is a field more, here and in the
 // document the API writes. Secrets are never in it: sessions come without
 // their hash, the user without their token hash, comments without the
 // address hash.
@@ -22,6 +22,7 @@ type MyData struct {
 	Reactions     []parley.Reaction
 	Reports       []*parley.Report
 	Notifications *parley.NotificationSettings
+	Passkeys      []*parley.Passkey
 	ExportedAt    time.Time
 }
 
@@ -56,6 +57,9 @@ func (s *Service) MyData(ctx context.Context, siteID string) (*MyData, error) {
 	}
 	if d.Notifications, err = s.settings(ctx, uid); err != nil {
 		return nil, err
+	}
+	if d.Passkeys, err = s.store.Passkeys(ctx, uid); err != nil {
+		return nil, fmt.Errorf("export passkeys: %w", err)
 	}
 	return d, nil
 }

@@ -141,13 +141,16 @@ func (t *unit) UserSessions(ctx context.Context, userID string) ([]*parley.Sessi
 }
 
 // eraseSQL is what EraseUser deletes outright, one statement per table
-// that holds a user's rows ($1 the user): a table added later (passkeys)
-// is one more line here.
+// that holds a user's rows ($1 the user): a table added later is one
+// more line here.
 var eraseSQL = []string{
 	`DELETE FROM sessions WHERE user_id = $1`,
 	`DELETE FROM identities WHERE user_id = $1`,
 	`DELETE FROM notification_settings WHERE user_id = $1`,
 	`DELETE FROM pending_notifications WHERE user_id = $1`,
+	`DELETE FROM passkeys WHERE user_id = $1`,
+	`DELETE FROM passkey_ceremonies WHERE user_id = $1`,
+	`DELETE FROM signin_codes WHERE user_id = $1`,
 }
 
 // EraseUser erases a user; see parley.Accounts. Its statements run in one

@@ -205,6 +205,11 @@ func (f *fixture) holdings(u *parley.User, c *parley.Comment) *parley.Session {
 	}
 	f.optIn(u, true)
 	f.notify(u, f.story, f.tick())
+	pk := &parley.Passkey{ID: parley.NewID(at), UserID: u.ID, SiteID: u.SiteID, CredentialID: []byte("cred-" + u.ID),
+		PublicKey: []byte{1, 2, 3}, AAGUID: make([]byte, 16), Name: "Laptop", CreatedAt: at}
+	if err := f.s.CreatePasskey(f.ctx, pk); err != nil {
+		f.t.Fatal(err)
+	}
 	return se
 }
 
@@ -262,6 +267,9 @@ func testErase(t *testing.T, open Opener) {
 	}
 	if _, err := f.s.NotificationSettings(f.ctx, bob.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
 		t.Errorf("settings after erase: %v, want not_found", err)
+	}
+	if pks, err := f.s.Passkeys(f.ctx, bob.ID); err != nil || len(pks) != 0 {
+		t.Errorf("passkeys after erase: %v, %v; want none", pks, err)
 	}
 	if ns, err := f.s.ClaimNotifications(f.ctx, "x", f.now.Add(time.Hour), time.Minute, 0, 10); err != nil || len(ns) != 0 {
 		t.Errorf("pending notifications after erase: %v, %v; want none", ns, err)
