@@ -252,29 +252,13 @@ func closedAddr(t *testing.T) string {
 // empty issuer.
 func TestSiteOIDCFlags(t *testing.T) {
 	dir := t.TempDir()
-	dsn := "sqlite:" + filepath.Join(dir, "parley.db")
-	getenv := func(k string) string { return map[string]string{"PARLEY_DATABASE": dsn}[k] }
-	cmd := func(args ...string) error {
-		var stdout, stderr bytes.Buffer
-		return run(t.Context(), append([]string{"site"}, args...), getenv, &stdout, &stderr)
-	}
+	cli := newSiteCLI(t)
+	cmd := func(args ...string) error { return cli.run(append([]string{"site"}, args...)...) }
 	secret := filepath.Join(dir, "secret")
 	if err := os.WriteFile(secret, []byte("\n  client-secret \n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	stored := func() parley.OIDC {
-		t.Helper()
-		store, err := openStore(t.Context(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
-		s, err := store.Site(t.Context(), "news")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s.OIDC
-	}
+	stored := func() parley.OIDC { return cli.site("news").OIDC }
 	if err := cmd("create", "--id", "news"); err != nil {
 		t.Fatal(err)
 	}

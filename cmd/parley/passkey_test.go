@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,25 +11,9 @@ import (
 // stored; an RP ID that is not the origin's host or a suffix of it is
 // refused and changes nothing.
 func TestSitePasskeyFlags(t *testing.T) {
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "parley.db")
-	getenv := func(k string) string { return map[string]string{"PARLEY_DATABASE": dsn}[k] }
-	cmd := func(args ...string) error {
-		var stdout, stderr bytes.Buffer
-		return run(t.Context(), args, getenv, &stdout, &stderr)
-	}
-	passkeys := func() parley.Passkeys {
-		t.Helper()
-		store, err := openStore(t.Context(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
-		s, err := store.Site(t.Context(), "news")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s.Passkeys
-	}
+	cli := newSiteCLI(t)
+	cmd := cli.run
+	passkeys := func() parley.Passkeys { return cli.site("news").Passkeys }
 	if err := cmd("site", "create", "--id", "news", "--origin", "https://www.news.example"); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -15,25 +14,9 @@ import (
 // create and update, an update without them keeps them, and a bad value
 // changes nothing.
 func TestSitePrivacyFlags(t *testing.T) {
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "parley.db")
-	getenv := func(k string) string { return map[string]string{"PARLEY_DATABASE": dsn}[k] }
-	cmd := func(args ...string) error {
-		var stdout, stderr bytes.Buffer
-		return run(t.Context(), args, getenv, &stdout, &stderr)
-	}
-	privacy := func() parley.Privacy {
-		t.Helper()
-		store, err := openStore(t.Context(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
-		s, err := store.Site(t.Context(), "news")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s.Privacy
-	}
+	cli := newSiteCLI(t)
+	cmd := cli.run
+	privacy := func() parley.Privacy { return cli.site("news").Privacy }
 	if err := cmd("site", "create", "--id", "news"); err != nil {
 		t.Fatal(err)
 	}
