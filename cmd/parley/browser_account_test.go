@@ -181,7 +181,8 @@ func TestBrowserSSOAccount(t *testing.T) {
 // TestBrowserSignInPanel: on a site with an e-mail link, a signed-out
 // reader opens the panel by keyboard, in French and in Spanish; focus is in
 // the dialog, axe finds nothing, Escape closes it and focus returns. An
-// e-mail link's #parley-code is taken off the address at once and sent.
+// e-mail link's #parley-code is taken off the address at once and sent;
+// an unknown one is refused in the account bundle's words.
 // A refused session signs the reader out, and with SSO the page's callback
 // is asked for a new token.
 func TestBrowserSignInPanel(t *testing.T) {
@@ -222,6 +223,7 @@ func TestBrowserSignInPanel(t *testing.T) {
 	b.open(app.URL + "/es#parley-code=abc123") // another page: a new fragment alone would not load one
 	b.waitFor("the code gone from the address", "location.hash === ''")
 	app.waitRequest(t, mark, "panel", "POST /api/v1/sites/demo/auth/code")
+	b.waitFor("the unknown code refused in words of the account bundle", "blockText().includes("+jsString(i18n.For("es").T("error.signInCodeInvalid"))+")")
 
 	// OIDC in a popup, on a site that offers it.
 	oidc := startTestAppWith(t, nil, handlerConfig{}, oidcStandIns())

@@ -16,6 +16,7 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 
 	"parley"
+	"parley/internal/i18n"
 )
 
 // passkeyHelpers bundles widget/src/passkey.ts, with the Api it calls
@@ -76,6 +77,12 @@ func startPasskeyApp(t *testing.T) (string, parley.Store) {
 		w.Write([]byte(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Passkeys</title>` +
 			`<script src="/passkey-test.js"></script></head><body><h1>Passkeys</h1></body></html>`))
 	})
+	mux.HandleFunc("GET /passkey-article", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Passkeys article</title></head>` +
+			`<body><main><h1>Passkeys article</h1><parley-discussion site="news" story="pk"></parley-discussion>` +
+			`<script src="/embed.js" async></script></main></body></html>`))
+	})
 	mux.HandleFunc("GET /passkey-test.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Write(js)
@@ -132,6 +139,9 @@ type pageAnswer struct {
 // moderator signed in by e-mail acts as a commenter on a site that wants
 // staff to use passkeys; they register a passkey through passkey.ts, sign
 // out, sign in with the passkey and act as moderator with the new session.
+// Signed in by e-mail again, the widget's profile tells them to use their
+// passkey to act as staff, lists it, refuses the same authenticator twice
+// (passkeyExists, in words), removes it and adds one.
 func TestBrowserPasskey(t *testing.T) {
 	url, store := startPasskeyApp(t)
 	ctx := t.Context()
@@ -182,5 +192,40 @@ func TestBrowserPasskey(t *testing.T) {
 	}
 	if _, _, err := store.Session(ctx, hash); parley.ErrorCode(err) != parley.ENOTFOUND {
 		t.Errorf("the e-mail session after signing out: %v, want gone", err)
+	}
+
+	token, hash = parley.NewSessionToken()
+	if err := store.CreateSession(ctx, &parley.Session{Hash: hash, UserID: mod.ID, SiteID: "news", Method: "email", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	evalJS[bool](b, "(localStorage.setItem('parley:session:news', "+jsString(token)+"), true)")
+	profilePasskeys(t, b, url, token, pageCall[struct{ Passkeys []struct{ ID, Name string } }](b, "pk.listPasskeys(api).then((passkeys) => ({passkeys}))").Passkeys[0].ID)
+}
+
+// profilePasskeys drives the profile's passkeys for the moderator signed
+// in by e-mail (session) who holds the one passkey "Laptop" (laptop, its
+// ID).
+func profilePasskeys(t *testing.T, b *tab, url, session, laptop string) {
+	en := i18n.For("en")
+	b.open(url + "/passkey-article")
+	b.click("the profile button", "button("+jsString(en.T("account.profile"))+")")
+	b.waitFor("the staff notice", dialogJS+" && all('.hint', "+dialogJS+").some((p) => named(p) == "+jsString(en.T("profile.passkeyRequired"))+")")
+	remove := "button(" + jsString(en.T("profile.passkeyRemoveOf", "Laptop")) + ", " + dialogJS + ")"
+	b.waitFor("the passkey in the list", remove+" && named("+remove+".closest('li')).startsWith('Laptop')")
+	add := "button(" + jsString(en.T("profile.addPasskey")) + ", " + dialogJS + ")"
+	b.click("add a passkey from the same authenticator", add)
+	b.waitFor("refused in words", "named("+dialogJS+".querySelector('[role=status]')) == "+jsString(en.T("error.passkeyExists")))
+	b.click("remove Laptop", remove)
+	b.waitFor("removed, the list empty", "named("+dialogJS+".querySelector('[role=status]')) == "+jsString(en.T("profile.passkeyRemoved"))+
+		" && named("+dialogJS+".querySelector('.pks')) == "+jsString(en.T("profile.noPasskeys")))
+	b.click("add a passkey", add)
+	b.waitFor("added and listed", "named("+dialogJS+".querySelector('[role=status]')) == "+jsString(en.T("profile.passkeyAdded"))+
+		" && !!button("+jsString(en.T("profile.passkeyRemoveOf", "Moritz"))+", "+dialogJS+")")
+	var list struct{ Passkeys []struct{ ID, Name string } }
+	if err := json.NewDecoder(apiGet(t, url+"/api/v1/sites/news/me/passkeys", session).Body).Decode(&list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Passkeys) != 1 || list.Passkeys[0].Name != "Moritz" || list.Passkeys[0].ID == laptop {
+		t.Errorf("the server lists %+v, want only the new passkey", list.Passkeys)
 	}
 }

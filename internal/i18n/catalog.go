@@ -212,6 +212,14 @@ var en = map[string]string{
 	"profile.deleteUnderstood": "I understand: delete my account for good",
 	"profile.deleteConfirm":    "Delete my account now",
 	"profile.deleted":          "Your account has been deleted.",
+	// The profile's passkeys and staff passkey requirement (widget, e2e).
+	"profile.passkeyCreated":  "Added on %s",
+	"profile.passkeyUsed":     "last used on %s",
+	"profile.passkeyRemove":   "Remove",
+	"profile.passkeyRemoveOf": "Remove the passkey %s",
+	"profile.passkeyRemoved":  "The passkey has been removed.",
+	"profile.noPasskeys":      "You have not added a passkey yet.",
+	"profile.passkeyRequired": "To act as staff on this site, please sign in with your passkey. Until then you take part as a reader.",
 }
 
 var de = map[string]string{
@@ -417,6 +425,14 @@ var de = map[string]string{
 	"profile.deleteUnderstood": "Ich habe verstanden: Mein Konto endgültig löschen",
 	"profile.deleteConfirm":    "Konto jetzt löschen",
 	"profile.deleted":          "Ihr Konto wurde gelöscht.",
+	// The profile's passkeys and staff passkey requirement (widget, e2e).
+	"profile.passkeyCreated":  "Hinzugefügt am %s",
+	"profile.passkeyUsed":     "zuletzt verwendet am %s",
+	"profile.passkeyRemove":   "Entfernen",
+	"profile.passkeyRemoveOf": "Passkey %s entfernen",
+	"profile.passkeyRemoved":  "Der Passkey wurde entfernt.",
+	"profile.noPasskeys":      "Sie haben noch keinen Passkey hinzugefügt.",
+	"profile.passkeyRequired": "Um auf dieser Website als Mitglied der Redaktion aufzutreten, melden Sie sich bitte mit Ihrem Passkey an. Bis dahin nehmen Sie wie alle anderen Leserinnen und Leser teil.",
 }
 
 var es = map[string]string{
@@ -622,6 +638,14 @@ var es = map[string]string{
 	"profile.deleteUnderstood": "Lo entiendo: eliminar mi cuenta definitivamente",
 	"profile.deleteConfirm":    "Eliminar mi cuenta ahora",
 	"profile.deleted":          "Se ha eliminado tu cuenta.",
+	// The profile's passkeys and staff passkey requirement (widget, e2e).
+	"profile.passkeyCreated":  "Añadida el %s",
+	"profile.passkeyUsed":     "usada por última vez el %s",
+	"profile.passkeyRemove":   "Eliminar",
+	"profile.passkeyRemoveOf": "Eliminar la llave de acceso %s",
+	"profile.passkeyRemoved":  "Se ha eliminado la llave de acceso.",
+	"profile.noPasskeys":      "Todavía no has añadido ninguna llave de acceso.",
+	"profile.passkeyRequired": "Para actuar como parte del equipo en este sitio, inicia sesión con tu llave de acceso. Hasta entonces participas como cualquier otro lector.",
 }
 
 var fr = map[string]string{
@@ -827,4 +851,12 @@ var fr = map[string]string{
 	"profile.deleteUnderstood": "J’ai compris : supprimer définitivement mon compte",
 	"profile.deleteConfirm":    "Supprimer mon compte maintenant",
 	"profile.deleted":          "Votre compte a été supprimé.",
+	// The profile's passkeys and staff passkey requirement (widget, e2e).
+	"profile.passkeyCreated":  "Ajoutée le %s",
+	"profile.passkeyUsed":     "utilisée pour la dernière fois le %s",
+	"profile.passkeyRemove":   "Retirer",
+	"profile.passkeyRemoveOf": "Retirer la clé d’accès %s",
+	"profile.passkeyRemoved":  "La clé d’accès a été retirée.",
+	"profile.noPasskeys":      "Vous n’avez encore ajouté aucune clé d’accès.",
+	"profile.passkeyRequired": "Pour agir en tant que membre de la rédaction sur ce site, connectez-vous avec votre clé d’accès. D’ici là, vous participez comme tout lecteur.",
 }

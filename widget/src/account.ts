@@ -48,6 +48,7 @@ export interface AccountHost extends HTMLElement {
 interface AccountModule {
   openSignIn(a: Account, opener: HTMLElement): void;
   openProfile(a: Account, opener: HTMLElement): void;
+  learn(a: Account): void;
 }
 
 // staffRoles are the roles shown beside a name.
@@ -92,6 +93,7 @@ export class Account {
       else if (token) await this.signIn(api.call("POST", `/sites/${site}/auth/sso`, { token }));
       else if (api.session) this.set((await api.call("GET", `/me?site=${site}`)).user);
     } catch (e) {
+      if (code) await this.load().then((m) => m.learn(this), () => {}); // its refusals' messages
       this.host.fail(e);
     }
     if (!this.user) await this.sso();
@@ -154,19 +156,26 @@ export class Account {
     this.bar.hidden = !kids.length;
   }
 
-  private opener(label: string, what: keyof AccountModule) {
+  private opener(label: string, what: "openSignIn" | "openProfile") {
     const b = button(label, () => this.open(what, b), "acb");
     b.setAttribute("aria-haspopup", "dialog");
     return b;
   }
 
-  // open loads the account bundle once and opens the panel or profile.
-  private async open(what: keyof AccountModule, opener: HTMLElement) {
-    try {
-      this.mod ||= import(this.host.base + "/embed-account.js");
-      (await this.mod)[what](this, opener);
-    } catch (e) {
+  // load imports the account bundle once; a failed import is tried
+  // again next time.
+  private load(): Promise<AccountModule> {
+    return (this.mod ||= import(this.host.base + "/embed-account.js").catch((e) => {
       this.mod = undefined;
+      throw e;
+    }));
+  }
+
+  // open loads the account bundle once and opens the panel or profile.
+  private async open(what: "openSignIn" | "openProfile", opener: HTMLElement) {
+    try {
+      (await this.load())[what](this, opener);
+    } catch (e) {
       this.host.fail(e instanceof ApiError ? e : new ApiError("network"));
     }
   }

@@ -68,6 +68,16 @@ func AccountKeys() []string {
 		"profile.more", "profile.notifications", "profile.replies", "profile.noEmail", "profile.passkeys",
 		"profile.addPasskey", "profile.passkeyAdded", "profile.download", "profile.delete", "profile.deleteWarn",
 		"profile.deleteUnderstood", "profile.deleteConfirm", "profile.deleted",
+		"profile.passkeyCreated", "profile.passkeyUsed", "profile.passkeyRemove", "profile.passkeyRemoveOf",
+		"profile.passkeyRemoved", "profile.noPasskeys", "profile.passkeyRequired",
+		// The refusals a reader meets in the panel and the profile, by key
+		// ("error." + key). Rarer ones (a provider's or browser's broken
+		// answer, an expired ceremony) read as "signing in did not work":
+		// each message costs about 80 bytes gzipped in all four languages.
+		"error.emailInvalid", "error.emailTooMany", "error.signInTooFast", "error.emailSignInOff",
+		"error.signInCodeInvalid", "error.noEmail", "error.oidcDenied", "error.oidcUnavailable", "error.oidcBadState",
+		"error.passkeyUnsupported", "error.passkeyCancelled", "error.passkeyNeedsEmailSignIn", "error.passkeyLimit",
+		"error.passkeyExists", "error.passkeyNotFound", "error.passkeyUnknown", "error.passkeyRefused", "error.passkeyCloned",
 	}
 }
 

@@ -5,7 +5,9 @@ import { KEYS, LANGS } from "./catalog.gen";
 import { openProfile as profile } from "./profile";
 import { openSignIn as signIn } from "./signin";
 
-const learn = (a: Account) => a.host.i.add(KEYS, LANGS[a.host.i.lang]);
+// learn adds this bundle's messages to the block's, so that refusals met
+// outside the panel (an e-mail link's code) read as precisely as in it.
+export const learn = (a: Account) => a.host.i.add(KEYS, LANGS[a.host.i.lang]);
 
 export function openSignIn(a: Account, opener: HTMLElement) {
   learn(a);

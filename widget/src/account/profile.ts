@@ -6,6 +6,7 @@ import { Account, badges } from "../account";
 import { button, h } from "../dom";
 import { dialog, status } from "./dialog";
 import { passkeys } from "./passkeys";
+import type { Passkey } from "../passkey";
 
 export function openProfile(a: Account, opener: HTMLElement) {
   const i = a.host.i, u = a.user!, st = status(), me = `/sites/${enc(a.api.site)}/me`;
@@ -30,11 +31,11 @@ export function openProfile(a: Account, opener: HTMLElement) {
   };
   const d = dialog(a, opener, i.t("account.profile"),
     h("p", { class: "who" }, h("b", null, u.name), " ", ...badges(i, u.role, u.badges)),
+    staffNotice(a),
     h("p", { class: "row" }, button(i.t("profile.signOut"), () => out(false), "alt"), button(i.t("profile.signOutAll"), () => out(true), "alt")),
     comments(a, me),
     notifications(a, me, fail),
-    !!a.info?.passkey && !!passkeys.register && section(i.t("profile.passkeys"),
-      button(i.t("profile.addPasskey"), () => passkeys.register!(a.api, u.name).then(() => (st.textContent = i.t("profile.passkeyAdded")), fail), "alt")),
+    !!a.info?.passkey && keys(a, st, fail),
     h("p", { class: "row" }, button(i.t("profile.download"), () => download(a, me).catch(fail), "alt")),
     removal(a, me, () => gone("profile.deleted"), fail),
     st);
@@ -42,6 +43,38 @@ export function openProfile(a: Account, opener: HTMLElement) {
 
 function section(title: string, ...kids: (Node | false)[]) {
   return h("section", { class: "ps" }, h("h4", null, title), ...kids);
+}
+
+// staffNotice tells staff on a site that requires passkeys, signed in
+// another way, that they act as a reader until they use their passkey:
+// GET /me says so, for this session.
+function staffNotice(a: Account) {
+  const p = h("p", { class: "hint", hidden: true }, a.host.i.t("profile.passkeyRequired"));
+  a.api.call("GET", `/me?site=${enc(a.api.site)}`).then((r) => (p.hidden = !r.passkeyRequired), () => {});
+  return p;
+}
+
+// keys lists the reader's passkeys, each with its remove button, beside
+// adding one; the list is read again after either.
+function keys(a: Account, st: HTMLElement, fail: (e: unknown) => void) {
+  const i = a.host.i, list = h("ul", { class: "mine pks" });
+  const add = button(i.t("profile.addPasskey"), () => passkeys.register(a.api, a.user!.name).then(() => done("profile.passkeyAdded"), fail), "alt");
+  const done = (key: string) => {
+    st.classList.remove("err");
+    st.textContent = i.t(key);
+    load();
+  };
+  const item = (k: Passkey) => {
+    const rm = button(i.t("profile.passkeyRemove"), () => passkeys.remove(a.api, k.id).then(() => (add.focus(), done("profile.passkeyRemoved")), fail), "alt dng");
+    rm.setAttribute("aria-label", i.t("profile.passkeyRemoveOf", k.name));
+    const when = i.t("profile.passkeyCreated", i.date(k.createdAt)) + (k.lastUsedAt ? ", " + i.t("profile.passkeyUsed", i.date(k.lastUsedAt)) : "");
+    return h("li", null, h("b", null, k.name), " ", h("span", { class: "hint" }, when), " ", rm);
+  };
+  const load = () => passkeys.list(a.api).then((ks) => {
+    list.replaceChildren(...(ks.length ? ks.map(item) : [h("li", null, i.t("profile.noPasskeys"))]));
+  }, () => (list.hidden = true));
+  load();
+  return section(i.t("profile.passkeys"), list, add);
 }
 
 // comments lists the reader's comments, newest first, page by page. A

@@ -17,9 +17,12 @@ export function openSignIn(a: Account, opener: HTMLElement) {
   const fail = (e: unknown) => {
     const err = asError(e);
     st.classList.add("err");
-    if (err.code == "too_many_requests") st.textContent = i.n("signin.wait", Math.max(1, Math.ceil(err.retryAfter / 60)));
+    // The refusal's own message when this bundle knows its key; else
+    // what its code says: a wait in minutes, a bad address, or failure.
+    if (err.key && i.has("error." + err.key)) st.textContent = i.t("error." + err.key);
+    else if (err.code == "too_many_requests") st.textContent = i.n("signin.wait", Math.max(1, Math.ceil(err.retryAfter / 60)));
     else if (err.code == "invalid") st.textContent = i.t("error.badEmail");
-    else st.textContent = i.t(i.has("error." + err.key) ? "error." + err.key : "signin.failed");
+    else st.textContent = i.t("signin.failed");
   };
   const d = dialog(a, opener, i.t("signin.title"),
     m.email && emailForm(a, st, fail),
