@@ -95,8 +95,8 @@ type API struct {
 	mux     *http.ServeMux
 
 	// Per-client limits of the sign-in routes that write a row for
-	// whoever asks, one for each (see email.go).
-	emailClients *web.ClientLimits
+	// whoever asks, one for each (see email.go and passkey.go).
+	emailClients, passkeyClients, registerClients *web.ClientLimits
 
 	openAPIPage *pagecache.Page
 
@@ -121,8 +121,10 @@ func New(svc Service, d Deps, log *slog.Logger, opts ...Option) (*API, error) {
 		return nil, err
 	}
 	a := &API{svc: svc, authn: d.Auth, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins),
-		emailClients: web.NewClientLimits(emailBurst, emailEvery, maxLimitedClients),
-		openAPIPage:  pagecache.NewPage(openAPIDocument),
+		emailClients:    web.NewClientLimits(emailBurst, emailEvery, maxLimitedClients),
+		passkeyClients:  web.NewClientLimits(passkeyBurst, passkeyEvery, maxLimitedClients),
+		registerClients: web.NewClientLimits(passkeyBurst, passkeyEvery, maxLimitedClients),
+		openAPIPage:     pagecache.NewPage(openAPIDocument),
 	}
 	for _, opt := range opts {
 		opt(a)
