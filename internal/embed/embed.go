@@ -20,6 +20,7 @@ import (
 	"parley"
 	"parley/internal/i18n"
 	"parley/internal/service"
+	"parley/internal/web"
 )
 
 //go:embed templates/*.html
@@ -73,6 +74,9 @@ type Block struct {
 	origin    string   // scheme://host of publicURL
 	tokens    formTokens
 	oidc      OIDCService // cfg.OIDC
+
+	// limits counts the OIDC sign-ins each client starts (see oidc.go).
+	limits *web.ClientLimits
 }
 
 // New returns a Block over svc. It panics if cfg.PublicURL is not an
@@ -100,6 +104,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Block {
 		origin: public.Scheme + "://" + canonicalHost(public.Scheme, public.Host),
 		tokens: formTokens{key: cfg.FormKey, now: now},
 		oidc:   cfg.OIDC,
+		limits: web.NewClientLimits(oidcBurst, oidcEvery, maxLimitedClients),
 	}
 }
 

@@ -19,13 +19,27 @@ import (
 
 // OIDCService is what the OIDC sign-in pages need of the service layer.
 type OIDCService interface {
-	StartOIDC(ctx context.Context, siteID, origin, lang string) (to, postTo string, err error)
+	StartOIDC(ctx context.Context, siteID, origin, lang string, limit service.Limit) (to, postTo string, err error)
 	FinishOIDC(ctx context.Context, cb service.OIDCCallback) (*parley.OIDCFlow, *service.SignedIn, error)
 }
 
 // maxCallbackQuery bounds what a provider (or anyone) may send to the
 // callback: a code, a state and an error description fit many times.
 const maxCallbackQuery = 8 << 10
+
+// Each start stores a flow row that lives for parley.OIDCFlowTTL, whoever
+// asks. A client may start oidcBurst sign-ins at once and one more every
+// oidcEvery: a reader who closes the popup and opens it again a few times
+// never notices, and one address holds at most oidcBurst +
+// OIDCFlowTTL/oidcEvery = 70 live flows. The service asks the limit only
+// of a start it would store (see service.Limit), so a reader's refused
+// attempts do not count, and before it asks the provider, which a flood
+// then does not reach either.
+const (
+	oidcBurst         = 10
+	oidcEvery         = 10 * time.Second
+	maxLimitedClients = 10000 // about a megabyte of buckets (web.ClientLimits)
+)
 
 // signinJS hands the sign-in's result to the page that opened the popup.
 // It is a file, not an inline script, so that the page's policy forbids
@@ -43,7 +57,8 @@ func (b *Block) oidcStart(w http.ResponseWriter, r *http.Request) {
 		b.signinPage(w, r, signinView{Lang: lang, Err: parley.Errorf(parley.ENOTFOUND, "OIDC is not enabled on this server.").Keyed("oidcOff")})
 		return
 	}
-	to, postTo, err := b.oidc.StartOIDC(r.Context(), q.Get("site"), q.Get("origin"), lang)
+	limit := func() error { return b.limits.Allow(web.ClientAddr(r), time.Now()) }
+	to, postTo, err := b.oidc.StartOIDC(r.Context(), q.Get("site"), q.Get("origin"), lang, limit)
 	if err != nil {
 		b.signinPage(w, r, signinView{Lang: lang, Origin: postTo, Err: err})
 		return
@@ -122,6 +137,7 @@ func (b *Block) signinPage(w http.ResponseWriter, r *http.Request, v signinView)
 		b.logSignin(r, code, v.Err)
 		status = web.Status(code)
 		web.ErrorHeaders(w.Header(), code)
+		web.LimitHeaders(w.Header(), v.Err)
 		msg.Error = key
 		if key == "" {
 			msg.Error = code
@@ -166,6 +182,9 @@ func (b *Block) logSignin(r *http.Request, code string, err error) {
 		b.log.ErrorContext(r.Context(), "oidc sign-in failed", "path", r.URL.Path, "err", err)
 	case parley.EUNAVAILABLE:
 		b.log.WarnContext(r.Context(), "oidc sign-in refused: unavailable", "path", r.URL.Path, "err", err)
+	case parley.ETOOMANYREQUESTS:
+		// A flood would fill the log as it would have filled the table.
+		b.log.DebugContext(r.Context(), "oidc sign-in refused: too fast", "path", r.URL.Path)
 	default:
 		b.log.InfoContext(r.Context(), "oidc sign-in refused", "path", r.URL.Path, "key", parley.ErrorKey(err), "err", err)
 	}

@@ -93,7 +93,10 @@ type API struct {
 	origins *originSet
 	refused *refusedOrigins
 	mux     *http.ServeMux
-	clients *clientLimits // e-mail sign-in requests per client
+
+	// Per-client limits of the sign-in routes that write a row for
+	// whoever asks, one for each (see email.go and passkey.go).
+	emailClients, passkeyClients, registerClients *web.ClientLimits
 
 	openAPIPage *pagecache.Page
 
@@ -117,7 +120,12 @@ func New(svc Service, d Deps, log *slog.Logger, opts ...Option) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &API{svc: svc, authn: d.Auth, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins), clients: newClientLimits(maxLimitedClients), openAPIPage: pagecache.NewPage(openAPIDocument)}
+	a := &API{svc: svc, authn: d.Auth, hub: d.Live, pages: d.Pages, log: log, origins: origins, refused: newRefusedOrigins(log, maxRefusedOrigins),
+		emailClients:    web.NewClientLimits(emailBurst, emailEvery, maxLimitedClients),
+		passkeyClients:  web.NewClientLimits(passkeyBurst, passkeyEvery, maxLimitedClients),
+		registerClients: web.NewClientLimits(passkeyBurst, passkeyEvery, maxLimitedClients),
+		openAPIPage:     pagecache.NewPage(openAPIDocument),
+	}
 	for _, opt := range opts {
 		opt(a)
 	}

@@ -10,6 +10,18 @@ import (
 	"parley/internal/service"
 )
 
+// Each ceremony start stores a row that lives for parley.CeremonyTTL,
+// whoever asks. A client may start passkeyBurst ceremonies at once and one
+// more every passkeyEvery: a reader who cancels the browser's dialog and
+// tries again a few times never notices, and one address holds at most
+// passkeyBurst + CeremonyTTL/passkeyEvery = 70 live ceremonies per route.
+// The service asks the limit only of a start it would store (see
+// service.Limit), so a reader's refused attempts do not count.
+const (
+	passkeyBurst = 10
+	passkeyEvery = 5 * time.Second
+)
+
 // passkeyOptionsResponse begins a ceremony: the browser passes publicKey
 // to navigator.credentials and sends the result back with ceremony.
 type passkeyOptionsResponse struct {
@@ -50,7 +62,7 @@ func (a *API) passkeyRegisterOptions(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	o, err := a.svc.PasskeyRegisterOptions(r.Context(), siteID)
+	o, err := a.svc.PasskeyRegisterOptions(r.Context(), siteID, a.limit(a.registerClients, r))
 	if err != nil {
 		return err
 	}
@@ -83,7 +95,7 @@ func (a *API) passkeySignInOptions(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	o, err := a.svc.PasskeySignInOptions(r.Context(), siteID)
+	o, err := a.svc.PasskeySignInOptions(r.Context(), siteID, a.limit(a.passkeyClients, r))
 	if err != nil {
 		return err
 	}
@@ -143,9 +155,9 @@ func (a *API) deleteMyPasskey(w http.ResponseWriter, r *http.Request) error {
 
 // PasskeyService is what the passkey routes need of the service layer.
 type PasskeyService interface {
-	PasskeyRegisterOptions(ctx context.Context, siteID string) (*service.PasskeyOptions, error)
+	PasskeyRegisterOptions(ctx context.Context, siteID string, limit service.Limit) (*service.PasskeyOptions, error)
 	RegisterPasskey(ctx context.Context, siteID, ceremony, name string, credential []byte) (*parley.Passkey, error)
-	PasskeySignInOptions(ctx context.Context, siteID string) (*service.PasskeyOptions, error)
+	PasskeySignInOptions(ctx context.Context, siteID string, limit service.Limit) (*service.PasskeyOptions, error)
 	SignInWithPasskey(ctx context.Context, siteID, ceremony string, credential []byte) (*service.SignedIn, error)
 	MyPasskeys(ctx context.Context, siteID string) ([]*parley.Passkey, error)
 	DeleteMyPasskey(ctx context.Context, siteID, id string) error

@@ -97,7 +97,7 @@ type EmailLinkRequest struct {
 	// Limit, when set, is asked once the request is found well-formed and
 	// before a link is made: the HTTP layer's limit per client, which then
 	// counts the links a client had sent, not its mistakes.
-	Limit func() error
+	Limit Limit
 }
 
 var (
@@ -128,10 +128,8 @@ func (s *Service) RequestEmailLink(ctx context.Context, in EmailLinkRequest) err
 	if !ok {
 		return errEmailInvalid
 	}
-	if in.Limit != nil {
-		if err := in.Limit(); err != nil {
-			return err
-		}
+	if err := in.Limit.take(); err != nil {
+		return err
 	}
 	now := s.now()
 	l, token, err := s.links.newLink(ctx, site, address, i18n.For(in.Lang).Lang(), in.Return, now)

@@ -62,16 +62,20 @@ var langPattern = regexp.MustCompile(`^[A-Za-z]{2,3}([_-][A-Za-z0-9]{1,8}){0,3}$
 // returns the provider's URL to send them to. origin must be one of the
 // site's (or Parley's own): the result will be posted to it, and to no
 // other. postTo is origin once it is known to be allowed, also when a
-// later step fails, and "" before: a refusal may be posted there. The flow
+// later step fails, and "" before: a refusal may be posted there. limit
+// is asked once the origin is allowed, before the provider is. The flow
 // is stored, in the database, only once the provider is known to answer,
 // so a provider that is down leaves nothing behind.
-func (s *Service) StartOIDC(ctx context.Context, siteID, origin, lang string) (to, postTo string, err error) {
+func (s *Service) StartOIDC(ctx context.Context, siteID, origin, lang string, limit Limit) (to, postTo string, err error) {
 	site, err := s.oidcSite(ctx, siteID)
 	if err != nil {
 		return "", "", err
 	}
 	if !parley.ValidOrigin(origin) || !site.AllowsOrigin(origin) && origin != s.publicOrigin {
 		return "", "", parley.Errorf(parley.EFORBIDDEN, "This site does not accept sign-ins from %.100q.", origin).Keyed("originNotAllowed")
+	}
+	if err := limit.take(); err != nil {
+		return "", origin, err
 	}
 	if !langPattern.MatchString(lang) {
 		lang = ""

@@ -13,8 +13,8 @@ import (
 // PasskeyRegisterOptions begins adding a passkey for the signed-in caller:
 // a discoverable credential (resident key required, so that signing in
 // needs no name), user verification preferred, and none of the caller's
-// passkeys again.
-func (s *Service) PasskeyRegisterOptions(ctx context.Context, siteID string) (*PasskeyOptions, error) {
+// passkeys again. limit is asked before the ceremony is stored.
+func (s *Service) PasskeyRegisterOptions(ctx context.Context, siteID string, limit Limit) (*PasskeyOptions, error) {
 	site, wa, err := s.passkeySite(ctx, siteID)
 	if err != nil {
 		return nil, err
@@ -29,6 +29,9 @@ func (s *Service) PasskeyRegisterOptions(ctx context.Context, siteID string) (*P
 	}
 	if len(keys) >= MaxPasskeysPerUser {
 		return nil, errPasskeyLimit
+	}
+	if err := limit.take(); err != nil {
+		return nil, err
 	}
 	user := newPasskeyUser(a.User, keys)
 	exclude := webauthn.Credentials(user.creds).CredentialDescriptors()
@@ -95,10 +98,13 @@ func (s *Service) RegisterPasskey(ctx context.Context, siteID, ceremony, name st
 // PasskeySignInOptions begins a sign-in with a passkey. Nobody is named:
 // the browser offers the passkeys it holds for the site (a discoverable
 // credential, empty allowCredentials), so that no one learns whether an
-// account exists.
-func (s *Service) PasskeySignInOptions(ctx context.Context, siteID string) (*PasskeyOptions, error) {
+// account exists. limit is asked before the ceremony is stored.
+func (s *Service) PasskeySignInOptions(ctx context.Context, siteID string, limit Limit) (*PasskeyOptions, error) {
 	site, wa, err := s.passkeySite(ctx, siteID)
 	if err != nil {
+		return nil, err
+	}
+	if err := limit.take(); err != nil {
 		return nil, err
 	}
 	assertion, data, err := wa.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationPreferred))

@@ -1,0 +1,4 @@
+package httpapi
+
+// PasskeyBurst is how many ceremonies one client may start at once.
+const PasskeyBurst = passkeyBurst
