@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -49,3 +50,36 @@ type discard struct {
 func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(s int)           { d.status = s }
+
+// BenchmarkPost posts anonymous comments in parallel through the whole
+// handler main builds, each a new top-level comment on the demo story:
+// the write path that bench/'s writers measure from outside, here with a
+// profile at hand (go test -bench Post -cpuprofile).
+func BenchmarkPost(b *testing.B) {
+	ctx := b.Context()
+	store, err := openStore(ctx, "sqlite:"+filepath.Join(b.TempDir(), "parley.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	h, closeLive, err := newHandler(ctx, store, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		handlerConfig{PublicURL: "http://127.0.0.1:8080", Demo: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer closeLive()
+	const body = `{"body":"Ein Kommentar, wie er jeden Tag geschrieben wird: *kurz* und mit einem [Link](https://example.org).","author":{"name":"Lena"}}`
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/api/v1/sites/demo/stories/demo-article/comments", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			w := discard{h: http.Header{}}
+			h.ServeHTTP(&w, req)
+			if w.status != http.StatusCreated {
+				b.Errorf("status %d", w.status)
+				return
+			}
+		}
+	})
+}
