@@ -44,12 +44,16 @@ const usage = `usage:
   parley serve [--demo] [--addr :8080] [--public-url https://comments.example]
                [--database sqlite:parley.db|postgres://…]
                [--smtp-url smtp://user:pass@host:587 --mail-from "Name <addr>"]
+               [--trusted-proxy 10.0.0.0/8]…
   parley migrate [--database …]
   parley site create --id ID [--origin https://news.example]… [--name NAME] [--anonymous]
                      [--edit-window 10m] [--max-length 10000]
   parley site update --id ID [any flag of create: only those given change]
                      [--add-origin https://…]… [--remove-origin https://…]…
-                     [--email-signin=false] [--sso-… see parley site update -h]
+                     [--session-ttl 720h] [--email-signin=false] [--erase-policy delete|anonymize]
+                     [--ip-retention 720h] [--passkeys=false] [--passkey-rp-id D] [--staff-passkey]
+                     [--sso-secret-file F --sso-kid K] [--sso-jwks-url U] [--sso-issuer I] [--sso-roles]
+                     [--oidc-issuer U --oidc-client-id ID --oidc-secret-file F] [--oidc-name N]
   parley site list [--database …]
   parley user grant --site S (--email E | --sso-sub SUB) --role staff|moderator|admin
   parley user revoke --site S (--email E | --sso-sub SUB)    (back to commenter)
