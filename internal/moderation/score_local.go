@@ -1,0 +1,192 @@
+package moderation
+
+import (
+	"bytes"
+	"compress/flate"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// LocalName is the built-in scorer's name.
+const LocalName = "local"
+
+// Local is the built-in scorer: a few signals of spam and shouting that
+// need no network and no model. Each adds its weight and its reason; the
+// score is their sum, at most 1. The weights are chosen so that no single
+// mild signal reaches the suggested threshold of 0.5, while the shapes
+// spam takes (a new account with links, a wall of capitals and
+// exclamation marks, the same word over and over) do:
+//
+//	signal                                      adds
+//	links                                       0.15 each, at most 0.6
+//	mostly links: under 5 words of text a link  0.25
+//	capitals: ≥ 60% of the cased letters,       0.3 at 60%, rising to 0.6 at 100%
+//	  in a text of at least 20 of them
+//	a character 6 times in a row ("!!!!!!")     0.15
+//	one word ≥ 30% of at least 8 words          0.25
+//	compresses to under 30% (≥ 200 bytes)       0.3
+//	new account: under a day, none approved     0.2
+//
+// So "Great article" from anyone scores 0, two links from a new account
+// 0.5, and an old account's comment with one link 0.15.
+type Local struct{}
+
+// Name implements Scorer.
+func (Local) Name() string { return LocalName }
+
+// Weights of the local scorer's signals (see Local).
+const (
+	localLinkWeight       = 0.15
+	localLinkMax          = 0.6
+	localMostlyLinks      = 0.25
+	localWordsPerLink     = 5
+	localCapitalsMin      = 20 // cased letters below which capitals are not judged
+	localCapitalsShare    = 0.6
+	localCapitalsWeight   = 0.3 // at localCapitalsShare; doubles at 100%
+	localRunLength        = 6
+	localRunWeight        = 0.15
+	localWordShare        = 0.3
+	localWordMin          = 8
+	localWordWeight       = 0.25
+	localCompressMinBytes = 200
+	localCompressRatio    = 0.3
+	localCompressWeight   = 0.3
+	localNewAccountAge    = 24 * time.Hour
+	localNewAccountWeight = 0.2
+)
+
+// Score implements Scorer. It never fails.
+func (Local) Score(_ context.Context, in Input) (Score, error) {
+	var s Score
+	add := func(w float64, key string, n int, text string) {
+		s.Value += w
+		s.Reasons = append(s.Reasons, Reason{Key: key, N: n, Text: text})
+	}
+	if n := len(in.Links); n > 0 {
+		add(min(localLinkMax, localLinkWeight*float64(n)), ReasonLinks, n, plural(n, "link", "links"))
+		if words := textWords(in.Body); words < localWordsPerLink*n {
+			add(localMostlyLinks, ReasonMostlyLinks, words, fmt.Sprintf("%s of text for %s", plural(words, "word", "words"), plural(n, "link", "links")))
+		}
+	}
+	if upper, cased := capitals(in.Body); cased >= localCapitalsMin {
+		if share := float64(upper) / float64(cased); share >= localCapitalsShare {
+			w := localCapitalsWeight * (1 + (share-localCapitalsShare)/(1-localCapitalsShare))
+			pct := int(share * 100)
+			add(w, ReasonCapitals, pct, fmt.Sprintf("%d%% capitals", pct))
+		}
+	}
+	if r, n := longestRun(in.Body); n >= localRunLength {
+		add(localRunWeight, ReasonRepeatChar, n, fmt.Sprintf("%q %d times in a row", r, n))
+	}
+	if w, n, total := commonestWord(in.Body); total >= localWordMin && float64(n) >= localWordShare*float64(total) {
+		add(localWordWeight, ReasonRepeatWord, n, fmt.Sprintf("%q %d times in %d words", w, n, total))
+	}
+	if len(in.Body) >= localCompressMinBytes {
+		if ratio := compressedRatio(in.Body); ratio < localCompressRatio {
+			pct := int(ratio * 100)
+			add(localCompressWeight, ReasonRepetitive, pct, fmt.Sprintf("repetitive: compresses to %d%%", pct))
+		}
+	}
+	if in.AccountAge < localNewAccountAge && in.ApprovedComments == 0 {
+		add(localNewAccountWeight, ReasonNewAccount, 0, "new account, no approved comments")
+	}
+	s.Value = min(1, s.Value)
+	return s, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// textWords counts the words of body that are not addresses.
+func textWords(body string) int {
+	n := 0
+	for _, w := range strings.Fields(body) {
+		if !looksLikeURL(w) && strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// looksLikeURL reports whether a word of Markdown source is (or carries) an
+// address: bare, autolinked or as a [text](url) target.
+func looksLikeURL(w string) bool {
+	w = strings.ToLower(w)
+	return strings.Contains(w, "://") || strings.HasPrefix(w, "www.") || strings.Contains(w, "](")
+}
+
+// capitals counts the upper-case letters among the cased ones (letters
+// that have a case: not CJK, not digits), addresses left out.
+func capitals(s string) (upper, cased int) {
+	for _, w := range strings.Fields(s) {
+		if looksLikeURL(w) {
+			continue
+		}
+		for _, r := range w {
+			switch {
+			case unicode.IsUpper(r):
+				upper++
+				cased++
+			case unicode.IsLower(r):
+				cased++
+			}
+		}
+	}
+	return upper, cased
+}
+
+// longestRun returns the character repeated most often in a row, and how
+// often. Spaces do not count.
+func longestRun(s string) (rune, int) {
+	var best, last rune
+	bestN, n := 0, 0
+	for _, r := range s {
+		if r == last {
+			n++
+		} else {
+			last, n = r, 1
+		}
+		if n > bestN && !unicode.IsSpace(r) {
+			best, bestN = r, n
+		}
+	}
+	return best, bestN
+}
+
+// commonestWord returns the most frequent word of two letters or more
+// (case folded, punctuation trimmed), its count and the number of words.
+// Ties go to the word that came first, so the reason is deterministic.
+func commonestWord(s string) (string, int, int) {
+	counts := map[string]int{}
+	best, bestN, total := "", 0, 0
+	for _, w := range strings.Fields(s) {
+		w = strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+		if len([]rune(w)) < 2 {
+			continue
+		}
+		total++
+		counts[w]++
+		if counts[w] > bestN {
+			best, bestN = w, counts[w]
+		}
+	}
+	return best, bestN, total
+}
+
+// compressedRatio is the size of s deflated over its size: text says
+// something new in most sentences and stays above about 0.5; the same
+// sentence pasted ten times falls far below.
+func compressedRatio(s string) float64 {
+	var b bytes.Buffer
+	zw, _ := flate.NewWriter(&b, flate.BestCompression) // only fails for a bad level
+	zw.Write([]byte(s))
+	zw.Close()
+	return float64(b.Len()) / float64(len(s))
+}

@@ -1,0 +1,101 @@
+package moderation
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// regular is an author with a history: only what they wrote counts.
+const regular = 400 * 24 * time.Hour
+
+// TestLocalExamples scores comments in the four languages of the catalogs:
+// ordinary ones, sharp but civil ones and German's capitalised nouns stay
+// under the suggested threshold (0.5); the shapes of spam and shouting
+// reach it. Each case pins the reasons, so a change of weights shows.
+func TestLocalExamples(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		in       Input
+		min, max float64
+		keys     []string
+	}{
+		{"en ordinary", Input{Lang: "en", AccountAge: regular, ApprovedComments: 12,
+			Body: "Great article. I would add that the council voted twice on this, and the second vote was closer than the report suggests."},
+			0, 0, nil},
+		{"de nouns are not shouting", Input{Lang: "de", AccountAge: regular, ApprovedComments: 3,
+			Body: "Die Stadtverwaltung hat die Kosten für den Neubau der Grundschule an der Goethestraße völlig falsch eingeschätzt. Das Gutachten lag seit März vor."},
+			0, 0, nil},
+		{"es sharp but civil", Input{Lang: "es", AccountAge: regular, ApprovedComments: 5,
+			Body: "No estoy de acuerdo en absoluto. El ayuntamiento lleva años prometiendo el carril bici y nunca cumple."},
+			0, 0, nil},
+		{"fr one source link", Input{Lang: "fr", AccountAge: regular, ApprovedComments: 8,
+			Body:  "Le rapport complet est disponible ici, les chiffres de la page 12 contredisent l'article : https://www.insee.fr/fr/statistiques",
+			Links: []string{"https://www.insee.fr/fr/statistiques"}},
+			0.15, 0.15, []string{ReasonLinks}},
+		{"en newcomer", Input{Lang: "en", AccountAge: time.Hour,
+			Body: "First time commenting here, thanks for covering the flood so carefully."},
+			0.2, 0.2, []string{ReasonNewAccount}},
+		{"en spam from a new account", Input{Lang: "en", AccountAge: 5 * time.Minute,
+			Body:  "Cheap pills https://pills.example https://pills.example/buy",
+			Links: []string{"https://pills.example", "https://pills.example/buy"}},
+			0.75, 0.75, []string{ReasonLinks, ReasonMostlyLinks, ReasonNewAccount}},
+		{"de link farm", Input{Lang: "de", AccountAge: regular, ApprovedComments: 1,
+			Body:  "Hier klicken: [1](https://a.example) [2](https://b.example) [3](https://c.example) [4](https://d.example) [5](https://e.example)",
+			Links: []string{"https://a.example", "https://b.example", "https://c.example", "https://d.example", "https://e.example"}},
+			0.85, 0.85, []string{ReasonLinks, ReasonMostlyLinks}},
+		{"fr shouting", Input{Lang: "fr", AccountAge: regular, ApprovedComments: 2,
+			Body: "C'EST UN SCANDALE ÉNORME, LE MAIRE DOIT DÉMISSIONNER IMMÉDIATEMENT !"},
+			0.6, 0.6, []string{ReasonCapitals}},
+		{"es shouting with exclamations", Input{Lang: "es", AccountAge: regular, ApprovedComments: 2,
+			Body: "¡¡¡NO PUEDE SER, ESTO ES UNA VERGÜENZA TOTAL!!!!!!"},
+			0.75, 0.75, []string{ReasonCapitals, ReasonRepeatChar}},
+		{"short capitals are not judged", Input{Lang: "en", AccountAge: regular, ApprovedComments: 2,
+			Body: "WELL SAID!"},
+			0, 0, nil},
+		{"de one word over and over", Input{Lang: "de", AccountAge: regular, ApprovedComments: 2,
+			Body: "Lügenpresse Lügenpresse Lügenpresse Lügenpresse, sonst nichts, Lügenpresse Lügenpresse"},
+			0.25, 0.25, []string{ReasonRepeatWord}},
+		{"en pasted ten times: no word stands out, the whole does", Input{Lang: "en", AccountAge: regular, ApprovedComments: 2,
+			Body: strings.Repeat("Visit my profile for the real story about this. ", 10)},
+			0.3, 0.3, []string{ReasonRepetitive}},
+		{"everything at once is capped at 1", Input{Lang: "en", AccountAge: time.Minute,
+			Body:  strings.Repeat("BUY NOW!!!!!! https://x.example ", 10),
+			Links: strings.Split(strings.Repeat("https://x.example ", 10), " ")[:10]},
+			1, 1, []string{ReasonLinks, ReasonMostlyLinks, ReasonCapitals, ReasonRepeatChar, ReasonRepeatWord, ReasonRepetitive, ReasonNewAccount}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Local{}.Score(t.Context(), tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, r := range s.Reasons {
+				keys = append(keys, r.Key)
+			}
+			if s.Value < tc.min-1e-9 || s.Value > tc.max+1e-9 {
+				t.Errorf("score %.3f, want %.2f–%.2f; reasons %+v", s.Value, tc.min, tc.max, s.Reasons)
+			}
+			if diff := cmp.Diff(tc.keys, keys); diff != "" {
+				t.Errorf("reason keys (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLocalReasonTexts: the reasons a moderator reads.
+func TestLocalReasonTexts(t *testing.T) {
+	s, _ := Local{}.Score(t.Context(), Input{AccountAge: time.Minute,
+		Body:  "ACHTUNG ACHTUNG: DIESE SEITEN MÜSSEN SIE KENNEN https://a.example https://b.example https://c.example",
+		Links: []string{"https://a.example", "https://b.example", "https://c.example"}})
+	var got []string
+	for _, r := range s.Reasons {
+		got = append(got, r.Text)
+	}
+	want := []string{"3 links", "7 words of text for 3 links", "100% capitals", "new account, no approved comments"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reasons (-want +got):\n%s", diff)
+	}
+}
