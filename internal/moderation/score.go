@@ -85,7 +85,7 @@ const (
 	ReasonCapitals    = "capitals"    // N percent capitals
 	ReasonRepeatChar  = "repeatedCharacter"
 	ReasonRepeatWord  = "repeatedWord"
-	ReasonRepetitive  = "repetitive" // compresses to N percent
+	ReasonRepetitive  = "repetitive" // only N percent of the text is new
 	ReasonNewAccount  = "newAccount"
 	ReasonModel       = "model"   // the language model's own words in Text
 	ReasonSpam        = "spam"    // Akismet: spam

@@ -1,10 +1,9 @@
 package moderation
 
 import (
-	"bytes"
-	"compress/flate"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -27,7 +26,7 @@ const LocalName = "local"
 //	  in a text of at least 20 of them
 //	a character 6 times in a row ("!!!!!!")     0.15
 //	one word ≥ 30% of at least 8 words          0.25
-//	compresses to under 30% (≥ 200 bytes)       0.3
+//	under 30% of it new (≥ 200 bytes; novelty)  0.3
 //	new account: under a day, none approved     0.2
 //
 // So "Great article" from anyone scores 0, two links from a new account
@@ -51,9 +50,10 @@ const (
 	localWordShare        = 0.3
 	localWordMin          = 8
 	localWordWeight       = 0.25
-	localCompressMinBytes = 200
-	localCompressRatio    = 0.3
-	localCompressWeight   = 0.3
+	localRepeatMinBytes   = 200
+	localNovelty          = 0.3
+	localRepeatWeight     = 0.3
+	novelWindow           = 4 << 10
 	localNewAccountAge    = 24 * time.Hour
 	localNewAccountWeight = 0.2
 )
@@ -65,13 +65,14 @@ func (Local) Score(_ context.Context, in Input) (Score, error) {
 		s.Value += w
 		s.Reasons = append(s.Reasons, Reason{Key: key, N: n, Text: text})
 	}
+	words := strings.Fields(in.Body)
 	if n := len(in.Links); n > 0 {
 		add(min(localLinkMax, localLinkWeight*float64(n)), ReasonLinks, n, plural(n, "link", "links"))
-		if words := textWords(in.Body); words < localWordsPerLink*n {
+		if words := textWords(words); words < localWordsPerLink*n {
 			add(localMostlyLinks, ReasonMostlyLinks, words, fmt.Sprintf("%s of text for %s", plural(words, "word", "words"), plural(n, "link", "links")))
 		}
 	}
-	if upper, cased := capitals(in.Body); cased >= localCapitalsMin {
+	if upper, cased := capitals(words); cased >= localCapitalsMin {
 		if share := float64(upper) / float64(cased); share >= localCapitalsShare {
 			w := localCapitalsWeight * (1 + (share-localCapitalsShare)/(1-localCapitalsShare))
 			pct := int(share * 100)
@@ -81,13 +82,13 @@ func (Local) Score(_ context.Context, in Input) (Score, error) {
 	if r, n := longestRun(in.Body); n >= localRunLength {
 		add(localRunWeight, ReasonRepeatChar, n, fmt.Sprintf("%q %d times in a row", r, n))
 	}
-	if w, n, total := commonestWord(in.Body); total >= localWordMin && float64(n) >= localWordShare*float64(total) {
+	if w, n, total := commonestWord(words); total >= localWordMin && float64(n) >= localWordShare*float64(total) {
 		add(localWordWeight, ReasonRepeatWord, n, fmt.Sprintf("%q %d times in %d words", w, n, total))
 	}
-	if len(in.Body) >= localCompressMinBytes {
-		if ratio := compressedRatio(in.Body); ratio < localCompressRatio {
-			pct := int(ratio * 100)
-			add(localCompressWeight, ReasonRepetitive, pct, fmt.Sprintf("repetitive: compresses to %d%%", pct))
+	if len(in.Body) >= localRepeatMinBytes {
+		if share := novelty(in.Body); share < localNovelty {
+			pct := int(share * 100)
+			add(localRepeatWeight, ReasonRepetitive, pct, fmt.Sprintf("repetitive: %d%% is new", pct))
 		}
 	}
 	if in.AccountAge < localNewAccountAge && in.ApprovedComments == 0 {
@@ -104,10 +105,10 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// textWords counts the words of body that are not addresses.
-func textWords(body string) int {
+// textWords counts the words that are not addresses.
+func textWords(words []string) int {
 	n := 0
-	for _, w := range strings.Fields(body) {
+	for _, w := range words {
 		if !looksLikeURL(w) && strings.IndexFunc(w, unicode.IsLetter) >= 0 {
 			n++
 		}
@@ -124,8 +125,8 @@ func looksLikeURL(w string) bool {
 
 // capitals counts the upper-case letters among the cased ones (letters
 // that have a case: not CJK, not digits), addresses left out.
-func capitals(s string) (upper, cased int) {
-	for _, w := range strings.Fields(s) {
+func capitals(words []string) (upper, cased int) {
+	for _, w := range words {
 		if looksLikeURL(w) {
 			continue
 		}
@@ -163,10 +164,10 @@ func longestRun(s string) (rune, int) {
 // commonestWord returns the most frequent word of two letters or more
 // (case folded, punctuation trimmed), its count and the number of words.
 // Ties go to the word that came first, so the reason is deterministic.
-func commonestWord(s string) (string, int, int) {
+func commonestWord(words []string) (string, int, int) {
 	counts := map[string]int{}
 	best, bestN, total := "", 0, 0
-	for _, w := range strings.Fields(s) {
+	for _, w := range words {
 		w = strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
 		if len([]rune(w)) < 2 {
 			continue
@@ -180,13 +181,28 @@ func commonestWord(s string) (string, int, int) {
 	return best, bestN, total
 }
 
-// compressedRatio is the size of s deflated over its size: text says
-// something new in most sentences and stays above about 0.5; the same
-// sentence pasted ten times falls far below.
-func compressedRatio(s string) float64 {
-	var b bytes.Buffer
-	zw, _ := flate.NewWriter(&b, flate.BestCompression) // only fails for a bad level
-	zw.Write([]byte(s))
-	zw.Close()
-	return float64(b.Len()) / float64(len(s))
+// novelty is the share of s's 8-byte pieces (shingles) not seen earlier
+// in s, over its first novelWindow bytes: much like a compressor's ratio,
+// without a compressor's megabyte of tables. Text says something new in
+// most sentences and stays above 0.8; the same sentence pasted ten times
+// falls near 0.1.
+func novelty(s string) float64 {
+	if len(s) > novelWindow {
+		s = s[:novelWindow]
+	}
+	const w = 8
+	if len(s) < w {
+		return 1
+	}
+	pieces := make([]uint64, 0, len(s)-w+1)
+	var k uint64
+	for i := range len(s) {
+		k = k<<8 | uint64(s[i])
+		if i >= w-1 {
+			pieces = append(pieces, k)
+		}
+	}
+	slices.Sort(pieces) // cheaper than a map for a few thousand
+	distinct := len(slices.Compact(pieces))
+	return float64(distinct) / float64(len(s)-w+1)
 }

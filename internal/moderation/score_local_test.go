@@ -31,6 +31,11 @@ func TestLocalExamples(t *testing.T) {
 		{"es sharp but civil", Input{Lang: "es", AccountAge: regular, ApprovedComments: 5,
 			Body: "No estoy de acuerdo en absoluto. El ayuntamiento lleva años prometiendo el carril bici y nunca cumple."},
 			0, 0, nil},
+		{"fr long and ordinary", Input{Lang: "fr", AccountAge: regular, ApprovedComments: 30,
+			Body: "J'habite à deux rues du chantier depuis vingt ans. Les riverains n'ont jamais été consultés sur le calendrier des travaux, " +
+				"et la réunion publique annoncée dans l'article a eu lieu un mardi à quinze heures, quand la plupart d'entre nous travaillent. " +
+				"Ce n'est pas de la mauvaise volonté de notre part : nous demandons simplement une seconde réunion, le soir ou le samedi."},
+			0, 0, nil},
 		{"fr one source link", Input{Lang: "fr", AccountAge: regular, ApprovedComments: 8,
 			Body:  "Le rapport complet est disponible ici, les chiffres de la page 12 contredisent l'article : https://www.insee.fr/fr/statistiques",
 			Links: []string{"https://www.insee.fr/fr/statistiques"}},
@@ -85,6 +90,21 @@ func TestLocalExamples(t *testing.T) {
 	}
 }
 
+// TestNovelty: ordinary prose is mostly new; pasted text is not.
+func TestNovelty(t *testing.T) {
+	prose := "Der Gemeinderat hat gestern Abend mit knapper Mehrheit beschlossen, die Buslinie 12 ab dem Sommer im Zehn-Minuten-Takt fahren zu lassen. " +
+		"Die Kosten trägt zur Hälfte der Landkreis; strittig bleibt, ob die Haltestelle am Friedhof wegfällt."
+	if n := novelty(prose); n < 0.8 {
+		t.Errorf("novelty of prose %.2f, want ≥ 0.8", n)
+	}
+	if n := novelty(strings.Repeat("Kauft bei uns! ", 30)); n > 0.1 {
+		t.Errorf("novelty of a pasted line %.2f, want ≤ 0.1", n)
+	}
+	if n := novelty("short"); n != 1 {
+		t.Errorf("novelty of a short text %.2f, want 1", n)
+	}
+}
+
 // TestLocalReasonTexts: the reasons a moderator reads.
 func TestLocalReasonTexts(t *testing.T) {
 	s, _ := Local{}.Score(t.Context(), Input{AccountAge: time.Minute,
@@ -97,5 +117,14 @@ func TestLocalReasonTexts(t *testing.T) {
 	want := []string{"3 links", "7 words of text for 3 links", "100% capitals", "new account, no approved comments"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reasons (-want +got):\n%s", diff)
+	}
+}
+
+// BenchmarkLocal scores a 1,000-character comment with two links.
+func BenchmarkLocal(b *testing.B) {
+	in := Input{AccountAge: time.Hour, Links: []string{"https://a.example", "https://b.example"},
+		Body: strings.Repeat("Die Stadt hat die Kosten falsch eingeschätzt, sagt der Rechnungshof. ", 14)}
+	for b.Loop() {
+		Local{}.Score(b.Context(), in)
 	}
 }
