@@ -36,6 +36,17 @@ const (
 	// TTL is how long a challenge may be solved and used: long enough
 	// to write a comment after the widget solved it in the background.
 	TTL = 5 * time.Minute
+	// DefaultDifficulty is what a site should ask of the widget's script
+	// engine (widget/src/pow.ts): 2^16 = 65,536 hashes on average, 3 times
+	// that for the slowest 5% of challenges. Measured on this project's
+	// 2-core server under load: the script engine in headless Chromium
+	// 0.72-1.31 M hashes/s, so 0.05-0.09 s; a phone, 3-5 times slower,
+	// 0.2-0.4 s on average and under about a second at the 95th
+	// percentile. A Go client (Solve) does 3.1-4.9 M hashes/s a core, so
+	// each comment costs a script 15-20 ms of a core: friction against
+	// floods, not a wall. WebCrypto managed only 25,000-94,000 hashes/s
+	// (a promise and a thread hop per digest); with it, use 12.
+	DefaultDifficulty = 16
 	// MaxDifficulty is the hardest challenge Issue makes: 2^32 hashes are
 	// an hour on a phone, so more helps nobody.
 	MaxDifficulty = 32
