@@ -1,0 +1,135 @@
+package moderation
+
+// scratch is what one Match needs and gives back to the List's pool.
+type scratch struct {
+	units     []unit
+	cur, next []int32 // the trie nodes a walk is in
+}
+
+// Match returns the entries of the list found in text, in the order of
+// their start, each with its span in text. An entry is found once per
+// place; a phrase and a word inside it ("fils de pute", "pute") are both
+// found. A nil List, or a text without entries, gives nil.
+func (l *List) Match(text string) []Match {
+	if l == nil || len(l.entries) == 0 {
+		return nil
+	}
+	s, _ := l.scratch.Get().(*scratch)
+	if s == nil {
+		s = &scratch{}
+	}
+	defer l.scratch.Put(s)
+	s.units = normalize(s.units, text)
+	units := s.units
+	var hits []Match
+	for i := range units {
+		if units[i].word() && (i == 0 || !units[i-1].word()) {
+			hits = l.walk(s, units, i, hits)
+		}
+	}
+	return hits
+}
+
+// walk follows the trie from the word that starts at units[from] and
+// appends what it finds to hits. At each rune every node of the set moves
+// to its child for each reading of the rune, and stays where it is if the
+// rune repeats the one that led there ("iiidiooot"). Between words only
+// nodes that continue a phrase survive.
+func (l *List) walk(s *scratch, units []unit, from int, hits []Match) []Match {
+	first := len(hits)
+	cur := append(s.cur[:0], 0)
+	next := s.next[:0]
+	for pos := from; len(cur) > 0; {
+		boundary := pos == len(units) || !units[pos].word()
+		for _, n := range cur {
+			nd := l.nodes[n]
+			if nd.exact != 0 && boundary {
+				hits = l.hit(hits, first, nd.exact, units[from].start, units[pos-1].end)
+			}
+			if nd.prefix != 0 {
+				hits = l.hit(hits, first, nd.prefix, units[from].start, wordEnd(units, pos))
+			}
+		}
+		if pos == len(units) {
+			break
+		}
+		next = next[:0]
+		u := units[pos]
+		if u.word() {
+			for _, n := range cur {
+				for _, r := range [2]rune{u.r, u.alt} {
+					if r == 0 {
+						continue
+					}
+					if c := l.child(n, r); c != 0 {
+						next = addNode(next, c)
+					}
+					if n != 0 && l.nodes[n].label == r {
+						next = addNode(next, n)
+					}
+				}
+			}
+			pos++
+		} else {
+			gap := pos
+			for pos < len(units) && !units[pos].word() {
+				pos++
+			}
+			if gapContinues(units[gap:pos]) {
+				for _, n := range cur {
+					if c := l.child(n, phraseGap); c != 0 {
+						next = addNode(next, c)
+					}
+				}
+			}
+		}
+		cur, next = next, cur
+	}
+	s.cur, s.next = cur, next
+	return hits
+}
+
+// addNode adds n to the set if it is not in it yet; sets hold a few nodes.
+func addNode(set []int32, n int32) []int32 {
+	for _, m := range set {
+		if m == n {
+			return set
+		}
+	}
+	return append(set, n)
+}
+
+// wordEnd is the end in the original text of the word that units[pos]
+// belongs to or ends.
+func wordEnd(units []unit, pos int) int32 {
+	for pos < len(units) && units[pos].word() {
+		pos++
+	}
+	return units[pos-1].end
+}
+
+// hit appends entry's match, or widens the one this walk already has for it
+// (hits[first:] are this walk's).
+func (l *List) hit(hits []Match, first int, entry int32, start, end int32) []Match {
+	word := l.entries[entry-1]
+	for i := first; i < len(hits); i++ {
+		if hits[i].Word == word {
+			hits[i].End = max(hits[i].End, int(end))
+			return hits
+		}
+	}
+	return append(hits, Match{Word: word, Start: int(start), End: int(end)})
+}
+
+// gapContinues reports whether the separators between two words may stand
+// inside a phrase entry: spaces, hyphens, quotes, but no punctuation that
+// ends a clause and no line break.
+func gapContinues(gap []unit) bool {
+	for _, u := range gap {
+		switch u.r {
+		case ',', ';', ':', '.', '!', '?', '\n', '\r', '(', ')':
+			return false
+		}
+	}
+	return true
+}
