@@ -46,8 +46,9 @@ var lookalikes = map[rune]rune{
 // leet reads digits and symbols as the letters they imitate. The digit 1 and
 // the bar read as i and as l (alt), and both readings are tried.
 var leet = [128]struct {
-	r, alt rune
-	class  class
+	r     rune
+	alt   byte
+	class class
 }{
 	'0': {'o', 0, digit}, '1': {'i', 'l', digit}, '3': {'e', 0, digit}, '4': {'a', 0, digit},
 	'5': {'s', 0, digit}, '7': {'t', 0, digit}, '8': {'b', 0, digit}, '9': {'g', 0, digit},
@@ -55,19 +56,28 @@ var leet = [128]struct {
 	'!': {'i', 0, symbolInner}, '|': {'l', 'i', symbolInner},
 }
 
+// asciiUnits holds the unit of each ASCII byte but its span: the hot path
+// of normalization is one table lookup per byte.
+var asciiUnits = func() (t [utf8.RuneSelf]unit) {
+	for c := range t {
+		u := unit{r: rune(c), class: leet[c].class}
+		switch {
+		case 'a' <= c && c <= 'z':
+			u.class = letter
+		case 'A' <= c && c <= 'Z':
+			u.r, u.class = rune(c+'a'-'A'), letter
+		case '0' <= c && c <= '9':
+			u.class = digit
+		}
+		t[c] = u
+	}
+	return t
+}()
+
 // asciiUnit is the normalized unit of one ASCII byte spanning [start, end).
 func asciiUnit(c byte, start, end int) unit {
-	u := unit{r: rune(c), start: int32(start), end: int32(end)}
-	switch {
-	case 'a' <= c && c <= 'z':
-		u.class = letter
-	case 'A' <= c && c <= 'Z':
-		u.r, u.class = rune(c+'a'-'A'), letter
-	case '0' <= c && c <= '9':
-		u.class = digit
-	default:
-		u.class = leet[c].class
-	}
+	u := asciiUnits[c]
+	u.start, u.end = int32(start), int32(end)
 	return u
 }
 

@@ -1,5 +1,7 @@
 package moderation
 
+import "unicode/utf8"
+
 // scratch is what one Match needs and gives back to the List's pool.
 type scratch struct {
 	units     []unit
@@ -22,10 +24,15 @@ func (l *List) Match(text string) []Match {
 	s.units = normalize(s.units, text)
 	units := s.units
 	var hits []Match
-	for i := range units {
-		if units[i].word() && (i == 0 || !units[i-1].word()) {
-			hits = l.walk(s, units, i, hits)
+	for i, u := range units {
+		if !u.word() || i > 0 && units[i-1].word() {
+			continue
 		}
+		// Most words start with a letter that starts no entry.
+		if u.r < utf8.RuneSelf && l.root[u.r] == 0 && (u.alt == 0 || l.root[u.alt] == 0) {
+			continue
+		}
+		hits = l.walk(s, units, i, hits)
 	}
 	return hits
 }
@@ -46,7 +53,9 @@ func (l *List) walk(s *scratch, units []unit, from int, hits []Match) []Match {
 			if nd.exact != 0 && boundary {
 				hits = l.hit(hits, first, nd.exact, units[from].start, units[pos-1].end)
 			}
-			if nd.prefix != 0 {
+			// A prefix entry covers the rest of the word: looked for once,
+			// even while its node absorbs a long run of repeats.
+			if nd.prefix != 0 && !l.found(hits[first:], nd.prefix) {
 				hits = l.hit(hits, first, nd.prefix, units[from].start, wordEnd(units, pos))
 			}
 		}
@@ -57,7 +66,7 @@ func (l *List) walk(s *scratch, units []unit, from int, hits []Match) []Match {
 		u := units[pos]
 		if u.word() {
 			for _, n := range cur {
-				for _, r := range [2]rune{u.r, u.alt} {
+				for _, r := range [2]rune{u.r, rune(u.alt)} {
 					if r == 0 {
 						continue
 					}
@@ -132,4 +141,15 @@ func gapContinues(gap []unit) bool {
 		}
 	}
 	return true
+}
+
+// found reports whether hits has a match of entry.
+func (l *List) found(hits []Match, entry int32) bool {
+	word := l.entries[entry-1]
+	for _, h := range hits {
+		if h.Word == word {
+			return true
+		}
+	}
+	return false
 }

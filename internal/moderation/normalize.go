@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -14,15 +15,18 @@ const maxText = math.MaxInt32
 // original text it came from. One original rune may give several units
 // ("ß" gives "ss"), and a combining mark gives none but widens its letter's
 // span.
+//
+// A unit is 16 bytes, so that it is copied in one move.
 type unit struct {
-	r, alt     rune // the letter; alt is a second reading ('1' is i or l), 0 if none
+	r          rune // the letter
 	start, end int32
+	alt        byte // a second reading of the letter ('1' is i or l), 0 if none
 	class      class
 }
 
 // word reports whether u is part of a word once normalize has read the
-// symbols and digits.
-func (u unit) word() bool { return u.class != separator && u.class != dropped }
+// symbols and digits (and before joinSpelled removes what it dropped).
+func (u unit) word() bool { return u.class != separator }
 
 // maxGap is the most separator runes that may stand between the single
 // letters of a spelled-out word ("i . d . i . o . t").
@@ -61,20 +65,51 @@ func normalize(dst []unit, s string) []unit {
 	if len(s) > maxText {
 		s = s[:maxText]
 	}
-	dst = dst[:0]
+	dst = slices.Grow(dst[:0], len(s))
+	var seen uint32 // a bit per class met, to skip the passes that have nothing to do
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			dst = append(dst, asciiUnit(c, i, i+1))
-			i++
+		if s[i] < utf8.RuneSelf {
+			var mask uint32
+			dst, i, mask = appendASCII(dst, s, i)
+			seen |= mask
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		n := len(dst)
 		dst = foldRune(dst, s, r, i, size)
+		for _, u := range dst[n:] {
+			seen |= 1 << u.class
+		}
 		i += size
 	}
-	readSymbols(dst)
-	readDigits(dst)
+	if seen&(1<<symbolSide|1<<symbolInner) != 0 {
+		readSymbols(dst)
+	}
+	if seen&(1<<digit) != 0 {
+		readDigits(dst)
+	}
 	return joinSpelled(dst)
+}
+
+// appendASCII appends the units of the run of ASCII bytes at s[from:] and
+// returns where the run ends and the classes it met. Each unit is written
+// in place: building it in a variable and copying it stalled on store
+// forwarding, and made normalization four times slower.
+func appendASCII(dst []unit, s string, from int) ([]unit, int, uint32) {
+	to := from
+	for to < len(s) && s[to] < utf8.RuneSelf {
+		to++
+	}
+	n := len(dst)
+	dst = slices.Grow(dst, to-from)[:n+to-from]
+	var seen uint32
+	for k, c := range []byte(s[from:to]) {
+		u := &dst[n+k]
+		*u = asciiUnits[c]
+		u.start, u.end = int32(from+k), int32(from+k+1)
+		seen |= 1 << u.class
+	}
+	return dst, to, seen
 }
 
 // readSymbols decides which leet symbols are letters: '@' and '$' next to a
@@ -84,40 +119,51 @@ func readSymbols(units []unit) {
 	isWord := func(i int) bool {
 		return i >= 0 && i < len(units) && (units[i].class == letter || units[i].class == digit)
 	}
-	for i := range units {
-		if units[i].class == symbolInner {
-			if isWord(i-1) && isWord(i+1) {
-				units[i].class = letter
-				units[i].r, units[i].alt = leetReading(units[i].r)
-			} else {
-				units[i].class = separator
+	for i := 0; i < len(units); {
+		if c := units[i].class; c != symbolSide && c != symbolInner {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(units) && (units[j].class == symbolSide || units[j].class == symbolInner) {
+			j++
+		}
+		// In the run of symbols units[i:j], a '!' is a letter only alone
+		// between two words; a stretch of '@' and '$' is letters if it
+		// touches a word.
+		before, after := isWord(i-1), isWord(j)
+		for k := i; k < j; {
+			if units[k].class == symbolInner {
+				readSymbol(&units[k], j-i == 1 && before && after)
+				k++
+				continue
+			}
+			m := k + 1
+			for m < j && units[m].class == symbolSide {
+				m++
+			}
+			touches := k == i && before || m == j && after
+			for ; k < m; k++ {
+				readSymbol(&units[k], touches)
 			}
 		}
+		i = j
 	}
-	// Two sweeps spread the word from either side through runs of symbols.
-	for i := range units {
-		if units[i].class == symbolSide && isWord(i-1) {
-			units[i].class = letter
-		}
+}
+
+// readSymbol makes u the letter it imitates, or a separator.
+func readSymbol(u *unit, isLetter bool) {
+	if !isLetter {
+		u.class = separator
+		return
 	}
-	for i := len(units) - 1; i >= 0; i-- {
-		if units[i].class == symbolSide && isWord(i+1) {
-			units[i].class = letter
-		}
-	}
-	for i := range units {
-		switch {
-		case units[i].class == symbolSide:
-			units[i].class = separator
-		case units[i].class == letter && units[i].r < utf8.RuneSelf && leet[units[i].r].class == symbolSide:
-			units[i].r, units[i].alt = leetReading(units[i].r)
-		}
-	}
+	u.class = letter
+	u.r, u.alt = leetReading(u.r)
 }
 
 // leetReading is the letter (and second reading) the ASCII symbol or digit
 // r imitates.
-func leetReading(r rune) (rune, rune) {
+func leetReading(r rune) (rune, byte) {
 	if r < utf8.RuneSelf && leet[r].r != 0 {
 		return leet[r].r, leet[r].alt
 	}

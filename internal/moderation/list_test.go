@@ -1,0 +1,105 @@
+package moderation
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCompileRefuses(t *testing.T) {
+	for _, entry := range []string{"...", "id*ot", "*idiot", strings.Repeat("a", maxEntry+1)} {
+		if _, err := Compile([]string{"fine", entry}); err == nil {
+			t.Errorf("Compile(%q) = nil error, want one", entry)
+		}
+	}
+}
+
+func TestCompileSkipsBlankEntries(t *testing.T) {
+	l := MustCompile(t, []string{"", "  ", "idiot", " moron "})
+	if l.Len() != 2 {
+		t.Fatalf("Len = %d, want 2", l.Len())
+	}
+	if m := l.Match("you moron"); len(m) != 1 || m[0].Word != "moron" {
+		t.Fatalf("Match = %v, want the trimmed entry", m)
+	}
+}
+
+func TestMatchEmpty(t *testing.T) {
+	var nilList *List
+	if m := nilList.Match("idiot"); m != nil {
+		t.Errorf("nil List: Match = %v", m)
+	}
+	if m := MustCompile(t, nil).Match("idiot"); m != nil {
+		t.Errorf("empty List: Match = %v", m)
+	}
+	if m := MustCompile(t, []string{"idiot"}).Match(""); m != nil {
+		t.Errorf("empty text: Match = %v", m)
+	}
+}
+
+// TestMatchOverlaps: a phrase and a word inside it are both found, each
+// once, in the order of their start.
+func TestMatchOverlaps(t *testing.T) {
+	l := MustCompile(t, []string{"pute", "fils de pute", "idiot", "idiot*"})
+	got := l.Match("fils de pute, idiooot")
+	want := []Match{{"fils de pute", 0, 12}, {"pute", 8, 12}, {"idiot", 14, 21}, {"idiot*", 14, 21}}
+	if len(got) != len(want) {
+		t.Fatalf("Match = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("Match[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestMatchFirstOfEqualEntries: entries that normalize alike report the
+// first as listed.
+func TestMatchFirstOfEqualEntries(t *testing.T) {
+	l := MustCompile(t, []string{"Scheiße", "scheisse", "SCHEISSE"})
+	if m := l.Match("scheisse"); len(m) != 1 || m[0].Word != "Scheiße" {
+		t.Fatalf("Match = %v, want one match of the first entry", m)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	for _, lang := range Languages() {
+		w, ok := Defaults(lang)
+		if !ok || len(w.Banned) < 10 || len(w.Suspect) < 10 {
+			t.Fatalf("Defaults(%q) = %d banned, %d suspect, %v", lang, len(w.Banned), len(w.Suspect), ok)
+		}
+		banned, suspect := MustCompile(t, w.Banned), MustCompile(t, w.Suspect)
+		// Every entry finds itself, and no entry is on both lists (a
+		// banned phrase may contain a suspect word).
+		for _, e := range w.Banned {
+			e = strings.TrimSuffix(e, "*")
+			if banned.Match(e) == nil {
+				t.Errorf("%s: banned entry %q does not find itself", lang, e)
+			}
+			for _, m := range suspect.Match(e) {
+				if m.Start == 0 && m.End == len(e) {
+					t.Errorf("%s: banned entry %q is also suspect (%q)", lang, e, m.Word)
+				}
+			}
+		}
+		for _, e := range w.Suspect {
+			if suspect.Match(strings.TrimSuffix(e, "*")) == nil {
+				t.Errorf("%s: suspect entry %q does not find itself", lang, e)
+			}
+		}
+	}
+	if w, ok := Defaults("de-AT"); !ok || len(w.Banned) == 0 {
+		t.Errorf(`Defaults("de-AT") = %v, %v; want the German lists`, w, ok)
+	}
+	for _, tag := range []string{"xx", "", "../de", "lists/de"} {
+		if _, ok := Defaults(tag); ok {
+			t.Errorf("Defaults(%q) found lists", tag)
+		}
+	}
+}
+
+func TestParseWords(t *testing.T) {
+	got := ParseWords("# a comment\n\nidiot*\r\n  fils de pute  \n#moron\n")
+	if !equal(got, []string{"idiot*", "fils de pute"}) {
+		t.Fatalf("ParseWords = %q", got)
+	}
+}
