@@ -103,3 +103,24 @@ func TestParseWords(t *testing.T) {
 		t.Fatalf("ParseWords = %q", got)
 	}
 }
+
+// TestMatchManyReadings: a list built to make the readings of "1" explode
+// is capped; the entries within reach are still found.
+func TestMatchManyReadings(t *testing.T) {
+	var entries []string
+	for i := range 1 << 10 {
+		b := strings.Builder{}
+		b.WriteByte('x')
+		for bit := range 10 {
+			b.WriteByte("il"[i>>bit&1])
+		}
+		entries = append(entries, b.String())
+	}
+	l := MustCompile(t, entries)
+	if m := l.Match("xiiiiiiiiii xllllllllll"); len(m) != 2 {
+		t.Fatalf("Match = %v, want both words", m)
+	}
+	if m := l.Match("x" + strings.Repeat("1", 10)); len(m) == 0 || len(m) > maxStates {
+		t.Fatalf("Match of ten 1s: %d matches, want between 1 and %d", len(m), maxStates)
+	}
+}

@@ -1,6 +1,9 @@
 package moderation
 
-import "unicode/utf8"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // scratch is what one Match needs and gives back to the List's pool.
 type scratch struct {
@@ -37,6 +40,12 @@ func (l *List) Match(text string) []Match {
 	return hits
 }
 
+// maxStates caps the trie nodes a walk follows at once. Real lists need a
+// few; only a list built for it (every spelling of i and l) gets past 32,
+// and then the walk may miss an entry, never invent one, so that no list
+// and no text makes a comment slow to check.
+const maxStates = 32
+
 // walk follows the trie from the word that starts at units[from] and
 // appends what it finds to hits. At each rune every node of the set moves
 // to its child for each reading of the rune, and stays where it is if the
@@ -44,40 +53,15 @@ func (l *List) Match(text string) []Match {
 // nodes that continue a phrase survive.
 func (l *List) walk(s *scratch, units []unit, from int, hits []Match) []Match {
 	first := len(hits)
-	cur := append(s.cur[:0], 0)
-	next := s.next[:0]
+	cur, next := append(s.cur[:0], 0), s.next[:0]
 	for pos := from; len(cur) > 0; {
-		boundary := pos == len(units) || !units[pos].word()
-		for _, n := range cur {
-			nd := l.nodes[n]
-			if nd.exact != 0 && boundary {
-				hits = l.hit(hits, first, nd.exact, units[from].start, units[pos-1].end)
-			}
-			// A prefix entry covers the rest of the word: looked for once,
-			// even while its node absorbs a long run of repeats.
-			if nd.prefix != 0 && !l.found(hits[first:], nd.prefix) {
-				hits = l.hit(hits, first, nd.prefix, units[from].start, wordEnd(units, pos))
-			}
-		}
+		hits = l.report(hits, first, cur, units, from, pos)
 		if pos == len(units) {
 			break
 		}
 		next = next[:0]
-		u := units[pos]
-		if u.word() {
-			for _, n := range cur {
-				for _, r := range [2]rune{u.r, rune(u.alt)} {
-					if r == 0 {
-						continue
-					}
-					if c := l.child(n, r); c != 0 {
-						next = addNode(next, c)
-					}
-					if n != 0 && l.nodes[n].label == r {
-						next = addNode(next, n)
-					}
-				}
-			}
+		if u := units[pos]; u.word() {
+			next = l.step(next, cur, u)
 			pos++
 		} else {
 			gap := pos
@@ -98,12 +82,47 @@ func (l *List) walk(s *scratch, units []unit, from int, hits []Match) []Match {
 	return hits
 }
 
-// addNode adds n to the set if it is not in it yet; sets hold a few nodes.
-func addNode(set []int32, n int32) []int32 {
-	for _, m := range set {
-		if m == n {
-			return set
+// report appends the entries that end at the nodes cur when the walk from
+// units[from] has reached units[pos].
+func (l *List) report(hits []Match, first int, cur []int32, units []unit, from, pos int) []Match {
+	boundary := pos == len(units) || !units[pos].word()
+	for _, n := range cur {
+		nd := &l.nodes[n]
+		if nd.exact != 0 && boundary {
+			hits = l.hit(hits, first, nd.exact, units[from].start, units[pos-1].end)
 		}
+		// A prefix entry covers the rest of the word: looked for once,
+		// even while its node absorbs a long run of repeats.
+		if nd.prefix != 0 && !l.found(hits[first:], nd.prefix) {
+			hits = l.hit(hits, first, nd.prefix, units[from].start, wordEnd(units, pos))
+		}
+	}
+	return hits
+}
+
+// step appends to next where the nodes cur go on the letter u.
+func (l *List) step(next, cur []int32, u unit) []int32 {
+	for _, n := range cur {
+		for _, r := range [2]rune{u.r, rune(u.alt)} {
+			if r == 0 {
+				continue
+			}
+			if c := l.child(n, r); c != 0 {
+				next = addNode(next, c)
+			}
+			if n != 0 && l.nodes[n].label == r {
+				next = addNode(next, n)
+			}
+		}
+	}
+	return next
+}
+
+// addNode adds n to the set if it is not in it yet and the set is not
+// full; sets hold a few nodes.
+func addNode(set []int32, n int32) []int32 {
+	if len(set) == maxStates || slices.Contains(set, n) {
+		return set
 	}
 	return append(set, n)
 }
