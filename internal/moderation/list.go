@@ -41,6 +41,7 @@ type List struct {
 	edges   []edge
 	root    [utf8.RuneSelf]int32 // the root's children by ASCII letter, 0 if none
 	entries []string             // as listed, for Match.Word
+	allowed int                  // how many entries are exceptions ("!chili con carne")
 	scratch sync.Pool            // *scratch: the units and node sets of one Match
 }
 
@@ -68,8 +69,11 @@ type Match struct {
 // entry of several words ("fils de pute") matches them with any separators
 // between them. A trailing '*' makes a prefix entry: "idiot*" matches every
 // word that starts with "idiot" ("idiots", "idiotic") and reports the whole
-// word. Blank entries are skipped; an entry that has no letters, has a '*'
-// elsewhere than at its end, or is longer than 64 runes is an error.
+// word. A leading '!' makes an exception: "!chili con carne" is no entry
+// of its own, but no entry is found inside it (the "con" of a French list),
+// for the harmless words and names that equal a listed one. Blank entries
+// are skipped; an entry that has no letters, has a '*' elsewhere than at its
+// end, or is longer than 64 runes is an error.
 func Compile(entries []string) (*List, error) {
 	b := builder{children: []map[rune]int32{{}}, nodes: []node{{}}}
 	l := &List{}
@@ -78,9 +82,12 @@ func Compile(entries []string) (*List, error) {
 		if e == "" {
 			continue
 		}
-		key, prefix, err := entryKey(e)
+		key, prefix, err := entryKey(strings.TrimPrefix(e, "!"))
 		if err != nil {
 			return nil, err
+		}
+		if strings.HasPrefix(e, "!") {
+			l.allowed++
 		}
 		l.entries = append(l.entries, e)
 		b.add(key, prefix, int32(len(l.entries)))
@@ -182,5 +189,5 @@ func (l *List) child(n int32, r rune) int32 {
 	return edges[i].to
 }
 
-// Len is the number of entries of the list.
+// Len is the number of entries of the list, exceptions included.
 func (l *List) Len() int { return len(l.entries) }

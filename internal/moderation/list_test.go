@@ -82,6 +82,12 @@ func TestDefaults(t *testing.T) {
 			}
 		}
 		for _, e := range w.Suspect {
+			if exception, ok := strings.CutPrefix(e, "!"); ok {
+				if m := suspect.Match(exception); m != nil {
+					t.Errorf("%s: exception %q finds %v", lang, e, m)
+				}
+				continue
+			}
 			if suspect.Match(strings.TrimSuffix(e, "*")) == nil {
 				t.Errorf("%s: suspect entry %q does not find itself", lang, e)
 			}
@@ -114,13 +120,38 @@ func TestMatchManyReadings(t *testing.T) {
 		for bit := range 10 {
 			b.WriteByte("il"[i>>bit&1])
 		}
+		b.WriteByte('x')
 		entries = append(entries, b.String())
 	}
 	l := MustCompile(t, entries)
-	if m := l.Match("xiiiiiiiiii xllllllllll"); len(m) != 2 {
+	if m := l.Match("xiiiiiiiiiix xllllllllllx"); len(m) != 2 {
 		t.Fatalf("Match = %v, want both words", m)
 	}
-	if m := l.Match("x" + strings.Repeat("1", 10)); len(m) == 0 || len(m) > maxStates {
+	if m := l.Match("x" + strings.Repeat("1", 10) + "x"); len(m) == 0 || len(m) > maxStates {
 		t.Fatalf("Match of ten 1s: %d matches, want between 1 and %d", len(m), maxStates)
+	}
+}
+
+// TestMatchExceptions: nothing is found inside an exception, and the
+// exception itself is not reported.
+func TestMatchExceptions(t *testing.T) {
+	l := MustCompile(t, []string{"con", "twat", "!chili con carne", "!twatt"})
+	tests := []struct {
+		text string
+		want []Match
+	}{
+		{"un chili con carne, espèce de con", []Match{{"con", 31, 34}}},
+		{"Un CHILI  CON CARNE", nil},
+		{"Twatt is in Orkney, you twat", []Match{{"twat", 24, 28}}},
+		{"con carne", []Match{{"con", 0, 3}}},
+	}
+	for _, tt := range tests {
+		got := l.Match(tt.text)
+		if len(got) != len(tt.want) || len(got) > 0 && got[0] != tt.want[0] {
+			t.Errorf("Match(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+	if _, err := Compile([]string{"!"}); err == nil {
+		t.Error(`Compile("!") = nil error, want one`)
 	}
 }

@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -36,6 +37,26 @@ func (l *List) Match(text string) []Match {
 			continue
 		}
 		hits = l.walk(s, units, i, hits)
+	}
+	if l.allowed > 0 {
+		hits = allow(hits)
+	}
+	return hits
+}
+
+// allow removes the exceptions from hits, and every hit inside one.
+func allow(hits []Match) []Match {
+	var spans []Match
+	for _, h := range hits {
+		if strings.HasPrefix(h.Word, "!") {
+			spans = append(spans, h)
+		}
+	}
+	hits = slices.DeleteFunc(hits, func(h Match) bool {
+		return slices.ContainsFunc(spans, func(a Match) bool { return a.Start <= h.Start && h.End <= a.End })
+	})
+	if len(hits) == 0 {
+		return nil
 	}
 	return hits
 }

@@ -171,27 +171,44 @@ func leetReading(r rune) (rune, byte) {
 }
 
 // readDigits reads the digits of a word that has letters as the letters they
-// imitate ("1d10t"); a number ("1000", "2026") stays a number.
+// imitate ("1d10t", "put3"). A number stays a number ("1000", "2026"), and
+// so do two or more digits that begin or end a word ("A55", "A380",
+// "COVID19", "100km"): they are road names and models, not leetspeak.
 func readDigits(units []unit) {
 	for i := 0; i < len(units); {
 		if !units[i].word() {
 			i++
 			continue
 		}
-		j, letters := i, false
-		for ; j < len(units) && units[j].word(); j++ {
-			letters = letters || units[j].class == letter
+		j := i
+		for j < len(units) && units[j].word() {
+			j++
 		}
-		if letters {
-			for k := i; k < j; k++ {
-				if units[k].class == digit {
-					units[k].r, units[k].alt = leetReading(units[k].r)
-					units[k].class = letter
-				}
+		from, to := i, j
+		if k := digitRun(units, i, j, 1); k-i >= 2 {
+			from = k
+		}
+		if k := digitRun(units, j-1, i-1, -1); j-1-k >= 2 {
+			to = k + 1
+		}
+		letters := slices.ContainsFunc(units[i:j], func(u unit) bool { return u.class == letter })
+		for k := from; letters && k < to; k++ {
+			if units[k].class == digit {
+				units[k].r, units[k].alt = leetReading(units[k].r)
+				units[k].class = letter
 			}
 		}
 		i = j
 	}
+}
+
+// digitRun returns the first index from i towards stop (by step) that is not
+// a digit.
+func digitRun(units []unit, i, stop, step int) int {
+	for i != stop && units[i].class == digit {
+		i += step
+	}
+	return i
 }
 
 // joinSpelled removes the separators between single letters spelled out

@@ -19,6 +19,8 @@ func TestNormalize(t *testing.T) {
 		{"letters with a stroke", "Łódź Øre", "lodz ore"},
 		{"leet digits in a word", "1d10t sh1t h3ll0 4ss", "idiot shit hello ass"},
 		{"numbers stay numbers", "In 2026, 1000 people", "in 2026 1000 people"},
+		{"digits that begin or end a word stay digits", "A55 A380 100km", "a55 a380 100km"},
+		{"one digit at a word's end is a letter", "put3 1st", "pute ist"},
 		{"@ and $ beside a word", "@ss a$$ $5", "ass ass ss"},
 		{"@ and $ alone", "me @ home, $ 5", "me home 5"},
 		{"! and | inside a word", "b!tch sh|t", "bitch shlt"},
