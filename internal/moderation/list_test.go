@@ -71,6 +71,9 @@ func TestDefaults(t *testing.T) {
 		// Every entry finds itself, and no entry is on both lists (a
 		// banned phrase may contain a suspect word).
 		for _, e := range w.Banned {
+			if strings.HasPrefix(e, "!") {
+				continue
+			}
 			e = strings.TrimSuffix(e, "*")
 			if banned.Match(e) == nil {
 				t.Errorf("%s: banned entry %q does not find itself", lang, e)
