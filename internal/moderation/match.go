@@ -6,6 +6,9 @@ import (
 	"unicode/utf8"
 )
 
+// maxPooled is the most units a pooled scratch keeps: 1 MiB.
+const maxPooled = 1 << 16
+
 // scratch is what one Match needs and gives back to the List's pool.
 type scratch struct {
 	units     []unit
@@ -24,8 +27,12 @@ func (l *List) Match(text string) []Match {
 	if s == nil {
 		s = &scratch{}
 	}
-	defer l.scratch.Put(s)
 	s.units = normalize(s.units, text)
+	defer func() {
+		if cap(s.units) <= maxPooled { // the buffer of a huge text is not kept
+			l.scratch.Put(s)
+		}
+	}()
 	units := s.units
 	var hits []Match
 	for i, u := range units {
