@@ -56,11 +56,14 @@ const maxCorpusErrors = 0
 func TestCorpus(t *testing.T) {
 	type count struct{ lines, fp, fn int }
 	counts := map[string]*count{}
-	compiled := map[string][2]*List{}
+	compiled := map[string]Lists{}
 	for _, lang := range Languages() {
 		w, _ := Defaults(lang)
-		compiled[lang] = [2]*List{MustCompile(t, w.Suspect), MustCompile(t, w.Banned)}
-		counts[lang] = &count{}
+		ls, err := CompileWords(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compiled[lang], counts[lang] = ls, &count{}
 	}
 	for _, c := range readCorpus(t) {
 		lists, ok := compiled[c.lang]
@@ -68,10 +71,11 @@ func TestCorpus(t *testing.T) {
 			t.Fatalf("corpus.txt:%d: no lists for %q", c.line, c.lang)
 		}
 		got, found := "ok", []Match(nil)
-		if m := lists[1].Match(c.text); m != nil {
-			got, found = "banned", m
-		} else if m := lists[0].Match(c.text); m != nil {
-			got, found = "suspect", m
+		switch banned, suspect := lists.Match(c.text); {
+		case banned != nil:
+			got, found = "banned", banned
+		case suspect != nil:
+			got, found = "suspect", suspect
 		}
 		n := counts[c.lang]
 		n.lines++

@@ -158,3 +158,20 @@ func TestMatchExceptions(t *testing.T) {
 		t.Error(`Compile("!") = nil error, want one`)
 	}
 }
+
+func TestCompileWords(t *testing.T) {
+	ls, err := CompileWords(Words{Banned: []string{"cunt"}, Suspect: []string{"idiot"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	banned, suspect := ls.Match("c.u.n.t, idiot")
+	if len(banned) != 1 || banned[0].Word != "cunt" || len(suspect) != 1 || suspect[0].Word != "idiot" {
+		t.Fatalf("Match = %v, %v", banned, suspect)
+	}
+	if banned, suspect := (Lists{}).Match("idiot"); banned != nil || suspect != nil {
+		t.Fatalf("empty Lists: Match = %v, %v", banned, suspect)
+	}
+	if _, err := CompileWords(Words{Suspect: []string{"id*ot"}}); err == nil || !strings.HasPrefix(err.Error(), "suspect: ") {
+		t.Fatalf("CompileWords = %v, want the suspect list's error", err)
+	}
+}

@@ -23,17 +23,27 @@ func (l *List) Match(text string) []Match {
 	if l == nil || len(l.entries) == 0 {
 		return nil
 	}
-	s, _ := l.scratch.Get().(*scratch)
-	if s == nil {
-		s = &scratch{}
-	}
+	s := l.getScratch()
+	defer l.putScratch(s)
 	s.units = normalize(s.units, text)
-	defer func() {
-		if cap(s.units) <= maxPooled { // the buffer of a huge text is not kept
-			l.scratch.Put(s)
-		}
-	}()
-	units := s.units
+	return l.match(s, s.units)
+}
+
+func (l *List) getScratch() *scratch {
+	if s, ok := l.scratch.Get().(*scratch); ok {
+		return s
+	}
+	return &scratch{}
+}
+
+func (l *List) putScratch(s *scratch) {
+	if cap(s.units) <= maxPooled { // the buffer of a huge text is not kept
+		l.scratch.Put(s)
+	}
+}
+
+// match finds the entries in the normalized units of a text.
+func (l *List) match(s *scratch, units []unit) []Match {
 	var hits []Match
 	for i, u := range units {
 		if !u.word() || i > 0 && units[i-1].word() {
