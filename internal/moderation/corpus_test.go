@@ -13,7 +13,7 @@ type corpusLine struct {
 	text        string
 }
 
-func readCorpus(t *testing.T) []corpusLine {
+func readCorpus(t testing.TB) []corpusLine {
 	t.Helper()
 	b, err := os.ReadFile("testdata/corpus.txt")
 	if err != nil {

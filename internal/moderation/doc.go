@@ -12,7 +12,12 @@
 // and letters repeated in the text ("iiidiooot") are absorbed while the
 // letters an entry lists must all be there ("as" is not "ass"). Each Match
 // carries the byte span of the original text, for a moderator to see what
-// was found.
+// was found. Entries may be phrases ("fils de pute"), prefixes ("idiot*")
+// and exceptions ("!con carne": nothing is found inside it).
+//
+// Defaults gives the lists Parley ships for de, en, es and fr (lists/);
+// CompileWords compiles a site's two lists, and Lists.Match checks a comment
+// against both with one normalization.
 //
 // The package is pure: a List is compiled once and is safe for concurrent
 // use; matching never blocks, never times out and has no failure mode.
