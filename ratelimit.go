@@ -21,9 +21,9 @@ const (
 
 // RateLimit is a site's limit on posting comments: Posts comments at once
 // and Posts per Per after that, for each reader and each client address
-// (token buckets). The zero value is the default, 5 per minute; Off lets
-// everything through, for a trusted load test. Staff, moderators and
-// admins are never limited.
+// (token buckets). The zero value is the default, 5 per minute. Off lets
+// everything through, the same text twice too (no duplicate check), for a
+// trusted load test. Staff, moderators and admins are never limited.
 type RateLimit struct {
 	Off   bool          `json:"off,omitempty"`
 	Posts int           `json:"posts,omitempty"`
