@@ -75,7 +75,7 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	}
 	// Last of the checks, so that the limits count what a reader posts,
 	// not their mistakes.
-	if err := s.limitPost(ctx, site, a); err != nil {
+	if err := s.limitPost(ctx, site, a, c.IPHash); err != nil {
 		return nil, err
 	}
 	if err := s.refuseDuplicate(ctx, site, a, body); err != nil {

@@ -44,7 +44,10 @@ func newPostLimits() *postLimits {
 // per address, so that a script making a new anonymous commenter for
 // each post is too. Staff, moderators and admins are never limited: they
 // answer readers in bursts and their comments carry the site's badge.
-func (s *Service) limitPost(ctx context.Context, site *parley.Site, a *parley.Actor) error {
+//
+// kept is the address hash the post keeps (Comment.IPHash), which an
+// IPv4 client's key is, so that it is not computed twice.
+func (s *Service) limitPost(ctx context.Context, site *parley.Site, a *parley.Actor, kept string) error {
 	if site.RateLimit.Off || a.RoleOn(site.ID) >= parley.RoleStaff {
 		return nil
 	}
@@ -52,7 +55,7 @@ func (s *Service) limitPost(ctx context.Context, site *parley.Site, a *parley.Ac
 	if a != nil {
 		keys = append(keys, postKey{site: site.ID, id: a.User.ID})
 	}
-	if h := s.limitAddress(ctx); h != "" {
+	if h := s.limitAddress(ctx, kept); h != "" {
 		keys = append(keys, postKey{site: site.ID, address: true, id: h})
 	}
 	posts, per := site.RateLimit.Rate()
@@ -66,11 +69,15 @@ func (s *Service) limitPost(ctx context.Context, site *parley.Site, a *parley.Ac
 // buckets: its hash under the day's key, as stored with comments, or
 // under the instance's own secret when no hashes are stored; "" without
 // an address. IPv6 clients count by their /64, as web.ClientAddr does,
-// so that hopping addresses within it buys nothing.
-func (s *Service) limitAddress(ctx context.Context) string {
+// so that hopping addresses within it buys nothing; an IPv4 client's key
+// is the hash kept, when there is one.
+func (s *Service) limitAddress(ctx context.Context, kept string) string {
 	addr := parley.AddressFrom(ctx).Unmap()
-	if !addr.IsValid() {
+	switch {
+	case !addr.IsValid():
 		return ""
+	case addr.Is4() && kept != "":
+		return kept
 	}
 	if addr.Is6() {
 		p, _ := addr.Prefix(64)

@@ -19,7 +19,8 @@ import (
 // TestPostLimitAddresses: anonymous posts count by address, with or
 // without the address secret (a service that keeps no hashes still
 // limits); IPv6 clients by their /64, so hopping within it buys nothing,
-// while another /64 or a post with no address (the CLI) passes.
+// while another /64 or a post with no address (the CLI) passes; an IPv4
+// client counts the same whether it came as IPv4 or mapped into IPv6.
 func TestPostLimitAddresses(t *testing.T) {
 	ctx := t.Context()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
@@ -57,10 +58,13 @@ func TestPostLimitAddresses(t *testing.T) {
 			if parley.ErrorKey(err) != "postTooFast" || parley.RetryAfter(err) != 30*time.Minute {
 				t.Errorf("third post from the same /64 = %v (retry after %v), want postTooFast after 30m", err, parley.RetryAfter(err))
 			}
-			for _, addr := range []string{"2001:db8:1:3::1", ""} {
+			for _, addr := range []string{"2001:db8:1:3::1", "", "203.0.113.5", "::ffff:203.0.113.5"} {
 				if err := post(addr); err != nil {
 					t.Errorf("post from %q: %v", addr, err)
 				}
+			}
+			if err := post("203.0.113.5"); parley.ErrorKey(err) != "postTooFast" {
+				t.Errorf("third post from 203.0.113.5 (once as IPv4 in IPv6) = %v, want postTooFast", err)
 			}
 		})
 	}
