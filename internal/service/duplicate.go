@@ -28,26 +28,22 @@ var errDuplicate = parley.Errorf(parley.ECONFLICT, "You have just posted this co
 // refuseDuplicate refuses (ECONFLICT, duplicateComment) a body that its
 // author a posted on site within duplicateWindow, compared by
 // moderation.BodyHash, so that a text resent by a double click or a
-// reload appears once. It reads the author's latest comments by the
-// author index (AuthorComments) rather than keeping a hash per comment:
-// no column or index to write on every post, and nothing to read for a
-// guest's first comment, which has no author yet. Deleted comments do
-// not count: a reader may post again what they took back. Two identical
-// posts racing each other may both pass; this catches the resent ones.
+// reload appears once. It reads the author's latest texts by the author
+// index (RecentBodies) rather than keeping a hash per comment: no column
+// or index to write on every post, and nothing to read for a guest's
+// first comment, which has no author yet. Deleted comments do not count:
+// a reader may post again what they took back. Two identical posts racing
+// each other may both pass; this catches the resent ones.
 func (s *Service) refuseDuplicate(ctx context.Context, site *parley.Site, a *parley.Actor, body string) error {
 	if a == nil || site.RateLimit.Off {
 		return nil
 	}
-	recent, err := s.store.AuthorComments(ctx, parley.AuthorQuery{UserID: a.User.ID, Limit: duplicateLookback})
+	recent, err := s.store.RecentBodies(ctx, a.User.ID, s.now().Add(-duplicateWindow), duplicateLookback)
 	if err != nil {
 		return fmt.Errorf("recent comments of the author: %w", err)
 	}
-	since := s.now().Add(-duplicateWindow)
 	h := moderation.BodyHash(body)
 	for _, c := range recent {
-		if c.CreatedAt.Before(since) {
-			break // newest first: the rest are older still
-		}
 		if c.SiteID == site.ID && moderation.BodyHash(c.Body) == h {
 			return errDuplicate
 		}
