@@ -49,6 +49,9 @@ type Site struct {
 	// Privacy is what erasing an account does and how long address
 	// hashes are kept.
 	Privacy Privacy
+	// RateLimit is how fast a reader may post; the zero value is the
+	// default (DefaultRatePosts per DefaultRatePer).
+	RateLimit RateLimit
 
 	CreatedAt time.Time
 }
@@ -68,6 +71,9 @@ func (s *Site) Validate() error {
 		return Errorf(EINVALID, "The session lifetime must be between a minute and a year.")
 	}
 	if err := s.Privacy.Validate(); err != nil {
+		return err
+	}
+	if err := s.RateLimit.Validate(); err != nil {
 		return err
 	}
 	for _, k := range s.SSO.Secrets {

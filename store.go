@@ -28,6 +28,7 @@ type Store interface {
 	Outbox
 	Notifications
 	Standings
+	RecentBodies
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn

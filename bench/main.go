@@ -2,7 +2,9 @@
 // `parley serve --demo`: it measures anonymous writes, seeds a small and a
 // large story through the API, measures cached page-1 reads of both, and
 // compares each read with a same-process server that replays Parley's exact
-// bytes from memory. See README.md for how to run it.
+// bytes from memory. Its posters all post from loopback, so the demo site is
+// created first with `parley site create … --rate-limit off`, or nearly
+// every write would be a 429. See README.md for how to run it.
 package main
 
 import (

@@ -67,6 +67,9 @@ func startTestAppWith(t *testing.T, demo *parley.Site, hc handlerConfig, routes 
 	}
 	t.Cleanup(func() { store.Close() })
 	if demo != nil {
+		if demo.RateLimit == (parley.RateLimit{}) {
+			demo.RateLimit = testRateLimit
+		}
 		if err := store.CreateSite(ctx, demo); err != nil {
 			t.Fatal(err)
 		}

@@ -118,13 +118,20 @@ func TestDemoNotSeededOverExistingStory(t *testing.T) {
 	}
 }
 
+// testRateLimit is the posting limit of the tests' demo site: they post
+// many comments from loopback, some the same text twice, as bench does,
+// so it is off as bench's is. The limits' own tests are in internal/httpapi
+// and TestSiteRateLimitFlag.
+var testRateLimit = parley.RateLimit{Off: true}
+
 // mustEmptyDemoStory stores the demo site (unless the test made it) and story before the first start,
 // so that --demo finds them and does not seed its discussion: these tests
 // count the comments they post themselves.
 func mustEmptyDemoStory(t *testing.T, store parley.Store) {
 	t.Helper()
 	ctx := t.Context()
-	site := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, MaxBodyLength: parley.DefaultMaxBodyLength, EditWindow: parley.DefaultEditWindow, CreatedAt: parley.Now()}
+	site := &parley.Site{ID: embed.DemoSite, Name: "Parley-Demo", AllowAnonymous: true, MaxBodyLength: parley.DefaultMaxBodyLength, EditWindow: parley.DefaultEditWindow,
+		RateLimit: testRateLimit, CreatedAt: parley.Now()}
 	if err := store.CreateSite(ctx, site); err != nil && parley.ErrorCode(err) != parley.ECONFLICT {
 		t.Fatal(err)
 	}

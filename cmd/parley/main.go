@@ -47,7 +47,7 @@ const usage = `usage:
                [--trusted-proxy 10.0.0.0/8]…
   parley migrate [--database …]
   parley site create --id ID [--origin https://news.example]… [--name NAME] [--anonymous]
-                     [--edit-window 10m] [--max-length 10000]
+                     [--edit-window 10m] [--max-length 10000] [--rate-limit 5/1m|off]
   parley site update --id ID [any flag of create: only those given change]
                      [--add-origin https://…]… [--remove-origin https://…]…
                      [--session-ttl 720h] [--email-signin=false] [--erase-policy delete|anonymize]

@@ -34,6 +34,7 @@ type siteFlags struct {
 	// emailSignIn is --email-signin; the site keeps it as EmailSignIn.Off.
 	emailSignIn bool
 	privacy     parley.Privacy
+	rateLimit   parley.RateLimit
 }
 
 // ssoFlags are the SSO settings of `parley site update`.
@@ -53,6 +54,7 @@ func (f *siteFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.emailSignIn, "email-signin", true, "let readers sign in with a link mailed to them (needs a server with --smtp-url); --email-signin=false turns it off")
 	fs.StringVar(&f.privacy.ErasePolicy, "erase-policy", parley.EraseDelete, "what erasing an account does to its comments: delete (placeholders keep the threads' shape) or anonymize (texts kept, shown as by a deleted user)")
 	fs.DurationVar(&f.privacy.IPRetention, "ip-retention", parley.DefaultIPRetention, "how long keyed hashes of commenters' addresses are kept, e.g. 720h")
+	fs.Var(&f.rateLimit, "rate-limit", "how fast each reader and each address may post: N/DURATION (N at once, then N per DURATION) or off, which also stops refusing the same text twice (for a trusted load test); staff are never limited")
 }
 
 // declareSSO adds the flags that set up publisher SSO.
@@ -106,6 +108,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 		f.site.Origins, f.site.EditWindow, f.site.MaxBodyLength, f.site.SessionTTL = f.origins, f.editWindow, f.maxLength, f.sessionTTL
 		f.site.EmailSignIn.Off = !f.emailSignIn
 		f.site.Privacy = f.privacy
+		f.site.RateLimit = f.rateLimit
 		if err := svc.CreateSite(ctx, &f.site); err != nil {
 			return fmt.Errorf("create site: %s", parley.ErrorMessage(err))
 		}
@@ -155,6 +158,8 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 			s.Privacy.ErasePolicy = f.privacy.ErasePolicy
 		case "ip-retention":
 			s.Privacy.IPRetention = f.privacy.IPRetention
+		case "rate-limit":
+			s.RateLimit = f.rateLimit
 		}
 	})
 	s.Origins = editOrigins(s.Origins, f.add, f.drop)

@@ -137,6 +137,7 @@ func (b *Block) fail(w http.ResponseWriter, r *http.Request, lang string, err er
 	h.Set("Cache-Control", "no-store")
 	web.ErrorPage(h)
 	web.ErrorHeaders(h, code)
+	web.LimitHeaders(h, err)
 	w.WriteHeader(status)
 	b.tmpl.ExecuteTemplate(w, "error", v)
 }

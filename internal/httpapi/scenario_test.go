@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,7 @@ func TestScenarios(t *testing.T) {
 		{"ReactionsAndReports", reactionScenarios()}, {"CountsStateAndMore", moreScenarios()},
 		{"BadInput", badInputScenarios()}, {"Actor", actorScenarios()}, {"SSO", ssoScenarios()}, {"Session", sessionScenarios()}, {"Account", accountScenarios()},
 		{"SignIn", signInScenarios()},
+		{"RateLimit", rateLimitScenarios()},
 	}
 	onBackends(t, func(t *testing.T, open backend) {
 		shared := fixtures(t, open)
@@ -166,7 +168,7 @@ func postMany(n int) func(s *stack) {
 	return func(s *stack) {
 		for i := range n {
 			s.advance(time.Second)
-			s.MustPost("m"+string(rune('a'+i)), "Dora", "news", "s1", "", "Noch einer.")
+			s.MustPost("m"+string(rune('a'+i)), "Dora", "news", "s1", "", "Noch einer, der "+strconv.Itoa(i+1)+".") // not the same text: that would be a duplicate
 		}
 	}
 }
@@ -232,7 +234,7 @@ func invalidated(t *testing.T, s *stack, r response) {
 func deepThread(s *stack) {
 	s.MustPost("d0", "Alice", "news", "deep", "", "Ebene 0")
 	for i, parent := range []string{"d0", "d1", "d2", "d3"} {
-		s.MustPost("d"+string(rune('1'+i)), "Bob", "news", "deep", parent, "tiefer")
+		s.MustPost("d"+string(rune('1'+i)), "Bob", "news", "deep", parent, "Ebene "+strconv.Itoa(i+1))
 	}
 }
 

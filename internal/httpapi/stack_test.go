@@ -263,6 +263,13 @@ func (s *stack) expand(text string) string {
 	return text
 }
 
+// highLimit is the posting limit of the stacks' sites: scenarios post
+// many comments from the stack's one address on a frozen clock, which the
+// default limit (5 a minute) would refuse; the limit's own scenarios
+// (ratelimit_test.go) set theirs. Not Off, which would skip the duplicate
+// check too.
+var highLimit = parley.RateLimit{Posts: 1_000_000, Per: time.Second}
+
 // fixtures builds the world most scenarios start from:
 //   - site news (anonymous posting, origin https://news.example) with
 //     story s1: c1 by Alice, r1 by Bob replying to it; story s2: c2 by
@@ -272,9 +279,9 @@ func (s *stack) expand(text string) string {
 //     with story s1: d1 by Olga.
 func fixtures(t testing.TB, open backend) *stack {
 	s := newStack(t, open)
-	s.MustSite(&parley.Site{ID: "news", Name: "News", Origins: []string{"https://news.example"}, AllowAnonymous: true})
-	s.MustSite(&parley.Site{ID: "members", Name: "Members", SSO: parley.SSO{Secrets: []parley.SSOSecret{{KID: "k1", Secret: ssoSecret}}}})
-	s.MustSite(&parley.Site{ID: "elsewhere", Name: "Elsewhere", Origins: []string{"https://elsewhere.example"}, AllowAnonymous: true})
+	s.MustSite(&parley.Site{ID: "news", Name: "News", Origins: []string{"https://news.example"}, AllowAnonymous: true, RateLimit: highLimit})
+	s.MustSite(&parley.Site{ID: "members", Name: "Members", SSO: parley.SSO{Secrets: []parley.SSOSecret{{KID: "k1", Secret: ssoSecret}}}, RateLimit: highLimit})
+	s.MustSite(&parley.Site{ID: "elsewhere", Name: "Elsewhere", Origins: []string{"https://elsewhere.example"}, AllowAnonymous: true, RateLimit: highLimit})
 	s.MustPost("c1", "Alice", "news", "s1", "", "Erster Kommentar mit *Betonung*.")
 	s.MustPost("r1", "Bob", "news", "s1", "c1", "Eine Antwort.")
 	s.MustPost("c2", "Carol", "news", "s2", "", "Anderswo.")

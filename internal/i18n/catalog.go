@@ -220,6 +220,10 @@ var en = map[string]string{
 	"profile.passkeyRemoved":  "The passkey has been removed.",
 	"profile.noPasskeys":      "You have not added a passkey yet.",
 	"profile.passkeyRequired": "To act as staff on this site, please sign in with your passkey. Until then you take part as a reader.",
+	// Rate limits and duplicates (issue 8).
+	"error.postTooFast":      "You are posting too fast. Please wait a moment before you comment again.",
+	"error.duplicateComment": "You have just posted this comment.",
+	"error.rateLimit":        "A limit is written N/DURATION, such as 5/1m (5 comments a minute), or off.",
 }
 
 var de = map[string]string{
@@ -433,6 +437,10 @@ var de = map[string]string{
 	"profile.passkeyRemoved":  "Der Passkey wurde entfernt.",
 	"profile.noPasskeys":      "Sie haben noch keinen Passkey hinzugefügt.",
 	"profile.passkeyRequired": "Um auf dieser Website als Mitglied der Redaktion aufzutreten, melden Sie sich bitte mit Ihrem Passkey an. Bis dahin nehmen Sie wie alle anderen Leserinnen und Leser teil.",
+	// Rate limits and duplicates (issue 8).
+	"error.postTooFast":      "Sie schreiben zu schnell. Bitte warten Sie einen Moment, bevor Sie erneut kommentieren.",
+	"error.duplicateComment": "Diesen Kommentar haben Sie gerade schon veröffentlicht.",
+	"error.rateLimit":        "Ein Limit wird als N/DAUER angegeben, etwa 5/1m (5 Kommentare pro Minute), oder als off.",
 }
 
 var es = map[string]string{
@@ -646,6 +654,10 @@ var es = map[string]string{
 	"profile.passkeyRemoved":  "Se ha eliminado la llave de acceso.",
 	"profile.noPasskeys":      "Todavía no has añadido ninguna llave de acceso.",
 	"profile.passkeyRequired": "Para actuar como parte del equipo en este sitio, inicia sesión con tu llave de acceso. Hasta entonces participas como cualquier otro lector.",
+	// Rate limits and duplicates (issue 8).
+	"error.postTooFast":      "Estás publicando demasiado rápido. Espera un momento antes de volver a comentar.",
+	"error.duplicateComment": "Acabas de publicar este mismo comentario.",
+	"error.rateLimit":        "Un límite se escribe N/DURACIÓN, por ejemplo 5/1m (5 comentarios por minuto), u off.",
 }
 
 var fr = map[string]string{
@@ -859,4 +871,8 @@ var fr = map[string]string{
 	"profile.passkeyRemoved":  "La clé d’accès a été retirée.",
 	"profile.noPasskeys":      "Vous n’avez encore ajouté aucune clé d’accès.",
 	"profile.passkeyRequired": "Pour agir en tant que membre de la rédaction sur ce site, connectez-vous avec votre clé d’accès. D’ici là, vous participez comme tout lecteur.",
+	// Rate limits and duplicates (issue 8).
+	"error.postTooFast":      "Vous publiez trop vite. Patientez un instant avant de commenter à nouveau.",
+	"error.duplicateComment": "Vous venez déjà de publier ce commentaire.",
+	"error.rateLimit":        "Une limite s’écrit N/DURÉE, par exemple 5/1m (5 commentaires par minute), ou off.",
 }

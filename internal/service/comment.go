@@ -73,6 +73,14 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Last of the checks, so that the limits count what a reader posts,
+	// not their mistakes.
+	if err := s.limitPost(ctx, site, a, c.IPHash); err != nil {
+		return nil, err
+	}
+	if err := s.refuseDuplicate(ctx, site, a, body); err != nil {
+		return nil, err
+	}
 	s.fill(c, u, name, html)
 	c.Author = standingOf(u)
 	note := s.replyNotification(ctx, parent, c)

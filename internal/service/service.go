@@ -36,6 +36,7 @@ type Service struct {
 	// addressSecret derives the daily keys of address hashes; nil keeps
 	// no hash (see WithAddressSecret).
 	addressSecret []byte
+	limits        *postLimits // posting rate limits, per instance
 }
 
 // Option configures a Service.
@@ -50,7 +51,7 @@ func WithClock(now func() time.Time) Option {
 // New returns a Service over store that publishes every committed change
 // readers can see on bus (caches and live streams subscribe there).
 func New(store parley.Store, render Renderer, bus parley.Bus, log *slog.Logger, opts ...Option) *Service {
-	s := &Service{store: store, render: render, log: log, bus: bus, now: parley.Now}
+	s := &Service{store: store, render: render, log: log, bus: bus, now: parley.Now, limits: newPostLimits()}
 	for _, opt := range opts {
 		opt(s)
 	}

@@ -79,6 +79,8 @@ export const KEYS = [
   "account.profile",
   "account.signedInAs",
   "error.sessionExpired",
+  "error.postTooFast",
+  "error.duplicateComment",
 ];
 
 export const LANGS: Record<string, string[]> = {
@@ -161,6 +163,8 @@ export const LANGS: Record<string, string[]> = {
     "My account",
     "Signed in as %s",
     "Your session has expired. Please sign in again.",
+    "You are posting too fast. Please wait a moment before you comment again.",
+    "You have just posted this comment.",
   ],
   de: [
     "Diskussion",
@@ -241,6 +245,8 @@ export const LANGS: Record<string, string[]> = {
     "Mein Konto",
     "Angemeldet als %s",
     "Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.",
+    "Sie schreiben zu schnell. Bitte warten Sie einen Moment, bevor Sie erneut kommentieren.",
+    "Diesen Kommentar haben Sie gerade schon veröffentlicht.",
   ],
   es: [
     "Conversación",
@@ -321,6 +327,8 @@ export const LANGS: Record<string, string[]> = {
     "Mi cuenta",
     "Sesión iniciada como %s",
     "Tu sesión ha caducado. Vuelve a iniciar sesión.",
+    "Estás publicando demasiado rápido. Espera un momento antes de volver a comentar.",
+    "Acabas de publicar este mismo comentario.",
   ],
   fr: [
     "Discussion",
@@ -401,5 +409,7 @@ export const LANGS: Record<string, string[]> = {
     "Mon compte",
     "Connecté en tant que %s",
     "Votre session a expiré. Veuillez vous reconnecter.",
+    "Vous publiez trop vite. Patientez un instant avant de commenter à nouveau.",
+    "Vous venez déjà de publier ce commentaire.",
   ],
 };

@@ -50,6 +50,8 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("SignIn", func(t *testing.T) { testSignIns(t, open) })
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open) })
 	t.Run("Standing", func(t *testing.T) { testStandings(t, open) })
+	t.Run("RateLimit", func(t *testing.T) { testRateLimits(t, open) })
+	t.Run("RecentBodies", func(t *testing.T) { testRecentBodies(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":

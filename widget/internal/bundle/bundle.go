@@ -55,6 +55,8 @@ func Keys() []string {
 		"error.too_large", "error.too_many_requests", "error.unavailable", "error.internal",
 		"badge.staff", "badge.moderator", "badge.admin", "account.signIn", "account.profile", "account.signedInAs",
 		"error.sessionExpired",
+		// Posting too fast or twice (issue 8).
+		"error.postTooFast", "error.duplicateComment",
 	}
 }
 
