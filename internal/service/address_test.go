@@ -2,10 +2,7 @@ package service_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/netip"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,7 +10,6 @@ import (
 	"parley/internal/markup"
 	"parley/internal/realtime"
 	"parley/internal/service"
-	"parley/internal/store/sqlite"
 )
 
 // TestAddressKept: a post and a report that come with an address keep a
@@ -21,12 +17,8 @@ import (
 // an address or without the secret.
 func TestAddressKept(t *testing.T) {
 	ctx := t.Context()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store := testStore(t)
+	log := quietLog()
 	with := service.New(store, markup.New(), realtime.NewBus(), log, service.WithAddressSecret([]byte("0123456789abcdef0123456789abcdef")))
 	without := service.New(store, markup.New(), realtime.NewBus(), log)
 	if err := with.CreateSite(ctx, &parley.Site{ID: "news", AllowAnonymous: true}); err != nil {

@@ -2,9 +2,6 @@ package service_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,7 +9,6 @@ import (
 	"parley/internal/markup"
 	"parley/internal/realtime"
 	"parley/internal/service"
-	"parley/internal/store/sqlite"
 )
 
 // TestCachesKeepTheServiceClock: the site cache expires by the clock the
@@ -20,13 +16,9 @@ import (
 // (another instance, the CLI) shows once the TTL has passed on that clock.
 func TestCachesKeepTheServiceClock(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := testStore(t)
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	svc := service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(io.Discard, nil)),
+	svc := service.New(store, markup.New(), realtime.NewBus(), quietLog(),
 		service.WithClock(func() time.Time { return now }))
 	if err := svc.CreateSite(ctx, &parley.Site{ID: "s", Name: "Alt"}); err != nil {
 		t.Fatal(err)

@@ -3,16 +3,12 @@ package service_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"parley"
 	"parley/internal/markup"
 	"parley/internal/realtime"
 	"parley/internal/service"
-	"parley/internal/store/sqlite"
 )
 
 var errNoComment = errors.New("the comment cannot be stored")
@@ -53,17 +49,13 @@ func (tx failingTx) CreateUser(ctx context.Context, u *parley.User) error {
 // brought must not be left behind, and the error comes back as it was.
 func TestPostIsOneUnit(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := testStore(t)
 	var users []string
-	svc := service.New(failingComments{store, &users}, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := service.New(failingComments{store, &users}, markup.New(), realtime.NewBus(), quietLog())
 	if err := svc.CreateSite(ctx, &parley.Site{ID: "s", AllowAnonymous: true}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = svc.Post(ctx, service.NewComment{SiteID: "s", StoryID: "new-story", Body: "Hello", AuthorName: "Ada",
+	_, err := svc.Post(ctx, service.NewComment{SiteID: "s", StoryID: "new-story", Body: "Hello", AuthorName: "Ada",
 		Story: service.StoryInfo{Title: "T", URL: "https://s.example/new", Lang: "en"}})
 	if !errors.Is(err, errNoComment) {
 		t.Fatalf("Post = %v, want the store's error", err)

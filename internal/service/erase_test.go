@@ -3,9 +3,6 @@ package service_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,7 +10,6 @@ import (
 	"parley/internal/markup"
 	"parley/internal/realtime"
 	"parley/internal/service"
-	"parley/internal/store/sqlite"
 )
 
 var errErase = errors.New("the user cannot be erased")
@@ -34,12 +30,8 @@ func (failingEraseTx) EraseUser(context.Context, string, time.Time) error { retu
 // comments, the reactions and their counts as they were.
 func TestEraseIsOneUnit(t *testing.T) {
 	ctx := t.Context()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store := testStore(t)
+	log := quietLog()
 	good := service.New(store, markup.New(), realtime.NewBus(), log)
 	bad := service.New(failingErase{store}, markup.New(), realtime.NewBus(), log)
 	if err := good.CreateSite(ctx, &parley.Site{ID: "news", AllowAnonymous: true}); err != nil {

@@ -2,28 +2,20 @@ package service_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"parley"
 	"parley/internal/markup"
 	"parley/internal/realtime"
 	"parley/internal/service"
-	"parley/internal/store/sqlite"
 )
 
 // TestLiveShowsOnlyWhatReadersMaySee: the live stream must not carry a
 // comment awaiting moderation, and a rejected one only as removed.
 func TestLiveShowsOnlyWhatReadersMaySee(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc := service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	store := testStore(t)
+	svc := service.New(store, markup.New(), realtime.NewBus(), quietLog())
 	if err := svc.CreateSite(ctx, &parley.Site{ID: "s", AllowAnonymous: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,7 @@
 package service_test
 
 import (
-	"io"
-	"log/slog"
 	"net/netip"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -13,7 +10,6 @@ import (
 	"parley/internal/markup"
 	"parley/internal/realtime"
 	"parley/internal/service"
-	"parley/internal/store/sqlite"
 )
 
 // TestPostLimitAddresses: anonymous posts count by address, with or
@@ -23,12 +19,8 @@ import (
 // client counts the same whether it came as IPv4 or mapped into IPv6.
 func TestPostLimitAddresses(t *testing.T) {
 	ctx := t.Context()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store := testStore(t)
+	log := quietLog()
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	clock := service.WithClock(func() time.Time { return now })
 	secret := service.WithAddressSecret([]byte("0123456789abcdef0123456789abcdef"))

@@ -2,9 +2,6 @@ package service_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,19 +10,14 @@ import (
 	"parley/internal/markup"
 	"parley/internal/realtime"
 	"parley/internal/service"
-	"parley/internal/store/sqlite"
 )
 
 // TestLiveCarriesStanding: a comment in the live stream shows its author's
 // staff role and badges as the page does, and the role as it is now.
 func TestLiveCarriesStanding(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc := service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	store := testStore(t)
+	svc := service.New(store, markup.New(), realtime.NewBus(), quietLog())
 	if err := svc.CreateSite(ctx, &parley.Site{ID: "s", AllowAnonymous: true}); err != nil {
 		t.Fatal(err)
 	}
