@@ -23,6 +23,10 @@ type Actor struct {
 	// Session is the hash of the session the request came with, when
 	// Method is MethodSession: what signing out revokes.
 	Session string
+	// SignedInBy is how that session was made (Session.Method: "sso",
+	// "oidc", "email", "passkey"), for rules that trust one way more than
+	// another, such as who may add a passkey; "" without a session.
+	SignedInBy string
 }
 
 // MethodToken is the commenter token that a reader's first comment gave

@@ -86,7 +86,7 @@ func (m *Sessions) Actor(ctx context.Context, token string) (*parley.Actor, erro
 	// rule then sees the role the actor may act with, and none can forget
 	// a site's demand that staff use a passkey (Site.ActingRole).
 	role := site.ActingRole(u, se.Method)
-	return &parley.Actor{User: u, SiteID: u.SiteID, Role: role, Method: parley.MethodSession, Session: se.Hash}, nil
+	return &parley.Actor{User: u, SiteID: u.SiteID, Role: role, Method: parley.MethodSession, Session: se.Hash, SignedInBy: se.Method}, nil
 }
 
 // slide moves the session's end to now + the site's lifetime, at most

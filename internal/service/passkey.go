@@ -128,14 +128,7 @@ func (s *Service) registeringActor(ctx context.Context, site *parley.Site) (*par
 	if err != nil {
 		return nil, err
 	}
-	se, _, err := s.store.Session(ctx, a.Session)
-	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return nil, errPasskeySession
-	}
-	if err != nil {
-		return nil, fmt.Errorf("session of passkey registration: %w", err)
-	}
-	if se.Method != "email" && se.Method != parley.MethodPasskey {
+	if a.SignedInBy != "email" && a.SignedInBy != parley.MethodPasskey {
 		return nil, errPasskeyEmail
 	}
 	return a, nil
