@@ -205,7 +205,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)
 	}
-	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: hc.PublicURL, FormKey: formKey, OIDC: svc})
+	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: hc.PublicURL, FormKey: formKey, OIDC: svc, TrustedProxies: hc.TrustedProxies})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)

@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -61,6 +62,10 @@ type Config struct {
 	Now func() time.Time
 	// OIDC serves the OIDC sign-in popup; nil: its pages say it is off.
 	OIDC OIDCService
+	// TrustedProxies name the proxies whose X-Forwarded-For gives the
+	// client address of the OIDC start, a GET that web.WithClientAddress
+	// leaves alone but whose flows are limited per client.
+	TrustedProxies []netip.Prefix
 }
 
 // Block renders the discussion block and takes posts from its form.
@@ -77,6 +82,8 @@ type Block struct {
 
 	// limits counts the OIDC sign-ins each client starts (see oidc.go).
 	limits *web.ClientLimits
+	// trusted is cfg.TrustedProxies, for the client address of the OIDC start.
+	trusted []netip.Prefix
 }
 
 // New returns a Block over svc. It panics if cfg.PublicURL is not an
@@ -104,7 +111,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Block {
 		origin: public.Scheme + "://" + canonicalHost(public.Scheme, public.Host),
 		tokens: formTokens{key: cfg.FormKey, now: now},
 		oidc:   cfg.OIDC,
-		limits: web.NewClientLimits(oidcBurst, oidcEvery, maxLimitedClients),
+		limits: web.NewClientLimits(oidcBurst, oidcEvery, maxLimitedClients), trusted: cfg.TrustedProxies,
 	}
 }
 

@@ -57,7 +57,7 @@ func (b *Block) oidcStart(w http.ResponseWriter, r *http.Request) {
 		b.signinPage(w, r, signinView{Lang: lang, Err: parley.Errorf(parley.ENOTFOUND, "OIDC is not enabled on this server.").Keyed("oidcOff")})
 		return
 	}
-	limit := func() error { return b.limits.Allow(web.ClientAddr(r), time.Now()) }
+	limit := func() error { return b.limits.Allow(web.ClientAddr(r, b.trusted), time.Now()) }
 	to, postTo, err := b.oidc.StartOIDC(r.Context(), q.Get("site"), q.Get("origin"), lang, limit)
 	if err != nil {
 		b.signinPage(w, r, signinView{Lang: lang, Origin: postTo, Err: err})

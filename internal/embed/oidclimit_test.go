@@ -54,12 +54,13 @@ func TestOIDCStartLimited(t *testing.T) {
 		OIDC: parley.OIDC{Issuer: "https://id.example", ClientID: "parley"}}); err != nil {
 		t.Fatal(err)
 	}
-	block := embed.New(svc, log, embed.Config{Auth: auth.New("https://parley.example"), PublicURL: "https://parley.example", FormKey: testKey, OIDC: svc})
-	mux := http.NewServeMux()
-	block.Register(mux)
 	// The test's own address is a trusted proxy, so that it may speak for
 	// several clients with X-Forwarded-For.
-	srv := httptest.NewServer(web.WithClientAddress(mux, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}))
+	trusted := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	block := embed.New(svc, log, embed.Config{Auth: auth.New("https://parley.example"), PublicURL: "https://parley.example", FormKey: testKey, OIDC: svc, TrustedProxies: trusted})
+	mux := http.NewServeMux()
+	block.Register(mux)
+	srv := httptest.NewServer(web.WithClientAddress(mux, trusted))
 	t.Cleanup(srv.Close)
 
 	start := func(client string) (*http.Response, string) {

@@ -71,7 +71,8 @@ func (a *API) signInCode(w http.ResponseWriter, r *http.Request) error {
 }
 
 // limit is the limit of the client that made r in c, asked at the time
-// the service asks it.
+// the service asks it. The routes that use it are POSTs, whose address
+// web.WithClientAddress has found already.
 func (a *API) limit(c *web.ClientLimits, r *http.Request) service.Limit {
-	return func() error { return c.Allow(web.ClientAddr(r), time.Now()) }
+	return func() error { return c.Allow(web.ClientAddr(r, nil), time.Now()) }
 }

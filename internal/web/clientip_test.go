@@ -1,9 +1,12 @@
 package web
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"testing"
+
+	"parley"
 )
 
 func TestClientIP(t *testing.T) {
@@ -41,5 +44,24 @@ func TestClientIP(t *testing.T) {
 				t.Errorf("ClientIP = %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestWithClientAddress: a request that may write carries its client's
+// address, as a trusted proxy names it; a read carries none.
+func TestWithClientAddress(t *testing.T) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	var got netip.Addr
+	h := WithClientAddress(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = parley.AddressFrom(r.Context())
+	}), trusted)
+	for method, want := range map[string]string{"POST": "198.51.100.1", "DELETE": "198.51.100.1", "GET": "invalid IP", "HEAD": "invalid IP"} {
+		r := httptest.NewRequest(method, "/", nil)
+		r.RemoteAddr = "10.0.0.2:80"
+		r.Header.Set("X-Forwarded-For", "198.51.100.1")
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if got.String() != want {
+			t.Errorf("%s: address %s, want %s", method, got, want)
+		}
 	}
 }

@@ -11,13 +11,15 @@ import (
 
 // ClientAddr is the address a request came from, as the limits count it:
 // the one WithClientAddress found (the connection's peer, or the client a
-// trusted proxy names), else the peer. IPv6 clients count by their /64,
+// trusted proxy names), else ClientIP with trusted, for the requests the
+// middleware leaves alone (reads, and tests that call a handler without
+// it). IPv6 clients count by their /64,
 // which one household or server holds whole, so that hopping addresses
 // within it buys nothing.
-func ClientAddr(r *http.Request) netip.Addr {
+func ClientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
 	ip := parley.AddressFrom(r.Context())
 	if !ip.IsValid() {
-		ip = ClientIP(r, nil)
+		ip = ClientIP(r, trusted)
 	}
 	ip = ip.Unmap()
 	if ip.Is6() {

@@ -69,14 +69,14 @@ func TestClientAddr(t *testing.T) {
 	} {
 		r := httptest.NewRequest("POST", "/", nil)
 		r.RemoteAddr = remote
-		if got := ClientAddr(r).String(); got != want {
+		if got := ClientAddr(r, nil).String(); got != want {
 			t.Errorf("ClientAddr(%q) = %s, want %s", remote, got, want)
 		}
 	}
 	r := httptest.NewRequest("POST", "/", nil)
 	r.RemoteAddr = "10.0.0.2:80"
 	r = r.WithContext(parley.WithAddress(r.Context(), netip.MustParseAddr("2001:db8:9:9:1::1")))
-	if got := ClientAddr(r).String(); got != "2001:db8:9:9::" {
+	if got := ClientAddr(r, nil).String(); got != "2001:db8:9:9::" {
 		t.Errorf("ClientAddr behind a proxy = %s, want 2001:db8:9:9::", got)
 	}
 }
