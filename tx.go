@@ -13,6 +13,9 @@ type Tx interface {
 	PasskeyStore
 	OIDCFlows
 	SignIns // sign-in links and codes (signin.go)
+	Cursors  // followers' positions in the logs (cursor.go)
+	Inbox    // readers' notifications (inbox.go)
+	Webhooks // endpoints and their deliveries (webhook.go)
 
 	Accounts
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.

@@ -227,6 +227,7 @@ var eraseSQL = []string{
 	`DELETE FROM passkeys WHERE user_id = ?1`,
 	`DELETE FROM passkey_ceremonies WHERE user_id = ?1`,
 	`DELETE FROM signin_codes WHERE user_id = ?1`,
+	`DELETE FROM inbox WHERE user_id = ?1`,
 }
 
 // EraseUser erases a user as a unit of its own.
