@@ -60,7 +60,8 @@ const (
 type Inbox interface {
 	// AddInboxItem stores it and reports true, or reports false and
 	// stores nothing when the user already has an item of its kind for
-	// its comment and entry. ENOTFOUND if the user does not exist.
+	// its comment and entry, or does not exist (an erased reader is told
+	// nothing, and the unit goes on).
 	AddInboxItem(ctx context.Context, it *InboxItem) (bool, error)
 	// MarkInboxRead marks the user's items with the given IDs read (all
 	// of them when ids is nil) and returns how many changed; IDs of

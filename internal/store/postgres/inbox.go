@@ -11,14 +11,17 @@ import (
 
 const inboxColumns = `id, user_id, site_id, kind, story_id, comment_id, entry_id, reason, note, until, read, created_at`
 
-// AddInboxItem stores it unless its user has it already (inbox_once).
+// AddInboxItem stores it unless its user has it already (inbox_once) or
+// is gone: a statement that fails would abort the unit's transaction, and
+// a follower telling a reader who erased their account must go on.
 func (t *unit) AddInboxItem(ctx context.Context, it *parley.InboxItem) (bool, error) {
 	var until *time.Time
 	if !it.Until.IsZero() {
 		until = &it.Until
 	}
 	tag, err := t.db.Exec(ctx, `INSERT INTO inbox (`+inboxColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (user_id, kind, comment_id, entry_id) DO NOTHING`,
+		SELECT $1, $2, $3, $4, $5, $6, $7::bigint, $8, $9, $10::timestamptz, $11::boolean, $12::timestamptz
+		WHERE EXISTS (SELECT 1 FROM users WHERE id = $2) ON CONFLICT (user_id, kind, comment_id, entry_id) DO NOTHING`,
 		it.ID, it.UserID, it.SiteID, it.Kind, it.StoryID, it.CommentID, it.EntryID, it.Reason, it.Note, until, it.Read, it.CreatedAt)
 	if err != nil {
 		return false, translate(err, "inbox item")

@@ -18,14 +18,15 @@ func (s *Store) AddInboxItem(ctx context.Context, it *parley.InboxItem) (bool, e
 }
 
 // AddInboxItem stores it in the unit unless its user has it already (the
-// inbox_once index).
+// inbox_once index) or is gone.
 func (w *unit) AddInboxItem(_ context.Context, it *parley.InboxItem) (bool, error) {
 	var until int64
 	if !it.Until.IsZero() {
 		until = millis(it.Until)
 	}
 	res, err := w.tx.ExecContext(w.ctx, `INSERT INTO inbox (`+inboxColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, kind, comment_id, entry_id) DO NOTHING`,
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2)
+		ON CONFLICT (user_id, kind, comment_id, entry_id) DO NOTHING`,
 		it.ID, it.UserID, it.SiteID, it.Kind, it.StoryID, it.CommentID, it.EntryID, it.Reason, it.Note, until, it.Read, millis(it.CreatedAt))
 	if err != nil {
 		return false, mapError(err, "Inbox item", "User")
