@@ -12,7 +12,7 @@ import (
 type Tx interface {
 	PasskeyStore
 	OIDCFlows
-	SignIns // sign-in links and codes (signin.go)
+	SignIns  // sign-in links and codes (signin.go)
 	Cursors  // followers' positions in the logs (cursor.go)
 	Inbox    // readers' notifications (inbox.go)
 	Webhooks // endpoints and their deliveries (webhook.go)

@@ -122,7 +122,7 @@ func (w *world) post(as, parent string) *parley.Comment {
 	u := w.users[as]
 	ctx := parley.WithActor(w.t.Context(), &parley.Actor{User: u, SiteID: "news", Role: u.UserRole(), Method: parley.MethodSession})
 	p, err := w.svc.Post(ctx, service.NewComment{SiteID: "news", StoryID: "s1", ParentID: parent,
-		Body: fmt.Sprintf("A comment by %s at %s", as, time.Now().Format(time.RFC3339Nano)),
+		Body:  fmt.Sprintf("A comment by %s at %s", as, time.Now().Format(time.RFC3339Nano)),
 		Story: service.StoryInfo{URL: "https://news.example/s1", Title: "Story"}})
 	if err != nil {
 		w.t.Fatalf("post as %s: %v", as, err)
