@@ -91,7 +91,7 @@ func containsPattern(s string) string {
 // AuditAfter returns the entries of every site after afterID, and the
 // missing ones, by ID.
 func (s *Store) AuditAfter(ctx context.Context, afterID int64, missing []int64, limit int) ([]*parley.AuditEntry, error) {
-	if err := parley.CheckLogQuery(missing, limit); err != nil {
+	if err := parley.CheckAuditAfter(missing, limit); err != nil {
 		return nil, err
 	}
 	if missing == nil {

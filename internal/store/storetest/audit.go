@@ -266,8 +266,13 @@ func testAuditBounds(t *testing.T, open Opener) {
 	}
 	_, err := f.s.AuditAfter(f.ctx, 0, nil, 0)
 	wantCode(t, "AuditAfter(limit 0)", err, parley.EINVALID)
+	_, err = f.s.AuditAfter(f.ctx, 0, nil, parley.MaxAuditPage+1)
+	wantCode(t, "AuditAfter(limit too high)", err, parley.EINVALID)
 	_, err = f.s.AuditAfter(f.ctx, 0, make([]int64, parley.MaxMissingEvents+1), 10)
 	wantCode(t, "AuditAfter(too many missing)", err, parley.EINVALID)
+	if got, err := f.s.AuditAfter(f.ctx, 0, make([]int64, parley.MaxMissingEvents), parley.MaxAuditPage); err != nil || len(got) != 1 {
+		t.Errorf("AuditAfter(%d missing, limit %d) = %v, %v; want the one entry", parley.MaxMissingEvents, parley.MaxAuditPage, got, err)
+	}
 }
 
 // testAuditAfter checks the followers' read of the whole log: every site
