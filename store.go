@@ -29,6 +29,8 @@ type Store interface {
 	Notifications
 	Standings
 	RecentBodies
+	AuditReader
+	RevisionReader
 	InboxReader
 	DeliveryQueue
 
