@@ -2,8 +2,12 @@ package parley
 
 import (
 	"context"
+	"net/netip"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Webhook event names: what a delivery tells a publisher's server. The
@@ -165,4 +169,79 @@ func SortDeliveries(ds []*WebhookDelivery) {
 		}
 		return 0
 	})
+}
+
+// MaxWebhookURL bounds an endpoint's URL.
+const MaxWebhookURL = 2048
+
+// CheckWebhookURL returns the endpoint URL raw as Parley will call it, or
+// EINVALID (key webhookURL) unless it is an absolute https URL without
+// user info or fragment whose host, if an address, is a public one. Only
+// allowPrivate (a test, a local development setup) lets in plain http
+// and private, loopback and link-local targets. A host name is checked
+// again where it matters, on the address each connection is made to (see
+// PublicAddr), so that a name that resolves to an inside address later
+// reaches nothing.
+func CheckWebhookURL(raw string, allowPrivate bool) (*url.URL, error) {
+	bad := func(why string) error {
+		return Errorf(EINVALID, "The webhook URL %s.", why).Keyed("webhookURL")
+	}
+	if raw == "" || len(raw) > MaxWebhookURL || !utf8.ValidString(raw) {
+		return nil, bad("must be 1 to 2048 characters")
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "":
+		return nil, bad("must be an absolute URL")
+	case u.User != nil:
+		return nil, bad("must not carry a user name or password")
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return nil, bad("must not have a fragment")
+	case u.Scheme != "https" && !(u.Scheme == "http" && allowPrivate):
+		return nil, bad("must use https")
+	}
+	if ip, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !allowPrivate && !PublicAddr(ip) {
+		return nil, bad("must not point to a private, loopback or link-local address")
+	}
+	if h := strings.TrimSuffix(strings.ToLower(u.Hostname()), "."); !allowPrivate && (h == "localhost" || strings.HasSuffix(h, ".localhost")) {
+		return nil, bad("must not point to this machine")
+	}
+	return u, nil
+}
+
+// PublicAddr reports whether ip is an address on the public internet: not
+// loopback, private (RFC 1918, RFC 4193), link-local, unspecified,
+// multicast, shared (100.64.0.0/10), documentation or reserved, nor an
+// IPv4-mapped or NAT64 form of one of those. A webhook relay dials only
+// such addresses, so that an endpoint cannot make Parley call into the
+// network it runs in.
+func PublicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() || ip.IsMulticast() ||
+		ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() {
+		return false
+	}
+	for _, p := range nonPublic {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+// nonPublic are the special-purpose ranges the netip predicates leave out.
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("100::/64"),
+	netip.MustParsePrefix("2001:db8::/32"),
+	netip.MustParsePrefix("2002::/16"),
 }
