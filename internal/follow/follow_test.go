@@ -87,7 +87,7 @@ func containsID(ids []int64, id int64) bool {
 // world is a site with readers who post through the service, and a
 // follower of its logs.
 type world struct {
-	t      *testing.T
+	t     *testing.T
 	store parley.Store
 	svc   *service.Service
 	f     *follow.Follower
