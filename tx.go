@@ -13,6 +13,7 @@ type Tx interface {
 	PasskeyStore
 	OIDCFlows
 	SignIns // sign-in links and codes (signin.go)
+	Notices // notices of illegal content and complaints (notice.go)
 
 	Accounts
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.
