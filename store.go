@@ -31,6 +31,7 @@ type Store interface {
 	RecentBodies
 	AuditReader
 	RevisionReader
+	NoticeReader
 	InboxReader
 	DeliveryQueue
 

@@ -15,6 +15,7 @@ type Tx interface {
 	SignIns   // sign-in links and codes (signin.go)
 	AuditLog  // the audit log, written in the unit of the action (audit.go)
 	Revisions // comments' texts and their verdicts (verdict.go)
+	Notices   // notices of illegal content and complaints (notice.go)
 	Cursors   // followers' positions in the logs (cursor.go)
 	Inbox     // readers' notifications (inbox.go)
 	Webhooks  // endpoints and their deliveries (webhook.go)

@@ -25,6 +25,16 @@ const (
 	actAccount   action = "manage own account"
 )
 
+// The actions of the Digital Services Act's notice and action (dsa): a
+// notice of illegal content may come from anyone, a decision on it only
+// from a moderator, and a complaint only from the decision's subject.
+const (
+	actNotice         action = "file a notice"
+	actDecideNotice   action = "decide notices"
+	actComplain       action = "contest a decision"
+	actDecideComplain action = "decide complaints"
+)
+
 // target says how an action on a comment depends on who wrote it.
 type target int
 
@@ -77,6 +87,13 @@ var policies = map[action]policy{
 	actReport:    {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor},
 	actReadOwn:   {role: parley.RoleCommenter, guests: always, strangers: true},
 	actAccount:   {role: parley.RoleCommenter, guest: errAccount},
+	// Art. 16 lets anyone send a notice, signed in or not, also readers of
+	// another site; the limits per address and per comment stand between a
+	// flood and the queue (see notice.go).
+	actNotice:         {role: parley.RoleNone, guests: always, strangers: true},
+	actDecideNotice:   {role: parley.RoleModerator, guest: errSignIn},
+	actComplain:       {role: parley.RoleCommenter, guest: errOwnToken},
+	actDecideComplain: {role: parley.RoleModerator, guest: errSignIn},
 }
 
 // authorize decides whether the caller in ctx may do act on site, to
@@ -126,4 +143,36 @@ func onComment(a *parley.Actor, t target, c *parley.Comment) error {
 		return errOwnComment
 	}
 	return nil
+}
+
+var (
+	errNotSubject    = parley.Errorf(parley.EFORBIDDEN, "Only the person the decision concerns may contest it.").Keyed("complaintNotYours")
+	errSameModerator = parley.Errorf(parley.EFORBIDDEN, "A complaint must be reviewed by a moderator other than the one who took the decision.").Keyed("complaintSameModerator")
+)
+
+// authorizeSubject is authorize for an action only the subject of a
+// decision may take (a complaint, Art. 20): the caller must be subjectID.
+func authorizeSubject(ctx context.Context, site *parley.Site, act action, subjectID string) (*parley.Actor, error) {
+	a, err := authorize(ctx, site, act, nil)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil || a.User.ID != subjectID {
+		return nil, errNotSubject
+	}
+	return a, nil
+}
+
+// authorizeReview is authorize for deciding a complaint against a
+// decision that decidedBy took ("" for Parley's own): Art. 20(6) wants it
+// reviewed by someone else, so the moderator who decided may not.
+func authorizeReview(ctx context.Context, site *parley.Site, decidedBy string) (*parley.Actor, error) {
+	a, err := authorize(ctx, site, actDecideComplain, nil)
+	if err != nil {
+		return nil, err
+	}
+	if decidedBy != "" && a.User.ID == decidedBy {
+		return nil, errSameModerator
+	}
+	return a, nil
 }

@@ -36,7 +36,8 @@ type Service struct {
 	// addressSecret derives the daily keys of address hashes; nil keeps
 	// no hash (see WithAddressSecret).
 	addressSecret []byte
-	limits        *postLimits // posting rate limits, per instance
+	limits        *postLimits   // posting rate limits, per instance
+	notices       *noticeLimits // notices per comment, per instance (notice.go)
 }
 
 // Option configures a Service.
@@ -51,7 +52,7 @@ func WithClock(now func() time.Time) Option {
 // New returns a Service over store that publishes every committed change
 // readers can see on bus (caches and live streams subscribe there).
 func New(store parley.Store, render Renderer, bus parley.Bus, log *slog.Logger, opts ...Option) *Service {
-	s := &Service{store: store, render: render, log: log, bus: bus, now: parley.Now, limits: newPostLimits()}
+	s := &Service{store: store, render: render, log: log, bus: bus, now: parley.Now, limits: newPostLimits(), notices: newNoticeLimits()}
 	for _, opt := range opts {
 		opt(s)
 	}

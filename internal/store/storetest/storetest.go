@@ -53,6 +53,8 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("RateLimit", func(t *testing.T) { testRateLimits(t, open) })
 	t.Run("RecentBodies", func(t *testing.T) { testRecentBodies(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
+	t.Run("Notice", func(t *testing.T) { testNotices(t, open) })
+	t.Run("Complaint", func(t *testing.T) { testComplaints(t, open) })
 	t.Run("Follow", func(t *testing.T) { testFollow(t, open) })
 }
 
