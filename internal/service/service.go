@@ -36,8 +36,11 @@ type Service struct {
 	// addressSecret derives the daily keys of address hashes; nil keeps
 	// no hash (see WithAddressSecret).
 	addressSecret []byte
-	limits        *postLimits   // posting rate limits, per instance
-	notices       *noticeLimits // notices per comment, per instance (notice.go)
+	limits        *postLimits // posting rate limits, per instance
+	// webhookPrivate lets webhook endpoints be plain http and private
+	// addresses (WithWebhookPrivate): tests and local development.
+	webhookPrivate bool
+	notices        *noticeLimits // notices per comment, per instance (notice.go)
 }
 
 // Option configures a Service.
