@@ -54,6 +54,8 @@ type Service interface {
 	MyData(ctx context.Context, siteID string) (*service.MyData, error)
 	EraseMe(ctx context.Context, siteID, confirm string) error
 	SignInMethods(ctx context.Context, siteID string) (*service.SignInMethods, error)
+	InboxService
+	WebhookService
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -188,6 +190,15 @@ func (a *API) routes() []route {
 		{"GET /api/v1/sites/{site}/me/data", a.myData, true},
 		{"DELETE /api/v1/sites/{site}/me", a.eraseMe, true},
 		{"GET /api/v1/sites/{site}/auth", a.signInMethods, false},
+		{"GET /api/v1/sites/{site}/inbox", a.inbox, true},
+		{"GET /api/v1/sites/{site}/inbox/unread", a.inboxUnread, true},
+		{"POST /api/v1/sites/{site}/inbox/read", a.inboxRead, true},
+		{"GET /api/v1/admin/sites/{site}/webhooks", a.webhooks, true},
+		{"POST /api/v1/admin/sites/{site}/webhooks", a.addWebhook, true},
+		{"DELETE /api/v1/admin/sites/{site}/webhooks/{id}", a.removeWebhook, true},
+		{"POST /api/v1/admin/sites/{site}/webhooks/{id}/rotate", a.rotateWebhook, true},
+		{"GET /api/v1/admin/sites/{site}/webhooks/{id}/deliveries", a.webhookDeliveries, true},
+		{"POST /api/v1/admin/sites/{site}/deliveries/{delivery}/redeliver", a.redeliver, true},
 		{"/api/", a.notFound, false},
 	}
 }

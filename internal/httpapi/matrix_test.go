@@ -67,6 +67,9 @@ const (
 	otherSite   = "403 otherSite"
 	notAuthor   = "403 notAuthor"
 	ownComment  = "403 ownComment"
+	roleTooLow  = "403 roleTooLow"
+	// unknownID is shaped like an ID and names nothing.
+	unknownID = "06h34vm47knhfa8g832zpc16ng"
 )
 
 // matrixRoute is one row: a request, prepared for one cell, and what each
@@ -120,6 +123,16 @@ func matrixRoutes() []matrixRoute {
 			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200"}},
 		{name: "delete account", method: "DELETE", path: "/api/v1/sites/home/me", body: func(*cell) string { return `{"confirm":"delete"}` },
 			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "204", "204", "204", otherSite, "204", "204"}},
+		{name: "mark inbox read", method: "POST", path: "/api/v1/sites/home/inbox/read", body: func(*cell) string { return `{"all":true}` },
+			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200"}},
+		{name: "add webhook", method: "POST", path: "/api/v1/admin/sites/home/webhooks", body: func(*cell) string { return `{"url":"https://hooks.example/parley","events":["comment.created"]}` },
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "201"}},
+		{name: "rotate webhook", method: "POST", path: "/api/v1/admin/sites/home/webhooks/" + unknownID + "/rotate",
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404"}},
+		{name: "remove webhook", method: "DELETE", path: "/api/v1/admin/sites/home/webhooks/" + unknownID,
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404"}},
+		{name: "redeliver", method: "POST", path: "/api/v1/admin/sites/home/deliveries/" + unknownID + "/redeliver",
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404"}},
 		{name: "sign out", method: "POST", path: "/api/v1/sites/home/auth/signout",
 			want: [callers]string{"401 sessionRequired", garbageSess, garbage, expired, revoked, "204", "204", "204", "401 sessionRequired", "204", "204"}},
 	}
