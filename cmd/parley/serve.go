@@ -47,7 +47,13 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer ln.Close()
 	public := config.PublicURLOn(cfg.PublicURL, ln.Addr())
-	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies})
+	wakeFollow, stopFollow, err := startFollow(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	defer stopFollow()
+	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies,
+		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate})
 	if err != nil {
 		return err
 	}
@@ -154,6 +160,12 @@ type handlerConfig struct {
 	// TrustedProxies name the proxies whose X-Forwarded-For gives the
 	// client address (web.ClientIP).
 	TrustedProxies []netip.Prefix
+	// Changed, if set, is called on every committed change to a story
+	// (the log follower's Wake); it must not block.
+	Changed func()
+	// WebhookAllowPrivate lets webhook endpoints be plain http and
+	// private addresses (--webhook-allow-private).
+	WebhookAllowPrivate bool
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
@@ -181,11 +193,16 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		service.WithSignInLinks(service.SignInLinks{PublicURL: hc.PublicURL, Mail: hc.Mail, Return: embed.ReturnChecker(hc.PublicURL)}),
 		service.WithPublicOrigin(config.Origin(hc.PublicURL)),
 		service.WithOIDC(auth.NewOIDC(nil, nil), hc.PublicURL),
-		service.WithAddressSecret(addressSecret)}
+		service.WithAddressSecret(addressSecret), service.WithWebhookPrivate(hc.WebhookAllowPrivate)}
 	if hc.Now != nil {
 		opts = append(opts, service.WithClock(hc.Now))
 	}
 	svc := service.New(store, markup.New(), bus, log, opts...)
+	if hc.Changed != nil {
+		if _, err := bus.Subscribe(parley.Topic{Kind: parley.TopicStories}, func(parley.Event) { hc.Changed() }); err != nil {
+			return nil, nil, fmt.Errorf("follow the bus: %w", err)
+		}
+	}
 	size := hc.CacheSize
 	if size <= 0 {
 		size = pagecache.DefaultSize

@@ -55,9 +55,10 @@ func (s *Service) Inbox(ctx context.Context, siteID, cursor string, limit int) (
 	if cursor != "" && !parley.ValidCommentID(cursor) {
 		return nil, parley.Errorf(parley.EINVALID, "The cursor is not valid.").Keyed("badCursor")
 	}
-	if limit < 1 || limit > parley.MaxInboxPage {
+	if limit < 1 {
 		limit = defaultInboxPage
 	}
+	limit = min(limit, parley.MaxInboxPage-1) // one more is read, to know of a next page
 	items, err := s.store.InboxItems(ctx, a.User.ID, cursor, limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)

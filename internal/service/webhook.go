@@ -191,9 +191,10 @@ func (s *Service) Deliveries(ctx context.Context, siteID, id, cursor string, lim
 	if cursor != "" && !parley.ValidCommentID(cursor) {
 		return nil, "", parley.Errorf(parley.EINVALID, "The cursor is not valid.").Keyed("badCursor")
 	}
-	if limit < 1 || limit > parley.MaxDeliveryPage {
+	if limit < 1 {
 		limit = 20
 	}
+	limit = min(limit, parley.MaxDeliveryPage-1) // one more is read, to know of a next page
 	ds, err := s.store.Deliveries(ctx, id, cursor, limit+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("deliveries: %w", err)
