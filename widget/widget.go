@@ -17,7 +17,7 @@ import (
 	"strings"
 )
 
-//go:embed dist/embed.js dist/embed-account.js
+//go:embed dist/embed.js dist/embed-account.js dist/embed-inbox.js
 var dist embed.FS
 
 // cacheControl is short because the URL carries no version: publishers
@@ -37,6 +37,10 @@ func Handler() http.Handler { return handler("dist/embed.js") }
 // AccountHandler serves embed-account.js, the sign-in panel and profile
 // that embed.js imports on first use, as Handler serves embed.js.
 func AccountHandler() http.Handler { return handler("dist/embed-account.js") }
+
+// InboxHandler serves embed-inbox.js, the notification inbox that the
+// bell imports on first use, as Handler serves embed.js.
+func InboxHandler() http.Handler { return handler("dist/embed-inbox.js") }
 
 func handler(name string) http.Handler {
 	raw, err := dist.ReadFile(name)

@@ -26,6 +26,11 @@ const budget = 13<<10 + 512
 // gzipped a message). Only readers who open the panel or profile pay it.
 const accountBudget = 8<<10 + 512
 
+// inboxBudget is the most embed-inbox.js may weigh gzipped (-9): the
+// notification inbox, with its 23 messages in four languages and its own
+// copy of the dialog helpers. Only readers who open the bell pay it.
+const inboxBudget = 4 << 10
+
 func TestCatalogKeys(t *testing.T) {
 	for _, m := range bundle.Missing() {
 		t.Errorf("widget key missing in catalog %s", m)
@@ -53,10 +58,19 @@ func TestBundleFresh(t *testing.T) {
 	if !bytes.Equal(mustRead(t, bundle.AccountBundlePath), js) {
 		t.Fatalf("%s is stale: run go generate ./widget", bundle.AccountBundlePath)
 	}
+	if got := mustRead(t, bundle.InboxCatalogPath); !bytes.Equal(got, bundle.InboxCatalog()) {
+		t.Fatalf("%s is stale: run go generate ./widget", bundle.InboxCatalogPath)
+	}
+	if js, err = bundle.BuildInbox("."); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(mustRead(t, bundle.InboxBundlePath), js) {
+		t.Fatalf("%s is stale: run go generate ./widget", bundle.InboxBundlePath)
+	}
 }
 
 func TestBundleBudget(t *testing.T) {
-	for path, max := range map[string]int{bundle.BundlePath: budget, bundle.AccountBundlePath: accountBudget} {
+	for path, max := range map[string]int{bundle.BundlePath: budget, bundle.AccountBundlePath: accountBudget, bundle.InboxBundlePath: inboxBudget} {
 		var b bytes.Buffer
 		zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
 		if err != nil {
@@ -73,6 +87,7 @@ func TestBundleBudget(t *testing.T) {
 
 func TestHandler(t *testing.T) {
 	t.Run("embed.js", func(t *testing.T) { testHandler(t, Handler(), bundle.BundlePath) })
+	t.Run("embed-inbox.js", func(t *testing.T) { testHandler(t, InboxHandler(), bundle.InboxBundlePath) })
 	t.Run("embed-account.js", func(t *testing.T) { testHandler(t, AccountHandler(), bundle.AccountBundlePath) })
 	if Handler().(*asset).etag == AccountHandler().(*asset).etag {
 		t.Error("both bundles have one ETag")

@@ -40,7 +40,16 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	return write(filepath.Join(dir, bundle.AccountBundlePath), js)
+	if err := write(filepath.Join(dir, bundle.AccountBundlePath), js); err != nil {
+		return err
+	}
+	if err := write(filepath.Join(dir, bundle.InboxCatalogPath), bundle.InboxCatalog()); err != nil {
+		return err
+	}
+	if js, err = bundle.BuildInbox(dir); err != nil {
+		return err
+	}
+	return write(filepath.Join(dir, bundle.InboxBundlePath), js)
 }
 
 func write(path string, data []byte) error {

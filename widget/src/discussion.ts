@@ -50,7 +50,7 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
     } catch {}
     this.i = new I18n(pickLang(this, attr("lang")));
     this.api = new Api(this.base, attr("site") || "");
-    this.api.onToken = () => this.el.sec.querySelectorAll<HTMLElement>(".nm").forEach((e) => (e.hidden = true));
+    this.api.onToken = () => (this.el.sec.querySelectorAll<HTMLElement>(".nm").forEach((e) => (e.hidden = true)), this.account.render());
     this.account = new Account(this);
     this.story = attr("story") || page?.story.id || storyFor(this.url());
     this.sort = SORTS.includes(attr("sort")!) ? attr("sort")! : "newest";
@@ -267,7 +267,7 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
   private onEvent(type: string, d: any) {
     const c: Comment | undefined = d.comment, v = this.views.get(c ? c.id : d.commentId);
     this.setStory(type == "story" ? d : { commentCount: d.commentCount });
-    if (type == "created" && c) this.created(c);
+    if (type == "created" && c) this.created(c), this.account.bell.refresh();
     if (type == "edited") v?.update(c!);
     if (type == "deleted") v?.gone(!!d.removed);
     if (type == "reaction") v?.setReactions(d.reactions);

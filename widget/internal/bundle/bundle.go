@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,10 @@ const (
 	AccountCatalogPath = "src/account/catalog.gen.ts"
 	AccountBundlePath  = "dist/embed-account.js"
 	accountEntryPath   = "src/account/main.ts"
+	// embed-inbox.js is the notification inbox, loaded by the bell.
+	InboxCatalogPath = "src/inbox/catalog.gen.ts"
+	InboxBundlePath  = "dist/embed-inbox.js"
+	inboxEntryPath   = "src/inbox/main.ts"
 )
 
 // Langs are the catalogs the widget ships, in output order. Ones it lacks
@@ -57,6 +62,8 @@ func Keys() []string {
 		"error.sessionExpired",
 		// Posting too fast or twice (issue 8).
 		"error.postTooFast", "error.duplicateComment",
+		// The bell of the notification inbox (issue 8, inbox).
+		"inbox.bell",
 	}
 }
 
@@ -83,12 +90,24 @@ func AccountKeys() []string {
 	}
 }
 
+// InboxKeys are the messages of embed-inbox.js, which only readers who
+// open their notifications download.
+func InboxKeys() []string {
+	return []string{
+		"inbox.title", "inbox.empty", "inbox.more", "inbox.open", "inbox.message", "inbox.statement",
+		"inbox.reply", "inbox.staff_reply", "inbox.approved", "inbox.rejected", "inbox.featured",
+		"inbox.notice", "inbox.complaint", "inbox.warned", "inbox.suspended", "inbox.banned",
+		"inbox.contest", "inbox.contestWhy", "inbox.contestSend", "inbox.contested", "signin.close",
+		"error.complaintExists", "error.complaintLate",
+	}
+}
+
 // Missing lists "lang: key" for every widget key a catalog lacks.
 func Missing() []string {
 	var out []string
 	for _, lang := range Langs {
 		msgs := i18n.Messages(lang)
-		for _, k := range append(Keys(), AccountKeys()...) {
+		for _, k := range slices.Concat(Keys(), AccountKeys(), InboxKeys()) {
 			if msgs[k] == "" {
 				out = append(out, lang+": "+k)
 			}
@@ -102,6 +121,9 @@ func Catalog() []byte { return catalog(Keys()) }
 
 // AccountCatalog renders the catalog.gen.ts of embed-account.js.
 func AccountCatalog() []byte { return catalog(AccountKeys()) }
+
+// InboxCatalog renders the catalog.gen.ts of embed-inbox.js.
+func InboxCatalog() []byte { return catalog(InboxKeys()) }
 
 // catalog renders a catalog.gen.ts: the key list once and, per language,
 // the messages in key order, which is smaller than one object per language.
@@ -166,6 +188,18 @@ func AccountOptions(dir string) api.BuildOptions {
 	o.Format = api.FormatESModule
 	return o
 }
+
+// InboxOptions are Options for embed-inbox.js, an ES module as
+// embed-account.js is.
+func InboxOptions(dir string) api.BuildOptions {
+	o := AccountOptions(dir)
+	o.EntryPoints = []string{filepath.Join(dir, inboxEntryPath)}
+	o.Outfile = filepath.Join(dir, InboxBundlePath)
+	return o
+}
+
+// BuildInbox bundles the sources under dir and returns embed-inbox.js.
+func BuildInbox(dir string) ([]byte, error) { return build(dir, InboxOptions) }
 
 // Build bundles the sources under dir and returns embed.js.
 func Build(dir string) ([]byte, error) { return build(dir, Options) }
