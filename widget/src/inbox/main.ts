@@ -47,7 +47,9 @@ export function openInbox(a: Account, bell: Bell) {
       fail(e);
     }
   };
-  dialog(a, bell.btn, i.t("inbox.title"), list, more, st);
+  more.hidden = true;
+  // the list fills in later: focus starts on the close button, which is there now
+  dialog(a, bell.btn, i.t("inbox.title"), list, more, st).querySelector<HTMLElement>(".x")!.focus();
   page("");
 }
 
@@ -56,8 +58,9 @@ export function openInbox(a: Account, bell: Bell) {
 function item(a: Account, it: Item) {
   const i = a.host.i, title = it.story?.title || it.story?.id || "";
   const what = it.kind == "suspended" ? i.t("inbox.suspended", it.until ? i.date(it.until) : "") : i.t("inbox." + it.kind, title);
-  const li = h("li", { class: it.read ? "" : "new" },
-    h("p", null, h("b", null, what), " ", h("time", { datetime: it.createdAt }, i.rel(it.createdAt))),
+  // what is new is in bold; what was seen before, plain
+  const li = h("li", null,
+    h("p", null, h(it.read ? "span" : "b", null, what), " ", h("time", { datetime: it.createdAt }, i.rel(it.createdAt))),
     !!it.message && h("p", null, i.t("inbox.message", it.message)),
     !!it.story?.url && /^https?:/.test(it.story.url) && h("a", { href: it.story.url + (it.comment ? "#c-" + it.comment.id : "") }, i.t("inbox.open")));
   if (it.statement) {
