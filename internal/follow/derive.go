@@ -85,6 +85,27 @@ func (d *Deriver) created(ctx context.Context, tx parley.Tx, ev *parley.StoredEv
 		Kind: kind, StoryID: c.StoryID, CommentID: c.ID, CreatedAt: ev.CreatedAt})
 }
 
+// heldReply queues the reply mail of a reply that was held back and is
+// now approved: the post queued none (its reply was not shown then), and
+// the parent's author, if they opted in, hears of it with their other
+// replies (internal/notify batches them).
+func (d *Deriver) heldReply(ctx context.Context, tx parley.Tx, e *parley.AuditEntry) error {
+	c, err := optional(tx.Comment(ctx, e.CommentID))
+	if err != nil || c == nil || c.ParentID == "" || c.Status != parley.StatusApproved {
+		return err
+	}
+	parent, err := optional(tx.Comment(ctx, c.ParentID))
+	if err != nil || parent == nil || parent.AuthorID == "" || parent.AuthorID == c.AuthorID {
+		return err
+	}
+	n := &parley.ReplyNotification{ID: parley.NewID(e.CreatedAt), SiteID: c.SiteID, UserID: parent.AuthorID,
+		StoryID: c.StoryID, CommentID: c.ID, CreatedAt: e.CreatedAt}
+	if _, err := tx.AddReplyNotification(ctx, n); err != nil {
+		return fmt.Errorf("reply notification: %w", err)
+	}
+	return nil
+}
+
 // staffRole is the role a comment's author shows: none for commenters.
 func staffRole(r parley.Role) parley.Role {
 	if r.Staff() {
@@ -98,6 +119,11 @@ func staffRole(r parley.Role) parley.Role {
 func (d *Deriver) Audit(ctx context.Context, tx parley.Tx, e *parley.AuditEntry) error {
 	if err := d.auditHooks(ctx, tx, e); err != nil {
 		return err
+	}
+	if e.Action == parley.AuditApproved && e.Before == parley.StatusPending {
+		if err := d.heldReply(ctx, tx, e); err != nil {
+			return err
+		}
 	}
 	kind := inboxKind(e)
 	if kind == "" || e.UserID == "" || e.UserID == e.ActorID {

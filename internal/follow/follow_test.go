@@ -243,6 +243,53 @@ func TestDecisions(t *testing.T) {
 	})
 }
 
+// TestHeldReplyMail: a reply held back and then approved queues the reply
+// mail its parent's author opted into, which the post could not, as the
+// reply was not shown then.
+func TestHeldReplyMail(t *testing.T) {
+	onBackends(t, func(t *testing.T, store parley.Store) {
+		w := newWorld(t, store)
+		ada := w.user("Ada", parley.RoleCommenter)
+		bob := w.user("Bob", parley.RoleCommenter)
+		mod := w.user("Mo", parley.RoleModerator)
+		if err := store.SetNotificationSettings(t.Context(), &parley.NotificationSettings{UserID: ada.ID, SiteID: "news", Replies: true, UpdatedAt: parley.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		top := w.post("Ada", "")
+		held := w.post("Bob", top.ID)
+		if err := store.SetCommentStatus(t.Context(), held.ID, parley.StatusPending, parley.Now()); err != nil {
+			t.Fatal(err)
+		}
+		claim := func() []*parley.ReplyNotification {
+			ns, err := store.ClaimNotifications(t.Context(), "t", parley.Now().Add(time.Hour), time.Minute, 0, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, n := range ns {
+				ids = append(ids, n.ID)
+			}
+			if len(ids) > 0 {
+				if err := store.DoneNotifications(t.Context(), "t", ids); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return ns
+		}
+		claim() // the post's own notification, queued while the reply was shown
+		if err := store.SetCommentStatus(t.Context(), held.ID, parley.StatusApproved, parley.Now()); err != nil {
+			t.Fatal(err)
+		}
+		w.audit(&parley.AuditEntry{SiteID: "news", Action: parley.AuditApproved, CommentID: held.ID, StoryID: "s1",
+			UserID: bob.ID, ActorID: mod.ID, Before: parley.StatusPending, After: parley.StatusApproved})
+		w.follow()
+		ns := claim()
+		if len(ns) != 1 || ns[0].UserID != ada.ID || ns[0].CommentID != held.ID {
+			t.Errorf("notifications after the approval = %+v, want Ada's for %s", ns, held.ID)
+		}
+	})
+}
+
 // TestOnce runs followers on one database at once, each with its own
 // cursor reads, over a log whose derivation cannot deduplicate: every
 // entry must still be derived exactly once.
