@@ -35,7 +35,7 @@ func TestAuthorize(t *testing.T) {
 		{"anonymous on a foreign origin", func(string) *parley.Actor { return nil }, "null"},
 		{"without a role on the site", func(site string) *parley.Actor { return commenter("nil", site, parley.RoleNone) }, ""},
 	}
-	const ok, guest, account = "ok", "guest", "account"
+	const ok, guest, account, inbox = "ok", "guest", "account", "inbox"
 	const signIn, token, identity, other, notOwn, own, origin, role = "signIn", "token", "identity", "otherSite", "notAuthor", "ownComment", "origin", "role"
 	// want[action][site] lists one cell per caller, in the order above.
 	want := map[action]map[*parley.Site][]string{
@@ -74,6 +74,17 @@ func TestAuthorize(t *testing.T) {
 		actAccount: {
 			open:   {account, ok, other, other, ok, ok, origin, origin, role},
 			closed: {account, ok, other, other, ok, ok, origin, origin, role},
+		},
+		// one's own inbox: signed in or with the commenter token (inbox)
+		actInbox: {
+			open:   {inbox, ok, other, other, ok, ok, origin, origin, role},
+			closed: {inbox, ok, other, other, ok, ok, origin, origin, role},
+		},
+		// a site's webhooks: its admins alone (the operator is tested in
+		// TestWebhookAdmin)
+		actWebhooks: {
+			open:   {signIn, role, other, other, role, role, origin, origin, role},
+			closed: {signIn, role, other, other, role, role, origin, origin, role},
 		},
 	}
 	if len(want) != len(policies) {
@@ -123,6 +134,7 @@ var refusals = []struct {
 	{"role", parley.EFORBIDDEN, "roleTooLow", errRole},
 	{"origin", parley.EFORBIDDEN, "originNotAllowed", nil},
 	{"account", parley.EUNAUTHORIZED, "signInRequired", errAccount},
+	{"inbox", parley.EUNAUTHORIZED, "identityRequired", errInbox},
 }
 
 // outcome names authorize's answer as TestAuthorize's cells do, and checks
