@@ -81,6 +81,7 @@ export const KEYS = [
   "error.sessionExpired",
   "error.postTooFast",
   "error.duplicateComment",
+  "notice.action",
 ];
 
 export const LANGS: Record<string, string[]> = {
@@ -165,6 +166,7 @@ export const LANGS: Record<string, string[]> = {
     "Your session has expired. Please sign in again.",
     "You are posting too fast. Please wait a moment before you comment again.",
     "You have just posted this comment.",
+    "Report illegal content",
   ],
   de: [
     "Diskussion",
@@ -247,6 +249,7 @@ export const LANGS: Record<string, string[]> = {
     "Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.",
     "Sie schreiben zu schnell. Bitte warten Sie einen Moment, bevor Sie erneut kommentieren.",
     "Diesen Kommentar haben Sie gerade schon veröffentlicht.",
+    "Rechtswidrigen Inhalt melden",
   ],
   es: [
     "Conversación",
@@ -329,6 +332,7 @@ export const LANGS: Record<string, string[]> = {
     "Tu sesión ha caducado. Vuelve a iniciar sesión.",
     "Estás publicando demasiado rápido. Espera un momento antes de volver a comentar.",
     "Acabas de publicar este mismo comentario.",
+    "Notificar contenido ilícito",
   ],
   fr: [
     "Discussion",
@@ -411,5 +415,6 @@ export const LANGS: Record<string, string[]> = {
     "Votre session a expiré. Veuillez vous reconnecter.",
     "Vous publiez trop vite. Patientez un instant avant de commenter à nouveau.",
     "Vous venez déjà de publier ce commentaire.",
+    "Signaler un contenu illicite",
   ],
 };

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,11 @@ const (
 	AccountCatalogPath = "src/account/catalog.gen.ts"
 	AccountBundlePath  = "dist/embed-account.js"
 	accountEntryPath   = "src/account/main.ts"
+	// embed-notice.js holds the form of a notice of illegal content
+	// (Digital Services Act), which few readers ever open.
+	NoticeCatalogPath = "src/notice/catalog.gen.ts"
+	NoticeBundlePath  = "dist/embed-notice.js"
+	noticeEntryPath   = "src/notice/main.ts"
 )
 
 // Langs are the catalogs the widget ships, in output order. Ones it lacks
@@ -57,6 +63,8 @@ func Keys() []string {
 		"error.sessionExpired",
 		// Posting too fast or twice (issue 8).
 		"error.postTooFast", "error.duplicateComment",
+		// The entry of the notice form (embed-notice.js, dsa).
+		"notice.action",
 	}
 }
 
@@ -83,12 +91,25 @@ func AccountKeys() []string {
 	}
 }
 
+// NoticeKeys are the messages of embed-notice.js: the form, the kinds
+// of illegality and the refusals it meets.
+func NoticeKeys() []string {
+	return []string{
+		"notice.title", "notice.intro", "notice.kind", "notice.law", "notice.explanation", "notice.name", "notice.email",
+		"notice.contactOptional", "notice.goodFaith", "notice.submit", "notice.cancel", "notice.done", "notice.doneMail", "notice.back",
+		"dsa.kind.illegal_hate_speech", "dsa.kind.defamation", "dsa.kind.terrorist_content", "dsa.kind.child_sexual_abuse",
+		"dsa.kind.privacy", "dsa.kind.intellectual_property", "dsa.kind.fraud", "dsa.kind.other",
+		"error.noticeKind", "error.noticeLaw", "error.noticeExplanation", "error.noticeContact", "error.noticeEmail",
+		"error.noticeGoodFaith", "error.noticeTooMany",
+	}
+}
+
 // Missing lists "lang: key" for every widget key a catalog lacks.
 func Missing() []string {
 	var out []string
 	for _, lang := range Langs {
 		msgs := i18n.Messages(lang)
-		for _, k := range append(Keys(), AccountKeys()...) {
+		for _, k := range slices.Concat(Keys(), AccountKeys(), NoticeKeys()) {
 			if msgs[k] == "" {
 				out = append(out, lang+": "+k)
 			}
@@ -102,6 +123,9 @@ func Catalog() []byte { return catalog(Keys()) }
 
 // AccountCatalog renders the catalog.gen.ts of embed-account.js.
 func AccountCatalog() []byte { return catalog(AccountKeys()) }
+
+// NoticeCatalog renders the catalog.gen.ts of embed-notice.js.
+func NoticeCatalog() []byte { return catalog(NoticeKeys()) }
 
 // catalog renders a catalog.gen.ts: the key list once and, per language,
 // the messages in key order, which is smaller than one object per language.
@@ -166,6 +190,18 @@ func AccountOptions(dir string) api.BuildOptions {
 	o.Format = api.FormatESModule
 	return o
 }
+
+// NoticeOptions are Options for embed-notice.js, an ES module as
+// embed-account.js is.
+func NoticeOptions(dir string) api.BuildOptions {
+	o := AccountOptions(dir)
+	o.EntryPoints = []string{filepath.Join(dir, noticeEntryPath)}
+	o.Outfile = filepath.Join(dir, NoticeBundlePath)
+	return o
+}
+
+// BuildNotice bundles the sources under dir and returns embed-notice.js.
+func BuildNotice(dir string) ([]byte, error) { return build(dir, NoticeOptions) }
 
 // Build bundles the sources under dir and returns embed.js.
 func Build(dir string) ([]byte, error) { return build(dir, Options) }
