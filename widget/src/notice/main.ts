@@ -21,8 +21,18 @@ const css = `.ntc{color:var(--t);background:var(--b);border:1px solid var(--l);b
 .ntc select,.ntc input:not([type=checkbox]),.ntc textarea{display:block;width:100%;box-sizing:border-box;margin-top:.25rem}.ntc .hint{color:var(--m);font-size:.9em;margin:.25rem 0 0}
 .ntc .err{color:var(--d);font-weight:600}.ntc [aria-invalid=true]{border-color:var(--d)}`;
 
-let styled = false;
+const styled = new WeakSet<ShadowRoot>();
 let n = 0;
+
+// adopt adds the form's stylesheet to the block's root once, as a
+// constructed sheet: the pages' CSP allows no inline style.
+function adopt(root: ShadowRoot) {
+  if (styled.has(root)) return;
+  styled.add(root);
+  const s = new CSSStyleSheet();
+  s.replaceSync(css);
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, s];
+}
 
 // The refusals that name one field: the field then carries the error.
 const FIELD: Record<string, string> = {
@@ -34,10 +44,7 @@ const FIELD: Record<string, string> = {
 export function openNotice(host: NoticeHost, id: string, opener: HTMLElement) {
   const i = host.i, root = host.shadowRoot!, p = "ntc" + ++n;
   i.add(KEYS, LANGS[i.lang]);
-  if (!styled) {
-    styled = true;
-    root.append(h("style", null, css));
-  }
+  adopt(root);
   const field = (name: string, label: string, input: HTMLElement, hint?: string) => {
     input.id = p + name;
     input.setAttribute("name", name);
