@@ -117,6 +117,13 @@ func purgeExpired(ctx context.Context, store parley.Store, log *slog.Logger) {
 			log.DebugContext(ctx, "purged expired sign-in links and codes", "rows", n)
 		}
 		purgeAddresses(ctx, store, parley.Now(), log)
+		// A notifier's name and address are kept to tell them the outcome
+		// and while the decision can still be contested, not longer.
+		if n, err := store.ForgetNotifiers(ctx, parley.Now().Add(-parley.ComplaintWindow)); err != nil {
+			log.WarnContext(ctx, "forget notifiers", "err", err)
+		} else {
+			log.DebugContext(ctx, "forgot the contact details of decided notices", "rows", n)
+		}
 	}
 }
 
