@@ -12,7 +12,9 @@ import (
 type Tx interface {
 	PasskeyStore
 	OIDCFlows
-	SignIns // sign-in links and codes (signin.go)
+	SignIns       // sign-in links and codes (signin.go)
+	QueueWriter   // moderators' marks on comments (queue.go)
+	SanctionStore // moderators' measures and notes on users (sanction.go)
 
 	Accounts
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.
