@@ -13,6 +13,8 @@ type Tx interface {
 	PasskeyStore
 	OIDCFlows
 	SignIns       // sign-in links and codes (signin.go)
+	AuditLog      // the audit log, written in the unit of the action (audit.go)
+	Revisions     // comments' texts and their verdicts (verdict.go)
 	QueueWriter   // moderators' marks on comments (queue.go)
 	SanctionStore // moderators' measures and notes on users (sanction.go)
 
