@@ -57,8 +57,8 @@ type QueueQuery struct {
 	StoryID  string
 	AuthorID string
 	IPHash   string
-	// Text finds comments whose Markdown contains it (case-insensitive on
-	// ASCII letters; % and _ match themselves). It filters the rows the
+	// Text finds comments whose Markdown contains it (case-insensitive at
+	// least on ASCII letters; % and _ match themselves). It filters the rows the
 	// queue's index yields and has no index of its own: its cost is the
 	// number of comments of the queue it reads past.
 	Text     string

@@ -90,20 +90,20 @@ func likeEscape(s string) string {
 // of the queue's index, all in one statement.
 func (s *Store) QueueCounts(ctx context.Context, siteID, storyID string, limit int) (map[string]int, error) {
 	var parts []string
-	story := ""
+	story, args := "", []any{siteID, limit}
 	if storyID != "" {
-		story = " AND story_id = $2"
+		story, args = " AND story_id = $3", append(args, storyID)
 	}
 	for _, queue := range parley.Queues() {
 		parts = append(parts, `(SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1`+story+
-			` AND `+queueConditions[queue]+` LIMIT $3) q)`)
+			` AND `+queueConditions[queue]+` LIMIT $2) q)`)
 	}
 	counts := make([]int, len(parts))
 	dest := make([]any, len(parts))
 	for i := range counts {
 		dest[i] = &counts[i]
 	}
-	if err := s.pool.QueryRow(ctx, `SELECT `+strings.Join(parts, ", "), siteID, storyID, limit).Scan(dest...); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
 		return nil, translate(err, "comment")
 	}
 	out := make(map[string]int, len(counts))
