@@ -72,15 +72,25 @@ func BenchmarkPendingQueue(b *testing.B) {
 	}
 	analyze(b, s)
 	for _, n := range []int{100, 100000} {
-		b.Run(fmt.Sprintf("comments=%d", n), func(b *testing.B) {
-			q := parley.QueueQuery{SiteID: "seed", Queue: parley.QueuePending, StoryID: fmt.Sprintf("story-%d", n), Limit: 20}
-			want := min(20, n/10)
-			for b.Loop() {
-				page, err := s.QueueComments(context.Background(), q)
-				if err != nil || len(page) != want {
-					b.Fatalf("QueueComments = %d comments, %v; want %d", len(page), err, want)
-				}
-			}
-		})
+		for _, limit := range []int{10, 20} {
+			benchPending(b, s, "seed", fmt.Sprintf("story-%d", n), n, limit)
+		}
 	}
+}
+
+// benchPending reads the first page of the pending queue of story, which
+// has n comments (a tenth pending), limit at a time. A story of 100 has 10
+// pending: at limit 10 both stories return a full page, at 20 (the UI's
+// page) the small one returns half of one.
+func benchPending(b *testing.B, s *Store, site, story string, n, limit int) {
+	b.Run(fmt.Sprintf("comments=%d/limit=%d", n, limit), func(b *testing.B) {
+		q := parley.QueueQuery{SiteID: site, Queue: parley.QueuePending, StoryID: story, Limit: limit}
+		want := min(limit, n/10)
+		for b.Loop() {
+			page, err := s.QueueComments(context.Background(), q)
+			if err != nil || len(page) != want {
+				b.Fatalf("QueueComments = %d comments, %v; want %d", len(page), err, want)
+			}
+		}
+	})
 }
