@@ -250,7 +250,10 @@ func (s *Service) Undo(ctx context.Context, siteID string, entryID int64) (*parl
 	if err != nil {
 		return nil, err
 	}
-	if orig.ActorID != a.User.ID && a.Role < parley.RoleAdmin {
+	switch {
+	case !undoable(orig.Action):
+		return nil, errNotUndo
+	case orig.ActorID != a.User.ID && a.Role < parley.RoleAdmin:
 		return nil, errNotYours
 	}
 	e := &parley.AuditEntry{SiteID: siteID, ActorID: a.User.ID, StoryID: orig.StoryID, CommentID: orig.CommentID,
@@ -272,6 +275,15 @@ func (s *Service) Undo(ctx context.Context, siteID string, entryID int64) (*parl
 	}
 	s.announce(ctx, []decided{{e, old}})
 	return e, nil
+}
+
+// undoable reports whether an entry's action is a decision Undo reverses.
+func undoable(action string) bool {
+	switch action {
+	case parley.AuditApproved, parley.AuditRejected, parley.AuditFeatured, parley.AuditUnfeatured:
+		return true
+	}
+	return false
 }
 
 // reverse undoes decision orig on comment c in tx and fills e with what it
