@@ -61,7 +61,9 @@ func StatementOf(e *parley.AuditEntry, n *parley.Notice) Statement {
 		DecidedAt: e.CreatedAt, ContestUntil: e.CreatedAt.Add(parley.ComplaintWindow),
 	}
 	if e.Action == parley.AuditSuspended {
-		s.Until, _ = time.Parse(time.RFC3339, e.After)
+		// After is "suspended until " and the end, as the sanctions
+		// write it; a bare time is read too.
+		s.Until, _ = time.Parse(time.RFC3339, strings.TrimPrefix(e.After, parley.StandingSuspended+" until "))
 	}
 	if n != nil {
 		s.NoticeRef, s.NoticeKind, s.NoticeAt = n.Reference, n.Kind, n.CreatedAt

@@ -67,7 +67,7 @@ func TestStatementOfAutomatedTerms(t *testing.T) {
 func TestStatementOfSanctionsAndWindow(t *testing.T) {
 	until := decided.Add(7 * 24 * time.Hour)
 	e := &parley.AuditEntry{ID: 9, Action: parley.AuditSuspended, UserID: "u", ActorID: "mod", Reason: parley.ReasonHarassment,
-		After: until.Format(time.RFC3339), CreatedAt: decided}
+		After: parley.StandingSuspended + " until " + until.Format(time.RFC3339), CreatedAt: decided}
 	s := StatementOf(e, nil)
 	if s.Decision != DecisionSuspended || !s.Until.Equal(until) {
 		t.Fatalf("StatementOf(suspension) = %+v", s)

@@ -197,9 +197,10 @@ func (s *Service) DecideComplaint(ctx context.Context, d ComplaintDecision) (*Co
 		return nil, err
 	}
 	to := s.complainantAddress(ctx, c.UserID)
-	out := &ComplaintDecided{}
-	var restored *parley.Comment
+	var out *ComplaintDecided
+	var restored []decided
 	err = s.store.Update(ctx, func(tx parley.Tx) error {
+		out, restored = &ComplaintDecided{}, nil // a unit may run again after a failed group commit
 		c, err := tx.Complaint(ctx, site.ID, d.Reference)
 		if err != nil {
 			return fmt.Errorf("read complaint: %w", err)
@@ -210,12 +211,15 @@ func (s *Service) DecideComplaint(ctx context.Context, d ComplaintDecision) (*Co
 		now := s.now()
 		c.Status, c.Outcome, c.Note, c.DecidedBy, c.DecidedAt = parley.ComplaintDecided, d.Outcome, note, a.User.ID, now
 		if c.Outcome == parley.OutcomeReversed {
-			r, cm, err := s.reverse(ctx, tx, e, c)
+			r, err := s.reverseDecision(ctx, tx, e, c)
 			if err != nil {
 				return err
 			}
 			if r != nil {
-				out.Entries, restored = append(out.Entries, r), cm
+				out.Entries = append(out.Entries, r.entry)
+			}
+			if r != nil && r.entry.CommentID != "" {
+				restored = append(restored, *r) // a comment's change is announced
 			}
 		}
 		if err := tx.UpdateComplaint(ctx, c, parley.ComplaintReceived); err != nil {
@@ -239,9 +243,7 @@ func (s *Service) DecideComplaint(ctx context.Context, d ComplaintDecision) (*Co
 	if err != nil {
 		return nil, err
 	}
-	if restored != nil {
-		s.publish(ctx, parley.EventCommentCreated, restored)
-	}
+	s.announce(ctx, restored)
 	return out, nil
 }
 
@@ -258,31 +260,26 @@ func (s *Service) complainantAddress(ctx context.Context, userID string) string 
 	return u.Email
 }
 
-// reverse undoes the contested decision e in the unit: a removed or
-// restricted comment that is still as the decision left it is approved
-// again, a sanction is lifted. It returns the audit entry of the reversal
-// and the restored comment, nil when there was nothing left to undo (the
-// author deleted the comment since).
-func (s *Service) reverse(ctx context.Context, tx parley.Tx, e *parley.AuditEntry, c *parley.Complaint) (*parley.AuditEntry, *parley.Comment, error) {
+// reverseDecision undoes the contested decision e in the unit: a removed
+// or restricted comment that is still as the decision left it is approved
+// again, a sanction is lifted. It returns what it changed, nil when there
+// was nothing left to undo (the author deleted the comment since, the
+// sanction was lifted already).
+func (s *Service) reverseDecision(ctx context.Context, tx parley.Tx, e *parley.AuditEntry, c *parley.Complaint) (*decided, error) {
+	r := &parley.AuditEntry{SiteID: c.SiteID, UserID: e.UserID, ActorID: c.DecidedBy, Note: c.Note, Ref: c.Reference, CreatedAt: c.DecidedAt}
 	if e.CommentID == "" {
-		r, err := s.liftSanction(ctx, tx, e, c)
-		return r, nil, err
+		return s.liftSanction(ctx, tx, e, r)
 	}
 	cm, err := tx.Comment(ctx, e.CommentID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read contested comment: %w", err)
+		return nil, fmt.Errorf("read contested comment: %w", err)
 	}
 	if cm.Status != e.After {
-		return nil, nil, nil
+		return nil, nil
 	}
-	if err := tx.SetCommentStatus(ctx, cm.ID, parley.StatusApproved, c.DecidedAt); err != nil {
-		return nil, nil, fmt.Errorf("restore comment: %w", err)
+	r.Action, r.StoryID, r.CommentID, r.Before, r.After = parley.AuditApproved, cm.StoryID, cm.ID, cm.Status, parley.StatusApproved
+	if err := s.setStatus(ctx, tx, cm, parley.StatusApproved); err != nil {
+		return nil, err
 	}
-	r := &parley.AuditEntry{SiteID: c.SiteID, Action: parley.AuditApproved, StoryID: cm.StoryID, CommentID: cm.ID, UserID: cm.AuthorID,
-		ActorID: c.DecidedBy, Reason: parley.OutcomeReversed, Note: c.Note, Before: cm.Status, After: parley.StatusApproved, Ref: c.Reference, CreatedAt: c.DecidedAt}
-	if err := tx.AppendAudit(ctx, r); err != nil {
-		return nil, nil, fmt.Errorf("audit restore: %w", err)
-	}
-	cm.Status = parley.StatusApproved
-	return r, cm, nil
+	return &decided{r, cm.Status}, appendAudit(ctx, tx, r)
 }

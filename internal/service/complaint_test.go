@@ -209,3 +209,40 @@ func TestComplaintWindow(t *testing.T) {
 	_, err = w.svc.Complain(w.as(w.author), out.Entries[0].ID, "Zu spät?", "")
 	wantKey(t, "a complaint after six months", err, parley.EFORBIDDEN, "complaintLate")
 }
+
+// TestComplaintLiftsSanction: a banned reader may still contest the ban,
+// and a reversal by another moderator lifts it, audited as reinstated.
+func TestComplaintLiftsSanction(t *testing.T) {
+	w := newDSAWorld(t, testStore(t))
+	ctx := t.Context()
+	ban, err := w.svc.Sanction(w.as(w.mod), service.Sanction{SiteID: "s", UserID: w.commenter.ID, Kind: service.SanctionBan,
+		Reason: parley.ReasonHarassment, Message: "Wiederholte Belästigung."})
+	if err != nil || ban == nil {
+		t.Fatalf("Sanction: %v, %v", ban, err)
+	}
+	banned, _ := w.store.User(ctx, w.commenter.ID)
+	st := dsa.StatementOf(ban, nil)
+	if st.Decision != dsa.DecisionBanned || !strings.Contains(st.Text("de", w.now), "ausgeschlossen") {
+		t.Errorf("statement of the ban = %+v", st)
+	}
+	c, err := w.svc.Complain(w.as(banned), ban.ID, "Das war keine Belästigung.", "de")
+	if err != nil {
+		t.Fatalf("a banned reader's complaint: %v", err)
+	}
+	if c.CommentID != "" || c.Action != parley.AuditBanned {
+		t.Errorf("complaint = %+v", c)
+	}
+	done, err := w.svc.DecideComplaint(w.as(w.mod2), service.ComplaintDecision{SiteID: "s", Reference: c.Reference, Outcome: parley.OutcomeReversed})
+	if err != nil {
+		t.Fatalf("DecideComplaint: %v", err)
+	}
+	if len(done.Entries) != 2 || done.Entries[0].Action != parley.AuditReinstated || done.Entries[0].UserID != w.commenter.ID || done.Entries[0].Ref != c.Reference {
+		t.Errorf("entries = %+v", done.Entries)
+	}
+	if u, _ := w.store.User(ctx, w.commenter.ID); u.Sanctions.Banned() {
+		t.Errorf("still banned after the reversal: %+v", u.Sanctions)
+	}
+	if ms := w.mails(); len(ms) != 1 || !strings.Contains(ms[0].Text, "Einschränkung Ihrer Teilnahme ist aufgehoben") {
+		t.Errorf("outcome mails = %+v", ms)
+	}
+}
