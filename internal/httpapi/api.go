@@ -197,6 +197,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/admin/sites/{site}/notices", a.notices, true},
 		{"POST /api/v1/admin/sites/{site}/notices/{ref}/review", a.reviewNotice, true},
 		{"POST /api/v1/admin/sites/{site}/notices/{ref}/decision", a.decideNotice, true},
+		{"GET /api/v1/decisions/{entryID}/statement", a.statement, true},
 		{"POST /api/v1/decisions/{entryID}/complaints", a.complain, true},
 		{"GET /api/v1/admin/sites/{site}/complaints", a.complaints, true},
 		{"POST /api/v1/admin/sites/{site}/complaints/{ref}/decision", a.decideComplaint, true},

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/i18n"
 	"parley/internal/service"
 )
 
@@ -37,11 +38,54 @@ func newComplaintJSON(c *parley.Complaint) complaintJSON {
 		DecidedBy: c.DecidedBy, CreatedAt: c.CreatedAt, DecidedAt: optionalTime(c.DecidedAt)}
 }
 
-// complain contests a decision: 201 {"reference", "status"}.
-func (a *API) complain(w http.ResponseWriter, r *http.Request) error {
+// entryPath reads a decision's audit entry ID from the path.
+func entryPath(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("entryID"), 10, 64)
 	if err != nil || id < 1 {
-		return parley.Errorf(parley.ENOTFOUND, "There is no such decision.")
+		return 0, parley.Errorf(parley.ENOTFOUND, "There is no such decision.")
+	}
+	return id, nil
+}
+
+type statementJSON struct {
+	EntryID      int64      `json:"entryId"`
+	Decision     string     `json:"decision"`
+	Until        *time.Time `json:"until,omitempty"`
+	Ground       string     `json:"ground"`
+	Provision    string     `json:"provision,omitempty"`
+	Reason       string     `json:"reason,omitempty"`
+	NoticeRef    string     `json:"noticeRef,omitempty"`
+	Automated    bool       `json:"automated"`
+	Detected     bool       `json:"detectedAutomatically"`
+	DecidedAt    time.Time  `json:"decidedAt"`
+	ContestUntil time.Time  `json:"contestUntil"`
+	Lang         string     `json:"lang"`
+	Text         []string   `json:"text"` // the statement's paragraphs in lang
+}
+
+// statement returns the statement of reasons of a decision to its
+// subject, its paragraphs in ?lang= or Accept-Language.
+func (a *API) statement(w http.ResponseWriter, r *http.Request) error {
+	id, err := entryPath(r)
+	if err != nil {
+		return err
+	}
+	st, err := a.svc.StatementFor(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	lang := i18n.For(requestLang(r)).Lang()
+	writeJSON(w, http.StatusOK, statementJSON{EntryID: st.EntryID, Decision: st.Decision, Until: optionalTime(st.Until), Ground: st.Ground,
+		Provision: st.Provision, Reason: st.Reason, NoticeRef: st.NoticeRef, Automated: st.Automated, Detected: st.Detected,
+		DecidedAt: st.DecidedAt, ContestUntil: st.ContestUntil, Lang: lang, Text: st.Paragraphs(lang, time.Now())})
+	return nil
+}
+
+// complain contests a decision: 201 {"reference", "status"}.
+func (a *API) complain(w http.ResponseWriter, r *http.Request) error {
+	id, err := entryPath(r)
+	if err != nil {
+		return err
 	}
 	var req complaintRequest
 	if err := decode(w, r, &req); err != nil {

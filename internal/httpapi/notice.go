@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/dsa"
 	"parley/internal/service"
 	"parley/internal/web"
 )
@@ -33,6 +34,7 @@ type NoticeService interface {
 	Complain(ctx context.Context, entryID int64, explanation, lang string) (*parley.Complaint, error)
 	Complaints(ctx context.Context, siteID, status, cursor string) (*service.ComplaintPage, error)
 	DecideComplaint(ctx context.Context, d service.ComplaintDecision) (*service.ComplaintDecided, error)
+	StatementFor(ctx context.Context, entryID int64) (*dsa.Statement, error)
 }
 
 type noticeRequest struct {

@@ -32,6 +32,8 @@ func dsaRoutes() []matrixRoute {
 		{name: "contest decision", method: "POST", path: "/api/v1/decisions/{ref}/complaints", prepare: removeByNotice,
 			body: func(*cell) string { return `{"explanation":"Das war keine Werbung."}` },
 			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "201", notYours, notYours, "404", notYours, notYours}},
+		{name: "statement", method: "GET", path: "/api/v1/decisions/{ref}/statement?lang=de", prepare: removeByNotice,
+			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "200", notYours, notYours, "404", notYours, notYours}},
 		{name: "complaints", method: "GET", path: "/api/v1/admin/sites/home/complaints", want: staffOnly("200")},
 		{name: "decide complaint", method: "POST", path: "/api/v1/admin/sites/home/complaints/{ref}/decision", prepare: contestRemoval,
 			body: func(*cell) string { return `{"outcome":"upheld","note":"Bleibt entfernt."}` }, want: staffOnly("200")},
@@ -78,6 +80,26 @@ func contestRemoval(c *cell) {
 		c.t.Fatalf("contest the removal: %d %s", r.status, r.body)
 	}
 	c.ref = out.Reference
+}
+
+// TestStatementAPI: the subject of a removal reads its statement of
+// reasons in their language, with the ground, the notice and redress.
+func TestStatementAPI(t *testing.T) {
+	onBackends(t, func(t *testing.T, open backend) {
+		s := newStack(t, open)
+		s.MustSite(&parley.Site{ID: "home", Name: "Home", RateLimit: highLimit})
+		c := &cell{t: t, s: s, n: 1, story: "st"}
+		c.owner = c.session("home", parley.RoleCommenter)
+		c.comment = c.post()
+		removeByNotice(c)
+		r := s.do("GET", "/api/v1/decisions/"+c.ref+"/statement?lang=fr", "", "", "Authorization: Bearer "+c.owner)
+		for _, want := range []string{`"decision":"removed"`, `"ground":"law"`, `"provision":"§ 186 StGB"`, `"noticeRef":"N-`, "Exposé des motifs",
+			"au regard de § 186 StGB", "règlement extrajudicial des litiges", `"automated":false`} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("statement lacks %s: %d %s", want, r.status, r.body)
+			}
+		}
+	})
 }
 
 // TestNoticeAPI: the notice route answers the reference, refuses bad

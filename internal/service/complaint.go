@@ -283,3 +283,30 @@ func (s *Service) reverseDecision(ctx context.Context, tx parley.Tx, e *parley.A
 	}
 	return &decided{r, cm.Status}, appendAudit(ctx, tx, r)
 }
+
+// StatementFor returns the statement of reasons of the decision entryID
+// for its subject (Art. 17): the caller must be the person the decision
+// concerns, on their own site, as for a complaint. EINVALID
+// (complaintNotDecision) for an entry that decides nothing.
+func (s *Service) StatementFor(ctx context.Context, entryID int64) (*dsa.Statement, error) {
+	a := parley.ActorFrom(ctx)
+	if a == nil {
+		return nil, policies[actComplain].guest
+	}
+	site, err := s.Site(ctx, a.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	e, n, err := s.decision(ctx, site.ID, entryID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := authorizeSubject(ctx, site, actComplain, e.UserID); err != nil {
+		return nil, err
+	}
+	if !dsa.Contestable(e, n) {
+		return nil, errComplaintNotDecision
+	}
+	st := dsa.StatementOf(e, n)
+	return &st, nil
+}
