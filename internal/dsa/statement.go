@@ -95,10 +95,18 @@ func decisionOf(e *parley.AuditEntry, n *parley.Notice) string {
 	return ""
 }
 
-// Contestable reports whether e is a decision its subject may complain
-// about (Art. 20): one that owes a statement, and has a subject.
-func Contestable(e *parley.AuditEntry, n *parley.Notice) bool {
+// OwesStatement reports whether e is a decision that owes its subject a
+// statement of reasons (Art. 17): it restricts someone it names.
+func OwesStatement(e *parley.AuditEntry, n *parley.Notice) bool {
 	return e.UserID != "" && decisionOf(e, n) != ""
+}
+
+// Contestable reports whether e is a decision its subject may complain
+// about (Art. 20): one that owes a statement, or the decision on a notice,
+// which its notifier may contest when they sent it signed in (the entry
+// then names them).
+func Contestable(e *parley.AuditEntry, n *parley.Notice) bool {
+	return OwesStatement(e, n) || e.Action == parley.AuditNoticeDecided && e.UserID != ""
 }
 
 // Paragraphs renders the statement in lang as it stands at now (the time

@@ -98,6 +98,8 @@ func TestContestable(t *testing.T) {
 		{parley.AuditEntry{Action: parley.AuditApproved, UserID: "u"}, nil, false},
 		{parley.AuditEntry{Action: parley.AuditNoted, UserID: "u"}, nil, false},
 		{parley.AuditEntry{Action: parley.AuditRejected}, nil, false},
+		{parley.AuditEntry{Action: parley.AuditNoticeDecided, UserID: "notifier"}, nil, true},
+		{parley.AuditEntry{Action: parley.AuditNoticeDecided}, nil, false}, // a guest's notice
 	}
 	for _, c := range cases {
 		if got := Contestable(&c.e, c.n); got != c.want {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"parley"
@@ -24,7 +25,9 @@ var (
 
 // Complain files the caller's complaint against the decision whose audit
 // entry is entryID (Digital Services Act, Art. 20), once, within
-// parley.ComplaintWindow of it. Only the decision's subject may
+// parley.ComplaintWindow of it: a removal, a restriction or a sanction by
+// the person it concerns, or the decision on a notice by its notifier
+// (signed in when they sent it). Only the decision's subject may
 // (authorizeSubject); the entry is looked up on the caller's own site, so
 // a decision of another site is not found. ECONFLICT (complaintExists) for
 // a second complaint, EFORBIDDEN (complaintLate) after the window, EINVALID
@@ -267,7 +270,10 @@ func (s *Service) complainantAddress(ctx context.Context, userID string) string 
 // sanction was lifted already).
 func (s *Service) reverseDecision(ctx context.Context, tx parley.Tx, e *parley.AuditEntry, c *parley.Complaint) (*decided, error) {
 	r := &parley.AuditEntry{SiteID: c.SiteID, UserID: e.UserID, ActorID: c.DecidedBy, Note: c.Note, Ref: c.Reference, CreatedAt: c.DecidedAt}
-	if e.CommentID == "" {
+	switch {
+	case e.Action == parley.AuditNoticeDecided:
+		return nil, reopenNotice(ctx, tx, e)
+	case e.CommentID == "":
 		return s.liftSanction(ctx, tx, e, r)
 	}
 	cm, err := tx.Comment(ctx, e.CommentID)
@@ -282,6 +288,22 @@ func (s *Service) reverseDecision(ctx context.Context, tx parley.Tx, e *parley.A
 		return nil, err
 	}
 	return &decided{r, cm.Status}, appendAudit(ctx, tx, r)
+}
+
+// reopenNotice undoes a notice's decision for its notifier's reversed
+// complaint: the notice goes back to review, for a moderator to decide
+// again. What the decision did to the comment stands until then; the
+// complaint's own entry (complaint.decided) records the reversal.
+func reopenNotice(ctx context.Context, tx parley.Tx, e *parley.AuditEntry) error {
+	n, err := noticeIn(ctx, tx, e.SiteID, e.Ref)
+	if err != nil || n.Status != parley.NoticeDecided {
+		return err
+	}
+	n.Status, n.Action, n.Ground, n.Basis, n.Note, n.DecidedBy, n.DecidedAt = parley.NoticeInReview, "", "", "", "", "", time.Time{}
+	if err := tx.UpdateNotice(ctx, n, parley.NoticeDecided); err != nil {
+		return fmt.Errorf("reopen notice: %w", err)
+	}
+	return nil
 }
 
 // StatementFor returns the statement of reasons of the decision entryID
@@ -304,7 +326,7 @@ func (s *Service) StatementFor(ctx context.Context, entryID int64) (*dsa.Stateme
 	if _, err := authorizeSubject(ctx, site, actComplain, e.UserID); err != nil {
 		return nil, err
 	}
-	if !dsa.Contestable(e, n) {
+	if !dsa.OwesStatement(e, n) {
 		return nil, errComplaintNotDecision
 	}
 	st := dsa.StatementOf(e, n)

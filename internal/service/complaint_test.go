@@ -246,3 +246,52 @@ func TestComplaintLiftsSanction(t *testing.T) {
 		t.Errorf("outcome mails = %+v", ms)
 	}
 }
+
+// TestNotifierComplaint: a notifier who was signed in may contest the
+// decision on their notice (Art. 20 names notifiers too); reversed, the
+// notice is back in review for another decision. A guest's notice has no
+// one to contest it in the product.
+func TestNotifierComplaint(t *testing.T) {
+	w := newDSAWorld(t, testStore(t))
+	ctx := t.Context()
+	in := hate()
+	in.Name, in.Email = "", ""
+	n := w.notice(w.as(w.reader), in)
+	guest := w.notice(ctx, hate())
+	out, err := w.svc.DecideNotice(w.as(w.mod), service.NoticeDecision{SiteID: "s", Reference: n.Reference, Action: parley.ActionNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decided := out.Entries[0]
+	if decided.Action != parley.AuditNoticeDecided || decided.UserID != w.reader.ID {
+		t.Fatalf("notice.decided = %+v", decided)
+	}
+	_, err = w.svc.StatementFor(w.as(w.reader), decided.ID)
+	wantKey(t, "a statement of a notice's decision", err, parley.EINVALID, "complaintNotDecision")
+	c, err := w.svc.Complain(w.as(w.reader), decided.ID, "Der Kommentar ist eindeutig strafbar.", "de")
+	if err != nil {
+		t.Fatalf("the notifier's complaint: %v", err)
+	}
+	w.mails()
+	if _, err := w.svc.DecideComplaint(w.as(w.mod2), service.ComplaintDecision{SiteID: "s", Reference: c.Reference, Outcome: parley.OutcomeReversed}); err != nil {
+		t.Fatalf("DecideComplaint: %v", err)
+	}
+	if got, _ := w.store.Notice(ctx, "s", n.Reference); got.Status != parley.NoticeInReview || got.Action != "" || !got.DecidedAt.IsZero() {
+		t.Errorf("reopened notice = %+v", got)
+	}
+	if ms := w.mails(); len(ms) != 1 || ms[0].To != w.reader.Email || !strings.Contains(ms[0].Text, "erneut geprüft") {
+		t.Errorf("outcome mails = %+v", ms)
+	}
+	again, err := w.svc.DecideNotice(w.as(w.mod2), service.NoticeDecision{SiteID: "s", Reference: n.Reference, Action: parley.ActionRemove,
+		Ground: parley.GroundLaw, Basis: "§ 130 StGB"})
+	if err != nil || len(again.Entries) != 2 {
+		t.Errorf("deciding the reopened notice = %+v, %v", again, err)
+	}
+
+	out, err = w.svc.DecideNotice(w.as(w.mod), service.NoticeDecision{SiteID: "s", Reference: guest.Reference, Action: parley.ActionNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.svc.Complain(w.as(w.reader), out.Entries[0].ID, "Ich war es nicht.", "")
+	wantKey(t, "someone else contesting a guest's notice", err, parley.EFORBIDDEN, "complaintNotYours")
+}
