@@ -111,8 +111,12 @@ func Contestable(e *parley.AuditEntry, n *parley.Notice) bool {
 
 // Paragraphs renders the statement in lang as it stands at now (the time
 // to complain may have ended): a title, then one paragraph each for the
-// decision, its ground, the facts, automation and redress.
+// decision, its ground, the facts, automation and redress. A statement
+// whose Decision is "" owes nothing and renders as nothing.
 func (s Statement) Paragraphs(lang string, now time.Time) []string {
+	if s.Decision == "" {
+		return nil
+	}
 	p := i18n.For(lang)
 	out := []string{p.T("dsa.statement.title") + " — " + p.T("dsa.statement.ref", s.EntryID, p.Date(s.DecidedAt)), s.decision(p)}
 	if s.Ground == parley.GroundLaw {
@@ -135,9 +139,14 @@ func (s Statement) Paragraphs(lang string, now time.Time) []string {
 	return append(out, contest, p.T("dsa.contest.outOfCourt")+" "+p.T("dsa.contest.court"))
 }
 
-// Text renders the statement as plain text, paragraphs apart.
+// Text renders the statement as plain text, paragraphs apart; "" for a
+// statement that owes nothing.
 func (s Statement) Text(lang string, now time.Time) string {
-	return strings.Join(s.Paragraphs(lang, now), "\n\n") + "\n"
+	ps := s.Paragraphs(lang, now)
+	if ps == nil {
+		return ""
+	}
+	return strings.Join(ps, "\n\n") + "\n"
 }
 
 func (s Statement) decision(p *i18n.Printer) string {
@@ -146,8 +155,6 @@ func (s Statement) decision(p *i18n.Printer) string {
 		return p.T("dsa.decision.suspendedOpen")
 	case s.Decision == DecisionSuspended:
 		return p.T("dsa.decision.suspended", p.Date(s.Until))
-	case s.Decision == "":
-		return p.T("dsa.decision." + DecisionRemoved)
 	}
 	return p.T("dsa.decision." + s.Decision)
 }

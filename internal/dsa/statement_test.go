@@ -84,6 +84,15 @@ func TestStatementOfSanctionsAndWindow(t *testing.T) {
 	}
 }
 
+func TestNoStatementForNonDecisions(t *testing.T) {
+	for _, action := range []string{parley.AuditApproved, parley.AuditNoticeDecided, parley.AuditNoted, parley.AuditHeld} {
+		e := &parley.AuditEntry{ID: 3, Action: action, UserID: "u", CreatedAt: decided}
+		if s := StatementOf(e, nil); s.Decision != "" || s.Text("en", decided) != "" || OwesStatement(e, nil) {
+			t.Errorf("%s: statement %+v, text %q", action, s, s.Text("en", decided))
+		}
+	}
+}
+
 func TestContestable(t *testing.T) {
 	restrict := &parley.Notice{Action: parley.ActionRestrict}
 	cases := []struct {
