@@ -121,7 +121,7 @@ type ComplaintPage struct {
 // Complaints returns a page of a site's complaints of one status ("" for
 // all), oldest first. RoleModerator.
 func (s *Service) Complaints(ctx context.Context, siteID, status, cursor string) (*ComplaintPage, error) {
-	if err := s.moderate(ctx, siteID, actDecideComplain); err != nil {
+	if _, err := s.staffSite(ctx, siteID, actDecideComplain); err != nil {
 		return nil, err
 	}
 	if status != "" && status != parley.ComplaintReceived && status != parley.ComplaintDecided {

@@ -36,7 +36,7 @@ var (
 // Notices returns a page of a site's notices of one status ("" for all),
 // oldest first: the moderators' notice queue. RoleModerator.
 func (s *Service) Notices(ctx context.Context, siteID, status, cursor string) (*NoticePage, error) {
-	if err := s.moderate(ctx, siteID, actDecideNotice); err != nil {
+	if _, err := s.staffSite(ctx, siteID, actDecideNotice); err != nil {
 		return nil, err
 	}
 	switch status {
@@ -59,16 +59,6 @@ func (s *Service) Notices(ctx context.Context, siteID, status, cursor string) (*
 		page.Next = pageCursor(last.CreatedAt, last.Reference)
 	}
 	return page, nil
-}
-
-// moderate authorizes act on siteID for the caller.
-func (s *Service) moderate(ctx context.Context, siteID string, act action) error {
-	site, err := s.Site(ctx, siteID)
-	if err != nil {
-		return err
-	}
-	_, err = authorize(ctx, site, act, nil)
-	return err
 }
 
 // noticeQuery is the store query of a page: one more than a page, so that
@@ -97,11 +87,7 @@ func pageCursor(at time.Time, ref string) string {
 // its reviewer; a notice in review already is returned as it is, one
 // decided is ECONFLICT (noticeDecided). RoleModerator.
 func (s *Service) ReviewNotice(ctx context.Context, siteID, ref string) (*parley.Notice, error) {
-	site, err := s.Site(ctx, siteID)
-	if err != nil {
-		return nil, err
-	}
-	a, err := authorize(ctx, site, actDecideNotice, nil)
+	a, err := s.staffSite(ctx, siteID, actDecideNotice)
 	if err != nil {
 		return nil, err
 	}
