@@ -31,6 +31,7 @@ type Store interface {
 	RecentBodies
 	AuditReader
 	RevisionReader
+	QueueReader // the moderators' queues (queue.go)
 	NoticeReader
 	InboxReader
 	DeliveryQueue

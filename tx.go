@@ -12,13 +12,15 @@ import (
 type Tx interface {
 	PasskeyStore
 	OIDCFlows
-	SignIns   // sign-in links and codes (signin.go)
-	AuditLog  // the audit log, written in the unit of the action (audit.go)
-	Revisions // comments' texts and their verdicts (verdict.go)
-	Notices   // notices of illegal content and complaints (notice.go)
-	Cursors   // followers' positions in the logs (cursor.go)
-	Inbox     // readers' notifications (inbox.go)
-	Webhooks  // endpoints and their deliveries (webhook.go)
+	SignIns       // sign-in links and codes (signin.go)
+	AuditLog      // the audit log, written in the unit of the action (audit.go)
+	Revisions     // comments' texts and their verdicts (verdict.go)
+	QueueWriter   // moderators' marks on comments (queue.go)
+	SanctionStore // moderators' measures and notes on users (sanction.go)
+	Notices       // notices of illegal content and complaints (notice.go)
+	Cursors       // followers' positions in the logs (cursor.go)
+	Inbox         // readers' notifications (inbox.go)
+	Webhooks      // endpoints and their deliveries (webhook.go)
 
 	Accounts
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.

@@ -123,6 +123,13 @@ func purgeExpired(ctx context.Context, store parley.Store, log *slog.Logger) {
 			log.DebugContext(ctx, "purged expired sign-in links and codes", "rows", n)
 		}
 		purgeAddresses(ctx, store, parley.Now(), log)
+		// A notifier's name and address are kept to tell them the outcome
+		// and while the decision can still be contested, not longer.
+		if n, err := store.ForgetNotifiers(ctx, parley.Now().Add(-parley.ComplaintWindow)); err != nil {
+			log.WarnContext(ctx, "forget notifiers", "err", err)
+		} else {
+			log.DebugContext(ctx, "forgot the contact details of decided notices", "rows", n)
+		}
 	}
 }
 
@@ -233,6 +240,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	mux.Handle("GET /embed.js", widget.Handler())
 	mux.Handle("GET /embed-account.js", widget.AccountHandler())
 	mux.Handle("GET /embed-inbox.js", widget.InboxHandler())
+	mux.Handle("GET /embed-notice.js", widget.NoticeHandler())
 	if hc.Demo {
 		if err := ensureDemo(ctx, store, svc, log, bus); err != nil {
 			return nil, nil, err

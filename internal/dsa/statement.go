@@ -61,7 +61,9 @@ func StatementOf(e *parley.AuditEntry, n *parley.Notice) Statement {
 		DecidedAt: e.CreatedAt, ContestUntil: e.CreatedAt.Add(parley.ComplaintWindow),
 	}
 	if e.Action == parley.AuditSuspended {
-		s.Until, _ = time.Parse(time.RFC3339, e.After)
+		// After is "suspended until " and the end, as the sanctions
+		// write it; a bare time is read too.
+		s.Until, _ = time.Parse(time.RFC3339, strings.TrimPrefix(e.After, parley.StandingSuspended+" until "))
 	}
 	if n != nil {
 		s.NoticeRef, s.NoticeKind, s.NoticeAt = n.Reference, n.Kind, n.CreatedAt
@@ -93,16 +95,28 @@ func decisionOf(e *parley.AuditEntry, n *parley.Notice) string {
 	return ""
 }
 
-// Contestable reports whether e is a decision its subject may complain
-// about (Art. 20): one that owes a statement, and has a subject.
-func Contestable(e *parley.AuditEntry, n *parley.Notice) bool {
+// OwesStatement reports whether e is a decision that owes its subject a
+// statement of reasons (Art. 17): it restricts someone it names.
+func OwesStatement(e *parley.AuditEntry, n *parley.Notice) bool {
 	return e.UserID != "" && decisionOf(e, n) != ""
+}
+
+// Contestable reports whether e is a decision its subject may complain
+// about (Art. 20): one that owes a statement, or the decision on a notice,
+// which its notifier may contest when they sent it signed in (the entry
+// then names them).
+func Contestable(e *parley.AuditEntry, n *parley.Notice) bool {
+	return OwesStatement(e, n) || e.Action == parley.AuditNoticeDecided && e.UserID != ""
 }
 
 // Paragraphs renders the statement in lang as it stands at now (the time
 // to complain may have ended): a title, then one paragraph each for the
-// decision, its ground, the facts, automation and redress.
+// decision, its ground, the facts, automation and redress. A statement
+// whose Decision is "" owes nothing and renders as nothing.
 func (s Statement) Paragraphs(lang string, now time.Time) []string {
+	if s.Decision == "" {
+		return nil
+	}
 	p := i18n.For(lang)
 	out := []string{p.T("dsa.statement.title") + " — " + p.T("dsa.statement.ref", s.EntryID, p.Date(s.DecidedAt)), s.decision(p)}
 	if s.Ground == parley.GroundLaw {
@@ -125,9 +139,14 @@ func (s Statement) Paragraphs(lang string, now time.Time) []string {
 	return append(out, contest, p.T("dsa.contest.outOfCourt")+" "+p.T("dsa.contest.court"))
 }
 
-// Text renders the statement as plain text, paragraphs apart.
+// Text renders the statement as plain text, paragraphs apart; "" for a
+// statement that owes nothing.
 func (s Statement) Text(lang string, now time.Time) string {
-	return strings.Join(s.Paragraphs(lang, now), "\n\n") + "\n"
+	ps := s.Paragraphs(lang, now)
+	if ps == nil {
+		return ""
+	}
+	return strings.Join(ps, "\n\n") + "\n"
 }
 
 func (s Statement) decision(p *i18n.Printer) string {
@@ -136,8 +155,6 @@ func (s Statement) decision(p *i18n.Printer) string {
 		return p.T("dsa.decision.suspendedOpen")
 	case s.Decision == DecisionSuspended:
 		return p.T("dsa.decision.suspended", p.Date(s.Until))
-	case s.Decision == "":
-		return p.T("dsa.decision." + DecisionRemoved)
 	}
 	return p.T("dsa.decision." + s.Decision)
 }

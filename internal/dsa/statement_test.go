@@ -67,7 +67,7 @@ func TestStatementOfAutomatedTerms(t *testing.T) {
 func TestStatementOfSanctionsAndWindow(t *testing.T) {
 	until := decided.Add(7 * 24 * time.Hour)
 	e := &parley.AuditEntry{ID: 9, Action: parley.AuditSuspended, UserID: "u", ActorID: "mod", Reason: parley.ReasonHarassment,
-		After: until.Format(time.RFC3339), CreatedAt: decided}
+		After: parley.StandingSuspended + " until " + until.Format(time.RFC3339), CreatedAt: decided}
 	s := StatementOf(e, nil)
 	if s.Decision != DecisionSuspended || !s.Until.Equal(until) {
 		t.Fatalf("StatementOf(suspension) = %+v", s)
@@ -81,6 +81,15 @@ func TestStatementOfSanctionsAndWindow(t *testing.T) {
 	}
 	if !strings.Contains(late, "Article 21") {
 		t.Errorf("after the window the statement must still name out-of-court settlement:\n%s", late)
+	}
+}
+
+func TestNoStatementForNonDecisions(t *testing.T) {
+	for _, action := range []string{parley.AuditApproved, parley.AuditNoticeDecided, parley.AuditNoted, parley.AuditHeld} {
+		e := &parley.AuditEntry{ID: 3, Action: action, UserID: "u", CreatedAt: decided}
+		if s := StatementOf(e, nil); s.Decision != "" || s.Text("en", decided) != "" || OwesStatement(e, nil) {
+			t.Errorf("%s: statement %+v, text %q", action, s, s.Text("en", decided))
+		}
 	}
 }
 
@@ -98,6 +107,8 @@ func TestContestable(t *testing.T) {
 		{parley.AuditEntry{Action: parley.AuditApproved, UserID: "u"}, nil, false},
 		{parley.AuditEntry{Action: parley.AuditNoted, UserID: "u"}, nil, false},
 		{parley.AuditEntry{Action: parley.AuditRejected}, nil, false},
+		{parley.AuditEntry{Action: parley.AuditNoticeDecided, UserID: "notifier"}, nil, true},
+		{parley.AuditEntry{Action: parley.AuditNoticeDecided}, nil, false}, // a guest's notice
 	}
 	for _, c := range cases {
 		if got := Contestable(&c.e, c.n); got != c.want {

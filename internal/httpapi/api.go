@@ -56,6 +56,7 @@ type Service interface {
 	SignInMethods(ctx context.Context, siteID string) (*service.SignInMethods, error)
 	InboxService
 	WebhookService
+	NoticeService // notices and complaints (notice.go)
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
@@ -99,6 +100,8 @@ type API struct {
 	// Per-client limits of the sign-in routes that write a row for
 	// whoever asks, one for each (see email.go and passkey.go).
 	emailClients, passkeyClients, registerClients *web.ClientLimits
+	// noticeClients limits the notices of illegal content per client (notice.go).
+	noticeClients *web.ClientLimits
 
 	openAPIPage *pagecache.Page
 
@@ -126,6 +129,7 @@ func New(svc Service, d Deps, log *slog.Logger, opts ...Option) (*API, error) {
 		emailClients:    web.NewClientLimits(emailBurst, emailEvery, maxLimitedClients),
 		passkeyClients:  web.NewClientLimits(passkeyBurst, passkeyEvery, maxLimitedClients),
 		registerClients: web.NewClientLimits(passkeyBurst, passkeyEvery, maxLimitedClients),
+		noticeClients:   web.NewClientLimits(noticeBurst, noticeEvery, maxLimitedClients),
 		openAPIPage:     pagecache.NewPage(openAPIDocument),
 	}
 	for _, opt := range opts {
@@ -199,6 +203,15 @@ func (a *API) routes() []route {
 		{"POST /api/v1/admin/sites/{site}/webhooks/{id}/rotate", a.rotateWebhook, true},
 		{"GET /api/v1/admin/sites/{site}/webhooks/{id}/deliveries", a.webhookDeliveries, true},
 		{"POST /api/v1/admin/sites/{site}/deliveries/{delivery}/redeliver", a.redeliver, true},
+		// Digital Services Act: notices, their queue, complaints (notice.go, complaint.go).
+		{"POST /api/v1/comments/{id}/notices", a.fileNotice, true},
+		{"GET /api/v1/admin/sites/{site}/notices", a.notices, true},
+		{"POST /api/v1/admin/sites/{site}/notices/{ref}/review", a.reviewNotice, true},
+		{"POST /api/v1/admin/sites/{site}/notices/{ref}/decision", a.decideNotice, true},
+		{"GET /api/v1/decisions/{entryID}/statement", a.statement, true},
+		{"POST /api/v1/decisions/{entryID}/complaints", a.complain, true},
+		{"GET /api/v1/admin/sites/{site}/complaints", a.complaints, true},
+		{"POST /api/v1/admin/sites/{site}/complaints/{ref}/decision", a.decideComplaint, true},
 		{"/api/", a.notFound, false},
 	}
 }

@@ -30,7 +30,7 @@ type inboxItemJSON struct {
 	Reason    string            `json:"reason,omitempty"`
 	Message   string            `json:"message,omitempty"`
 	Until     string            `json:"until,omitempty"`
-	Statement *statementJSON    `json:"statement,omitempty"`
+	Statement *inboxStatementJSON    `json:"statement,omitempty"`
 	Contest   *contestJSON      `json:"contest,omitempty"`
 }
 
@@ -51,7 +51,7 @@ type inboxCommentJSON struct {
 	Author *wire.Author `json:"author,omitempty"`
 }
 
-type statementJSON struct {
+type inboxStatementJSON struct {
 	Decision   string   `json:"decision"`
 	Ground     string   `json:"ground"`
 	Automated  bool     `json:"automated"`
@@ -113,7 +113,7 @@ func newInboxItemJSON(e service.InboxEntry, lang string, now time.Time) inboxIte
 		}
 	}
 	if s := e.Statement; s != nil {
-		j.Statement = &statementJSON{Decision: s.Decision, Ground: s.Ground, Automated: s.Automated, Paragraphs: s.Paragraphs(lang, now)}
+		j.Statement = &inboxStatementJSON{Decision: s.Decision, Ground: s.Ground, Automated: s.Automated, Paragraphs: s.Paragraphs(lang, now)}
 		if e.Contestable {
 			j.Contest = &contestJSON{EntryID: s.EntryID, URL: "/api/v1/decisions/" + strconv.FormatInt(s.EntryID, 10) + "/complaints",
 				Until: wire.FormatTime(s.ContestUntil)}

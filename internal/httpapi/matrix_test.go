@@ -94,7 +94,7 @@ func matrixRoutes() []matrixRoute {
 	text := func(*cell) string { return `{"body":"Ein Kommentar."}` }
 	// want, column by column: none, garbage pss_, garbage, expired,
 	// revoked, owner, other, staff, mod elsewhere, moderator, admin.
-	return []matrixRoute{
+	return append([]matrixRoute{
 		{name: "post comment", method: "POST", path: "/api/v1/sites/home/stories/{story}/comments", body: text,
 			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "201", "201", "201", otherSite, "201", "201"}},
 		{name: "post form", method: "POST", path: "/embed/home/stories/{story}/comments", form: true,
@@ -135,7 +135,7 @@ func matrixRoutes() []matrixRoute {
 			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404"}},
 		{name: "sign out", method: "POST", path: "/api/v1/sites/home/auth/signout",
 			want: [callers]string{"401 sessionRequired", garbageSess, garbage, expired, revoked, "204", "204", "204", "401 sessionRequired", "204", "204"}},
-	}
+	}, dsaRoutes()...)
 }
 
 // TestAuthorizationMatrix asks every route of matrixRoutes as every caller
@@ -220,6 +220,7 @@ type cell struct {
 	owner   string // the owner's session token
 	comment string
 	bearer  string // the caller's "Authorization" value, "" for none
+	ref     string // what a route's prepare made for it: a notice, a decision, a complaint
 }
 
 // newCell builds the world of cell n for caller who. The caller comes
@@ -306,7 +307,7 @@ func (c *cell) ask(rt matrixRoute) string {
 	if rt.prepare != nil {
 		rt.prepare(c)
 	}
-	path := strings.NewReplacer("{story}", c.story, "{comment}", c.comment).Replace(rt.path)
+	path := strings.NewReplacer("{story}", c.story, "{comment}", c.comment, "{ref}", c.ref).Replace(rt.path)
 	var body string
 	// each cell is a client of its own, as far as the limits can tell
 	headers := []string{"Authorization: " + c.bearer, "X-Forwarded-For: 198.51.100." + strconv.Itoa(c.n%250+1)}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"parley"
@@ -24,7 +25,9 @@ var (
 
 // Complain files the caller's complaint against the decision whose audit
 // entry is entryID (Digital Services Act, Art. 20), once, within
-// parley.ComplaintWindow of it. Only the decision's subject may
+// parley.ComplaintWindow of it: a removal, a restriction or a sanction by
+// the person it concerns, or the decision on a notice by its notifier
+// (signed in when they sent it). Only the decision's subject may
 // (authorizeSubject); the entry is looked up on the caller's own site, so
 // a decision of another site is not found. ECONFLICT (complaintExists) for
 // a second complaint, EFORBIDDEN (complaintLate) after the window, EINVALID
@@ -118,7 +121,7 @@ type ComplaintPage struct {
 // Complaints returns a page of a site's complaints of one status ("" for
 // all), oldest first. RoleModerator.
 func (s *Service) Complaints(ctx context.Context, siteID, status, cursor string) (*ComplaintPage, error) {
-	if err := s.moderate(ctx, siteID, actDecideComplain); err != nil {
+	if _, err := s.staffSite(ctx, siteID, actDecideComplain); err != nil {
 		return nil, err
 	}
 	if status != "" && status != parley.ComplaintReceived && status != parley.ComplaintDecided {
@@ -197,9 +200,10 @@ func (s *Service) DecideComplaint(ctx context.Context, d ComplaintDecision) (*Co
 		return nil, err
 	}
 	to := s.complainantAddress(ctx, c.UserID)
-	out := &ComplaintDecided{}
-	var restored *parley.Comment
+	var out *ComplaintDecided
+	var restored []decided
 	err = s.store.Update(ctx, func(tx parley.Tx) error {
+		out, restored = &ComplaintDecided{}, nil // a unit may run again after a failed group commit
 		c, err := tx.Complaint(ctx, site.ID, d.Reference)
 		if err != nil {
 			return fmt.Errorf("read complaint: %w", err)
@@ -210,12 +214,15 @@ func (s *Service) DecideComplaint(ctx context.Context, d ComplaintDecision) (*Co
 		now := s.now()
 		c.Status, c.Outcome, c.Note, c.DecidedBy, c.DecidedAt = parley.ComplaintDecided, d.Outcome, note, a.User.ID, now
 		if c.Outcome == parley.OutcomeReversed {
-			r, cm, err := s.reverse(ctx, tx, e, c)
+			r, err := s.reverseDecision(ctx, tx, e, c)
 			if err != nil {
 				return err
 			}
 			if r != nil {
-				out.Entries, restored = append(out.Entries, r), cm
+				out.Entries = append(out.Entries, r.entry)
+			}
+			if r != nil && r.entry.CommentID != "" {
+				restored = append(restored, *r) // a comment's change is announced
 			}
 		}
 		if err := tx.UpdateComplaint(ctx, c, parley.ComplaintReceived); err != nil {
@@ -239,9 +246,7 @@ func (s *Service) DecideComplaint(ctx context.Context, d ComplaintDecision) (*Co
 	if err != nil {
 		return nil, err
 	}
-	if restored != nil {
-		s.publish(ctx, parley.EventCommentCreated, restored)
-	}
+	s.announce(ctx, restored)
 	return out, nil
 }
 
@@ -258,31 +263,72 @@ func (s *Service) complainantAddress(ctx context.Context, userID string) string 
 	return u.Email
 }
 
-// reverse undoes the contested decision e in the unit: a removed or
-// restricted comment that is still as the decision left it is approved
-// again, a sanction is lifted. It returns the audit entry of the reversal
-// and the restored comment, nil when there was nothing left to undo (the
-// author deleted the comment since).
-func (s *Service) reverse(ctx context.Context, tx parley.Tx, e *parley.AuditEntry, c *parley.Complaint) (*parley.AuditEntry, *parley.Comment, error) {
-	if e.CommentID == "" {
-		r, err := s.liftSanction(ctx, tx, e, c)
-		return r, nil, err
+// reverseDecision undoes the contested decision e in the unit: a removed
+// or restricted comment that is still as the decision left it is approved
+// again, a sanction is lifted. It returns what it changed, nil when there
+// was nothing left to undo (the author deleted the comment since, the
+// sanction was lifted already).
+func (s *Service) reverseDecision(ctx context.Context, tx parley.Tx, e *parley.AuditEntry, c *parley.Complaint) (*decided, error) {
+	r := &parley.AuditEntry{SiteID: c.SiteID, UserID: e.UserID, ActorID: c.DecidedBy, Note: c.Note, Ref: c.Reference, CreatedAt: c.DecidedAt}
+	switch {
+	case e.Action == parley.AuditNoticeDecided:
+		return nil, reopenNotice(ctx, tx, e)
+	case e.CommentID == "":
+		return s.liftSanction(ctx, tx, e, r)
 	}
 	cm, err := tx.Comment(ctx, e.CommentID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read contested comment: %w", err)
+		return nil, fmt.Errorf("read contested comment: %w", err)
 	}
 	if cm.Status != e.After {
-		return nil, nil, nil
+		return nil, nil
 	}
-	if err := tx.SetCommentStatus(ctx, cm.ID, parley.StatusApproved, c.DecidedAt); err != nil {
-		return nil, nil, fmt.Errorf("restore comment: %w", err)
+	r.Action, r.StoryID, r.CommentID, r.Before, r.After = parley.AuditApproved, cm.StoryID, cm.ID, cm.Status, parley.StatusApproved
+	if err := s.setStatus(ctx, tx, cm, parley.StatusApproved); err != nil {
+		return nil, err
 	}
-	r := &parley.AuditEntry{SiteID: c.SiteID, Action: parley.AuditApproved, StoryID: cm.StoryID, CommentID: cm.ID, UserID: cm.AuthorID,
-		ActorID: c.DecidedBy, Reason: parley.OutcomeReversed, Note: c.Note, Before: cm.Status, After: parley.StatusApproved, Ref: c.Reference, CreatedAt: c.DecidedAt}
-	if err := tx.AppendAudit(ctx, r); err != nil {
-		return nil, nil, fmt.Errorf("audit restore: %w", err)
+	return &decided{r, cm.Status}, appendAudit(ctx, tx, r)
+}
+
+// reopenNotice undoes a notice's decision for its notifier's reversed
+// complaint: the notice goes back to review, for a moderator to decide
+// again. What the decision did to the comment stands until then; the
+// complaint's own entry (complaint.decided) records the reversal.
+func reopenNotice(ctx context.Context, tx parley.Tx, e *parley.AuditEntry) error {
+	n, err := noticeIn(ctx, tx, e.SiteID, e.Ref)
+	if err != nil || n.Status != parley.NoticeDecided {
+		return err
 	}
-	cm.Status = parley.StatusApproved
-	return r, cm, nil
+	n.Status, n.Action, n.Ground, n.Basis, n.Note, n.DecidedBy, n.DecidedAt = parley.NoticeInReview, "", "", "", "", "", time.Time{}
+	if err := tx.UpdateNotice(ctx, n, parley.NoticeDecided); err != nil {
+		return fmt.Errorf("reopen notice: %w", err)
+	}
+	return nil
+}
+
+// StatementFor returns the statement of reasons of the decision entryID
+// for its subject (Art. 17): the caller must be the person the decision
+// concerns, on their own site, as for a complaint. EINVALID
+// (complaintNotDecision) for an entry that decides nothing.
+func (s *Service) StatementFor(ctx context.Context, entryID int64) (*dsa.Statement, error) {
+	a := parley.ActorFrom(ctx)
+	if a == nil {
+		return nil, policies[actComplain].guest
+	}
+	site, err := s.Site(ctx, a.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	e, n, err := s.decision(ctx, site.ID, entryID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := authorizeSubject(ctx, site, actComplain, e.UserID); err != nil {
+		return nil, err
+	}
+	if !dsa.OwesStatement(e, n) {
+		return nil, errComplaintNotDecision
+	}
+	st := dsa.StatementOf(e, n)
+	return &st, nil
 }

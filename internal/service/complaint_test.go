@@ -209,3 +209,89 @@ func TestComplaintWindow(t *testing.T) {
 	_, err = w.svc.Complain(w.as(w.author), out.Entries[0].ID, "Zu spät?", "")
 	wantKey(t, "a complaint after six months", err, parley.EFORBIDDEN, "complaintLate")
 }
+
+// TestComplaintLiftsSanction: a banned reader may still contest the ban,
+// and a reversal by another moderator lifts it, audited as reinstated.
+func TestComplaintLiftsSanction(t *testing.T) {
+	w := newDSAWorld(t, testStore(t))
+	ctx := t.Context()
+	ban, err := w.svc.Sanction(w.as(w.mod), service.Sanction{SiteID: "s", UserID: w.commenter.ID, Kind: service.SanctionBan,
+		Reason: parley.ReasonHarassment, Message: "Wiederholte Belästigung."})
+	if err != nil || ban == nil {
+		t.Fatalf("Sanction: %v, %v", ban, err)
+	}
+	banned, _ := w.store.User(ctx, w.commenter.ID)
+	st := dsa.StatementOf(ban, nil)
+	if st.Decision != dsa.DecisionBanned || !strings.Contains(st.Text("de", w.now), "ausgeschlossen") {
+		t.Errorf("statement of the ban = %+v", st)
+	}
+	c, err := w.svc.Complain(w.as(banned), ban.ID, "Das war keine Belästigung.", "de")
+	if err != nil {
+		t.Fatalf("a banned reader's complaint: %v", err)
+	}
+	if c.CommentID != "" || c.Action != parley.AuditBanned {
+		t.Errorf("complaint = %+v", c)
+	}
+	done, err := w.svc.DecideComplaint(w.as(w.mod2), service.ComplaintDecision{SiteID: "s", Reference: c.Reference, Outcome: parley.OutcomeReversed})
+	if err != nil {
+		t.Fatalf("DecideComplaint: %v", err)
+	}
+	if len(done.Entries) != 2 || done.Entries[0].Action != parley.AuditReinstated || done.Entries[0].UserID != w.commenter.ID || done.Entries[0].Ref != c.Reference {
+		t.Errorf("entries = %+v", done.Entries)
+	}
+	if u, _ := w.store.User(ctx, w.commenter.ID); u.Sanctions.Banned() {
+		t.Errorf("still banned after the reversal: %+v", u.Sanctions)
+	}
+	if ms := w.mails(); len(ms) != 1 || !strings.Contains(ms[0].Text, "Einschränkung Ihrer Teilnahme ist aufgehoben") {
+		t.Errorf("outcome mails = %+v", ms)
+	}
+}
+
+// TestNotifierComplaint: a notifier who was signed in may contest the
+// decision on their notice (Art. 20 names notifiers too); reversed, the
+// notice is back in review for another decision. A guest's notice has no
+// one to contest it in the product.
+func TestNotifierComplaint(t *testing.T) {
+	w := newDSAWorld(t, testStore(t))
+	ctx := t.Context()
+	in := hate()
+	in.Name, in.Email = "", ""
+	n := w.notice(w.as(w.reader), in)
+	guest := w.notice(ctx, hate())
+	out, err := w.svc.DecideNotice(w.as(w.mod), service.NoticeDecision{SiteID: "s", Reference: n.Reference, Action: parley.ActionNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decided := out.Entries[0]
+	if decided.Action != parley.AuditNoticeDecided || decided.UserID != w.reader.ID {
+		t.Fatalf("notice.decided = %+v", decided)
+	}
+	_, err = w.svc.StatementFor(w.as(w.reader), decided.ID)
+	wantKey(t, "a statement of a notice's decision", err, parley.EINVALID, "complaintNotDecision")
+	c, err := w.svc.Complain(w.as(w.reader), decided.ID, "Der Kommentar ist eindeutig strafbar.", "de")
+	if err != nil {
+		t.Fatalf("the notifier's complaint: %v", err)
+	}
+	w.mails()
+	if _, err := w.svc.DecideComplaint(w.as(w.mod2), service.ComplaintDecision{SiteID: "s", Reference: c.Reference, Outcome: parley.OutcomeReversed}); err != nil {
+		t.Fatalf("DecideComplaint: %v", err)
+	}
+	if got, _ := w.store.Notice(ctx, "s", n.Reference); got.Status != parley.NoticeInReview || got.Action != "" || !got.DecidedAt.IsZero() {
+		t.Errorf("reopened notice = %+v", got)
+	}
+	if ms := w.mails(); len(ms) != 1 || ms[0].To != w.reader.Email || !strings.Contains(ms[0].Text, "erneut geprüft") {
+		t.Errorf("outcome mails = %+v", ms)
+	}
+	again, err := w.svc.DecideNotice(w.as(w.mod2), service.NoticeDecision{SiteID: "s", Reference: n.Reference, Action: parley.ActionRemove,
+		Ground: parley.GroundLaw, Basis: "§ 130 StGB"})
+	if err != nil || len(again.Entries) != 2 {
+		t.Errorf("deciding the reopened notice = %+v, %v", again, err)
+	}
+
+	out, err = w.svc.DecideNotice(w.as(w.mod), service.NoticeDecision{SiteID: "s", Reference: guest.Reference, Action: parley.ActionNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.svc.Complain(w.as(w.reader), out.Entries[0].ID, "Ich war es nicht.", "")
+	wantKey(t, "someone else contesting a guest's notice", err, parley.EFORBIDDEN, "complaintNotYours")
+}

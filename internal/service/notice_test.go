@@ -136,13 +136,6 @@ func hate() service.NewNotice {
 		Name: "Eva Muster", Email: "Eva@Example.org", GoodFaith: true}
 }
 
-func wantKey(t *testing.T, what string, err error, code, key string) {
-	t.Helper()
-	if parley.ErrorCode(err) != code || parley.ErrorKey(err) != key {
-		t.Errorf("%s: %v (code %s, key %q), want %s %q", what, err, parley.ErrorCode(err), parley.ErrorKey(err), code, key)
-	}
-}
-
 var referencePattern = regexp.MustCompile(`^N-2026-[2-9A-HJKMNP-Z]{10}$`)
 
 // TestFileNotice: a guest's notice is stored with its audit entry and a

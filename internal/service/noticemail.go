@@ -51,9 +51,12 @@ func complaintOutcomeMail(c *parley.Complaint, to string) *parley.Message {
 	paras := []string{p.T("email.greeting")}
 	if c.Outcome == parley.OutcomeReversed {
 		paras = append(paras, p.T("complaint.mail.reversed", c.Reference))
-		if c.CommentID != "" {
+		switch {
+		case c.Action == parley.AuditNoticeDecided:
+			paras = append(paras, p.T("complaint.mail.reopened"))
+		case c.CommentID != "":
 			paras = append(paras, p.T("complaint.mail.restored"))
-		} else {
+		default:
 			paras = append(paras, p.T("complaint.mail.lifted"))
 		}
 	} else {

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -35,7 +36,7 @@ var (
 // Notices returns a page of a site's notices of one status ("" for all),
 // oldest first: the moderators' notice queue. RoleModerator.
 func (s *Service) Notices(ctx context.Context, siteID, status, cursor string) (*NoticePage, error) {
-	if err := s.moderate(ctx, siteID, actDecideNotice); err != nil {
+	if _, err := s.staffSite(ctx, siteID, actDecideNotice); err != nil {
 		return nil, err
 	}
 	switch status {
@@ -58,16 +59,6 @@ func (s *Service) Notices(ctx context.Context, siteID, status, cursor string) (*
 		page.Next = pageCursor(last.CreatedAt, last.Reference)
 	}
 	return page, nil
-}
-
-// moderate authorizes act on siteID for the caller.
-func (s *Service) moderate(ctx context.Context, siteID string, act action) error {
-	site, err := s.Site(ctx, siteID)
-	if err != nil {
-		return err
-	}
-	_, err = authorize(ctx, site, act, nil)
-	return err
 }
 
 // noticeQuery is the store query of a page: one more than a page, so that
@@ -96,11 +87,7 @@ func pageCursor(at time.Time, ref string) string {
 // its reviewer; a notice in review already is returned as it is, one
 // decided is ECONFLICT (noticeDecided). RoleModerator.
 func (s *Service) ReviewNotice(ctx context.Context, siteID, ref string) (*parley.Notice, error) {
-	site, err := s.Site(ctx, siteID)
-	if err != nil {
-		return nil, err
-	}
-	a, err := authorize(ctx, site, actDecideNotice, nil)
+	a, err := s.staffSite(ctx, siteID, actDecideNotice)
 	if err != nil {
 		return nil, err
 	}
@@ -207,9 +194,10 @@ func (s *Service) DecideNotice(ctx context.Context, d NoticeDecision) (*NoticeDe
 	if err != nil {
 		return nil, err
 	}
-	out := &NoticeDecided{}
-	var changed *parley.Comment
+	var out *NoticeDecided
+	var changed []decided
 	err = s.store.Update(ctx, func(tx parley.Tx) error {
+		out, changed = &NoticeDecided{}, nil // a unit may run again after a failed group commit
 		n, err := noticeIn(ctx, tx, site.ID, d.Reference)
 		if err != nil {
 			return err
@@ -223,12 +211,12 @@ func (s *Service) DecideNotice(ctx context.Context, d NoticeDecision) (*NoticeDe
 		if n.ReviewedBy == "" {
 			n.ReviewedBy = a.User.ID
 		}
-		e, c, err := actOnNotice(ctx, tx, n, a.User.ID)
+		done, err := s.actOnNotice(ctx, tx, n, a.User.ID)
 		if err != nil {
 			return err
 		}
-		if e != nil {
-			out.Entries, changed = append(out.Entries, e), c
+		if done != nil {
+			out.Entries, changed = append(out.Entries, done.entry), append(changed, *done)
 		}
 		if err := tx.UpdateNotice(ctx, n, from); err != nil {
 			if parley.ErrorCode(err) == parley.ECONFLICT {
@@ -250,42 +238,46 @@ func (s *Service) DecideNotice(ctx context.Context, d NoticeDecision) (*NoticeDe
 	if err != nil {
 		return nil, err
 	}
-	if changed != nil {
-		s.publish(ctx, parley.StatusEvent(parley.StatusApproved, changed.Status), changed)
-	}
+	s.announce(ctx, changed)
 	return out, nil
 }
 
 // actOnNotice applies a decision's action to the notice's comment in the
-// unit: the comment's new status and its audit entry, nil for no change
-// (no action, or a comment that is no longer in the public thread).
-func actOnNotice(ctx context.Context, tx parley.Tx, n *parley.Notice, actorID string) (*parley.AuditEntry, *parley.Comment, error) {
-	status, action := parley.StatusRejected, parley.AuditRejected
-	switch n.Action {
-	case parley.ActionNone:
-		return nil, nil, nil
-	case parley.ActionRestrict:
-		status, action = parley.StatusPending, parley.AuditHeld
-	}
-	c, err := tx.Comment(ctx, n.CommentID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read noticed comment: %w", err)
-	}
-	if c.Status != parley.StatusApproved {
-		return nil, nil, nil
-	}
-	if err := tx.SetCommentStatus(ctx, c.ID, status, n.DecidedAt); err != nil {
-		return nil, nil, fmt.Errorf("set comment status: %w", err)
+// unit, with the moderators' own decision code (decideOne, setStatus): the
+// comment's change and its audit entry, nil for no change (no action, or a
+// comment that is no longer in the public thread).
+func (s *Service) actOnNotice(ctx context.Context, tx parley.Tx, n *parley.Notice, actorID string) (*decided, error) {
+	if n.Action == parley.ActionNone {
+		return nil, nil
 	}
 	reason := parley.ReasonIllegal
 	if n.Ground == parley.GroundTerms {
 		reason = n.Basis
 	}
-	e := &parley.AuditEntry{SiteID: n.SiteID, Action: action, StoryID: c.StoryID, CommentID: c.ID, UserID: c.AuthorID, ActorID: actorID,
-		Reason: reason, Note: n.Note, Before: c.Status, After: status, Ref: n.Reference, CreatedAt: n.DecidedAt}
-	if err := tx.AppendAudit(ctx, e); err != nil {
-		return nil, nil, fmt.Errorf("audit decision: %w", err)
+	e := &parley.AuditEntry{SiteID: n.SiteID, ActorID: actorID, Reason: reason, Note: n.Note, Ref: n.Reference, CreatedAt: n.DecidedAt}
+	if n.Action == parley.ActionRemove {
+		old, changed, err := s.decideOne(ctx, tx, ActionReject, n.CommentID, e)
+		switch {
+		case errors.Is(err, errGone):
+			return nil, nil // deleted by its author since
+		case err != nil:
+			return nil, err
+		case !changed:
+			return nil, nil
+		}
+		return &decided{e, old}, appendAudit(ctx, tx, e)
 	}
-	c.Status = status
-	return e, c, nil
+	c, err := tx.Comment(ctx, n.CommentID)
+	if err != nil {
+		return nil, fmt.Errorf("read noticed comment: %w", err)
+	}
+	if c.Status != parley.StatusApproved {
+		return nil, nil
+	}
+	e.Action, e.CommentID, e.StoryID, e.UserID = parley.AuditHeld, c.ID, c.StoryID, c.AuthorID
+	e.Before, e.After = c.Status, parley.StatusPending
+	if err := s.setStatus(ctx, tx, c, parley.StatusPending); err != nil {
+		return nil, err
+	}
+	return &decided{e, c.Status}, appendAudit(ctx, tx, e)
 }

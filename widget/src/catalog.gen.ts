@@ -82,6 +82,7 @@ export const KEYS = [
   "error.postTooFast",
   "error.duplicateComment",
   "inbox.bell",
+  "notice.action",
 ];
 
 export const LANGS: Record<string, string[]> = {
@@ -167,6 +168,7 @@ export const LANGS: Record<string, string[]> = {
     "You are posting too fast. Please wait a moment before you comment again.",
     "You have just posted this comment.",
     "Notifications, %s unread",
+    "Report illegal content",
   ],
   de: [
     "Diskussion",
@@ -250,6 +252,7 @@ export const LANGS: Record<string, string[]> = {
     "Sie schreiben zu schnell. Bitte warten Sie einen Moment, bevor Sie erneut kommentieren.",
     "Diesen Kommentar haben Sie gerade schon veröffentlicht.",
     "Benachrichtigungen, %s ungelesen",
+    "Rechtswidrigen Inhalt melden",
   ],
   es: [
     "Conversación",
@@ -333,6 +336,7 @@ export const LANGS: Record<string, string[]> = {
     "Estás publicando demasiado rápido. Espera un momento antes de volver a comentar.",
     "Acabas de publicar este mismo comentario.",
     "Notificaciones, %s sin leer",
+    "Notificar contenido ilícito",
   ],
   fr: [
     "Discussion",
@@ -416,5 +420,6 @@ export const LANGS: Record<string, string[]> = {
     "Vous publiez trop vite. Patientez un instant avant de commenter à nouveau.",
     "Vous venez déjà de publier ce commentaire.",
     "Notifications non lues : %s",
+    "Signaler un contenu illicite",
   ],
 };

@@ -38,6 +38,7 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
   private timer: any;
   private el!: Record<"sec" | "count" | "status" | "list" | "empty" | "bar" | "closed", HTMLElement>;
   private moreBtn!: HTMLButtonElement;
+  private noticeMod?: Promise<{ openNotice(host: Discussion, id: string, opener: HTMLElement): void }>;
   private newBtn!: HTMLButtonElement;
 
   connectedCallback() {
@@ -293,6 +294,19 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
     st.classList.toggle("err", error);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => (st.textContent = ""), 10000);
+  }
+
+  // notice imports the notice form once (a failed import is tried again
+  // next time) and opens it for c.
+  async notice(c: Comment, opener: HTMLElement) {
+    try {
+      (await (this.noticeMod ||= import(this.base + "/embed-notice.js").catch((e) => {
+        this.noticeMod = undefined;
+        throw e;
+      }))).openNotice(this, c.id, opener);
+    } catch {
+      this.fail(new ApiError("network"));
+    }
   }
 
   // fail shows an API error in the reader's language: the precise key

@@ -52,6 +52,8 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Standing", func(t *testing.T) { testStandings(t, open) })
 	t.Run("RateLimit", func(t *testing.T) { testRateLimits(t, open) })
 	t.Run("RecentBodies", func(t *testing.T) { testRecentBodies(t, open) })
+	t.Run("Queue", func(t *testing.T) { testQueues(t, open) })
+	t.Run("Sanction", func(t *testing.T) { testSanctions(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Notice", func(t *testing.T) { testNotices(t, open) })
 	t.Run("Complaint", func(t *testing.T) { testComplaints(t, open) })

@@ -31,6 +31,11 @@ const (
 	InboxCatalogPath = "src/inbox/catalog.gen.ts"
 	InboxBundlePath  = "dist/embed-inbox.js"
 	inboxEntryPath   = "src/inbox/main.ts"
+	// embed-notice.js holds the form of a notice of illegal content
+	// (Digital Services Act), which few readers ever open.
+	NoticeCatalogPath = "src/notice/catalog.gen.ts"
+	NoticeBundlePath  = "dist/embed-notice.js"
+	noticeEntryPath   = "src/notice/main.ts"
 )
 
 // Langs are the catalogs the widget ships, in output order. Ones it lacks
@@ -64,6 +69,8 @@ func Keys() []string {
 		"error.postTooFast", "error.duplicateComment",
 		// The bell of the notification inbox (issue 8, inbox).
 		"inbox.bell",
+		// The entry of the notice form (embed-notice.js, dsa).
+		"notice.action",
 	}
 }
 
@@ -102,12 +109,25 @@ func InboxKeys() []string {
 	}
 }
 
+// NoticeKeys are the messages of embed-notice.js: the form, the kinds
+// of illegality and the refusals it meets.
+func NoticeKeys() []string {
+	return []string{
+		"notice.title", "notice.intro", "notice.kind", "notice.law", "notice.explanation", "notice.name", "notice.email",
+		"notice.contactOptional", "notice.goodFaith", "notice.submit", "notice.cancel", "notice.done", "notice.doneMail", "notice.back",
+		"dsa.kind.illegal_hate_speech", "dsa.kind.defamation", "dsa.kind.terrorist_content", "dsa.kind.child_sexual_abuse",
+		"dsa.kind.privacy", "dsa.kind.intellectual_property", "dsa.kind.fraud", "dsa.kind.other",
+		"error.noticeKind", "error.noticeLaw", "error.noticeExplanation", "error.noticeContact", "error.noticeEmail",
+		"error.noticeGoodFaith", "error.noticeTooMany",
+	}
+}
+
 // Missing lists "lang: key" for every widget key a catalog lacks.
 func Missing() []string {
 	var out []string
 	for _, lang := range Langs {
 		msgs := i18n.Messages(lang)
-		for _, k := range slices.Concat(Keys(), AccountKeys(), InboxKeys()) {
+		for _, k := range slices.Concat(Keys(), AccountKeys(), InboxKeys(), NoticeKeys()) {
 			if msgs[k] == "" {
 				out = append(out, lang+": "+k)
 			}
@@ -124,6 +144,8 @@ func AccountCatalog() []byte { return catalog(AccountKeys()) }
 
 // InboxCatalog renders the catalog.gen.ts of embed-inbox.js.
 func InboxCatalog() []byte { return catalog(InboxKeys()) }
+// NoticeCatalog renders the catalog.gen.ts of embed-notice.js.
+func NoticeCatalog() []byte { return catalog(NoticeKeys()) }
 
 // catalog renders a catalog.gen.ts: the key list once and, per language,
 // the messages in key order, which is smaller than one object per language.
@@ -200,6 +222,17 @@ func InboxOptions(dir string) api.BuildOptions {
 
 // BuildInbox bundles the sources under dir and returns embed-inbox.js.
 func BuildInbox(dir string) ([]byte, error) { return build(dir, InboxOptions) }
+// NoticeOptions are Options for embed-notice.js, an ES module as
+// embed-account.js is.
+func NoticeOptions(dir string) api.BuildOptions {
+	o := AccountOptions(dir)
+	o.EntryPoints = []string{filepath.Join(dir, noticeEntryPath)}
+	o.Outfile = filepath.Join(dir, NoticeBundlePath)
+	return o
+}
+
+// BuildNotice bundles the sources under dir and returns embed-notice.js.
+func BuildNotice(dir string) ([]byte, error) { return build(dir, NoticeOptions) }
 
 // Build bundles the sources under dir and returns embed.js.
 func Build(dir string) ([]byte, error) { return build(dir, Options) }
