@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"parley"
@@ -165,9 +166,10 @@ func inboxKind(e *parley.AuditEntry) string {
 }
 
 // until reads the end of a suspension from an entry's After: an RFC 3339
-// time, as the moderation actions write it; zero when it is not one.
+// time, alone or at the end ("suspended until 2026-12-08T10:00:00Z", as
+// the moderators' sanctions write it); zero when there is none.
 func until(after string) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, after)
+	t, err := time.Parse(time.RFC3339Nano, after[strings.LastIndexByte(after, ' ')+1:])
 	if err != nil {
 		return time.Time{}
 	}

@@ -220,7 +220,7 @@ func TestDecisions(t *testing.T) {
 			{SiteID: "news", Action: parley.AuditApproved, CommentID: c.ID, StoryID: "s1", UserID: ada.ID, ActorID: mod.ID, Before: parley.StatusPending, After: parley.StatusApproved},
 			{SiteID: "news", Action: parley.AuditApproved, CommentID: c.ID, StoryID: "s1", UserID: ada.ID, ActorID: mod.ID, Before: parley.StatusRejected, After: parley.StatusApproved},
 			{SiteID: "news", Action: parley.AuditRejected, CommentID: c.ID, StoryID: "s1", UserID: ada.ID, Reason: parley.ReasonSpam, Automated: true},
-			{SiteID: "news", Action: parley.AuditSuspended, UserID: ada.ID, ActorID: mod.ID, Note: "Bitte sachlich bleiben.", After: end.Format(time.RFC3339)},
+			{SiteID: "news", Action: parley.AuditSuspended, UserID: ada.ID, ActorID: mod.ID, Note: "Bitte sachlich bleiben.", After: "suspended until " + end.Format(time.RFC3339)},
 			{SiteID: "news", Action: parley.AuditFeatured, CommentID: c.ID, UserID: mod.ID, ActorID: mod.ID},
 			{SiteID: "news", Action: parley.AuditNoted, UserID: ada.ID, ActorID: mod.ID, Note: "moderators only"},
 		} {
