@@ -42,6 +42,7 @@ func AccountHandler() http.Handler { return handler("dist/embed-account.js") }
 // InboxHandler serves embed-inbox.js, the notification inbox that the
 // bell imports on first use, as Handler serves embed.js.
 func InboxHandler() http.Handler { return handler("dist/embed-inbox.js") }
+
 // NoticeHandler serves embed-notice.js, the form of a notice of illegal
 // content, as Handler serves embed.js.
 func NoticeHandler() http.Handler { return handler("dist/embed-notice.js") }

@@ -34,6 +34,7 @@ const accountBudget = 8<<10 + 512
 // notification inbox, with its 23 messages in four languages and its own
 // copy of the dialog helpers. Only readers who open the bell pay it.
 const inboxBudget = 4 << 10
+
 // noticeBudget is the most embed-notice.js may weigh gzipped (-9): the
 // notice form, eight kinds of illegality and seven refusals in four
 // languages measured 4,601 bytes. Only readers who open the form pay it;

@@ -21,17 +21,17 @@ type inboxJSON struct {
 }
 
 type inboxItemJSON struct {
-	ID        string            `json:"id"`
-	Kind      string            `json:"kind"`
-	Read      bool              `json:"read"`
-	CreatedAt string            `json:"createdAt"`
-	Story     *inboxStoryJSON   `json:"story,omitempty"`
-	Comment   *inboxCommentJSON `json:"comment,omitempty"`
-	Reason    string            `json:"reason,omitempty"`
-	Message   string            `json:"message,omitempty"`
-	Until     string            `json:"until,omitempty"`
-	Statement *inboxStatementJSON    `json:"statement,omitempty"`
-	Contest   *contestJSON      `json:"contest,omitempty"`
+	ID        string              `json:"id"`
+	Kind      string              `json:"kind"`
+	Read      bool                `json:"read"`
+	CreatedAt string              `json:"createdAt"`
+	Story     *inboxStoryJSON     `json:"story,omitempty"`
+	Comment   *inboxCommentJSON   `json:"comment,omitempty"`
+	Reason    string              `json:"reason,omitempty"`
+	Message   string              `json:"message,omitempty"`
+	Until     string              `json:"until,omitempty"`
+	Statement *inboxStatementJSON `json:"statement,omitempty"`
+	Contest   *contestJSON        `json:"contest,omitempty"`
 }
 
 type inboxStoryJSON struct {

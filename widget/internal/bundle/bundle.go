@@ -144,6 +144,7 @@ func AccountCatalog() []byte { return catalog(AccountKeys()) }
 
 // InboxCatalog renders the catalog.gen.ts of embed-inbox.js.
 func InboxCatalog() []byte { return catalog(InboxKeys()) }
+
 // NoticeCatalog renders the catalog.gen.ts of embed-notice.js.
 func NoticeCatalog() []byte { return catalog(NoticeKeys()) }
 
@@ -222,6 +223,7 @@ func InboxOptions(dir string) api.BuildOptions {
 
 // BuildInbox bundles the sources under dir and returns embed-inbox.js.
 func BuildInbox(dir string) ([]byte, error) { return build(dir, InboxOptions) }
+
 // NoticeOptions are Options for embed-notice.js, an ES module as
 // embed-account.js is.
 func NoticeOptions(dir string) api.BuildOptions {
