@@ -19,6 +19,7 @@ package follow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -188,7 +189,7 @@ func (f *Follower) Step(ctx context.Context, l *Log) (more bool, err error) {
 	switch {
 	case err == nil:
 		return len(entries) == f.o.Batch, nil
-	case parley.ErrorCode(err) == parley.ECONFLICT:
+	case errors.Is(err, errRaced):
 		return true, nil // another follower derived them; read from its cursor
 	}
 	f.o.Logger.WarnContext(ctx, "follow: a batch failed; deriving its entries one by one", "log", l.Name, "err", err)
@@ -206,7 +207,7 @@ func (f *Follower) oneByOne(ctx context.Context, l *Log, c *parley.LogCursor, en
 			delete(failed, e.ID)
 			continue
 		}
-		if parley.ErrorCode(err) == parley.ECONFLICT {
+		if errors.Is(err, errRaced) {
 			return true, nil
 		}
 		if failed[e.ID]++; failed[e.ID] < deriveTries {
@@ -230,7 +231,9 @@ func (f *Follower) apply(ctx context.Context, l *Log, c *parley.LogCursor, entri
 	derived := false
 	err := f.store.Update(ctx, func(tx parley.Tx) error {
 		n := *next
-		if err := tx.AdvanceCursor(ctx, &n); err != nil {
+		if err := tx.AdvanceCursor(ctx, &n); parley.ErrorCode(err) == parley.ECONFLICT {
+			return fmt.Errorf("%w: %w", errRaced, err)
+		} else if err != nil {
 			return err
 		}
 		for _, e := range entries {
@@ -253,6 +256,11 @@ func (f *Follower) apply(ctx context.Context, l *Log, c *parley.LogCursor, entri
 	}
 	return nil
 }
+
+// errRaced says that another follower advanced the cursor first: what it
+// derived stands, and ours was rolled back. Only the cursor's conflict is
+// such a race; a conflict of a derived row is a failure like any other.
+var errRaced = errors.New("follow: another follower advanced the cursor first")
 
 // advance returns the cursor after entries (ordered by ID): the highest ID
 // as its position, the holes it leaves behind, and the holes it filled

@@ -268,7 +268,11 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
   private onEvent(type: string, d: any) {
     const c: Comment | undefined = d.comment, v = this.views.get(c ? c.id : d.commentId);
     this.setStory(type == "story" ? d : { commentCount: d.commentCount });
-    if (type == "created" && c) this.created(c), this.account.bell.refresh();
+    if (type == "created" && c) {
+      this.created(c);
+      const parent = c.parentId && this.views.get(c.parentId);
+      if (parent && this.mine(parent.c)) this.account.bell.refresh(); // a reply to me: the bell may have news
+    }
     if (type == "edited") v?.update(c!);
     if (type == "deleted") v?.gone(!!d.removed);
     if (type == "reaction") v?.setReactions(d.reactions);

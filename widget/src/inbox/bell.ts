@@ -1,8 +1,9 @@
 // The bell: the reader's unread notifications, in the block's account
 // bar, for a reader with an identity (signed in, or holding the commenter
 // token). Its count is one indexed request, asked on start, when the page
-// gets focus again and when the story's live stream brings news, at most
-// once in 10 s: no polling loop of its own. The inbox panel is
+// gets focus again and when the story's live stream brings a reply to one
+// of the reader's comments, at most once in 10 s: no polling loop of its
+// own. The inbox panel is
 // /embed-inbox.js, loaded when a reader first opens it.
 import { enc } from "../api";
 import { button, h } from "../dom";
