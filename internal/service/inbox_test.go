@@ -79,6 +79,39 @@ func TestInboxDecisions(t *testing.T) {
 	})
 }
 
+// TestInboxSanction: a moderator's suspension (service.Sanction) reaches
+// the reader's inbox with its message, its end and its statement of
+// reasons, and a suspended reader still reads it.
+func TestInboxSanction(t *testing.T) {
+	onStores(t, func(t *testing.T, store parley.Store) {
+		w := newDSAWorld(t, store)
+		d := &follow.Deriver{}
+		f := follow.New(store, follow.Options{Logger: quietLog()}, follow.EventLog(store, d), follow.AuditLog(store, d))
+		if _, err := w.svc.Sanction(w.as(w.mod), service.Sanction{SiteID: "s", UserID: w.reader.ID, Kind: "suspend",
+			Duration: 48 * time.Hour, Reason: parley.ReasonHarassment, Message: "Bitte bleiben Sie sachlich."}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.RunOnce(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		suspended, err := store.User(t.Context(), w.reader.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := w.svc.Inbox(w.as(suspended), "s", "", 0)
+		if err != nil || len(page.Entries) != 1 {
+			t.Fatalf("the suspended reader's inbox = %+v, %v; want the suspension", page, err)
+		}
+		it := page.Entries[0].Item
+		if it.Kind != parley.InboxSuspended || it.Note != "Bitte bleiben Sie sachlich." || !it.Until.Equal(suspended.Sanctions.SuspendedUntil.UTC().Truncate(time.Second)) {
+			t.Errorf("item = %+v, want the suspension until %s with its message", it, suspended.Sanctions.SuspendedUntil)
+		}
+		if st := page.Entries[0].Statement; st == nil || st.Decision != dsa.DecisionSuspended {
+			t.Errorf("statement = %+v, want the suspension's", st)
+		}
+	})
+}
+
 // TestWebhookAdmin: only the site's admins (and the operator) manage
 // webhooks; URLs and events are checked; a rotation keeps the old secret
 // until it is finished.
