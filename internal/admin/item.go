@@ -1,0 +1,113 @@
+package admin
+
+import (
+	"fmt"
+	"strings"
+
+	"parley"
+	"parley/internal/service"
+)
+
+// itemView is one comment of a queue as the page shows it.
+type itemView struct {
+	*service.QueueItem
+	P        *printer
+	CSRF     string
+	Back     string // the page that the item's forms return to
+	Ago      string
+	Featured bool
+	CanBan   bool // the author has an account that can be banned, and is not banned yet
+
+	StoryTitle, StoryURL string
+	UserURL              string
+	DecideURL, BanURL    string
+	Reasons              []string // the verdict's reasons in words
+	Reports              []reportView
+	Diff                 []diffOp // what the last edit changed; nil when not edited
+}
+
+// reportView is one reason of a comment's reports.
+type reportView struct {
+	Label string
+	N     int
+	Notes []string
+}
+
+func (a *Admin) itemViews(d *desk, items []*service.QueueItem, back string) []*itemView {
+	out := make([]*itemView, 0, len(items))
+	now := a.now()
+	for _, it := range items {
+		c := it.Comment
+		v := &itemView{QueueItem: it, P: d.P, CSRF: d.CSRF, Back: back, Ago: d.P.Ago(now, c.CreatedAt), Featured: c.Featured,
+			DecideURL: deskPath(d.Site.ID, "decisions"), UserURL: userURL(d.Site.ID, c.AuthorID),
+			BanURL: deskPath(d.Site.ID, "users", c.AuthorID, "sanctions")}
+		v.StoryTitle, v.StoryURL = c.StoryID, queueURL(service.QueueQuery{SiteID: d.Site.ID, StoryID: c.StoryID})
+		if it.Story != nil && it.Story.Title != "" {
+			v.StoryTitle = it.Story.Title
+		}
+		v.CanBan = c.AuthorID != "" && c.AuthorName != "" && (it.Author == nil || it.Author.Status != parley.StandingBanned)
+		if it.Revision != nil {
+			v.Reasons = reasonTexts(d.P, it.Revision.Reasons)
+		}
+		for _, rc := range it.Reports {
+			v.Reports = append(v.Reports, reportView{Label: d.P.T("admin.reason." + rc.Reason), N: rc.N, Notes: rc.Notes})
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// reasonTexts says in words which word, rule or score held a comment.
+func reasonTexts(p *printer, rs []parley.Reason) []string {
+	out := make([]string, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, reasonText(p, r))
+	}
+	return out
+}
+
+func reasonText(p *printer, r parley.Reason) string {
+	switch r.Check {
+	case parley.CheckWords:
+		return p.T("admin.why.words."+listKey(r.Key), r.Detail)
+	case parley.CheckRule:
+		s := p.T("admin.why.rule." + ruleKey(r.Key))
+		if r.N > 0 && (r.Key == "age" || r.Key == "new") {
+			s += " (" + fmt.Sprint(r.N) + ")"
+		}
+		if r.Detail != "" {
+			s += ": " + r.Detail
+		}
+		return s
+	case parley.CheckScorer:
+		s := p.T("admin.why.scorer", r.Scorer, r.Key, fmt.Sprintf("%.2f", r.Score))
+		if r.Detail != "" {
+			s += " · " + shorten(r.Detail, 200)
+		}
+		return s
+	case parley.CheckEdit:
+		return p.T("admin.why.edit")
+	}
+	return strings.TrimSpace(r.Check + " " + r.Key + " " + r.Detail)
+}
+
+// listKey and ruleKey keep catalog lookups to keys the catalogs have.
+func listKey(k string) string {
+	if k == "banned" {
+		return k
+	}
+	return "suspect"
+}
+
+func ruleKey(k string) string {
+	switch k {
+	case "all", "new", "links", "age", "story":
+		return k
+	}
+	return "other"
+}
+
+// userURL is the page of a user of the site.
+func userURL(siteID, userID string) string {
+	return deskPath(siteID, "users", userID)
+}

@@ -1,0 +1,222 @@
+// Parley's moderator UI: the pages work as plain forms; this module makes
+// them a keyboard-driven desk (see the help dialog, "?"), sends the forms
+// with fetch, and keeps the queue live over server-sent events. It also
+// finishes the sign-ins that only a script can (a link's code in the
+// fragment, passkeys, OIDC). No dependencies, no build step.
+import { signIn } from "./signin.js";
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+
+for (const el of $$(".js-only")) el.hidden = false;
+signIn();
+
+const site = document.body.dataset.site;
+if (site) desk();
+
+// desk runs the pages of one site.
+function desk() {
+  const help = $("#help");
+  const toast = $("#toast");
+  const list = $("[data-list]");
+  let current = null; // the selected item
+  let last = null; // the last action, for undo: {entry}
+  let picking = null; // the item whose reject reason is being picked
+
+  const say = (text) => {
+    toast.textContent = text;
+    toast.classList.add("shown");
+    clearTimeout(say.t);
+    say.t = setTimeout(() => toast.classList.remove("shown"), 4000);
+  };
+
+  const items = () => (list ? $$(".item", list) : []);
+  const select = (el, focus = true) => {
+    if (current) current.classList.remove("current"), current.removeAttribute("aria-current");
+    current = el;
+    if (!el) return;
+    el.classList.add("current");
+    el.setAttribute("aria-current", "true");
+    if (focus) el.focus({ preventScroll: true }), el.scrollIntoView({ block: "nearest" });
+  };
+  const move = (by) => {
+    const all = items();
+    if (!all.length) return;
+    const i = all.indexOf(current);
+    select(all[Math.max(0, Math.min(all.length - 1, i < 0 ? 0 : i + by))]);
+  };
+  const empty = () => {
+    const e = $("[data-empty]");
+    if (e) e.hidden = items().length > 0;
+  };
+  // drop takes an item off the list and selects the next one.
+  const drop = (el) => {
+    if (!el) return;
+    const all = items();
+    const next = all[all.indexOf(el) + 1] || all[all.indexOf(el) - 1] || null;
+    const wasCurrent = el === current;
+    el.remove();
+    if (wasCurrent) select(next);
+    empty();
+  };
+
+  // send posts a form with fetch; the server answers JSON when asked.
+  const send = async (form, extra = {}) => {
+    const body = new FormData(form);
+    for (const [k, v] of Object.entries(extra)) body.set(k, v);
+    const res = await fetch(form.action, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(data.error?.message || res.statusText);
+    return data;
+  };
+
+  const act = async (form, extra) => {
+    const item = form.closest(".item");
+    try {
+      const data = await send(form, extra);
+      if (data.undo) last = { entry: data.undo };
+      if (data.message) say(data.message);
+      if (item && data.leaves) drop(item);
+      else if (item) refresh();
+    } catch (e) {
+      say(e.message);
+    }
+  };
+
+  // Every desk form goes through act, so that the page stays where it is.
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    if (!form.matches("[data-action]")) return;
+    e.preventDefault();
+    act(form);
+  });
+
+  const formOf = (item, action) => item && $(`form[data-action="${action}"]`, item);
+
+  const undo = async () => {
+    const form = $("form.undo");
+    if (!last && form) return form.requestSubmit();
+    if (!last) return say(document.body.dataset.nothingToUndo || "—");
+    const entry = last.entry;
+    last = null;
+    const f = document.createElement("form");
+    f.action = `/admin/sites/${encodeURIComponent(site)}/undo`;
+    const csrf = document.createElement("input");
+    csrf.name = "csrf";
+    csrf.value = document.body.dataset.csrf;
+    f.append(csrf);
+    try {
+      const data = await send(f, { entry });
+      if (data.message) say(data.message);
+      refresh();
+    } catch (e) {
+      say(e.message);
+    }
+  };
+
+  // The reject picker: r, then the reason's number; "other" asks for a note.
+  const reasonKeys = () => $$("#r-" + current.dataset.comment + " option").map((o) => o.value);
+  const pick = () => {
+    if (!formOf(current, "reject")) return;
+    picking = current;
+    const t = $("#reject-picker");
+    const panel = t.content.firstElementChild.cloneNode(true);
+    panel.dataset.picker = "";
+    current.querySelector(".actions").after(panel);
+  };
+  const unpick = () => {
+    if (picking) $("[data-picker]", picking)?.remove();
+    picking = null;
+  };
+  const reject = (n) => {
+    const item = picking;
+    const form = formOf(item, "reject");
+    const reason = reasonKeys()[n - 1];
+    unpick();
+    if (!reason || !form) return;
+    form.reason.value = reason;
+    if (reason === "other" && !form.note.value.trim()) {
+      form.note.required = true;
+      form.note.focus();
+      return;
+    }
+    act(form);
+  };
+
+  const ban = () => {
+    const d = current && $("[data-ban]", current);
+    if (!d) return;
+    d.open = true;
+    $("select", d).focus();
+  };
+
+  const typing = (e) => e.target.closest("input, textarea, select, [contenteditable]") && !e.target.matches("[type=submit], [type=button]");
+
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "Escape") {
+      if (picking) return unpick();
+      if (typing(e)) return e.target.blur(), current && current.focus();
+      return;
+    }
+    if (typing(e) || (help && help.open)) return;
+    if (picking && /^[1-8]$/.test(e.key)) return e.preventDefault(), reject(Number(e.key));
+    if (picking) unpick();
+    const k = e.key;
+    const needsItem = "arfbo".includes(k) && k.length === 1;
+    if (needsItem && !current) move(0);
+    switch (k) {
+      case "j": return e.preventDefault(), move(1);
+      case "k": return e.preventDefault(), move(-1);
+      case "a": return formOf(current, "approve") && act(formOf(current, "approve"));
+      case "r": return e.preventDefault(), pick();
+      case "f": return formOf(current, "feature") && act(formOf(current, "feature"));
+      case "b": return e.preventDefault(), ban();
+      case "o": return current && $(".who a", current)?.click();
+      case "u": return undo();
+      case "/": return e.preventDefault(), $("#q")?.focus();
+      case "?": return e.preventDefault(), help?.showModal();
+    }
+  });
+  for (const b of $$("[data-help]")) b.addEventListener("click", () => help.showModal());
+  document.addEventListener("focusin", (e) => {
+    const item = e.target.closest?.(".item");
+    if (item && item !== current) select(item, false);
+  });
+
+  // refresh reloads page 1 of the queue as it now is, keeping the
+  // selection where it can.
+  const live = $("[data-live]");
+  const refresh = async () => {
+    if (!live || !list) return;
+    const res = await fetch(live.dataset.items, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+    if (!res.ok) return;
+    const keep = current?.dataset.comment;
+    const hadFocus = list.contains(document.activeElement);
+    list.innerHTML = await res.text();
+    current = null;
+    const again = keep && document.getElementById("c-" + keep);
+    if (again) select(again, hadFocus);
+    else if (hadFocus) move(0);
+    empty();
+  };
+  if (live) stream(live, refresh, (id) => drop(document.getElementById("c-" + id)));
+}
+
+// stream follows the site's queue: an item that another moderator took
+// leaves at once, and page 1 is reloaded (debounced) for what came in.
+function stream(live, refresh, taken) {
+  const text = $("[data-live-text]", live);
+  const es = new EventSource(live.dataset.live);
+  let t = null;
+  es.addEventListener("open", () => (text.textContent = live.dataset.on || text.textContent, live.classList.add("on")));
+  es.addEventListener("error", () => live.classList.remove("on"));
+  es.addEventListener("hello", (e) => (text.textContent = JSON.parse(e.data).text));
+  es.addEventListener("queue", (e) => {
+    const ev = JSON.parse(e.data);
+    if (ev.taken) taken(ev.comment);
+    clearTimeout(t);
+    t = setTimeout(refresh, 150);
+  });
+  es.addEventListener("bye", () => es.close());
+}
