@@ -96,7 +96,8 @@ type AuditEntry struct {
 	CreatedAt time.Time
 }
 
-// MaxAuditPage bounds one page of Audit and AuditLog.
+// MaxAuditPage bounds one page of Audit and of AuditAfter, and the comments
+// of one LatestRevisions call.
 const MaxAuditPage = 1000
 
 // AuditQuery asks for a page of a site's audit log, newest first. Empty
@@ -132,6 +133,41 @@ type AuditReader interface {
 	// AuditAfter reads the whole log, every site at once, for followers:
 	// the entries whose ID is above afterID, together with those whose ID
 	// is in missing, ordered by ID, at most limit (the same contract, and
-	// for the same reason, as LogEvents).
+	// for the same reason, as LogEvents); EINVALID for a limit out of 1 to
+	// MaxAuditPage or more than MaxMissingEvents missing IDs.
 	AuditAfter(ctx context.Context, afterID int64, missing []int64, limit int) ([]*AuditEntry, error)
+}
+
+// CheckAuditQuery returns the error Audit must return for q, nil if it is
+// allowed; both backends call it.
+func CheckAuditQuery(q AuditQuery) error {
+	if q.SiteID == "" {
+		return Errorf(EINVALID, "The audit log is read one site at a time.")
+	}
+	if q.Limit < 1 || q.Limit > MaxAuditPage {
+		return Errorf(EINVALID, "A page of the audit log holds 1 to %d entries.", MaxAuditPage)
+	}
+	return nil
+}
+
+// CheckAuditAfter returns the error AuditAfter must return for its
+// arguments, nil if they are allowed: a limit of 1 to MaxAuditPage and at
+// most MaxMissingEvents missing IDs. Both backends call it.
+func CheckAuditAfter(missing []int64, limit int) error {
+	if limit < 1 || limit > MaxAuditPage {
+		return Errorf(EINVALID, "A page of the audit log holds 1 to %d entries.", MaxAuditPage)
+	}
+	if len(missing) > MaxMissingEvents {
+		return Errorf(EINVALID, "Ask for at most %d missing entries at once.", MaxMissingEvents)
+	}
+	return nil
+}
+
+// CheckAuditEntry returns the error AppendAudit must return for e, nil if
+// it may be stored; both backends call it.
+func CheckAuditEntry(e *AuditEntry) error {
+	if e.SiteID == "" || e.Action == "" {
+		return Errorf(EINVALID, "An audit entry names its site and action.")
+	}
+	return nil
 }

@@ -47,15 +47,18 @@ const (
 // story of a site. Over NATS it becomes a subject per site and story, so
 // that an instance receives only what its subscribers want.
 type Topic struct {
-	Kind    string // TopicStories or TopicSites
+	Kind    string // TopicStories, TopicSites or TopicQueues
 	SiteID  string // "" for every site
 	StoryID string // "" for every story; needs SiteID
 }
 
 // Topic is where ev is published.
 func (ev Event) Topic() Topic {
-	if ev.Type == EventSiteChanged {
+	switch ev.Type {
+	case EventSiteChanged:
 		return Topic{Kind: TopicSites, SiteID: ev.SiteID}
+	case EventQueueChanged:
+		return Topic{Kind: TopicQueues, SiteID: ev.SiteID, StoryID: ev.StoryID}
 	}
 	return Topic{Kind: TopicStories, SiteID: ev.SiteID, StoryID: ev.StoryID}
 }

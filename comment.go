@@ -66,6 +66,15 @@ type Comment struct {
 	ReactionCount int
 	ReportCount   int
 
+	// Moderation marks, kept by the store (see QueueWriter). Featured is
+	// a moderator's pick. Newcomer is set by the service when the author
+	// was new on writing it, and cleared when a moderator decides on it;
+	// ReportsReviewed is the ReportCount a moderator last saw, so that
+	// only reports since put the comment in QueueReported.
+	Featured        bool
+	Newcomer        bool
+	ReportsReviewed int
+
 	// IPHash is the keyed hash of the address the comment came from
 	// (see AddressHash), written with it and forgotten after the site's
 	// IP retention; never read back into a Comment, never shown.

@@ -29,6 +29,9 @@ type Store interface {
 	Notifications
 	Standings
 	RecentBodies
+	AuditReader
+	RevisionReader
+	QueueReader // the moderators' queues (queue.go)
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn

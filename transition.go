@@ -18,6 +18,10 @@ type Effects struct {
 	// with a parent) when the comment enters or leaves the public thread;
 	// Ripple says how the change travels further up.
 	ParentReplies int
+	// Author is added to the author's counts of comments by status
+	// (User.Counts): a comment leaves the count of its old status and
+	// joins that of its new one.
+	Author UserCounts
 	// Clear empties Body and HTML and sets DeletedAt: what its author
 	// deleted is not kept.
 	Clear bool
@@ -46,6 +50,11 @@ func Transition(from, to string, replies int) Effects {
 	}
 	e.StoryCount = countDelta(from == StatusApproved, to == StatusApproved)
 	e.ParentReplies = countDelta(Shown(from, replies), Shown(to, replies))
+	e.Author = UserCounts{
+		Approved: countDelta(from == StatusApproved, to == StatusApproved),
+		Pending:  countDelta(from == StatusPending, to == StatusPending),
+		Rejected: countDelta(from == StatusRejected, to == StatusRejected),
+	}
 	return e
 }
 

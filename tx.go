@@ -12,7 +12,11 @@ import (
 type Tx interface {
 	PasskeyStore
 	OIDCFlows
-	SignIns // sign-in links and codes (signin.go)
+	SignIns       // sign-in links and codes (signin.go)
+	AuditLog      // the audit log, written in the unit of the action (audit.go)
+	Revisions     // comments' texts and their verdicts (verdict.go)
+	QueueWriter   // moderators' marks on comments (queue.go)
+	SanctionStore // moderators' measures and notes on users (sanction.go)
 
 	Accounts
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.

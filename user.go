@@ -19,7 +19,13 @@ type User struct {
 	// Role is what the user may do on their site. A commenter who posted
 	// without an account, and every user stored before roles, is
 	// RoleCommenter; the zero value reads as that too (UserRole).
-	Role      Role
+	Role Role
+
+	// Sanctions are the moderators' measures against the user (SetSanctions).
+	Sanctions Sanctions
+	// Counts are kept by the store; writes of the user ignore them.
+	Counts UserCounts
+
 	CreatedAt time.Time
 }
 

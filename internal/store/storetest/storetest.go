@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Standing", func(t *testing.T) { testStandings(t, open) })
 	t.Run("RateLimit", func(t *testing.T) { testRateLimits(t, open) })
 	t.Run("RecentBodies", func(t *testing.T) { testRecentBodies(t, open) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":
