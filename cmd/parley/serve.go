@@ -215,6 +215,10 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	block.SignIn(svc).Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
 	mux.Handle("GET /embed-account.js", widget.AccountHandler())
+	closeAdmin, err := mountAdmin(ctx, mux, store, svc, bus, log, hc)
+	if err != nil {
+		return nil, nil, err
+	}
 	if hc.Demo {
 		if err := ensureDemo(ctx, store, svc, log, bus); err != nil {
 			return nil, nil, err
@@ -227,7 +231,8 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// HSTS only where browsers reach us over HTTPS.
 	h = web.WithClientAddress(withDeadline(mux, timeout), hc.TrustedProxies)
-	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
+	closeLive = func() { hub.Close(); closeAdmin() }
+	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), closeLive, nil
 }
 
 // limitMemory applies the memory limit (see config.ResolveMemoryLimit)

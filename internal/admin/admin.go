@@ -82,7 +82,7 @@ type Admin struct {
 	csrf     csrf
 	cookies  cookies
 	mail     bool
-	words    WordLists
+	lists    WordLists
 	now      func() time.Time
 
 	stop      chan struct{} // closed by Close: the live streams end
@@ -113,7 +113,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Admin {
 	https := u.Scheme == "https"
 	return &Admin{
 		svc: svc, sessions: cfg.Sessions, bus: cfg.Bus, log: log, tmpl: parseTemplates(),
-		csrf: csrf{key: cfg.Key}, cookies: newCookies(https), mail: cfg.Mail, words: cfg.Words, now: now, stop: make(chan struct{}),
+		csrf: csrf{key: cfg.Key}, cookies: newCookies(https), mail: cfg.Mail, lists: cfg.Words, now: now, stop: make(chan struct{}),
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), origin: u.Scheme + "://" + u.Host, host: u.Hostname(),
 	}
 }

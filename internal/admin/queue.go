@@ -181,7 +181,11 @@ func (a *Admin) decide(w http.ResponseWriter, r *http.Request, d *desk) error {
 	if len(entries) > 0 {
 		last := entries[len(entries)-1]
 		res = actionResult{Undo: last.ID, Message: d.P.T("admin.done." + last.Action), Leaves: true}
-		r.PostForm.Set("back", withDone(r.PostForm.Get("back"), last.ID))
+		back := r.PostForm.Get("back")
+		if back == "" {
+			back = deskPath(d.Site.ID)
+		}
+		r.PostForm.Set("back", withDone(back, last.ID))
 	}
 	return a.done(w, r, d.Site.ID, res)
 }

@@ -90,9 +90,14 @@ func (a *Admin) staff(h func(w http.ResponseWriter, r *http.Request, d *desk) er
 // own page.
 func (a *Admin) readPost(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	if err := r.ParseMultipartForm(maxFormBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(maxFormBody) // the script's FormData
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return parley.Errorf(parley.ETOOLARGE, "The form is too large.")
 		}
 		return parley.Errorf(parley.EINVALID, "The form could not be read.")

@@ -138,7 +138,7 @@ func (a *Admin) emailLink(w http.ResponseWriter, r *http.Request, p *printer) er
 		a.render(w, http.StatusNotFound, "signin", v)
 		return nil
 	}
-	err := a.svc.RequestEmailLink(r.Context(), emailRequest(siteID, r.PostForm.Get("email"), p.Lang(), a.publicURL+"/admin/signin/done"))
+	err := a.svc.RequestEmailLink(r.Context(), emailRequest(siteID, r.PostForm.Get("email"), p.Lang(), a.publicURL+"/admin/signin/done?"+url.Values{"site": {siteID}}.Encode()))
 	if err != nil {
 		v.Problem = p.Error(parley.ErrorCode(err), parley.ErrorKey(err))
 		if code := parley.ErrorCode(err); code == parley.EINTERNAL || code == parley.EUNAVAILABLE {

@@ -30,7 +30,7 @@ type wordsView struct {
 	Available  bool
 	List, Lang string
 	Lists      []string
-	Langs      []string
+	Languages  []string
 	Words      []string
 	Notice     string
 }
@@ -51,13 +51,13 @@ func wordList(q url.Values, p *printer) (list, lang string) {
 // words shows one of the site's lists.
 func (a *Admin) words(w http.ResponseWriter, r *http.Request, d *desk) error {
 	list, lang := wordList(r.URL.Query(), d.P)
-	v := &wordsView{layout: a.deskLayout(r, d, "words", d.P.T("admin.words.title")), Available: a.words != nil,
-		List: list, Lang: lang, Lists: []string{"banned", "suspect"}, Langs: i18n.Languages()}
+	v := &wordsView{layout: a.deskLayout(r, d, "words", d.P.T("admin.words.title")), Available: a.lists != nil,
+		List: list, Lang: lang, Lists: []string{"banned", "suspect"}, Languages: i18n.Languages()}
 	if n, err := strconv.Atoi(r.URL.Query().Get("changed")); err == nil && n >= 0 {
 		v.Notice = d.P.N("admin.words.changed", n)
 	}
-	if a.words != nil {
-		words, err := a.words.Words(r.Context(), d.Site.ID, list, lang)
+	if a.lists != nil {
+		words, err := a.lists.Words(r.Context(), d.Site.ID, list, lang)
 		if err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func (a *Admin) words(w http.ResponseWriter, r *http.Request, d *desk) error {
 
 // changeWords adds the posted words (one a line) or removes one.
 func (a *Admin) changeWords(w http.ResponseWriter, r *http.Request, d *desk) error {
-	if a.words == nil {
+	if a.lists == nil {
 		return parley.Errorf(parley.ENOTFOUND, "This server has no word lists.")
 	}
 	list, lang := wordList(r.PostForm, d.P)
@@ -78,13 +78,13 @@ func (a *Admin) changeWords(w http.ResponseWriter, r *http.Request, d *desk) err
 		err error
 	)
 	if remove := r.PostForm.Get("remove"); remove != "" {
-		n, err = a.words.RemoveWords(r.Context(), d.Site.ID, list, lang, []string{remove})
+		n, err = a.lists.RemoveWords(r.Context(), d.Site.ID, list, lang, []string{remove})
 	} else {
 		entries := splitWords(r.PostForm.Get("words"))
 		if len(entries) > maxWordsPosted {
 			return parley.Errorf(parley.ETOOLARGE, "Add at most %d entries at once.", maxWordsPosted)
 		}
-		n, err = a.words.AddWords(r.Context(), d.Site.ID, list, lang, entries)
+		n, err = a.lists.AddWords(r.Context(), d.Site.ID, list, lang, entries)
 	}
 	if err != nil {
 		return err

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"parley"
+	"parley/internal/admin"
+	"parley/internal/auth"
+	"parley/internal/service"
+)
+
+// adminKeyName names the Store.Key that signs the moderator UI's CSRF
+// tokens.
+const adminKeyName = "admin-form"
+
+// mountAdmin adds the moderator UI at /admin to mux and returns what ends
+// its live streams on shutdown.
+func mountAdmin(ctx context.Context, mux *http.ServeMux, store parley.Store, svc *service.Service, bus parley.Bus, log *slog.Logger, hc handlerConfig) (closeLive func(), err error) {
+	key, err := store.Key(ctx, adminKeyName)
+	if err != nil {
+		return nil, fmt.Errorf("admin key: %w", err)
+	}
+	ui := admin.New(svc, log, admin.Config{PublicURL: hc.PublicURL, Sessions: auth.NewSessions(store, svc, hc.Now),
+		Key: key, Bus: bus, Mail: hc.Mail, Now: hc.Now})
+	ui.Register(mux)
+	return ui.Close, nil
+}
