@@ -180,7 +180,8 @@ func (a *Admin) decide(w http.ResponseWriter, r *http.Request, d *desk) error {
 	res := actionResult{Message: d.P.T("admin.done.nothing")}
 	if len(entries) > 0 {
 		last := entries[len(entries)-1]
-		res = actionResult{Undo: last.ID, Message: d.P.T("admin.done." + last.Action), Leaves: true}
+		leaves := dec.Action == service.ActionApprove || dec.Action == service.ActionReject
+		res = actionResult{Undo: last.ID, Message: d.P.T("admin.done." + last.Action), Leaves: leaves}
 		back := r.PostForm.Get("back")
 		if back == "" {
 			back = deskPath(d.Site.ID)

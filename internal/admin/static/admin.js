@@ -75,6 +75,7 @@ function desk() {
     try {
       const data = await send(form, extra);
       if (data.undo) last = { entry: data.undo };
+      if (data.unban) last = { unban: data.unban };
       if (data.message) say(data.message);
       if (item && data.leaves) drop(item);
       else if (item) refresh();
@@ -93,20 +94,19 @@ function desk() {
 
   const formOf = (item, action) => item && $(`form[data-action="${action}"]`, item);
 
+  // undo takes back the last action of this page: a decision through
+  // /undo, a ban by reinstating; without one, the page's undo form.
   const undo = async () => {
     const form = $("form.undo");
     if (!last && form) return form.requestSubmit();
-    if (!last) return say(document.body.dataset.nothingToUndo || "—");
-    const entry = last.entry;
+    if (!last) return say(document.body.dataset.nothingToUndo);
+    const { entry, unban } = last;
     last = null;
     const f = document.createElement("form");
-    f.action = `/admin/sites/${encodeURIComponent(site)}/undo`;
-    const csrf = document.createElement("input");
-    csrf.name = "csrf";
-    csrf.value = document.body.dataset.csrf;
-    f.append(csrf);
+    const base = `/admin/sites/${encodeURIComponent(site)}`;
+    f.action = unban ? `${base}/users/${encodeURIComponent(unban)}/sanctions` : `${base}/undo`;
     try {
-      const data = await send(f, { entry });
+      const data = await send(f, unban ? { csrf: document.body.dataset.csrf, kind: "reinstate" } : { csrf: document.body.dataset.csrf, entry });
       if (data.message) say(data.message);
       refresh();
     } catch (e) {
@@ -115,7 +115,7 @@ function desk() {
   };
 
   // The reject picker: r, then the reason's number; "other" asks for a note.
-  const reasonKeys = () => $$("#r-" + current.dataset.comment + " option").map((o) => o.value);
+  const reasonKeys = (item) => $$("#r-" + item.dataset.comment + " option").map((o) => o.value);
   const pick = () => {
     if (!formOf(current, "reject")) return;
     picking = current;
@@ -131,7 +131,7 @@ function desk() {
   const reject = (n) => {
     const item = picking;
     const form = formOf(item, "reject");
-    const reason = reasonKeys()[n - 1];
+    const reason = item && reasonKeys(item)[n - 1];
     unpick();
     if (!reason || !form) return;
     form.reason.value = reason;
@@ -200,23 +200,24 @@ function desk() {
     else if (hadFocus) move(0);
     empty();
   };
-  if (live) stream(live, refresh, (id) => drop(document.getElementById("c-" + id)));
+  if (live) stream(live, refresh);
 }
 
-// stream follows the site's queue: an item that another moderator took
-// leaves at once, and page 1 is reloaded (debounced) for what came in.
-function stream(live, refresh, taken) {
+// stream follows the site's queue: on each change page 1 is reloaded
+// (a burst at once), so that what another moderator took leaves and what
+// came in appears.
+function stream(live, refresh) {
   const text = $("[data-live-text]", live);
   const es = new EventSource(live.dataset.live);
   let t = null;
-  es.addEventListener("open", () => (text.textContent = live.dataset.on || text.textContent, live.classList.add("on")));
+  let hellos = 0;
+  const soon = () => (clearTimeout(t), (t = setTimeout(refresh, 150)));
   es.addEventListener("error", () => live.classList.remove("on"));
-  es.addEventListener("hello", (e) => (text.textContent = JSON.parse(e.data).text));
-  es.addEventListener("queue", (e) => {
-    const ev = JSON.parse(e.data);
-    if (ev.taken) taken(ev.comment);
-    clearTimeout(t);
-    t = setTimeout(refresh, 150);
+  es.addEventListener("hello", (e) => {
+    text.textContent = JSON.parse(e.data).text;
+    live.classList.add("on");
+    if (hellos++) soon(); // reconnected: what changed meanwhile is unknown
   });
+  es.addEventListener("queue", soon);
   es.addEventListener("bye", () => es.close());
 }
