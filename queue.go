@@ -1,7 +1,10 @@
 package parley
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -132,4 +135,16 @@ type QueueWriter interface {
 	ReviewComment(ctx context.Context, id string, at time.Time) error
 	// SetFeatured sets or clears a comment's Featured flag; ENOTFOUND.
 	SetFeatured(ctx context.Context, id string, featured bool) error
+}
+
+// SortReportCounts orders the report counts of one comment by reason as
+// RejectReasons lists them, which both backends return.
+func SortReportCounts(rcs []ReportCount) {
+	rank := func(r string) int {
+		if i := slices.Index(RejectReasons(), r); i >= 0 {
+			return i
+		}
+		return len(RejectReasons())
+	}
+	slices.SortFunc(rcs, func(a, b ReportCount) int { return cmp.Or(cmp.Compare(rank(a.Reason), rank(b.Reason)), strings.Compare(a.Reason, b.Reason)) })
 }

@@ -25,6 +25,15 @@ const (
 	actAccount   action = "manage own account"
 )
 
+// The actions of moderators on their site's queues, comments, users and
+// stories (admins, above them, may do them all).
+const (
+	actReadQueue action = "read queue"
+	actModerate  action = "moderate"
+	actSanction  action = "sanction"
+	actAudit     action = "read audit"
+)
+
 // target says how an action on a comment depends on who wrote it.
 type target int
 
@@ -48,6 +57,8 @@ type policy struct {
 	// nothing.
 	strangers bool
 	target    target
+	// barred says that a banned or suspended actor may not do the action.
+	barred bool
 }
 
 var (
@@ -59,6 +70,9 @@ var (
 	errOwnComment = parley.Errorf(parley.EFORBIDDEN, "You cannot do this to your own comment.").Keyed("ownComment")
 	errRole       = parley.Errorf(parley.EFORBIDDEN, "Your role on this site does not allow this.").Keyed("roleTooLow")
 	errAccount    = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in to see and manage your account.").Keyed("signInRequired")
+	errBanned     = parley.Errorf(parley.EFORBIDDEN, "You are banned from this site.").Keyed("banned")
+	errSelf       = parley.Errorf(parley.EFORBIDDEN, "You cannot sanction yourself.").Keyed("sanctionSelf")
+	errOutranks   = parley.Errorf(parley.EFORBIDDEN, "You can only sanction users whose role is below yours.").Keyed("sanctionRole")
 )
 
 func always(*parley.Site) bool      { return true }
@@ -69,14 +83,19 @@ func anonymous(s *parley.Site) bool { return s.AllowAnonymous }
 // more reader, and anyone could stuff a count or a moderation queue with a
 // loop. An identity costs a comment.
 var policies = map[action]policy{
-	actPost:      {role: parley.RoleCommenter, guests: anonymous, guest: errSignIn},
+	actPost:      {role: parley.RoleCommenter, guests: anonymous, guest: errSignIn, barred: true},
 	actEditOwn:   {role: parley.RoleCommenter, guest: errOwnToken, target: authorOnly},
 	actDeleteOwn: {role: parley.RoleCommenter, guest: errOwnToken, target: authorOnly},
-	actReact:     {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor},
+	actReact:     {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor, barred: true},
 	actUnreact:   {role: parley.RoleCommenter, guest: errIdentity},
-	actReport:    {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor},
+	actReport:    {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor, barred: true},
 	actReadOwn:   {role: parley.RoleCommenter, guests: always, strangers: true},
 	actAccount:   {role: parley.RoleCommenter, guest: errAccount},
+
+	actReadQueue: {role: parley.RoleModerator, guest: errSignIn},
+	actModerate:  {role: parley.RoleModerator, guest: errSignIn},
+	actSanction:  {role: parley.RoleModerator, guest: errSignIn},
+	actAudit:     {role: parley.RoleModerator, guest: errSignIn},
 }
 
 // authorize decides whether the caller in ctx may do act on site, to
@@ -90,6 +109,8 @@ var policies = map[action]policy{
 //     action says (EUNAUTHORIZED);
 //   - an actor of another site holds no role here (EFORBIDDEN), and one
 //     whose role is below the action's is refused (EFORBIDDEN);
+//   - a banned or suspended actor may not do what sanctions bar: post,
+//     react, report (EFORBIDDEN, key banned or suspended, with its end);
 //   - on a comment, the author alone may change it (EFORBIDDEN), and may
 //     not react to or report it (EFORBIDDEN, key ownComment).
 func authorize(ctx context.Context, site *parley.Site, act action, c *parley.Comment) (*parley.Actor, error) {
@@ -114,7 +135,43 @@ func authorize(ctx context.Context, site *parley.Site, act action, c *parley.Com
 	case a.RoleOn(site.ID) < p.role:
 		return nil, errRole
 	}
+	if p.barred {
+		if err := sanctioned(a.User.Sanctions); err != nil {
+			return nil, err
+		}
+	}
 	return a, onComment(a, p.target, c)
+}
+
+// sanctioned returns the refusal of a user under a ban or a suspension,
+// nil for anyone else. A suspension ends by the wall clock, as sessions
+// expire by it.
+func sanctioned(s parley.Sanctions) error {
+	switch {
+	case s.Banned():
+		return errBanned
+	case s.Suspended(parley.Now()):
+		return parley.ErrSuspended(s.SuspendedUntil)
+	}
+	return nil
+}
+
+// authorizeSanction decides whether the caller in ctx may sanction (warn,
+// suspend, ban, reinstate) user u of site, or write a note on them: a
+// moderator may, but never on themselves, and only on a user whose role
+// is below their own, so that a moderator cannot sanction another
+// moderator or an admin, and an admin no other admin.
+func authorizeSanction(ctx context.Context, site *parley.Site, u *parley.User) (*parley.Actor, error) {
+	a, err := authorize(ctx, site, actSanction, nil)
+	switch {
+	case err != nil:
+		return nil, err
+	case u.ID == a.User.ID:
+		return nil, errSelf
+	case u.UserRole() >= a.Role:
+		return nil, errOutranks
+	}
+	return a, nil
 }
 
 // onComment applies an action's target rule to comment c.

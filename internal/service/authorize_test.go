@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"parley"
 )
@@ -34,47 +35,73 @@ func TestAuthorize(t *testing.T) {
 		{"author on a foreign origin", func(site string) *parley.Actor { return commenter("alice", site, parley.RoleCommenter) }, "https://evil.example"},
 		{"anonymous on a foreign origin", func(string) *parley.Actor { return nil }, "null"},
 		{"without a role on the site", func(site string) *parley.Actor { return commenter("nil", site, parley.RoleNone) }, ""},
+		{"moderator of the site", func(site string) *parley.Actor { return commenter("mod", site, parley.RoleModerator) }, ""},
+		{"admin of the site", func(site string) *parley.Actor { return commenter("adm", site, parley.RoleAdmin) }, ""},
+		{"banned commenter", func(site string) *parley.Actor {
+			a := commenter("ban", site, parley.RoleCommenter)
+			a.User.Sanctions.BannedAt = parley.Now().Add(-time.Hour)
+			return a
+		}, ""},
+		{"suspended commenter", func(site string) *parley.Actor {
+			a := commenter("sus", site, parley.RoleCommenter)
+			a.User.Sanctions.SuspendedUntil = parley.Now().Add(time.Hour)
+			return a
+		}, ""},
+		{"commenter whose suspension ended", func(site string) *parley.Actor {
+			a := commenter("was", site, parley.RoleCommenter)
+			a.User.Sanctions.SuspendedUntil = parley.Now().Add(-time.Second)
+			return a
+		}, ""},
 	}
 	const ok, guest, account = "ok", "guest", "account"
 	const signIn, token, identity, other, notOwn, own, origin, role = "signIn", "token", "identity", "otherSite", "notAuthor", "ownComment", "origin", "role"
+	const banned, suspended = "banned", "suspended"
+	modRow := []string{signIn, role, other, other, role, role, origin, origin, role, ok, ok, role, role, role}
+	modCells := map[*parley.Site][]string{open: modRow, closed: modRow}
 	// want[action][site] lists one cell per caller, in the order above.
 	want := map[action]map[*parley.Site][]string{
 		actPost: {
-			open:   {guest, ok, other, other, ok, ok, origin, origin, role},
-			closed: {signIn, ok, other, other, ok, ok, origin, origin, role},
+			open:   {guest, ok, other, other, ok, ok, origin, origin, role, ok, ok, banned, suspended, ok},
+			closed: {signIn, ok, other, other, ok, ok, origin, origin, role, ok, ok, banned, suspended, ok},
 		},
 		actEditOwn: {
-			open:   {token, notOwn, other, other, ok, ok, origin, origin, role},
-			closed: {token, notOwn, other, other, ok, ok, origin, origin, role},
+			open:   {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn},
+			closed: {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn},
 		},
 		actDeleteOwn: {
-			open:   {token, notOwn, other, other, ok, ok, origin, origin, role},
-			closed: {token, notOwn, other, other, ok, ok, origin, origin, role},
+			open:   {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn},
+			closed: {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn},
 		},
 		actReact: {
-			open:   {identity, ok, other, other, own, own, origin, origin, role},
-			closed: {identity, ok, other, other, own, own, origin, origin, role},
+			open:   {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok},
+			closed: {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok},
 		},
 		actUnreact: {
-			open:   {identity, ok, other, other, ok, ok, origin, origin, role},
-			closed: {identity, ok, other, other, ok, ok, origin, origin, role},
+			open:   {identity, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			closed: {identity, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
 		},
 		actReport: {
-			open:   {identity, ok, other, other, own, own, origin, origin, role},
-			closed: {identity, ok, other, other, own, own, origin, origin, role},
+			open:   {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok},
+			closed: {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok},
 		},
 		// reading one's state with a credential of another site reads
 		// nothing, as for a reader without one
 		actReadOwn: {
-			open:   {guest, ok, guest, guest, ok, ok, origin, origin, role},
-			closed: {guest, ok, guest, guest, ok, ok, origin, origin, role},
+			open:   {guest, ok, guest, guest, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			closed: {guest, ok, guest, guest, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
 		},
 		// one's own account (mails, my comments, my data, erasure) needs an
 		// identity on the site, whatever the site allows guests
 		actAccount: {
-			open:   {account, ok, other, other, ok, ok, origin, origin, role},
-			closed: {account, ok, other, other, ok, ok, origin, origin, role},
+			open:   {account, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			closed: {account, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
 		},
+		// the moderators' actions: moderators and admins of the site only,
+		// whatever sanctions a commenter is under
+		actReadQueue: modCells,
+		actModerate:  modCells,
+		actSanction:  modCells,
+		actAudit:     modCells,
 	}
 	if len(want) != len(policies) {
 		t.Errorf("the table covers %d actions, policies has %d", len(want), len(policies))
@@ -123,6 +150,8 @@ var refusals = []struct {
 	{"role", parley.EFORBIDDEN, "roleTooLow", errRole},
 	{"origin", parley.EFORBIDDEN, "originNotAllowed", nil},
 	{"account", parley.EUNAUTHORIZED, "signInRequired", errAccount},
+	{"banned", parley.EFORBIDDEN, "banned", errBanned},
+	{"suspended", parley.EFORBIDDEN, "suspended", nil},
 }
 
 // outcome names authorize's answer as TestAuthorize's cells do, and checks

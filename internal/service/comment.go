@@ -83,6 +83,7 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	}
 	s.fill(c, u, name, html)
 	c.Author = standingOf(u)
+	c.Newcomer = newcomer(site, u)
 	note := s.replyNotification(ctx, parent, c)
 	write := func(tx parley.Tx) error {
 		if err := postIn(ctx, tx, st, u, token, c); err != nil {

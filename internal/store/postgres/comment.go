@@ -10,20 +10,22 @@ import (
 )
 
 const commentColumns = `id, site_id, story_id, parent_id, root_id, depth, author_id, author_name,
-	body, html, status, reply_count, reaction_count, report_count, created_at, edited_at, deleted_at`
+	body, html, status, reply_count, reaction_count, report_count, created_at, edited_at, deleted_at,
+	featured, newcomer, reports_reviewed`
 
 // insertCommentSQL is the INSERT shared by both paths of CreateComment; it
 // inserts nothing when the caller's condition (appended) is false.
 const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `, ip_hash)
 	SELECT $1, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10, $11, 0, 0, 0,
-		$12::timestamptz, $13::timestamptz, $14::timestamptz, $15::text`
+		$12::timestamptz, $13::timestamptz, $14::timestamptz, $16::boolean, $17::boolean, 0, $15::text`
 
 // createCommentSQL stores a comment and its counts in one statement, so in
 // one round trip and one implicit transaction: it applies the Effects of
-// parley.Transition("", status, 0), raising the parent's ReplyCount by $16
-// (ParentReplies) and the story's CommentCount by one if $17 (StoryCount is
-// 1, in this connection's slot as in addToStorySQL; a new comment never
-// lowers it), and appends the comment's event. The parent row is locked
+// parley.Transition("", status, 0), raising the parent's ReplyCount by $18
+// (ParentReplies), the author's counts by $20 to $22 (Author) and the
+// story's CommentCount by one if $19 (StoryCount is 1, in this
+// connection's slot as in addToStorySQL; a new comment never lowers it),
+// and appends the comment's event. The parent row is locked
 // first, then the count slot, as everywhere in this package; the event takes
 // no row lock, only the next ID of a sequence, so concurrent commenters on
 // one story still do not queue for each other. It inserts nothing (and
@@ -33,18 +35,23 @@ const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `, ip_hash)
 // takes the careful path.
 const createCommentSQL = `
 WITH parent AS (
-	UPDATE comments SET reply_count = reply_count + $16
+	UPDATE comments SET reply_count = reply_count + $18
 	WHERE $4 <> '' AND id = $4 AND site_id = $2 AND story_id = $3
-		AND NOT ($16 > 0 AND status = 'deleted' AND reply_count = 0)
+		AND NOT ($18 > 0 AND status = 'deleted' AND reply_count = 0)
 	RETURNING id
 ), ins AS (
 	` + insertCommentSQL + `
 	WHERE $4 = '' OR EXISTS (SELECT 1 FROM parent)
 	RETURNING id
+), author AS (
+	UPDATE users SET approved_count = approved_count + $20::integer, pending_count = pending_count + $21::integer,
+		rejected_count = rejected_count + $22::integer
+	WHERE id = $7 AND ($20::integer <> 0 OR $21::integer <> 0 OR $22::integer <> 0) AND EXISTS (SELECT 1 FROM ins)
+	RETURNING id
 ), story AS (
 	INSERT INTO story_counts (site_id, story_id, slot, n)
 	SELECT $2, $3, (pg_backend_pid() % 64)::smallint, 1
-	WHERE $17::boolean AND EXISTS (SELECT 1 FROM ins)
+	WHERE $19::boolean AND EXISTS (SELECT 1 FROM ins)
 	ON CONFLICT (site_id, story_id, slot) DO UPDATE SET n = story_counts.n + 1
 	RETURNING slot
 ), event AS (
@@ -62,7 +69,8 @@ func (t *unit) CreateComment(ctx context.Context, c *parley.Comment) error {
 	}
 	args := commentArgs(c)
 	var inserted int
-	err := t.db.QueryRow(ctx, createCommentSQL, append(args, e.ParentReplies, e.StoryCount > 0)...).Scan(&inserted)
+	err := t.db.QueryRow(ctx, createCommentSQL,
+		append(args, e.ParentReplies, e.StoryCount > 0, e.Author.Approved, e.Author.Pending, e.Author.Rejected)...).Scan(&inserted)
 	if err != nil {
 		return translate(err, "comment")
 	}
@@ -89,17 +97,17 @@ func createReply(ctx context.Context, tx pgx.Tx, c *parley.Comment, e parley.Eff
 	if _, err := tx.Exec(ctx, insertCommentSQL, args...); err != nil {
 		return translate(err, "comment")
 	}
-	return apply(ctx, tx, e, c.ID, c.ParentID, c.SiteID, c.StoryID)
+	return apply(ctx, tx, e, c.ID, c.ParentID, c.SiteID, c.StoryID, c.AuthorID)
 }
 
-// commentArgs returns the parameters $1 to $15 of insertCommentSQL.
+// commentArgs returns the parameters $1 to $17 of insertCommentSQL.
 func commentArgs(c *parley.Comment) []any {
 	var ip *string
 	if c.IPHash != "" {
 		ip = &c.IPHash
 	}
 	return []any{c.ID, c.SiteID, c.StoryID, c.ParentID, c.RootID, c.Depth, c.AuthorID, c.AuthorName,
-		c.Body, c.HTML, c.Status, c.CreatedAt, nullTime(c.EditedAt), nullTime(c.DeletedAt), ip}
+		c.Body, c.HTML, c.Status, c.CreatedAt, nullTime(c.EditedAt), nullTime(c.DeletedAt), ip, c.Featured, c.Newcomer}
 }
 
 // Comment returns a comment by ID, whatever its status; ENOTFOUND.
@@ -134,12 +142,15 @@ func (t *unit) EditComment(ctx context.Context, id, body, html string, at time.T
 	return nil
 }
 
-func scanComment(row pgx.CollectableRow) (*parley.Comment, error) {
+func scanComment(row pgx.CollectableRow) (*parley.Comment, error) { return scanCommentAnd(row) }
+
+// scanCommentAnd reads the commentColumns, in their order, and then dest.
+func scanCommentAnd(row pgx.Row, dest ...any) (*parley.Comment, error) {
 	var c parley.Comment
 	var edited, deleted *time.Time
-	err := row.Scan(&c.ID, &c.SiteID, &c.StoryID, &c.ParentID, &c.RootID, &c.Depth, &c.AuthorID,
+	err := row.Scan(append([]any{&c.ID, &c.SiteID, &c.StoryID, &c.ParentID, &c.RootID, &c.Depth, &c.AuthorID,
 		&c.AuthorName, &c.Body, &c.HTML, &c.Status, &c.ReplyCount, &c.ReactionCount, &c.ReportCount,
-		&c.CreatedAt, &edited, &deleted)
+		&c.CreatedAt, &edited, &deleted, &c.Featured, &c.Newcomer, &c.ReportsReviewed}, dest...)...)
 	c.CreatedAt = c.CreatedAt.UTC()
 	c.EditedAt = fromNull(edited)
 	c.DeletedAt = fromNull(deleted)

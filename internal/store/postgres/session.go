@@ -18,9 +18,9 @@ func (t *unit) IdentityUser(ctx context.Context, siteID, subject string) (*parle
 // The session lookups run on every signed-in request: their SQL is built
 // once, here, not per call.
 var (
-	userByIdentity = `SELECT ` + qualified("u", userColumns) + ` FROM identities i JOIN users u ON u.id = i.user_id
+	userByIdentity = `SELECT ` + qualified("u", userRead) + ` FROM identities i JOIN users u ON u.id = i.user_id
 		WHERE i.site_id = $1 AND i.subject = $2`
-	sessionByHash = `SELECT ` + qualified("u", userColumns) + `, s.hash, s.user_id, s.site_id, s.method,
+	sessionByHash = `SELECT ` + qualified("u", userRead) + `, s.hash, s.user_id, s.site_id, s.method,
 		s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`
 )
 

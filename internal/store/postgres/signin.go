@@ -99,7 +99,7 @@ func (t *unit) PurgeSignIns(ctx context.Context, now time.Time) (int, error) {
 
 // UsersByRole returns the site's users who hold role, oldest first.
 func (t *unit) UsersByRole(ctx context.Context, siteID string, role parley.Role, limit int) ([]*parley.User, error) {
-	rows, _ := t.db.Query(ctx, `SELECT `+userColumns+` FROM users WHERE site_id = $1 AND role = $2
+	rows, _ := t.db.Query(ctx, `SELECT `+userRead+` FROM users WHERE site_id = $1 AND role = $2
 		ORDER BY created_at, id LIMIT $3`, siteID, role.String(), limit)
 	users, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*parley.User, error) { return scanUser(row) })
 	if err != nil {

@@ -18,10 +18,10 @@ func (t *unit) SetCommentStatus(ctx context.Context, id, status string, at time.
 		return parley.Errorf(parley.EINVALID, "%q is not a comment status.", status)
 	}
 	err := inTx(ctx, t.db, func(tx pgx.Tx) error {
-		var old, parentID, siteID, storyID string
+		var old, parentID, siteID, storyID, authorID string
 		var replies int
-		err := tx.QueryRow(ctx, `SELECT status, reply_count, parent_id, site_id, story_id
-			FROM comments WHERE id = $1 FOR UPDATE`, id).Scan(&old, &replies, &parentID, &siteID, &storyID)
+		err := tx.QueryRow(ctx, `SELECT status, reply_count, parent_id, site_id, story_id, author_id
+			FROM comments WHERE id = $1 FOR UPDATE`, id).Scan(&old, &replies, &parentID, &siteID, &storyID, &authorID)
 		if err != nil {
 			return translate(err, "comment")
 		}
@@ -34,15 +34,15 @@ func (t *unit) SetCommentStatus(ctx context.Context, id, status string, at time.
 		if err != nil {
 			return translate(err, "comment")
 		}
-		return apply(ctx, tx, e, id, parentID, siteID, storyID)
+		return apply(ctx, tx, e, id, parentID, siteID, storyID, authorID)
 	})
 	return translate(err, "comment") // begin and commit fail when the database is gone
 }
 
 // apply carries out the effects of a transition of comment id other than
 // its own row, in lock order: its event, its parent's replies (and up),
-// the story's count.
-func apply(ctx context.Context, tx pgx.Tx, e parley.Effects, id, parentID, siteID, storyID string) error {
+// its author's counts, the story's count.
+func apply(ctx context.Context, tx pgx.Tx, e parley.Effects, id, parentID, siteID, storyID, authorID string) error {
 	if e.Event != "" {
 		if err := appendEvent(ctx, tx, siteID, storyID, e.Event, id); err != nil {
 			return err
@@ -53,10 +53,23 @@ func apply(ctx context.Context, tx pgx.Tx, e parley.Effects, id, parentID, siteI
 			return err
 		}
 	}
+	if e.Author != (parley.UserCounts{}) {
+		if err := adjustAuthor(ctx, tx, authorID, e.Author); err != nil {
+			return err
+		}
+	}
 	if e.StoryCount != 0 {
 		return adjustStory(ctx, tx, siteID, storyID, e.StoryCount)
 	}
 	return nil
+}
+
+// adjustAuthor adds d to the counts of user id; an author who is gone
+// (erased) has no row to count in.
+func adjustAuthor(ctx context.Context, tx pgx.Tx, id string, d parley.UserCounts) error {
+	_, err := tx.Exec(ctx, `UPDATE users SET approved_count = approved_count + $2, pending_count = pending_count + $3,
+		rejected_count = rejected_count + $4 WHERE id = $1`, id, d.Approved, d.Pending, d.Rejected)
+	return translate(err, "user")
 }
 
 // adjustReplies adds d to the ReplyCount of the comment id and carries the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,6 +12,10 @@ import (
 )
 
 const userColumns = `id, site_id, name, token_hash, created_at, email, badges, role`
+
+// userRead are the columns a read of a user scans (scanUser): userColumns,
+// which a user is written with, and what moderators and the store keep.
+const userRead = userColumns + `, warned_at, suspended_until, banned_at, approved_count, pending_count, rejected_count, reports_count, notes_count`
 
 // CreateUser stores a new user; ECONFLICT if the ID or token hash is taken.
 func (t *unit) CreateUser(ctx context.Context, u *parley.User) error {
@@ -42,13 +47,13 @@ func (t *unit) UpdateUser(ctx context.Context, u *parley.User) error {
 
 // User returns a user by ID; ENOTFOUND.
 func (t *unit) User(ctx context.Context, id string) (*parley.User, error) {
-	return t.user(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
+	return t.user(ctx, `SELECT `+userRead+` FROM users WHERE id = $1`, id)
 }
 
 // UserByTokenHash returns the user whose TokenHash is hash; ENOTFOUND. The
 // empty hash, which users without a commenter token share, matches no one.
 func (t *unit) UserByTokenHash(ctx context.Context, hash string) (*parley.User, error) {
-	return t.user(ctx, `SELECT `+userColumns+` FROM users WHERE token_hash = $1 AND token_hash <> ''`, hash)
+	return t.user(ctx, `SELECT `+userRead+` FROM users WHERE token_hash = $1 AND token_hash <> ''`, hash)
 }
 
 func (t *unit) user(ctx context.Context, query string, args ...any) (*parley.User, error) {
@@ -62,15 +67,19 @@ func (t *unit) user(ctx context.Context, query string, args ...any) (*parley.Use
 	return u, nil
 }
 
-// scanUser reads the userColumns, in their order, and then dest.
+// scanUser reads the userRead columns, in their order, and then dest.
 func scanUser(row pgx.Row, dest ...any) (*parley.User, error) {
 	var u parley.User
 	var badges, role string
-	err := row.Scan(append([]any{&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &u.CreatedAt, &u.Email, &badges, &role}, dest...)...)
+	var warned, suspended, banned *time.Time
+	n := &u.Counts
+	err := row.Scan(append([]any{&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &u.CreatedAt, &u.Email, &badges, &role,
+		&warned, &suspended, &banned, &n.Approved, &n.Pending, &n.Rejected, &n.Reports, &n.Notes}, dest...)...)
 	if err != nil {
 		return nil, err
 	}
 	u.CreatedAt = u.CreatedAt.UTC()
+	u.Sanctions = parley.Sanctions{WarnedAt: fromNull(warned), SuspendedUntil: fromNull(suspended), BannedAt: fromNull(banned)}
 	if err := json.Unmarshal([]byte(badges), &u.Badges); err != nil {
 		return nil, fmt.Errorf("decode badges of user %s: %w", u.ID, err)
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 const commentColumns = `id, site_id, story_id, parent_id, root_id, depth, author_id, author_name, body, html,
-	status, reply_count, reaction_count, report_count, created_at, edited_at, deleted_at`
+	status, reply_count, reaction_count, report_count, created_at, edited_at, deleted_at,
+	featured, newcomer, reports_reviewed`
 
 // shown is parley.Shown in SQL, for filtering in queries; counts are kept
 // with parley.Shown itself.
@@ -137,11 +138,15 @@ func appendComments(out []*parley.Comment, rows *sql.Rows, err error) ([]*parley
 	return appendRows(out, rows, err, scanComment, "Comment", "Story")
 }
 
-func scanComment(row scanner) (*parley.Comment, error) {
+func scanComment(row scanner) (*parley.Comment, error) { return scanCommentAnd(row) }
+
+// scanCommentAnd reads the commentColumns, in their order, and then dest.
+func scanCommentAnd(row scanner, dest ...any) (*parley.Comment, error) {
 	var c parley.Comment
 	var created, edited, deleted int64
-	err := row.Scan(&c.ID, &c.SiteID, &c.StoryID, &c.ParentID, &c.RootID, &c.Depth, &c.AuthorID, &c.AuthorName,
-		&c.Body, &c.HTML, &c.Status, &c.ReplyCount, &c.ReactionCount, &c.ReportCount, &created, &edited, &deleted)
+	err := row.Scan(append([]any{&c.ID, &c.SiteID, &c.StoryID, &c.ParentID, &c.RootID, &c.Depth, &c.AuthorID, &c.AuthorName,
+		&c.Body, &c.HTML, &c.Status, &c.ReplyCount, &c.ReactionCount, &c.ReportCount, &created, &edited, &deleted,
+		&c.Featured, &c.Newcomer, &c.ReportsReviewed}, dest...)...)
 	if err != nil {
 		return nil, err
 	}

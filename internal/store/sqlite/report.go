@@ -20,6 +20,12 @@ func (w *unit) CreateReport(_ context.Context, r *parley.Report) error {
 	if err != nil {
 		return mapError(err, "Report", "Comment")
 	}
-	_, err = w.tx.ExecContext(w.ctx, `UPDATE comments SET report_count = report_count + 1 WHERE id = ?`, r.CommentID)
-	return mapError(err, "Comment", "Story")
+	var author string
+	err = w.tx.QueryRowContext(w.ctx, `UPDATE comments SET report_count = report_count + 1 WHERE id = ? RETURNING author_id`,
+		r.CommentID).Scan(&author)
+	if err != nil {
+		return mapError(err, "Comment", "Story")
+	}
+	_, err = w.tx.ExecContext(w.ctx, `UPDATE users SET reports_count = reports_count + 1 WHERE id = ?`, author)
+	return mapError(err, "User", "Site")
 }

@@ -157,6 +157,6 @@ func (w *unit) UsersByRole(_ context.Context, siteID string, role parley.Role, l
 	return appendRows(nil, rows, err, scanUserRow, "User", "Site")
 }
 
-const usersByRole = `SELECT ` + userColumns + ` FROM users WHERE site_id = ? AND role = ? ORDER BY created_at, id LIMIT ?`
+const usersByRole = `SELECT ` + userRead + ` FROM users WHERE site_id = ? AND role = ? ORDER BY created_at, id LIMIT ?`
 
 func scanUserRow(row scanner) (*parley.User, error) { return scanUser(row) }

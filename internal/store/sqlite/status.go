@@ -29,13 +29,13 @@ func (w *unit) CreateComment(_ context.Context, c *parley.Comment) error {
 		}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO comments (`+commentColumns+`, ip_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, ?, 0, ?)`,
 		c.ID, c.SiteID, c.StoryID, c.ParentID, c.RootID, c.Depth, c.AuthorID, c.AuthorName, c.Body, c.HTML,
-		c.Status, millis(c.CreatedAt), millis(c.EditedAt), millis(c.DeletedAt), nullString(c.IPHash))
+		c.Status, millis(c.CreatedAt), millis(c.EditedAt), millis(c.DeletedAt), c.Featured, c.Newcomer, nullString(c.IPHash))
 	if err != nil {
 		return mapError(err, "Comment", "Story")
 	}
-	return w.apply(parley.Transition("", c.Status, 0), c.ID, c.ParentID, c.SiteID, c.StoryID, c.CreatedAt)
+	return w.apply(parley.Transition("", c.Status, 0), c.ID, c.ParentID, c.SiteID, c.StoryID, c.AuthorID, c.CreatedAt)
 }
 
 // EditComment replaces a comment's Body and HTML, sets EditedAt and appends
@@ -71,10 +71,10 @@ func (w *unit) SetCommentStatus(_ context.Context, id, status string, at time.Ti
 		return invalidStatus(status)
 	}
 	ctx, tx := w.ctx, w.tx
-	var old, parent, siteID, storyID string
+	var old, parent, siteID, storyID, author string
 	var replies int
-	err := tx.QueryRowContext(ctx, `SELECT status, reply_count, parent_id, site_id, story_id FROM comments WHERE id = ?`,
-		id).Scan(&old, &replies, &parent, &siteID, &storyID)
+	err := tx.QueryRowContext(ctx, `SELECT status, reply_count, parent_id, site_id, story_id, author_id FROM comments WHERE id = ?`,
+		id).Scan(&old, &replies, &parent, &siteID, &storyID, &author)
 	if err != nil {
 		return mapError(err, "Comment", "Story")
 	}
@@ -85,7 +85,7 @@ func (w *unit) SetCommentStatus(_ context.Context, id, status string, at time.Ti
 	if err != nil {
 		return mapError(err, "Comment", "Story")
 	}
-	return w.apply(e, id, parent, siteID, storyID, at)
+	return w.apply(e, id, parent, siteID, storyID, author, at)
 }
 
 func invalidStatus(status string) error {
@@ -93,8 +93,12 @@ func invalidStatus(status string) error {
 }
 
 // apply carries out the effects of a transition of comment id other than
-// its own row: its event, the story's count and its parent's replies.
-func (w *unit) apply(e parley.Effects, id, parent, siteID, storyID string, at time.Time) error {
+// its own row: its event, the story's count, its author's counts and its
+// parent's replies.
+func (w *unit) apply(e parley.Effects, id, parent, siteID, storyID, author string, at time.Time) error {
+	if err := addAuthorCounts(w.ctx, w.tx, author, e.Author); err != nil {
+		return err
+	}
 	if e.Event != "" {
 		if err := appendEvent(w.ctx, w.tx, siteID, storyID, e.Event, id, at); err != nil {
 			return err
@@ -109,6 +113,17 @@ func (w *unit) apply(e parley.Effects, id, parent, siteID, storyID string, at ti
 		return addReplies(w.ctx, w.tx, parent, e.ParentReplies, at)
 	}
 	return nil
+}
+
+// addAuthorCounts adds d to the counts of user id; an author who is gone
+// (erased) has no row to count in.
+func addAuthorCounts(ctx context.Context, tx *txn, id string, d parley.UserCounts) error {
+	if d == (parley.UserCounts{}) {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE users SET approved_count = approved_count + ?, pending_count = pending_count + ?,
+		rejected_count = rejected_count + ? WHERE id = ?`, d.Approved, d.Pending, d.Rejected, id)
+	return mapError(err, "User", "Site")
 }
 
 func addStoryCount(ctx context.Context, tx *txn, siteID, storyID string, n int) error {

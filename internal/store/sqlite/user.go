@@ -10,6 +10,10 @@ import (
 
 const userColumns = `id, site_id, name, token_hash, created_at, email, badges, role`
 
+// userRead are the columns a read of a user scans (scanUser): userColumns,
+// which a user is written with, and what moderators and the store keep.
+const userRead = userColumns + `, warned_at, suspended_until, banned_at, approved_count, pending_count, rejected_count, reports_count, notes_count`
+
 // CreateUser stores a new user; ECONFLICT if the ID or token hash is taken.
 func (s *Store) CreateUser(ctx context.Context, u *parley.User) error {
 	return s.writeUnit(ctx, func(w *unit) error { return w.CreateUser(ctx, u) })
@@ -67,8 +71,8 @@ func (w *unit) UserByTokenHash(_ context.Context, hash string) (*parley.User, er
 }
 
 const (
-	userByID    = `SELECT ` + userColumns + ` FROM users WHERE id = ?`
-	userByToken = `SELECT ` + userColumns + ` FROM users WHERE token_hash = ? AND token_hash <> ''`
+	userByID    = `SELECT ` + userRead + ` FROM users WHERE id = ?`
+	userByToken = `SELECT ` + userRead + ` FROM users WHERE token_hash = ? AND token_hash <> ''`
 )
 
 func readUser(ctx context.Context, row rowQuery, query string, arg string) (*parley.User, error) {
@@ -79,16 +83,19 @@ func readUser(ctx context.Context, row rowQuery, query string, arg string) (*par
 	return u, nil
 }
 
-// scanUser reads the userColumns, in their order, and then dest.
+// scanUser reads the userRead columns, in their order, and then dest.
 func scanUser(row scanner, dest ...any) (*parley.User, error) {
 	var u parley.User
-	var created int64
+	var created, warned, suspended, banned int64
 	var badges, role string
-	err := row.Scan(append([]any{&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &created, &u.Email, &badges, &role}, dest...)...)
+	n := &u.Counts
+	err := row.Scan(append([]any{&u.ID, &u.SiteID, &u.Name, &u.TokenHash, &created, &u.Email, &badges, &role,
+		&warned, &suspended, &banned, &n.Approved, &n.Pending, &n.Rejected, &n.Reports, &n.Notes}, dest...)...)
 	if err != nil {
 		return nil, err
 	}
 	u.CreatedAt = fromMillis(created)
+	u.Sanctions = parley.Sanctions{WarnedAt: fromMillis(warned), SuspendedUntil: fromMillis(suspended), BannedAt: fromMillis(banned)}
 	if err := json.Unmarshal([]byte(badges), &u.Badges); err != nil {
 		return nil, fmt.Errorf("decode badges of user %s: %w", u.ID, err)
 	}
