@@ -7,7 +7,7 @@ import (
 	"net/http"
 
 	"parley"
-	"parley/internal/admin"
+	modui "parley/internal/admin"
 	"parley/internal/auth"
 	"parley/internal/service"
 )
@@ -23,7 +23,7 @@ func mountAdmin(ctx context.Context, mux *http.ServeMux, store parley.Store, svc
 	if err != nil {
 		return nil, fmt.Errorf("admin key: %w", err)
 	}
-	ui := admin.New(svc, log, admin.Config{PublicURL: hc.PublicURL, Sessions: auth.NewSessions(store, svc, hc.Now),
+	ui := modui.New(svc, log, modui.Config{PublicURL: hc.PublicURL, Sessions: auth.NewSessions(store, svc, hc.Now),
 		Key: key, Bus: bus, Mail: hc.Mail, Now: hc.Now})
 	ui.Register(mux)
 	return ui.Close, nil

@@ -51,12 +51,12 @@ func wordDiff(old, new string) []diffOp {
 		case i < len(a) && j < len(b) && a[i] == b[j]:
 			add(0, a[i])
 			i, j = i+1, j+1
-		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
+		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
+			add(-1, a[i]) // what went before what came, as one reads a change
+			i++
+		default:
 			add(1, b[j])
 			j++
-		default:
-			add(-1, a[i])
-			i++
 		}
 	}
 	return out

@@ -189,6 +189,13 @@ func (f *fakeService) WriteAuditCSV(ctx context.Context, w io.Writer, q parley.A
 	return err
 }
 
+func (f *fakeService) Revisions(ctx context.Context, siteID, commentID string) ([]*parley.Revision, error) {
+	if err := staff(ctx, siteID); err != nil {
+		return nil, err
+	}
+	return []*parley.Revision{{N: 1, Body: "You fool, read this"}, {N: 2, Body: "You idiot, read this"}}, nil
+}
+
 // fakeWords is a word list service over one map.
 type fakeWords struct{ lists map[string][]string }
 

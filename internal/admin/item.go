@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -33,7 +34,7 @@ type reportView struct {
 	Notes []string
 }
 
-func (a *Admin) itemViews(d *desk, items []*service.QueueItem, back string) []*itemView {
+func (a *Admin) itemViews(ctx context.Context, d *desk, items []*service.QueueItem, back string) []*itemView {
 	out := make([]*itemView, 0, len(items))
 	now := a.now()
 	for _, it := range items {
@@ -48,6 +49,9 @@ func (a *Admin) itemViews(d *desk, items []*service.QueueItem, back string) []*i
 		v.CanBan = c.AuthorID != "" && c.AuthorName != "" && (it.Author == nil || it.Author.Status != parley.StandingBanned)
 		if it.Revision != nil {
 			v.Reasons = reasonTexts(d.P, it.Revision.Reasons)
+		}
+		if it.Edited {
+			v.Diff = a.lastEdit(ctx, d.Site.ID, c.ID)
 		}
 		for _, rc := range it.Reports {
 			v.Reports = append(v.Reports, reportView{Label: d.P.T("admin.reason." + rc.Reason), N: rc.N, Notes: rc.Notes})
@@ -110,4 +114,19 @@ func ruleKey(k string) string {
 // userURL is the page of a user of the site.
 func userURL(siteID, userID string) string {
 	return deskPath(siteID, "users", userID)
+}
+
+// lastEdit is what the last edit of a comment changed, by words; nil when
+// its revisions cannot be read (the item shows without it: the diff is a
+// help, not the decision).
+func (a *Admin) lastEdit(ctx context.Context, siteID, commentID string) []diffOp {
+	revs, err := a.svc.Revisions(ctx, siteID, commentID)
+	if err != nil {
+		a.log.WarnContext(ctx, "admin: revisions", "comment", commentID, "err", err)
+		return nil
+	}
+	if len(revs) < 2 {
+		return nil
+	}
+	return wordDiff(revs[len(revs)-2].Body, revs[len(revs)-1].Body)
 }

@@ -25,6 +25,7 @@ type Moderation interface {
 	SetStoryOpen(ctx context.Context, siteID, storyID string, open bool) (*parley.AuditEntry, error)
 	Audit(ctx context.Context, q parley.AuditQuery) ([]*parley.AuditEntry, error)
 	WriteAuditCSV(ctx context.Context, w io.Writer, q parley.AuditQuery) error
+	Revisions(ctx context.Context, siteID, commentID string) ([]*parley.Revision, error)
 }
 
 const statusPending = parley.QueuePending
@@ -105,7 +106,7 @@ func (a *Admin) queue(w http.ResponseWriter, r *http.Request, d *desk) error {
 	first.Cursor = ""
 	v.LiveURL = deskPath(d.Site.ID, "events")
 	v.ItemsURL = queueURL(first, "items")
-	v.Items = a.itemViews(d, page.Items, v.Here)
+	v.Items = a.itemViews(ctx, d, page.Items, v.Here)
 	if page.Next != "" {
 		next := q
 		next.Cursor = page.Next
@@ -135,7 +136,7 @@ func (a *Admin) items(w http.ResponseWriter, r *http.Request, d *desk) error {
 		return err
 	}
 	back := queueURL(q)
-	a.render(w, http.StatusOK, "items", struct{ Items []*itemView }{a.itemViews(d, page.Items, back)})
+	a.render(w, http.StatusOK, "items", struct{ Items []*itemView }{a.itemViews(r.Context(), d, page.Items, back)})
 	return nil
 }
 

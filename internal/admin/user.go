@@ -48,7 +48,7 @@ func (a *Admin) user(w http.ResponseWriter, r *http.Request, d *desk) error {
 			v.Measures = append(v.Measures, e)
 		}
 	}
-	v.Items = a.itemViews(d, hist.Items, v.Here)
+	v.Items = a.itemViews(ctx, d, hist.Items, v.Here)
 	if len(hist.Items) > 0 {
 		v.Author = hist.Items[0].Author
 		v.Name = hist.Items[0].Comment.AuthorName
