@@ -60,11 +60,13 @@ function desk() {
     empty();
   };
 
-  // send posts a form with fetch; the server answers JSON when asked.
+  // send posts a form with fetch; the server answers JSON when asked. The
+  // URL is read as an attribute: form.action would be the form's field
+  // named "action".
   const send = async (form, extra = {}) => {
     const body = new FormData(form);
     for (const [k, v] of Object.entries(extra)) body.set(k, v);
-    const res = await fetch(form.action, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
+    const res = await fetch(form.getAttribute("action"), { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
     const data = await res.json().catch(() => ({}));
     if (!res.ok) throw new Error(data.error?.message || res.statusText);
     return data;
@@ -104,7 +106,7 @@ function desk() {
     last = null;
     const f = document.createElement("form");
     const base = `/admin/sites/${encodeURIComponent(site)}`;
-    f.action = unban ? `${base}/users/${encodeURIComponent(unban)}/sanctions` : `${base}/undo`;
+    f.setAttribute("action", unban ? `${base}/users/${encodeURIComponent(unban)}/sanctions` : `${base}/undo`);
     try {
       const data = await send(f, unban ? { csrf: document.body.dataset.csrf, kind: "reinstate" } : { csrf: document.body.dataset.csrf, entry });
       if (data.message) say(data.message);

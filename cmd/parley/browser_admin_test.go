@@ -1,0 +1,179 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"parley"
+)
+
+// TestBrowserAdminTwoModerators: two moderators work the same queue at
+// once, by keyboard alone. A approves with a and rejects with r and a
+// reason's number; each item leaves B's screen live, and comes back on
+// both when A undoes with u. ? opens the help. axe-core finds no
+// violation on the queue in English and German.
+func TestBrowserAdminTwoModerators(t *testing.T) {
+	axe := axeSource(t)
+	a, b := newTab(t, "moderator-a"), newTab(t, "moderator-b")
+	app := startTestApp(t)
+	var ids []string
+	for _, text := range []string{"Erster Kommentar zum Rufbus.", "Zweiter: Das ist doch Unsinn, du Idiot.", "Dritter: Wann fährt der letzte Bus?"} {
+		ids = append(ids, app.hold(t, heldComment{Story: "demo-article", Author: "Leser", Body: text,
+			Reasons: []parley.Reason{{Check: parley.CheckWords, Key: "suspect", Detail: "idiot"}}}))
+	}
+	newest, middle := ids[2], ids[1]
+	for _, tb := range []*tab{a, b} {
+		tb.deskCookie(app.URL, app.moderator(t, tb.agent))
+		tb.do("open the queue", chromedp.Navigate(app.URL+"/admin/sites/demo"))
+		tb.waitFor("three held comments", "document.querySelectorAll('.item').length === 3")
+		tb.waitFor("the live queue", "document.querySelector('[data-live]').classList.contains('on')")
+	}
+
+	a.key("j")
+	a.waitFor("the newest selected", "document.activeElement.dataset.comment === "+jsString(newest))
+	a.key("a")
+	a.waitFor("the approved comment gone", "!"+inQueue(newest))
+	b.waitFor("the approved comment gone from B's queue", "!"+inQueue(newest))
+	if s := app.commentStatus(t, newest); s != parley.StatusApproved {
+		t.Errorf("after a: %s", s)
+	}
+
+	a.waitFor("the next one selected", "document.querySelector('.item.current')?.dataset.comment === "+jsString(middle))
+	a.key("r")
+	a.waitFor("the reasons to pick from", "!!document.querySelector('[data-picker]')")
+	a.key("3")
+	a.waitFor("the rejected comment gone", "!"+inQueue(middle))
+	b.waitFor("the rejected comment gone from B's queue", "!"+inQueue(middle))
+	if s := app.commentStatus(t, middle); s != parley.StatusRejected {
+		t.Errorf("after r 3: %s", s)
+	}
+	entries, err := app.store.Audit(t.Context(), parley.AuditQuery{SiteID: "demo", CommentID: middle, Limit: 10})
+	if err != nil || len(entries) == 0 || entries[0].Reason != parley.ReasonHate {
+		t.Errorf("the rejection's audit entry: %v %+v, want reason %s", err, entries, parley.ReasonHate)
+	}
+
+	a.key("u")
+	a.waitFor("the rejected comment back", inQueue(middle))
+	b.waitFor("the rejected comment back on B's queue", inQueue(middle))
+	if s := app.commentStatus(t, middle); s != parley.StatusPending {
+		t.Errorf("after u: %s", s)
+	}
+
+	a.key("?")
+	a.waitFor("the help dialog", "document.getElementById('help').open")
+	a.checkAxe("queue with help, en", axe)
+	a.key(kb.Escape)
+	a.waitFor("the help closed", "!document.getElementById('help').open")
+
+	b.do("switch to German", chromedp.Navigate(app.URL+"/admin/lang?to=de&back=/admin/sites/demo"))
+	b.waitFor("the German queue", "document.documentElement.lang === 'de' && document.querySelectorAll('.item').length === 2")
+	b.checkAxe("queue, de", axe)
+	for _, tb := range []*tab{a, b} {
+		tb.mu.Lock()
+		if len(tb.console) > 0 {
+			t.Errorf("console errors on %s: %q", tb.agent, tb.console)
+		}
+		tb.mu.Unlock()
+	}
+}
+
+// screenshotDir, when set, makes TestScreenshots save the moderator UI's
+// screenshots there: go test ./cmd/parley -run TestScreenshots -screenshots ../../docs/screenshots
+var screenshotDir = flag.String("screenshots", "", "directory for the moderator UI's screenshots (TestScreenshots)")
+
+// TestScreenshots saves the README's pictures of the moderator UI in
+// English and German: the queue, an item with its reasons and reports,
+// the help dialog, the word lists and the queue on a phone. It runs only
+// with -screenshots.
+func TestScreenshots(t *testing.T) {
+	if *screenshotDir == "" {
+		t.Skip("run with -screenshots DIR to save the moderator UI's screenshots")
+	}
+	dir, err := filepath.Abs(*screenshotDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	app := startTestApp(t)
+	seedDesk(t, app)
+	b := newTab(t, "screenshots")
+	b.deskCookie(app.URL, app.moderator(t, "Mara Weber"))
+	for _, lang := range []string{"en", "de"} {
+		b.do("language "+lang, chromedp.Navigate(app.URL+"/admin/lang?to="+lang+"&back=/admin/sites/demo"))
+		b.waitFor("the queue", "document.querySelectorAll('.item').length > 2 && document.querySelector('[data-live]').classList.contains('on')")
+		b.shootPage(dir, "admin-queue-"+lang+".png")
+		b.key("j")
+		b.key("j")
+		b.key("r")
+		b.waitFor("the reasons to pick from", "!!document.querySelector('[data-picker]')")
+		b.shootElement(dir, "admin-item-"+lang+".png", ".item.current")
+		b.key(kb.Escape)
+		b.key("?")
+		b.waitFor("the help", "document.getElementById('help').open")
+		b.shootPage(dir, "admin-help-"+lang+".png")
+		b.key(kb.Escape)
+		b.do("the word lists", chromedp.Navigate(app.URL+"/admin/sites/demo/words"))
+		b.waitFor("the word lists", "!!document.querySelector('h1')")
+		b.shootPage(dir, "admin-words-"+lang+".png")
+	}
+	b.do("phone", chromedp.EmulateViewport(390, 844))
+	b.do("the queue", chromedp.Navigate(app.URL+"/admin/sites/demo"))
+	b.waitFor("the queue", "document.querySelectorAll('.item').length > 2")
+	b.shootPage(dir, "admin-queue-phone-de.png")
+	if w := evalJS[int](b, "document.documentElement.scrollWidth"); w > 390 {
+		t.Errorf("on a phone the queue is %d px wide: it scrolls sideways", w)
+	}
+	t.Logf("screenshots in %s", dir)
+}
+
+// seedDesk fills the demo site's queue with what a morning's desk holds.
+func seedDesk(t *testing.T, app *testApp) {
+	t.Helper()
+	for _, c := range []heldComment{
+		{Story: "demo-article", Author: "Jonas K.", Body: "Der Rufbus ist eine gute Idee, aber wer bezahlt das? Mehr dazu: https://example.org/haushalt",
+			Reasons: []parley.Reason{{Check: parley.CheckRule, Key: "links", Detail: "example.org"}}},
+		{Story: "demo-article", Author: "Anna", Body: "Typisch Stadtrat. Alles Idioten da oben.",
+			Edited:  "Typisch Stadtrat.",
+			Reasons: []parley.Reason{{Check: parley.CheckWords, Key: "suspect", Detail: "idioten"}, {Check: parley.CheckScorer, Scorer: "local", Key: "shouting", Score: 0.71}},
+			Reports: []string{parley.ReasonAbuse, parley.ReasonAbuse, parley.ReasonOffTopic}},
+		{Story: "demo-article", Author: "BILLIG-UHREN", Body: "Günstige Uhren!!! Jetzt kaufen https://spam.example https://spam.example/2",
+			Reasons: []parley.Reason{{Check: parley.CheckScorer, Scorer: "local", Key: "links", Score: 0.93}, {Check: parley.CheckRule, Key: "new", N: 3}}},
+		{Story: "demo-article", Author: "Petra", Body: "Endlich! Ich fahre jeden Abend nach der Spätschicht nach Hause."},
+	} {
+		app.hold(t, c)
+	}
+}
+
+// shootPage saves the viewport as a PNG.
+func (b *tab) shootPage(dir, name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	b.save(dir, name, png)
+}
+
+// shootElement saves the element sel finds as a PNG.
+func (b *tab) shootElement(dir, name, sel string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	b.save(dir, name, png)
+}
+
+func (b *tab) save(dir, name string, png []byte) {
+	b.t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
