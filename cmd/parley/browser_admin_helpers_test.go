@@ -81,7 +81,7 @@ func (a *testApp) hold(t *testing.T, c heldComment) string {
 			if err := tx.CreateUser(ctx, u); err != nil {
 				return err
 			}
-			r := &parley.Report{ID: parley.NewID(now), CommentID: id, UserID: u.ID, Reason: reason, Note: "Please look at this.", CreatedAt: now}
+			r := &parley.Report{ID: parley.NewID(now), CommentID: id, UserID: u.ID, Reason: reason, Note: "Bitte prüfen.", CreatedAt: now}
 			if err := tx.CreateReport(ctx, r); err != nil {
 				return err
 			}

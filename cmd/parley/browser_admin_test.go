@@ -105,14 +105,17 @@ func TestScreenshots(t *testing.T) {
 	seedDesk(t, app)
 	b := newTab(t, "screenshots")
 	b.deskCookie(app.URL, app.moderator(t, "Mara Weber"))
+	b.do("desktop", chromedp.EmulateViewport(1280, 800))
 	for _, lang := range []string{"en", "de"} {
 		b.do("language "+lang, chromedp.Navigate(app.URL+"/admin/lang?to="+lang+"&back=/admin/sites/demo"))
 		b.waitFor("the queue", "document.querySelectorAll('.item').length > 2 && document.querySelector('[data-live]').classList.contains('on')")
 		b.shootPage(dir, "admin-queue-"+lang+".png")
 		b.key("j")
 		b.key("j")
+		b.key("j")
 		b.key("r")
 		b.waitFor("the reasons to pick from", "!!document.querySelector('[data-picker]')")
+		evalJS[bool](b, "(document.querySelector('.item.current details.diff').open = true)")
 		b.shootElement(dir, "admin-item-"+lang+".png", ".item.current")
 		b.key(kb.Escape)
 		b.key("?")
@@ -141,7 +144,7 @@ func seedDesk(t *testing.T, app *testApp) {
 			Reasons: []parley.Reason{{Check: parley.CheckRule, Key: "links", Detail: "example.org"}}},
 		{Story: "demo-article", Author: "Anna", Body: "Typisch Stadtrat. Alles Idioten da oben.",
 			Edited:  "Typisch Stadtrat.",
-			Reasons: []parley.Reason{{Check: parley.CheckWords, Key: "suspect", Detail: "idioten"}, {Check: parley.CheckScorer, Scorer: "local", Key: "shouting", Score: 0.71}},
+			Reasons: []parley.Reason{{Check: parley.CheckWords, Key: "suspect", Detail: "idioten"}, {Check: parley.CheckScorer, Scorer: "local", Key: "capitals", Score: 0.71}},
 			Reports: []string{parley.ReasonAbuse, parley.ReasonAbuse, parley.ReasonOffTopic}},
 		{Story: "demo-article", Author: "BILLIG-UHREN", Body: "Günstige Uhren!!! Jetzt kaufen https://spam.example https://spam.example/2",
 			Reasons: []parley.Reason{{Check: parley.CheckScorer, Scorer: "local", Key: "links", Score: 0.93}, {Check: parley.CheckRule, Key: "new", N: 3}}},

@@ -8,7 +8,18 @@ package admin
 var messages = map[string]map[string]string{"en": en, "de": de, "es": es, "fr": fr}
 
 var en = map[string]string{
-	"admin.skip": "Skip to the content", "admin.nav": "Moderation", "admin.lang": "Language",
+	"admin.why.scorerDown":          "Scorer %s did not answer: held for a person to decide",
+	"admin.score.links":             "links",
+	"admin.score.mostlyLinks":       "mostly links",
+	"admin.score.capitals":          "capital letters",
+	"admin.score.repeatedCharacter": "a repeated character",
+	"admin.score.repeatedWord":      "a repeated word",
+	"admin.score.repetitive":        "repetitive text",
+	"admin.score.newAccount":        "a new account",
+	"admin.score.model":             "the language model",
+	"admin.score.spam":              "spam (Akismet)",
+	"admin.score.blatant":           "blatant spam (Akismet)",
+	"admin.skip":                    "Skip to the content", "admin.nav": "Moderation", "admin.lang": "Language",
 	"admin.nav.queue": "Queue", "admin.nav.words": "Word lists", "admin.nav.audit": "Audit log", "admin.nav.sites": "Sites",
 	"admin.signout":   "Sign out",
 	"admin.role.none": "no role", "admin.role.commenter": "commenter", "admin.role.staff": "staff", "admin.role.moderator": "moderator", "admin.role.admin": "admin",
@@ -84,7 +95,7 @@ var en = map[string]string{
 	"admin.ago.day.one": "%d day", "admin.ago.day.other": "%d days",
 
 	"admin.act.approve": "Approve", "admin.act.reject": "Reject", "admin.act.feature": "Feature", "admin.act.unfeature": "Unfeature", "admin.act.ban": "Ban…",
-	"admin.reject.reason": "Reason", "admin.reject.note": "Note (needed for “Other”)",
+	"admin.reject.reason": "Reason", "admin.reject.note": "Note (needed for “Other”)", "admin.reject.noteShort": "Note",
 	"admin.reject.pick":   "Reject: press the number of the reason",
 	"admin.reject.escape": "Esc cancels.",
 	"admin.ban.reason":    "Reason", "admin.ban.message": "Message to the user (optional)", "admin.ban.confirm": "Ban %s from this site",
@@ -166,7 +177,18 @@ var en = map[string]string{
 }
 
 var de = map[string]string{
-	"admin.skip": "Zum Inhalt springen", "admin.nav": "Moderation", "admin.lang": "Sprache",
+	"admin.why.scorerDown":          "Bewertung %s hat nicht geantwortet: zur Prüfung zurückgehalten",
+	"admin.score.links":             "Links",
+	"admin.score.mostlyLinks":       "mehr Links als Text",
+	"admin.score.capitals":          "Großbuchstaben",
+	"admin.score.repeatedCharacter": "wiederholtes Zeichen",
+	"admin.score.repeatedWord":      "wiederholtes Wort",
+	"admin.score.repetitive":        "sich wiederholender Text",
+	"admin.score.newAccount":        "neues Konto",
+	"admin.score.model":             "Sprachmodell",
+	"admin.score.spam":              "Spam (Akismet)",
+	"admin.score.blatant":           "eindeutiger Spam (Akismet)",
+	"admin.skip":                    "Zum Inhalt springen", "admin.nav": "Moderation", "admin.lang": "Sprache",
 	"admin.nav.queue": "Warteschlange", "admin.nav.words": "Wortlisten", "admin.nav.audit": "Protokoll", "admin.nav.sites": "Websites",
 	"admin.signout":   "Abmelden",
 	"admin.role.none": "ohne Rolle", "admin.role.commenter": "Leser", "admin.role.staff": "Redaktion", "admin.role.moderator": "Moderation", "admin.role.admin": "Administration",
@@ -242,7 +264,7 @@ var de = map[string]string{
 	"admin.ago.day.one": "%d Tag", "admin.ago.day.other": "%d Tage",
 
 	"admin.act.approve": "Freigeben", "admin.act.reject": "Ablehnen", "admin.act.feature": "Hervorheben", "admin.act.unfeature": "Nicht mehr hervorheben", "admin.act.ban": "Ausschließen …",
-	"admin.reject.reason": "Grund", "admin.reject.note": "Notiz (nötig bei „Sonstiges“)",
+	"admin.reject.reason": "Grund", "admin.reject.note": "Notiz (nötig bei „Sonstiges“)", "admin.reject.noteShort": "Notiz",
 	"admin.reject.pick":   "Ablehnen: Drücken Sie die Nummer des Grundes",
 	"admin.reject.escape": "Esc bricht ab.",
 	"admin.ban.reason":    "Grund", "admin.ban.message": "Nachricht an den Nutzer (optional)", "admin.ban.confirm": "%s von dieser Website ausschließen",
@@ -324,7 +346,18 @@ var de = map[string]string{
 }
 
 var es = map[string]string{
-	"admin.skip": "Saltar al contenido", "admin.nav": "Moderación", "admin.lang": "Idioma",
+	"admin.why.scorerDown":          "El evaluador %s no respondió: retenido para que lo decida una persona",
+	"admin.score.links":             "enlaces",
+	"admin.score.mostlyLinks":       "más enlaces que texto",
+	"admin.score.capitals":          "mayúsculas",
+	"admin.score.repeatedCharacter": "un carácter repetido",
+	"admin.score.repeatedWord":      "una palabra repetida",
+	"admin.score.repetitive":        "texto repetitivo",
+	"admin.score.newAccount":        "una cuenta nueva",
+	"admin.score.model":             "el modelo de lenguaje",
+	"admin.score.spam":              "spam (Akismet)",
+	"admin.score.blatant":           "spam evidente (Akismet)",
+	"admin.skip":                    "Saltar al contenido", "admin.nav": "Moderación", "admin.lang": "Idioma",
 	"admin.nav.queue": "Cola", "admin.nav.words": "Listas de palabras", "admin.nav.audit": "Registro", "admin.nav.sites": "Sitios",
 	"admin.signout":   "Cerrar sesión",
 	"admin.role.none": "sin rol", "admin.role.commenter": "lector", "admin.role.staff": "redacción", "admin.role.moderator": "moderación", "admin.role.admin": "administración",
@@ -400,7 +433,7 @@ var es = map[string]string{
 	"admin.ago.day.one": "%d día", "admin.ago.day.other": "%d días",
 
 	"admin.act.approve": "Aprobar", "admin.act.reject": "Rechazar", "admin.act.feature": "Destacar", "admin.act.unfeature": "Quitar destacado", "admin.act.ban": "Expulsar…",
-	"admin.reject.reason": "Motivo", "admin.reject.note": "Nota (necesaria con «Otro»)",
+	"admin.reject.reason": "Motivo", "admin.reject.note": "Nota (necesaria con «Otro»)", "admin.reject.noteShort": "Nota",
 	"admin.reject.pick":   "Rechazar: pulsa el número del motivo",
 	"admin.reject.escape": "Esc cancela.",
 	"admin.ban.reason":    "Motivo", "admin.ban.message": "Mensaje para el usuario (opcional)", "admin.ban.confirm": "Expulsar a %s de este sitio",
@@ -482,7 +515,18 @@ var es = map[string]string{
 }
 
 var fr = map[string]string{
-	"admin.skip": "Aller au contenu", "admin.nav": "Modération", "admin.lang": "Langue",
+	"admin.why.scorerDown":          "L’évaluateur %s n’a pas répondu : retenu pour examen humain",
+	"admin.score.links":             "liens",
+	"admin.score.mostlyLinks":       "plus de liens que de texte",
+	"admin.score.capitals":          "majuscules",
+	"admin.score.repeatedCharacter": "un caractère répété",
+	"admin.score.repeatedWord":      "un mot répété",
+	"admin.score.repetitive":        "texte répétitif",
+	"admin.score.newAccount":        "un compte récent",
+	"admin.score.model":             "le modèle de langage",
+	"admin.score.spam":              "spam (Akismet)",
+	"admin.score.blatant":           "spam flagrant (Akismet)",
+	"admin.skip":                    "Aller au contenu", "admin.nav": "Modération", "admin.lang": "Langue",
 	"admin.nav.queue": "File d’attente", "admin.nav.words": "Listes de mots", "admin.nav.audit": "Journal", "admin.nav.sites": "Sites",
 	"admin.signout":   "Se déconnecter",
 	"admin.role.none": "sans rôle", "admin.role.commenter": "lecteur", "admin.role.staff": "rédaction", "admin.role.moderator": "modération", "admin.role.admin": "administration",
@@ -558,7 +602,7 @@ var fr = map[string]string{
 	"admin.ago.day.one": "%d jour", "admin.ago.day.other": "%d jours",
 
 	"admin.act.approve": "Approuver", "admin.act.reject": "Refuser", "admin.act.feature": "Mettre en avant", "admin.act.unfeature": "Ne plus mettre en avant", "admin.act.ban": "Bannir…",
-	"admin.reject.reason": "Motif", "admin.reject.note": "Note (requise pour « Autre »)",
+	"admin.reject.reason": "Motif", "admin.reject.note": "Note (requise pour « Autre »)", "admin.reject.noteShort": "Note",
 	"admin.reject.pick":   "Refuser : appuyez sur le numéro du motif",
 	"admin.reject.escape": "Échap annule.",
 	"admin.ban.reason":    "Motif", "admin.ban.message": "Message à l’utilisateur (facultatif)", "admin.ban.confirm": "Bannir %s de ce site",

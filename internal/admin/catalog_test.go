@@ -73,6 +73,9 @@ func TestEveryKeyTranslated(t *testing.T) {
 	family("admin.why.rule.", "all", "new", "links", "age", "story", "other")
 	family("admin.why.words.", "banned", "suspect")
 	family("admin.words.", "banned", "suspect")
+	for k := range scoreKeys {
+		family("admin.score.", k)
+	}
 	for _, plural := range []string{"admin.ago.min", "admin.ago.hour", "admin.ago.day", "admin.home.pending", "admin.story.comments", "admin.words.changed",
 		"admin.glance.approved", "admin.glance.pending", "admin.glance.rejected", "admin.glance.reports", "admin.glance.notes"} {
 		family(plural, ".one", ".other")

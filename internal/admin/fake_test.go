@@ -100,7 +100,7 @@ func testItem(siteID string) *service.QueueItem {
 	return &service.QueueItem{
 		Comment: c, Story: &parley.Story{SiteID: siteID, ID: "budget", Title: "The budget", URL: "https://news.example/budget", Status: "open"},
 		Parent:   &parley.Comment{ID: "p", AuthorName: "Sam", Body: "The budget is fine."},
-		Revision: &parley.Revision{N: 2, Reasons: []parley.Reason{{Check: parley.CheckWords, Key: "suspect", Detail: "idiot"}, {Check: parley.CheckRule, Key: "links"}, {Check: parley.CheckScorer, Scorer: "local", Key: "shouting", Score: 0.82}}},
+		Revision: &parley.Revision{N: 2, Reasons: []parley.Reason{{Check: parley.CheckWords, Key: "suspect", Detail: "idiot"}, {Check: parley.CheckRule, Key: "links"}, {Check: parley.CheckScorer, Scorer: "local", Key: "capitals", Score: 0.82}}},
 		Edited:   true,
 		Reports:  []service.ReportCount{{Reason: parley.ReasonAbuse, N: 2, Notes: []string{"rude"}}},
 		Author:   &service.AuthorSummary{Approved: 3, Pending: 1, Rejected: 1, Reports: 2, Status: parley.StandingWarned, Notes: 1},

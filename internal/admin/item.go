@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"parley"
+	"parley/internal/moderation"
 	"parley/internal/service"
 )
 
@@ -84,7 +85,10 @@ func reasonText(p *printer, r parley.Reason) string {
 		}
 		return s
 	case parley.CheckScorer:
-		s := p.T("admin.why.scorer", r.Scorer, r.Key, fmt.Sprintf("%.2f", r.Score))
+		if r.Key == moderation.ReasonUnavailable {
+			return p.T("admin.why.scorerDown", r.Scorer)
+		}
+		s := p.T("admin.why.scorer", r.Scorer, scoreText(p, r.Key), fmt.Sprintf("%.2f", r.Score))
 		if r.Detail != "" {
 			s += " · " + shorten(r.Detail, 200)
 		}
@@ -93,6 +97,20 @@ func reasonText(p *printer, r parley.Reason) string {
 		return p.T("admin.why.edit")
 	}
 	return strings.TrimSpace(r.Check + " " + r.Key + " " + r.Detail)
+}
+
+// scoreKeys are the scorers' reason keys the catalogs translate.
+var scoreKeys = map[string]bool{moderation.ReasonLinks: true, moderation.ReasonMostlyLinks: true, moderation.ReasonCapitals: true,
+	moderation.ReasonRepeatChar: true, moderation.ReasonRepeatWord: true, moderation.ReasonRepetitive: true,
+	moderation.ReasonNewAccount: true, moderation.ReasonModel: true, moderation.ReasonSpam: true, moderation.ReasonBlatant: true}
+
+// scoreText names a scorer's reason in words; a key this version does not
+// know (a newer scorer's) is shown as it is.
+func scoreText(p *printer, key string) string {
+	if scoreKeys[key] {
+		return p.T("admin.score." + key)
+	}
+	return key
 }
 
 // listKey and ruleKey keep catalog lookups to keys the catalogs have.
