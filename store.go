@@ -29,6 +29,7 @@ type Store interface {
 	Notifications
 	Standings
 	RecentBodies
+	WordReader
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn
