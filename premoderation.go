@@ -1,6 +1,7 @@
 package parley
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -142,4 +143,13 @@ func validHost(h string) bool {
 		}
 	}
 	return true
+}
+
+// ApprovedCounter reads how far a commenter is from being new.
+type ApprovedCounter interface {
+	// ApprovedComments counts a user's approved comments on a site, up
+	// to limit: the rule for new commenters needs only to know whether
+	// there are limit of them, so a prolific commenter costs no more than
+	// a new one. EINVALID if limit is below 1.
+	ApprovedComments(ctx context.Context, siteID, userID string, limit int) (int, error)
 }

@@ -30,6 +30,7 @@ type Store interface {
 	Standings
 	RecentBodies
 	WordReader
+	ApprovedCounter
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn

@@ -51,3 +51,18 @@ func (t *unit) Words(ctx context.Context, siteID, list, lang string) ([]string, 
 }
 
 var _ parley.WordReader = (*unit)(nil)
+
+// ApprovedComments counts a user's approved comments on a site, reading
+// at most limit entries of the author index.
+func (t *unit) ApprovedComments(ctx context.Context, siteID, userID string, limit int) (int, error) {
+	if limit < 1 {
+		return 0, parley.Errorf(parley.EINVALID, "Count at least one comment.")
+	}
+	var n int
+	err := t.db.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
+		WHERE author_id = $1 AND site_id = $2 AND status = 'approved' LIMIT $3) AS approved`, userID, siteID, limit).Scan(&n)
+	if err != nil {
+		return 0, translate(err, "comment")
+	}
+	return n, nil
+}

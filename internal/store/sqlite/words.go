@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"time"
+
+	"parley"
 )
 
 // AddWords adds entries to a site's word list, each unit a unit of work
@@ -67,4 +69,19 @@ func (s *Store) Words(ctx context.Context, siteID, list, lang string) ([]string,
 		var w string
 		return w, row.Scan(&w)
 	}, "Word", "Site")
+}
+
+// ApprovedComments counts a user's approved comments on a site, reading
+// at most limit entries of the author index.
+func (s *Store) ApprovedComments(ctx context.Context, siteID, userID string, limit int) (int, error) {
+	if limit < 1 {
+		return 0, parley.Errorf(parley.EINVALID, "Count at least one comment.")
+	}
+	var n int
+	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments INDEXED BY comments_author
+		WHERE author_id = ? AND site_id = ? AND status = 'approved' LIMIT ?)`, userID, siteID, limit).Scan(&n)
+	if err != nil {
+		return 0, mapError(err, "Comment", "User")
+	}
+	return n, nil
 }

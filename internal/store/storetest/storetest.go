@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("RecentBodies", func(t *testing.T) { testRecentBodies(t, open) })
 	t.Run("Words", func(t *testing.T) { testWords(t, open) })
 	t.Run("ModerationSettings", func(t *testing.T) { testModerationSettings(t, open) })
+	t.Run("ApprovedComments", func(t *testing.T) { testApprovedComments(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":

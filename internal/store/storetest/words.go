@@ -35,8 +35,8 @@ func testWords(t *testing.T, open Opener) {
 	add(f.site.ID, parley.WordsBanned, "de", []string{"Zwerg", "Arsch", "idiot*", "Ärger"}, 4)
 	add(f.site.ID, parley.WordsBanned, "de", []string{"Arsch", "neu"}, 1)
 	add(f.site.ID, parley.WordsSuspect, "de", []string{"Arsch"}, 1) // another list
-	add(f.site.ID, parley.WordsBanned, "fr", []string{"con"}, 1)     // another language
-	add(other.ID, parley.WordsBanned, "de", []string{"Arsch"}, 1)    // another site
+	add(f.site.ID, parley.WordsBanned, "fr", []string{"con"}, 1)    // another language
+	add(other.ID, parley.WordsBanned, "de", []string{"Arsch"}, 1)   // another site
 	add(f.site.ID, parley.WordsBanned, "de", nil, 0)
 
 	read(f.site.ID, parley.WordsBanned, "de", []string{"Arsch", "Zwerg", "idiot*", "neu", "Ärger"})
@@ -116,5 +116,25 @@ func testModerationSettings(t *testing.T, open Opener) {
 	st2 := &parley.Story{SiteID: f.site.ID, ID: "story-2", Status: parley.StoryOpen, Premoderation: parley.PremoderateNew, CreatedAt: f.tick()}
 	if got, err := f.s.EnsureStory(f.ctx, st2); err != nil || got.Premoderation != parley.PremoderateNew {
 		t.Errorf("EnsureStory = %+v, %v; want Premoderation new", got, err)
+	}
+}
+
+// testApprovedComments checks that only a user's approved comments on the
+// site count, and no more than the limit.
+func testApprovedComments(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	for _, status := range []string{parley.StatusApproved, parley.StatusApproved, parley.StatusPending, parley.StatusRejected, parley.StatusApproved} {
+		f.mustComment(nil, status)
+	}
+	for limit, want := range map[int]int{1: 1, 2: 2, 3: 3, 10: 3} {
+		if n, err := f.s.ApprovedComments(f.ctx, f.site.ID, f.user.ID, limit); err != nil || n != want {
+			t.Errorf("ApprovedComments(limit %d) = %d, %v; want %d", limit, n, err, want)
+		}
+	}
+	if n, err := f.s.ApprovedComments(f.ctx, "other", f.user.ID, 10); err != nil || n != 0 {
+		t.Errorf("ApprovedComments on another site = %d, %v; want 0", n, err)
+	}
+	if _, err := f.s.ApprovedComments(f.ctx, f.site.ID, f.user.ID, 0); parley.ErrorCode(err) != parley.EINVALID {
+		t.Errorf("ApprovedComments(limit 0): %v, want EINVALID", err)
 	}
 }
