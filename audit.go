@@ -135,3 +135,24 @@ type AuditReader interface {
 	// for the same reason, as LogEvents).
 	AuditAfter(ctx context.Context, afterID int64, missing []int64, limit int) ([]*AuditEntry, error)
 }
+
+// CheckAuditQuery returns the error Audit must return for q, nil if it is
+// allowed; both backends call it.
+func CheckAuditQuery(q AuditQuery) error {
+	if q.SiteID == "" {
+		return Errorf(EINVALID, "The audit log is read one site at a time.")
+	}
+	if q.Limit < 1 || q.Limit > MaxAuditPage {
+		return Errorf(EINVALID, "A page of the audit log holds 1 to %d entries.", MaxAuditPage)
+	}
+	return nil
+}
+
+// CheckAuditEntry returns the error AppendAudit must return for e, nil if
+// it may be stored; both backends call it.
+func CheckAuditEntry(e *AuditEntry) error {
+	if e.SiteID == "" || e.Action == "" {
+		return Errorf(EINVALID, "An audit entry names its site and action.")
+	}
+	return nil
+}

@@ -134,8 +134,9 @@ type Accounts interface {
 	// badges and token hash are cleared (the row stays, for the comments
 	// that name it as author), their comments' author names emptied (an
 	// EventCommentEdited for each approved one), and their sessions,
-	// identities, notification settings and pending notifications
-	// deleted. Reactions and comment statuses are the caller's, through
+	// identities, notification settings, pending notifications and the
+	// revisions of their comments (their texts) deleted; the audit log,
+	// which holds no comment text, is kept. Reactions and comment statuses are the caller's, through
 	// RemoveReaction and SetCommentStatus, whose counts and events they
 	// keep. ENOTFOUND if the user does not exist.
 	EraseUser(ctx context.Context, userID string, at time.Time) error

@@ -31,6 +31,8 @@ type Store interface {
 	RecentBodies
 	WordReader
 	ApprovedCounter
+	AuditReader
+	RevisionReader
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn

@@ -14,6 +14,8 @@ type Tx interface {
 	OIDCFlows
 	SignIns   // sign-in links and codes (signin.go)
 	WordStore // sites' word lists (words.go)
+	AuditLog  // the audit log, written in the unit of the action (audit.go)
+	Revisions // comments' texts and their verdicts (verdict.go)
 
 	Accounts
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.

@@ -56,3 +56,20 @@ type RevisionReader interface {
 	// MaxAuditPage IDs.
 	LatestRevisions(ctx context.Context, commentIDs []string) (map[string]*Revision, error)
 }
+
+// CheckRevision returns the error AddRevision must return for r before it
+// reaches the database, nil if it may be stored; both backends call it.
+func CheckRevision(r *Revision) error {
+	if r.N < 1 {
+		return Errorf(EINVALID, "Revisions are numbered from 1.")
+	}
+	return nil
+}
+
+// CheckRevisionIDs returns the error LatestRevisions must return for ids.
+func CheckRevisionIDs(ids []string) error {
+	if len(ids) > MaxAuditPage {
+		return Errorf(EINVALID, "Ask for the revisions of at most %d comments at once.", MaxAuditPage)
+	}
+	return nil
+}

@@ -151,6 +151,9 @@ var eraseSQL = []string{
 	`DELETE FROM passkeys WHERE user_id = $1`,
 	`DELETE FROM passkey_ceremonies WHERE user_id = $1`,
 	`DELETE FROM signin_codes WHERE user_id = $1`,
+	// the texts of their comments, kept for moderators; the audit log,
+	// which holds no comment text, stays as the host's record
+	`DELETE FROM comment_revisions WHERE comment_id IN (SELECT id FROM comments WHERE author_id = $1)`,
 }
 
 // EraseUser erases a user; see parley.Accounts. Its statements run in one

@@ -251,6 +251,7 @@ func testErase(t *testing.T, open Opener) {
 	pending := f.mustComment(nil, parley.StatusPending)
 	f.user, bob = bob, f.user
 	se := f.holdings(bob, c)
+	entry := f.eraseHistory(bob, mine, pending, c)
 	before := f.lastEventID(f.story)
 	if err := f.s.EraseUser(f.ctx, bob.ID, f.tick()); err != nil {
 		t.Fatalf("EraseUser: %v", err)
@@ -281,6 +282,17 @@ func testErase(t *testing.T, open Opener) {
 	}
 	if got := f.get(c.ID); got.AuthorName == "" {
 		t.Error("erasing Bob emptied Ada's name")
+	}
+	for _, id := range []string{mine.ID, pending.ID} {
+		if revs, err := f.s.CommentRevisions(f.ctx, id); err != nil || len(revs) != 0 {
+			t.Errorf("revisions of %s after erase = %+v, %v; want none", id, revs, err)
+		}
+	}
+	if revs, err := f.s.CommentRevisions(f.ctx, c.ID); err != nil || len(revs) != 1 {
+		t.Errorf("revisions of Ada's comment after erasing Bob = %+v, %v; want its one", revs, err)
+	}
+	if d := diff([]*parley.AuditEntry{entry}, f.audit(parley.AuditQuery{SiteID: bob.SiteID, UserID: bob.ID, Limit: 10})); d != "" {
+		t.Errorf("audit of Bob after erase (-want +got):\n%s", d)
 	}
 	events := f.allEvents(f.story, before)
 	if len(events) != 1 || events[0].Type != parley.EventCommentEdited || events[0].CommentID != mine.ID {

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Words", func(t *testing.T) { testWords(t, open) })
 	t.Run("ModerationSettings", func(t *testing.T) { testModerationSettings(t, open) })
 	t.Run("ApprovedComments", func(t *testing.T) { testApprovedComments(t, open) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":
