@@ -23,6 +23,9 @@ const (
 	actReport    action = "report"
 	actReadOwn   action = "read own state"
 	actAccount   action = "manage own account"
+
+	// The moderation pipeline's (issue 8, part pipeline).
+	actManageWords action = "manage word lists"
 )
 
 // target says how an action on a comment depends on who wrote it.
@@ -77,6 +80,8 @@ var policies = map[action]policy{
 	actReport:    {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor},
 	actReadOwn:   {role: parley.RoleCommenter, guests: always, strangers: true},
 	actAccount:   {role: parley.RoleCommenter, guest: errAccount},
+
+	actManageWords: {role: parley.RoleModerator, guest: errSignIn},
 }
 
 // authorize decides whether the caller in ctx may do act on site, to

@@ -75,6 +75,11 @@ func TestAuthorize(t *testing.T) {
 			open:   {account, ok, other, other, ok, ok, origin, origin, role},
 			closed: {account, ok, other, other, ok, ok, origin, origin, role},
 		},
+		// the word lists are the moderators' (pipeline)
+		actManageWords: {
+			open:   {signIn, role, other, other, role, role, origin, origin, role},
+			closed: {signIn, role, other, other, role, role, origin, origin, role},
+		},
 	}
 	if len(want) != len(policies) {
 		t.Errorf("the table covers %d actions, policies has %d", len(want), len(policies))
