@@ -117,3 +117,36 @@ func linksOf(h string) []string {
 		h = h[end:]
 	}
 }
+
+// SetStoryPremoderation overrides the site's pre-moderation mode for one
+// story (mode "" follows the site again), creating the story if nobody
+// has commented yet, in one unit of work. It is the operator's (the
+// command line): callers on the web authorize first.
+func (s *Service) SetStoryPremoderation(ctx context.Context, siteID, storyID, mode string) (*parley.Story, error) {
+	if _, err := s.Site(ctx, siteID); err != nil {
+		return nil, err
+	}
+	if !parley.ValidID(storyID) {
+		return nil, parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
+	}
+	var st *parley.Story
+	err := s.store.Update(ctx, func(tx parley.Tx) (err error) {
+		st, err = tx.EnsureStory(ctx, &parley.Story{SiteID: siteID, ID: storyID, Status: parley.StoryOpen, CreatedAt: s.now()})
+		if err != nil {
+			return fmt.Errorf("ensure story: %w", err)
+		}
+		st.Premoderation = mode
+		if err := st.Validate(); err != nil {
+			return err
+		}
+		if err := tx.UpdateStory(ctx, st); err != nil {
+			return fmt.Errorf("update story: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.publishEvent(ctx, parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
+	return st, nil
+}
