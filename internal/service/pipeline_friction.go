@@ -104,7 +104,7 @@ func (s *Service) requireProof(ctx context.Context, site *parley.Site, a *parley
 	if p.Challenge == "" && p.Solution == "" {
 		return &ProofRequired{Challenge: pow.Issue(key, subject, pow.DefaultDifficulty, s.now())}
 	}
-	err = pow.Redeem(ctx, ledger{s.store, site.ID}, key, subject, p.Challenge, p.Solution, s.now())
+	err = pow.Redeem(ctx, ledger{s.store, site.ID, s.now()}, key, subject, p.Challenge, p.Solution, s.now())
 	if err == pow.ErrExpired {
 		return &ProofRequired{Challenge: pow.Issue(key, subject, pow.DefaultDifficulty, s.now())}
 	}
@@ -116,11 +116,12 @@ func (s *Service) requireProof(ctx context.Context, site *parley.Site, a *parley
 type ledger struct {
 	store  parley.Store
 	siteID string
+	now    time.Time
 }
 
 // Seen implements pow.Ledger.
 func (l ledger) Seen(ctx context.Context, id string, until time.Time) (bool, error) {
-	err := l.store.UseTokenID(ctx, l.siteID, "pow:"+id, until, parley.Now())
+	err := l.store.UseTokenID(ctx, l.siteID, "pow:"+id, until, l.now)
 	switch parley.ErrorCode(err) {
 	case "":
 		return false, nil
