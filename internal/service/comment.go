@@ -24,6 +24,11 @@ type NewComment struct {
 	Proof Proof
 	// Confirm says that the author was nudged (Nudge) and posts anyway.
 	Confirm bool
+	// Form says the post comes from the server-rendered form, which runs
+	// no script: it is never asked for a proof of work (the honeypot, the
+	// form token and the posting limits hold it), and never nudged (a
+	// comment that would be goes to the moderators at once).
+	Form bool
 }
 
 // StoryInfo describes the article a story belongs to; the first comment
@@ -101,14 +106,16 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err := s.refuseDuplicate(ctx, site, a, body); err != nil {
 		return nil, err
 	}
-	if err := s.requireProof(ctx, site, a, c.IPHash, in.Proof); err != nil {
-		return nil, err
+	if !in.Form {
+		if err := s.requireProof(ctx, site, a, c.IPHash, in.Proof); err != nil {
+			return nil, err
+		}
 	}
 	v, err := s.judge(ctx, subjectOf(site, in.StoryID, st, stored, a, u, body, html, c.IPHash))
 	if err != nil {
 		return nil, err
 	}
-	if v.nudge && !in.Confirm {
+	if v.nudge && !in.Confirm && !in.Form {
 		return nil, &Nudge{Reasons: nudgeReasons(v)}
 	}
 	s.fill(c, u, name, html)
