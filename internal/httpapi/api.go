@@ -17,8 +17,8 @@ import (
 
 	"parley"
 	"parley/internal/i18n"
-	"parley/internal/pow"
 	"parley/internal/pagecache"
+	"parley/internal/pow"
 	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/web"

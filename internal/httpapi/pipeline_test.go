@@ -41,7 +41,7 @@ func publicThread(s *stack) string {
 func pipelineScenarios() []scenario {
 	return []scenario{
 		{name: "a filled honeypot is refused", method: "POST", path: post,
-			body: `{"body":"Cheap pills","author":{"name":"Bot"},"website":"https://spam.example"}`,
+			body:   `{"body":"Cheap pills","author":{"name":"Bot"},"website":"https://spam.example"}`,
 			status: 400, code: "invalid", want: []string{`"key":"honeypot"`}},
 		{name: "the form's filled honeypot is refused, with the text kept", method: "POST", path: "/embed/news/stories/s1/comments",
 			form: url.Values{"website": {"https://spam.example"}, "body": {"Billige Pillen"}}, status: 400,
@@ -115,4 +115,3 @@ func pipelineScenarios() []scenario {
 func moderatorOf(s *stack) context.Context {
 	return parley.WithActor(context.Background(), &parley.Actor{User: &parley.User{ID: "mod", SiteID: "news", Name: "Mo"}, SiteID: "news", Role: parley.RoleModerator})
 }
-

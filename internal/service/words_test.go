@@ -26,11 +26,23 @@ func TestWords(t *testing.T) {
 		t.Errorf("Words without an actor: %v, want signInRequired", err)
 	}
 	for name, call := range map[string]func() error{
-		"list":  func() error { _, err := p.svc.AddWords(mod, p.site.ID, "other", "de", []string{"x"}); return err },
-		"lang":  func() error { _, err := p.svc.AddWords(mod, p.site.ID, parley.WordsBanned, "d3", []string{"x"}); return err },
-		"word":  func() error { _, err := p.svc.AddWords(mod, p.site.ID, parley.WordsBanned, "de", []string{"a*b"}); return err },
-		"ctl":   func() error { _, err := p.svc.AddWords(mod, p.site.ID, parley.WordsBanned, "de", []string{"a\x00b"}); return err },
-		"none":  func() error { _, err := p.svc.AddWords(mod, p.site.ID, parley.WordsBanned, "de", []string{" ", ""}); return err },
+		"list": func() error { _, err := p.svc.AddWords(mod, p.site.ID, "other", "de", []string{"x"}); return err },
+		"lang": func() error {
+			_, err := p.svc.AddWords(mod, p.site.ID, parley.WordsBanned, "d3", []string{"x"})
+			return err
+		},
+		"word": func() error {
+			_, err := p.svc.AddWords(mod, p.site.ID, parley.WordsBanned, "de", []string{"a*b"})
+			return err
+		},
+		"ctl": func() error {
+			_, err := p.svc.AddWords(mod, p.site.ID, parley.WordsBanned, "de", []string{"a\x00b"})
+			return err
+		},
+		"none": func() error {
+			_, err := p.svc.AddWords(mod, p.site.ID, parley.WordsBanned, "de", []string{" ", ""})
+			return err
+		},
 		"empty": func() error { _, err := p.svc.RemoveWords(mod, p.site.ID, parley.WordsBanned, "de", nil); return err },
 	} {
 		if err := call(); parley.ErrorCode(err) != parley.EINVALID {
