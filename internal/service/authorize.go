@@ -23,6 +23,9 @@ const (
 	actReport    action = "report"
 	actReadOwn   action = "read own state"
 	actAccount   action = "manage own account"
+
+	// The moderation pipeline's (issue 8, part pipeline).
+	actManageWords action = "manage word lists"
 )
 
 // The actions of moderators on their site's queues, comments, users and
@@ -92,10 +95,11 @@ var policies = map[action]policy{
 	actReadOwn:   {role: parley.RoleCommenter, guests: always, strangers: true},
 	actAccount:   {role: parley.RoleCommenter, guest: errAccount},
 
-	actReadQueue: {role: parley.RoleModerator, guest: errSignIn},
-	actModerate:  {role: parley.RoleModerator, guest: errSignIn},
-	actSanction:  {role: parley.RoleModerator, guest: errSignIn},
-	actAudit:     {role: parley.RoleModerator, guest: errSignIn},
+	actReadQueue:   {role: parley.RoleModerator, guest: errSignIn},
+	actModerate:    {role: parley.RoleModerator, guest: errSignIn},
+	actSanction:    {role: parley.RoleModerator, guest: errSignIn},
+	actAudit:       {role: parley.RoleModerator, guest: errSignIn},
+	actManageWords: {role: parley.RoleModerator, guest: errSignIn},
 }
 
 // authorize decides whether the caller in ctx may do act on site, to

@@ -102,6 +102,8 @@ func TestAuthorize(t *testing.T) {
 		actModerate:  modCells,
 		actSanction:  modCells,
 		actAudit:     modCells,
+		// the word lists are the moderators' (pipeline)
+		actManageWords: modCells,
 	}
 	if len(want) != len(policies) {
 		t.Errorf("the table covers %d actions, policies has %d", len(want), len(policies))

@@ -52,6 +52,9 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Standing", func(t *testing.T) { testStandings(t, open) })
 	t.Run("RateLimit", func(t *testing.T) { testRateLimits(t, open) })
 	t.Run("RecentBodies", func(t *testing.T) { testRecentBodies(t, open) })
+	t.Run("Words", func(t *testing.T) { testWords(t, open) })
+	t.Run("ModerationSettings", func(t *testing.T) { testModerationSettings(t, open) })
+	t.Run("ApprovedComments", func(t *testing.T) { testApprovedComments(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 }
 
