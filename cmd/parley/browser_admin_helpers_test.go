@@ -1,13 +1,16 @@
 package main
 
 // Helpers for the browser tests of the moderator UI: moderators with
-// sessions in the desk's cookie, and held comments with the pipeline's
-// reasons and readers' reports, written straight to the store.
+// sessions in the desk's cookie, and comments for the queue.
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -46,52 +49,57 @@ func (b *tab) deskCookie(appURL, token string) {
 	}))
 }
 
-// heldComment is one comment for the queue: what it says, who wrote it,
-// why the pipeline held it and what readers reported.
-type heldComment struct {
-	Story, Author, Body string
-	Reasons             []parley.Reason
-	Reports             []string
-	Edited              string // an earlier text, for an edited comment
-}
-
-// hold posts c through the API and puts it in the pending queue with its
-// revisions and reports, as the pipeline and readers would; it returns the
-// comment's ID.
-func (a *testApp) hold(t *testing.T, c heldComment) string {
+// hold posts a comment through the API and puts it in the pending queue,
+// as a moderator's "back to the queue" would; it returns its ID.
+func (a *testApp) hold(t *testing.T, story, author, body string) string {
 	t.Helper()
-	id := a.apiPost(t, c.Story, "", c.Author, c.Body)
-	ctx, now := t.Context(), parley.Now()
-	err := a.store.Update(ctx, func(tx parley.Tx) error {
-		if err := tx.SetCommentStatus(ctx, id, parley.StatusPending, now); err != nil {
-			return err
-		}
-		texts := []string{c.Body}
-		if c.Edited != "" {
-			texts = []string{c.Edited, c.Body}
-		}
-		for i, body := range texts {
-			r := &parley.Revision{CommentID: id, N: i + 1, Body: body, Status: parley.StatusPending, Reasons: c.Reasons, CreatedAt: now}
-			if err := tx.AddRevision(ctx, r); err != nil && parley.ErrorCode(err) != parley.ECONFLICT {
-				return err
-			}
-		}
-		for i, reason := range c.Reports {
-			u := &parley.User{ID: parley.NewID(now), SiteID: "demo", Name: fmt.Sprintf("Reader %d", i), CreatedAt: now}
-			if err := tx.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			r := &parley.Report{ID: parley.NewID(now), CommentID: id, UserID: u.ID, Reason: reason, Note: "Bitte prüfen.", CreatedAt: now}
-			if err := tx.CreateReport(ctx, r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	id := a.apiPost(t, story, "", author, body)
+	ctx := t.Context()
+	err := a.store.Update(ctx, func(tx parley.Tx) error { return tx.SetCommentStatus(ctx, id, parley.StatusPending, parley.Now()) })
 	if err != nil {
-		t.Fatalf("hold %q: %v", c.Body, err)
+		t.Fatalf("hold %q: %v", body, err)
 	}
 	return id
+}
+
+// posted is what posting through the API gave.
+type posted struct {
+	ID, Status, Token string
+}
+
+// call sends JSON to the API as token (none for "") and decodes the answer.
+func (a *testApp) call(t *testing.T, method, path, token string, in any, want int) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(in)
+	req, _ := http.NewRequest(method, a.URL+"/api/v1"+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want || json.Unmarshal(raw, &out) != nil && want != http.StatusNoContent {
+		t.Fatalf("%s %s: %s %s, want %d", method, path, res.Status, raw, want)
+	}
+	return out
+}
+
+// postAnyway posts a comment as a new commenter, confirming past a nudge,
+// so that the pipeline decides it as it would a reader's.
+func (a *testApp) postAnyway(t *testing.T, story, name, body string) posted {
+	t.Helper()
+	out := a.call(t, "POST", "/sites/demo/stories/"+url.PathEscape(story)+"/comments", "",
+		map[string]any{"body": body, "author": map[string]string{"name": name}, "confirm": true}, http.StatusCreated)
+	c, _ := out["comment"].(map[string]any)
+	p := posted{Token: fmt.Sprint(out["commenterToken"])}
+	p.ID, _ = c["id"].(string)
+	p.Status, _ = c["status"].(string)
+	return p
 }
 
 // commentStatus reads a comment's status from the store.

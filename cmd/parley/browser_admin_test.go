@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -23,8 +26,7 @@ func TestBrowserAdminTwoModerators(t *testing.T) {
 	app := startTestApp(t)
 	var ids []string
 	for _, text := range []string{"Erster Kommentar zum Rufbus.", "Zweiter: Das ist doch Unsinn, du Idiot.", "Dritter: Wann fährt der letzte Bus?"} {
-		ids = append(ids, app.hold(t, heldComment{Story: "demo-article", Author: "Leser", Body: text,
-			Reasons: []parley.Reason{{Check: parley.CheckWords, Key: "suspect", Detail: "idiot"}}}))
+		ids = append(ids, app.hold(t, "demo-article", "Leser", text))
 	}
 	newest, middle := ids[2], ids[1]
 	for _, tb := range []*tab{a, b} {
@@ -101,7 +103,7 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	app := startTestApp(t)
+	app := startDeskApp(t)
 	seedDesk(t, app)
 	b := newTab(t, "screenshots")
 	b.deskCookie(app.URL, app.moderator(t, "Mara Weber"))
@@ -110,9 +112,8 @@ func TestScreenshots(t *testing.T) {
 		b.do("language "+lang, chromedp.Navigate(app.URL+"/admin/lang?to="+lang+"&back=/admin/sites/demo"))
 		b.waitFor("the queue", "document.querySelectorAll('.item').length > 2 && document.querySelector('[data-live]').classList.contains('on')")
 		b.shootPage(dir, "admin-queue-"+lang+".png")
-		b.key("j")
-		b.key("j")
-		b.key("j")
+		b.waitFor("the edited comment", "!!document.querySelector('.item:has(details.diff)')")
+		evalJS[bool](b, "(document.querySelector('.item:has(details.diff)').focus(), true)")
 		b.key("r")
 		b.waitFor("the reasons to pick from", "!!document.querySelector('[data-picker]')")
 		evalJS[bool](b, "(document.querySelector('.item.current details.diff').open = true)")
@@ -122,9 +123,16 @@ func TestScreenshots(t *testing.T) {
 		b.waitFor("the help", "document.getElementById('help').open")
 		b.shootPage(dir, "admin-help-"+lang+".png")
 		b.key(kb.Escape)
-		b.do("the word lists", chromedp.Navigate(app.URL+"/admin/sites/demo/words"))
-		b.waitFor("the word lists", "!!document.querySelector('h1')")
+		b.do("the word lists", chromedp.Navigate(app.URL+"/admin/sites/demo/words?list=suspect&lang=de"))
+		b.waitFor("the word lists", "!!document.querySelector('#words')")
+		if lang == "en" {
+			b.do("add words", chromedp.SendKeys(chromedp.CSS("#words"), "Dummkopf\nSchwachkopf\nLügenpresse\n"), chromedp.Submit(chromedp.CSS("#words")))
+			b.waitAcrossNavigation("the words added", "document.querySelectorAll('.words li').length === 3")
+		}
 		b.shootPage(dir, "admin-words-"+lang+".png")
+		b.do("the audit log", chromedp.Navigate(app.URL+"/admin/sites/demo/audit"))
+		b.waitFor("the audit log", "!!document.querySelector('table')")
+		b.shootPage(dir, "admin-audit-"+lang+".png")
 	}
 	b.do("phone", chromedp.EmulateViewport(390, 844))
 	b.do("the queue", chromedp.Navigate(app.URL+"/admin/sites/demo"))
@@ -136,22 +144,32 @@ func TestScreenshots(t *testing.T) {
 	t.Logf("screenshots in %s", dir)
 }
 
-// seedDesk fills the demo site's queue with what a morning's desk holds.
+// startDeskApp serves the demo site with links held for review and the
+// local scorer on.
+func startDeskApp(t *testing.T) *testApp {
+	t.Helper()
+	demo := &parley.Site{ID: "demo", Name: "Parley-Demo", AllowAnonymous: true, Origins: []string{"http://localhost"},
+		EditWindow: parley.DefaultEditWindow, MaxBodyLength: parley.DefaultMaxBodyLength,
+		Moderation: parley.Moderation{Premoderation: parley.PremoderateLinks,
+			Scorers: json.RawMessage(`[{"name":"local","enabled":true,"threshold":0.6}]`)}}
+	return startTestAppWith(t, demo, handlerConfig{}, nil)
+}
+
+// seedDesk fills the demo site's queue with what a morning's desk holds,
+// each comment decided by the real pipeline: links held by the site's
+// rule, a suspect word, the local scorer, an edit checked again, and
+// readers' reports.
 func seedDesk(t *testing.T, app *testApp) {
 	t.Helper()
-	for _, c := range []heldComment{
-		{Story: "demo-article", Author: "Jonas K.", Body: "Der Rufbus ist eine gute Idee, aber wer bezahlt das? Mehr dazu: https://example.org/haushalt",
-			Reasons: []parley.Reason{{Check: parley.CheckRule, Key: "links", Detail: "example.org"}}},
-		{Story: "demo-article", Author: "Anna", Body: "Typisch Stadtrat. Alles Idioten da oben.",
-			Edited:  "Typisch Stadtrat.",
-			Reasons: []parley.Reason{{Check: parley.CheckWords, Key: "suspect", Detail: "idioten"}, {Check: parley.CheckScorer, Scorer: "local", Key: "capitals", Score: 0.71}},
-			Reports: []string{parley.ReasonAbuse, parley.ReasonAbuse, parley.ReasonOffTopic}},
-		{Story: "demo-article", Author: "BILLIG-UHREN", Body: "Günstige Uhren!!! Jetzt kaufen https://spam.example https://spam.example/2",
-			Reasons: []parley.Reason{{Check: parley.CheckScorer, Scorer: "local", Key: "links", Score: 0.93}, {Check: parley.CheckRule, Key: "new", N: 3}}},
-		{Story: "demo-article", Author: "Petra", Body: "Endlich! Ich fahre jeden Abend nach der Spätschicht nach Hause."},
-	} {
-		app.hold(t, c)
+	app.postAnyway(t, "demo-article", "Petra", "Endlich! Ich fahre jeden Abend nach der Spätschicht nach Hause.")
+	app.postAnyway(t, "demo-article", "Jonas K.", "Der Rufbus ist eine gute Idee, aber wer bezahlt das? Mehr dazu: https://example.org/haushalt")
+	anna := app.postAnyway(t, "demo-article", "Anna", "Typisch Stadtrat.")
+	for i, reason := range []string{parley.ReasonAbuse, parley.ReasonAbuse, parley.ReasonOffTopic} {
+		r := app.postAnyway(t, "demo-article", fmt.Sprintf("Leser %d", i+1), fmt.Sprintf("Ich sehe das anders, Punkt %d.", i+1))
+		app.call(t, "POST", "/comments/"+anna.ID+"/reports", r.Token, map[string]string{"reason": reason, "note": "Bitte prüfen."}, http.StatusCreated)
 	}
+	app.call(t, "PATCH", "/comments/"+anna.ID, anna.Token, map[string]string{"body": "Typisch Stadtrat. Alles Idioten da oben!"}, http.StatusOK)
+	app.postAnyway(t, "demo-article", "BILLIG-UHREN", "GÜNSTIGE UHREN!!! JETZT KAUFEN https://spam.example https://spam.example/2 https://spam.example/3")
 }
 
 // shootPage saves the viewport as a PNG.

@@ -178,6 +178,7 @@ func (f *fakeService) Audit(ctx context.Context, q parley.AuditQuery) ([]*parley
 	return []*parley.AuditEntry{
 		{ID: 7, SiteID: q.SiteID, Action: parley.AuditApproved, CommentID: "c1", ActorID: "mod", Before: "pending", After: "approved", CreatedAt: testNow},
 		{ID: 6, SiteID: q.SiteID, Action: parley.AuditRejected, CommentID: "c2", Automated: true, Reason: parley.ReasonHate, Note: "=cmd()", CreatedAt: testNow},
+		{ID: 5, SiteID: q.SiteID, Action: parley.AuditHeld, CommentID: "c3", Automated: true, Reason: "rule", Note: "rule/links: example.org", CreatedAt: testNow},
 	}, nil
 }
 

@@ -88,8 +88,9 @@ func reasonText(p *printer, r parley.Reason) string {
 		if r.Key == moderation.ReasonUnavailable {
 			return p.T("admin.why.scorerDown", r.Scorer)
 		}
-		s := p.T("admin.why.scorer", r.Scorer, scoreText(p, r.Key), fmt.Sprintf("%.2f", r.Score))
-		if r.Detail != "" {
+		s := p.T("admin.why.scorer", r.Scorer, scoreText(p, r.Key), p.Decimal(r.Score))
+		// the scorer's own sentence is English; a translated key says it
+		if r.Detail != "" && (!scoreKeys[r.Key] || r.Key == moderation.ReasonModel) {
 			s += " · " + shorten(r.Detail, 200)
 		}
 		return s

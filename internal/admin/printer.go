@@ -69,3 +69,13 @@ func (p *printer) Ago(now, t time.Time) string {
 	}
 	return p.N("admin.ago.day", int(d/(24*time.Hour)))
 }
+
+// Decimal writes a score with two decimals, with the language's decimal
+// mark (0.82, 0,82).
+func (p *printer) Decimal(f float64) string {
+	s := fmt.Sprintf("%.2f", f)
+	if p.Lang() != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}

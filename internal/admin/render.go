@@ -70,6 +70,14 @@ var funcs = template.FuncMap{
 	"key":      func(i int) int { return i + 1 },
 	"short":    func(s string, n int) string { return shorten(s, n) },
 	"siteName": siteName,
+	// reason names a reject reason in words; any other ground (the
+	// pipeline's "rule", a word list) is shown as the log has it
+	"reason": func(p *printer, r string) string {
+		if parley.ValidRejectReason(r) {
+			return p.T("admin.reason." + r)
+		}
+		return r
+	},
 	"deskPath": deskPath,
 	"reasons":  parley.RejectReasons,
 	"sanctionKinds": func() []string {
