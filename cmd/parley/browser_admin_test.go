@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -196,5 +197,41 @@ func (b *tab) save(dir, name string, png []byte) {
 	b.t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		b.t.Fatal(err)
+	}
+}
+
+// TestBrowserAdminPasskey: on a site whose staff must use passkeys, a
+// moderator's e-mail session (kept in Parley's localStorage, as the
+// bootstrap link keeps it) is refused at the desk, and their passkey signs
+// them in; the sign-in pages break no rule of their Content-Security-Policy.
+func TestBrowserAdminPasskey(t *testing.T) {
+	url, store := startPasskeyApp(t)
+	ctx, now := t.Context(), parley.Now()
+	mod := &parley.User{ID: parley.NewID(now), SiteID: "news", Name: "Moritz", Role: parley.RoleModerator, CreatedAt: now}
+	if err := store.CreateUser(ctx, mod); err != nil {
+		t.Fatal(err)
+	}
+	token, hash := parley.NewSessionToken()
+	if err := store.CreateSession(ctx, &parley.Session{Hash: hash, UserID: mod.ID, SiteID: "news", Method: "email", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	b := newTab(t, "admin-passkey")
+	b.recordViolations()
+	b.do("open the test page", chromedp.Navigate(url+"/passkey-test"))
+	b.addAuthenticator()
+	evalJS[bool](b, "(localStorage.setItem('parley:session:news', "+jsString(token)+"), true)")
+	if got := pageCall[pageAnswer](b, "pk.registerPasskey(api, 'Laptop')"); got.Name != "Laptop" {
+		t.Fatalf("registerPasskey = %+v%s", got, b.diagnose())
+	}
+
+	b.do("open the desk's sign-in", chromedp.Navigate(url+"/admin/signin?site=news"))
+	b.click("continue with the kept session", "document.querySelector('[data-kept]')")
+	b.waitAcrossNavigation("the refusal", "document.querySelector('[role=alert]')?.textContent.length > 0 && location.pathname === '/admin/session'")
+
+	b.do("open the desk's sign-in again", chromedp.Navigate(url+"/admin/signin?site=news"))
+	b.click("sign in with a passkey", "document.querySelector('[data-passkey]')")
+	b.waitAcrossNavigation("the queue", "location.pathname === '/admin/sites/news' && !!document.querySelector('[data-list]')")
+	if v := evalJS[[]string](b, "window.__violations"); len(v) > 0 {
+		t.Errorf("CSP violations: %q", v)
 	}
 }
