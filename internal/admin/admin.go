@@ -30,6 +30,7 @@ import (
 
 	"parley"
 	"parley/internal/service"
+	"parley/internal/web"
 )
 
 // Service is what the UI needs of the service layer. Every method that
@@ -72,6 +73,14 @@ type Config struct {
 	Now func() time.Time
 }
 
+// The limit on sign-in links per client: 5 at once, then one every 20 s,
+// for at most 10,000 clients (as the API's).
+const (
+	linkBurst         = 5
+	linkEvery         = 20 * time.Second
+	maxLimitedClients = 10000
+)
+
 // Admin serves the moderator UI.
 type Admin struct {
 	svc      Service
@@ -84,6 +93,11 @@ type Admin struct {
 	mail     bool
 	lists    WordLists
 	now      func() time.Time
+
+	// links counts the sign-in links each client asks for, as the API's
+	// e-mail sign-in does: the address limit alone would let one client
+	// mail every address it can think of.
+	links *web.ClientLimits
 
 	stop      chan struct{} // closed by Close: the live streams end
 	closeOnce sync.Once
@@ -114,6 +128,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Admin {
 	return &Admin{
 		svc: svc, sessions: cfg.Sessions, bus: cfg.Bus, log: log, tmpl: parseTemplates(),
 		csrf: csrf{key: cfg.Key}, cookies: newCookies(https), mail: cfg.Mail, lists: cfg.Words, now: now, stop: make(chan struct{}),
+		links:     web.NewClientLimits(linkBurst, linkEvery, maxLimitedClients),
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), origin: u.Scheme + "://" + u.Host, host: u.Hostname(),
 	}
 }

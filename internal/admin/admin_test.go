@@ -228,6 +228,12 @@ func TestSignIn(t *testing.T) {
 	if res.Code != http.StatusOK || len(u.svc.calls) != 1 || u.svc.calls[0] != "link news boss@example.org "+testURL+"/admin/signin/done?site=news" {
 		t.Fatalf("link: %d %q", res.Code, u.svc.calls)
 	}
+	for range linkBurst - 1 {
+		u.post("/admin/signin/email", u.form("site", "news", "email", "boss@example.org"))
+	}
+	if res := u.post("/admin/signin/email", u.form("site", "news", "email", "other@example.org")); res.Code != http.StatusTooManyRequests || res.Header().Get("Retry-After") == "" {
+		t.Errorf("a client past its links: %d, Retry-After %q", res.Code, res.Header().Get("Retry-After"))
+	}
 	if res := u.post("/admin/session", u.form("site", "news", "code", "psc_bad")); res.Code != http.StatusUnauthorized {
 		t.Errorf("a bad code: %d", res.Code)
 	}

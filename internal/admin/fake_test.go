@@ -65,7 +65,7 @@ func (f *fakeService) RequestEmailLink(ctx context.Context, in service.EmailLink
 	if !strings.Contains(in.Email, "@") {
 		return parley.Errorf(parley.EINVALID, "bad").Keyed("emailInvalid")
 	}
-	return nil
+	return in.Limit()
 }
 
 func (f *fakeService) ExchangeSignInCode(ctx context.Context, siteID, code string) (*service.SignedIn, error) {

@@ -138,12 +138,15 @@ func (a *Admin) emailLink(w http.ResponseWriter, r *http.Request, p *printer) er
 		a.render(w, http.StatusNotFound, "signin", v)
 		return nil
 	}
-	err := a.svc.RequestEmailLink(r.Context(), emailRequest(siteID, r.PostForm.Get("email"), p.Lang(), a.publicURL+"/admin/signin/done?"+url.Values{"site": {siteID}}.Encode()))
+	in := emailRequest(siteID, r.PostForm.Get("email"), p.Lang(), a.publicURL+"/admin/signin/done?"+url.Values{"site": {siteID}}.Encode())
+	in.Limit = func() error { return a.links.Allow(web.ClientAddr(r, nil), a.now()) }
+	err := a.svc.RequestEmailLink(r.Context(), in)
 	if err != nil {
 		v.Problem = p.Error(parley.ErrorCode(err), parley.ErrorKey(err))
 		if code := parley.ErrorCode(err); code == parley.EINTERNAL || code == parley.EUNAVAILABLE {
 			return err
 		}
+		web.LimitHeaders(w.Header(), err)
 		a.render(w, statusOf(err), "signin", v)
 		return nil
 	}
