@@ -56,7 +56,12 @@ func (a *Admin) words(w http.ResponseWriter, r *http.Request, d *desk) error {
 	if n, err := strconv.Atoi(r.URL.Query().Get("changed")); err == nil && n >= 0 {
 		v.Notice = d.P.N("admin.words.changed", n)
 	}
-	if a.lists != nil {
+	if a.lists == nil {
+		// nothing to read, but the page is still a moderator's
+		if _, err := a.svc.QueueCounts(r.Context(), d.Site.ID, ""); err != nil {
+			return err
+		}
+	} else {
 		words, err := a.lists.Words(r.Context(), d.Site.ID, list, lang)
 		if err != nil {
 			return err
