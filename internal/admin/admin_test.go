@@ -346,3 +346,27 @@ func TestLiveStream(t *testing.T) {
 		t.Errorf("first event: %s", l)
 	}
 }
+
+// TestSitePicker: a browser with sessions of two sites it may moderate
+// picks between them; one whose session ended is dropped; with one left,
+// /admin opens its queue.
+func TestSitePicker(t *testing.T) {
+	u := newTestUI(t)
+	u.jar = append(u.jar, &http.Cookie{Name: u.ui.cookies.session, Value: encodeSessions(map[string]string{"news": tokModerator, "other": tokOther, "gone": tokExpired})})
+	res := u.get("/admin")
+	body := res.Body.String()
+	if res.Code != http.StatusOK || !strings.Contains(body, `href="/admin/sites/news"`) || !strings.Contains(body, `href="/admin/sites/other"`) || strings.Contains(body, "gone") {
+		t.Fatalf("the picker: %d\n%s", res.Code, body)
+	}
+	if got := u.ui.cookies.sessionsOf(u.jar); len(got) != 2 {
+		t.Errorf("the cookie keeps %v, want the two live sessions", got)
+	}
+	if body := u.get("/admin/sites/news").Body.String(); !strings.Contains(body, `href="/admin">`) {
+		t.Error("the desk of one of two sites offers no way to the other")
+	}
+	one := newTestUI(t)
+	one.signIn("news", tokModerator)
+	if res := one.get("/admin"); res.Code != http.StatusSeeOther || res.Header().Get("Location") != testURL+"/admin/sites/news" {
+		t.Errorf("one site: %d to %q", res.Code, res.Header().Get("Location"))
+	}
+}

@@ -19,8 +19,9 @@ function desk() {
   const help = $("#help");
   const toast = $("#toast");
   const list = $("[data-list]");
+  const live = $("[data-live]"); // only the queue is live
   let current = null; // the selected item
-  let last = null; // the last action, for undo: {entry}
+  let last = null; // the last action, for undo: {entry} or {unban}
   let picking = null; // the item whose reject reason is being picked
 
   const say = (text) => {
@@ -79,8 +80,9 @@ function desk() {
       if (data.undo) last = { entry: data.undo };
       if (data.unban) last = { unban: data.unban };
       if (data.message) say(data.message);
-      if (item && data.leaves) drop(item);
-      else if (item) refresh();
+      if (!live) location.reload(); // a user's history: show the new status
+      else if (item && data.leaves) drop(item);
+      else refresh();
     } catch (e) {
       say(e.message);
     }
@@ -110,7 +112,8 @@ function desk() {
     try {
       const data = await send(f, unban ? { csrf: document.body.dataset.csrf, kind: "reinstate" } : { csrf: document.body.dataset.csrf, entry });
       if (data.message) say(data.message);
-      refresh();
+      if (live) refresh();
+      else location.reload();
     } catch (e) {
       say(e.message);
     }
@@ -188,7 +191,6 @@ function desk() {
 
   // refresh reloads page 1 of the queue as it now is, keeping the
   // selection where it can.
-  const live = $("[data-live]");
   const refresh = async () => {
     if (!live || !list) return;
     const res = await fetch(live.dataset.items, { headers: { Accept: "text/html" }, credentials: "same-origin" });
@@ -205,15 +207,19 @@ function desk() {
   if (live) stream(live, refresh);
 }
 
-// stream follows the site's queue: on each change page 1 is reloaded
-// (a burst at once), so that what another moderator took leaves and what
+// stream follows the site's queue: on a change page 1 is reloaded, so that what another moderator took leaves and what
 // came in appears.
 function stream(live, refresh) {
   const text = $("[data-live-text]", live);
   const es = new EventSource(live.dataset.live);
   let t = null;
   let hellos = 0;
-  const soon = () => (clearTimeout(t), (t = setTimeout(refresh, 150)));
+  // at most two reloads a second, however busy the site: a burst of
+  // changes is one reload
+  const soon = () => {
+    if (t) return;
+    t = setTimeout(() => ((t = null), refresh()), 500);
+  };
   es.addEventListener("error", () => live.classList.remove("on"));
   es.addEventListener("hello", (e) => {
     text.textContent = JSON.parse(e.data).text;
