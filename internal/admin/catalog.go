@@ -8,6 +8,8 @@ package admin
 var messages = map[string]map[string]string{"en": en, "de": de, "es": es, "fr": fr}
 
 var en = map[string]string{
+	"error.roleTooLow":              "Only moderators and admins of this site can use the moderation desk. Ask an admin to grant you the role, or sign in with your staff account.",
+	"error.otherSite":               "This account belongs to another site. Sign in with your account of this one.",
 	"admin.why.scorerDown":          "Scorer %s did not answer: held for a person to decide",
 	"admin.score.links":             "links",
 	"admin.score.mostlyLinks":       "mostly links",
@@ -177,6 +179,8 @@ var en = map[string]string{
 }
 
 var de = map[string]string{
+	"error.roleTooLow":              "Nur die Moderation und die Administration dieser Website können hier arbeiten. Bitten Sie die Administration um die Rolle, oder melden Sie sich mit Ihrem Redaktionskonto an.",
+	"error.otherSite":               "Dieses Konto gehört zu einer anderen Website. Melden Sie sich mit Ihrem Konto dieser Website an.",
 	"admin.why.scorerDown":          "Bewertung %s hat nicht geantwortet: zur Prüfung zurückgehalten",
 	"admin.score.links":             "Links",
 	"admin.score.mostlyLinks":       "mehr Links als Text",
@@ -346,6 +350,8 @@ var de = map[string]string{
 }
 
 var es = map[string]string{
+	"error.roleTooLow":              "Solo la moderación y la administración de este sitio pueden usar el panel de moderación. Pide a la administración que te asigne el rol o inicia sesión con tu cuenta de redacción.",
+	"error.otherSite":               "Esta cuenta pertenece a otro sitio. Inicia sesión con tu cuenta de este sitio.",
 	"admin.why.scorerDown":          "El evaluador %s no respondió: retenido para que lo decida una persona",
 	"admin.score.links":             "enlaces",
 	"admin.score.mostlyLinks":       "más enlaces que texto",
@@ -515,6 +521,8 @@ var es = map[string]string{
 }
 
 var fr = map[string]string{
+	"error.roleTooLow":              "Seules la modération et l’administration de ce site peuvent utiliser le poste de modération. Demandez le rôle à l’administration ou connectez-vous avec votre compte de rédaction.",
+	"error.otherSite":               "Ce compte appartient à un autre site. Connectez-vous avec votre compte de ce site.",
 	"admin.why.scorerDown":          "L’évaluateur %s n’a pas répondu : retenu pour examen humain",
 	"admin.score.links":             "liens",
 	"admin.score.mostlyLinks":       "plus de liens que de texte",
