@@ -131,6 +131,10 @@ func TestScreenshots(t *testing.T) {
 			b.waitAcrossNavigation("the words added", "document.querySelectorAll('.words li').length === 3")
 		}
 		b.shootPage(dir, "admin-words-"+lang+".png")
+		b.do("the queue again", chromedp.Navigate(app.URL+"/admin/sites/demo"))
+		b.click("the author of the edited comment", "document.querySelector('.item:has(details.diff) h2 a')")
+		b.waitAcrossNavigation("the author's page", "!!document.querySelector('#notes-title')")
+		b.shootPage(dir, "admin-user-"+lang+".png")
 		b.do("the audit log", chromedp.Navigate(app.URL+"/admin/sites/demo/audit"))
 		b.waitFor("the audit log", "!!document.querySelector('table')")
 		b.shootPage(dir, "admin-audit-"+lang+".png")
