@@ -70,6 +70,17 @@ var funcs = template.FuncMap{
 	"key":      func(i int) int { return i + 1 },
 	"short":    func(s string, n int) string { return shorten(s, n) },
 	"siteName": siteName,
+	// state names a before or after of the log in words where it is a
+	// comment's status or a user's standing, else as the log has it
+	"state": func(p *printer, s string) string {
+		switch s {
+		case parley.StatusApproved, parley.StatusPending, parley.StatusRejected, parley.StatusDeleted:
+			return p.T("admin.status." + s)
+		case parley.StandingActive, parley.StandingWarned, parley.StandingSuspended, parley.StandingBanned:
+			return p.T("admin.standing." + s)
+		}
+		return s
+	},
 	// reason names a reject reason in words; any other ground (the
 	// pipeline's "rule", a word list) is shown as the log has it
 	"reason": func(p *printer, r string) string {
