@@ -31,54 +31,35 @@ const (
 )
 
 // live streams the site's queue changes until the page goes, the session
-// ends or the server shuts down.
+// ends or the server shuts down. On shutdown the stream just ends, and the
+// browser reconnects to another instance; a session that may no longer
+// read the queue is told "bye", after which the page stops.
 func (a *Admin) live(w http.ResponseWriter, r *http.Request, d *desk) error {
 	if err := a.mayRead(r.Context(), d); err != nil {
 		return err
 	}
+	feed, err := a.follow(d.Site.ID)
+	if err != nil {
+		return err
+	}
+	defer feed.stop()
 	rc := http.NewResponseController(w)
-	events := make(chan parley.Event, liveBuffer)
-	missed := make(chan struct{}, 1)
-	push := func(ev parley.Event) {
-		select {
-		case events <- ev:
-		default:
-			select {
-			case missed <- struct{}{}:
-			default:
-			}
-		}
-	}
-	var unsubs []func()
-	defer func() {
-		for _, u := range unsubs {
-			u()
-		}
-	}()
-	for _, kind := range []string{parley.TopicQueues, parley.TopicStories} {
-		u, err := a.bus.Subscribe(parley.Topic{Kind: kind, SiteID: d.Site.ID}, push)
-		if err != nil {
-			return fmt.Errorf("subscribe to the queue: %w", err)
-		}
-		unsubs = append(unsubs, u)
-	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	fmt.Fprintf(w, "retry: %d\n\n", liveRetry.Milliseconds())
 	send(w, "hello", map[string]string{"text": d.P.T("admin.live.on")})
-	if err := rc.Flush(); err != nil {
-		return nil
-	}
 	check := time.NewTicker(liveCheck)
 	defer check.Stop()
 	for {
+		if err := rc.Flush(); err != nil {
+			return nil // the page went
+		}
 		select {
 		case <-r.Context().Done():
 			return nil
 		case <-a.stop:
-			send(w, "bye", struct{}{})
-			rc.Flush()
 			return nil
 		case <-check.C:
 			if err := a.mayRead(r.Context(), d); err != nil {
@@ -87,18 +68,57 @@ func (a *Admin) live(w http.ResponseWriter, r *http.Request, d *desk) error {
 				return nil
 			}
 			fmt.Fprint(w, ": still here\n\n")
-		case <-missed:
+		case <-feed.missed:
 			send(w, "queue", liveEvent{Missed: true})
-		case ev := <-events:
-			if ev.Type == parley.EventReaction {
-				continue // reactions change no queue
+		case ev := <-feed.events:
+			if ev.Type != parley.EventReaction { // reactions change no queue
+				send(w, "queue", liveEvent{Comment: ev.CommentID, Type: ev.Type, Missed: ev.Type == parley.EventMissed})
 			}
-			send(w, "queue", liveEvent{Comment: ev.CommentID, Type: ev.Type, Missed: ev.Type == parley.EventMissed})
-		}
-		if err := rc.Flush(); err != nil {
-			return nil
 		}
 	}
+}
+
+// liveRetry is how soon a page reconnects after its stream ended.
+const liveRetry = 3 * time.Second
+
+// feed is a site's queue changes from the bus, as a stream reads them.
+type feed struct {
+	events chan parley.Event
+	missed chan struct{} // the stream fell behind and dropped some
+	stop   func()
+}
+
+// follow subscribes to the changes of a site's queues and of its stories
+// (new and edited comments join the queues). The bus's handler must not
+// block: a stream that falls behind by liveBuffer events is told that it
+// missed some, and reloads.
+func (a *Admin) follow(siteID string) (*feed, error) {
+	f := &feed{events: make(chan parley.Event, liveBuffer), missed: make(chan struct{}, 1)}
+	push := func(ev parley.Event) {
+		select {
+		case f.events <- ev:
+		default:
+			select {
+			case f.missed <- struct{}{}:
+			default:
+			}
+		}
+	}
+	var unsubs []func()
+	f.stop = func() {
+		for _, u := range unsubs {
+			u()
+		}
+	}
+	for _, kind := range []string{parley.TopicQueues, parley.TopicStories} {
+		u, err := a.bus.Subscribe(parley.Topic{Kind: kind, SiteID: siteID}, push)
+		if err != nil {
+			f.stop()
+			return nil, fmt.Errorf("subscribe to the queue: %w", err)
+		}
+		unsubs = append(unsubs, u)
+	}
+	return f, nil
 }
 
 // liveEvent is one message of the stream.
