@@ -112,7 +112,7 @@ func TestPostsNeedTokenAndOrigin(t *testing.T) {
 		t.Errorf("approve: %d to %q", res.Code, res.Header().Get("Location"))
 	}
 	json := u.post("/admin/sites/news/decisions", good, "Accept", "application/json")
-	if json.Code != http.StatusOK || !strings.Contains(json.Body.String(), `"undo":7`) {
+	if json.Code != http.StatusOK || !strings.Contains(json.Body.String(), `"undo":[7]`) {
 		t.Errorf("approve from the script: %d %s", json.Code, json.Body)
 	}
 }
@@ -285,7 +285,11 @@ func TestActions(t *testing.T) {
 			t.Errorf("%s: %d %s", path, res.Code, res.Body)
 		}
 	}
-	want := []string{"decide reject [" + id + "] hate_speech n", "undo 7", "sanction u1 suspend spam 168h0m0s", "note u1 watch out", "story budget open=false"}
+	bulk := u.form("comment", id, "comment", "01jdn9xq6w0000000000000001", "action", "approve")
+	if res := u.post("/admin/sites/news/decisions", bulk); res.Code != http.StatusSeeOther {
+		t.Errorf("bulk approve: %d", res.Code)
+	}
+	want := []string{"decide reject [" + id + "] hate_speech n", "decide approve [" + id + " 01jdn9xq6w0000000000000001]  ", "undo 7", "sanction u1 suspend spam 168h0m0s", "note u1 watch out", "story budget open=false"}
 	for _, w := range want {
 		found := false
 		for _, c := range u.svc.calls {

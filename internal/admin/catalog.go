@@ -8,6 +8,14 @@ package admin
 var messages = map[string]map[string]string{"en": en, "de": de, "es": es, "fr": fr}
 
 var en = map[string]string{
+	"admin.bulk.label":              "Several at once",
+	"admin.bulk.lead":               "Tick comments (x), then:",
+	"admin.bulk.approve":            "Approve ticked",
+	"admin.bulk.reject":             "Reject ticked",
+	"admin.bulk.pick":               "Tick the comment by %s",
+	"admin.bulk.done.one":           "%d comment decided.",
+	"admin.bulk.done.other":         "%d comments decided.",
+	"admin.help.pick":               "Tick or untick for several at once",
 	"error.roleTooLow":              "Only moderators and admins of this site can use the moderation desk. Ask an admin to grant you the role, or sign in with your staff account.",
 	"error.otherSite":               "This account belongs to another site. Sign in with your account of this one.",
 	"admin.why.scorerDown":          "Scorer %s did not answer: held for a person to decide",
@@ -179,6 +187,14 @@ var en = map[string]string{
 }
 
 var de = map[string]string{
+	"admin.bulk.label":              "Mehrere auf einmal",
+	"admin.bulk.lead":               "Kommentare ankreuzen (x), dann:",
+	"admin.bulk.approve":            "Angekreuzte freigeben",
+	"admin.bulk.reject":             "Angekreuzte ablehnen",
+	"admin.bulk.pick":               "Kommentar von %s ankreuzen",
+	"admin.bulk.done.one":           "%d Kommentar entschieden.",
+	"admin.bulk.done.other":         "%d Kommentare entschieden.",
+	"admin.help.pick":               "Für mehrere auf einmal an- oder abkreuzen",
 	"error.roleTooLow":              "Nur die Moderation und die Administration dieser Website können hier arbeiten. Bitten Sie die Administration um die Rolle, oder melden Sie sich mit Ihrem Redaktionskonto an.",
 	"error.otherSite":               "Dieses Konto gehört zu einer anderen Website. Melden Sie sich mit Ihrem Konto dieser Website an.",
 	"admin.why.scorerDown":          "Bewertung %s hat nicht geantwortet: zur Prüfung zurückgehalten",
@@ -350,6 +366,14 @@ var de = map[string]string{
 }
 
 var es = map[string]string{
+	"admin.bulk.label":              "Varios a la vez",
+	"admin.bulk.lead":               "Marca comentarios (x) y luego:",
+	"admin.bulk.approve":            "Aprobar los marcados",
+	"admin.bulk.reject":             "Rechazar los marcados",
+	"admin.bulk.pick":               "Marcar el comentario de %s",
+	"admin.bulk.done.one":           "%d comentario decidido.",
+	"admin.bulk.done.other":         "%d comentarios decididos.",
+	"admin.help.pick":               "Marcar o desmarcar para varios a la vez",
 	"error.roleTooLow":              "Solo la moderación y la administración de este sitio pueden usar el panel de moderación. Pide a la administración que te asigne el rol o inicia sesión con tu cuenta de redacción.",
 	"error.otherSite":               "Esta cuenta pertenece a otro sitio. Inicia sesión con tu cuenta de este sitio.",
 	"admin.why.scorerDown":          "El evaluador %s no respondió: retenido para que lo decida una persona",
@@ -521,6 +545,14 @@ var es = map[string]string{
 }
 
 var fr = map[string]string{
+	"admin.bulk.label":              "Plusieurs à la fois",
+	"admin.bulk.lead":               "Cochez des commentaires (x), puis :",
+	"admin.bulk.approve":            "Approuver la sélection",
+	"admin.bulk.reject":             "Refuser la sélection",
+	"admin.bulk.pick":               "Cocher le commentaire de %s",
+	"admin.bulk.done.one":           "%d commentaire traité.",
+	"admin.bulk.done.other":         "%d commentaires traités.",
+	"admin.help.pick":               "Cocher ou décocher pour en traiter plusieurs",
 	"error.roleTooLow":              "Seules la modération et l’administration de ce site peuvent utiliser le poste de modération. Demandez le rôle à l’administration ou connectez-vous avec votre compte de rédaction.",
 	"error.otherSite":               "Ce compte appartient à un autre site. Connectez-vous avec votre compte de ce site.",
 	"admin.why.scorerDown":          "L’évaluateur %s n’a pas répondu : retenu pour examen humain",

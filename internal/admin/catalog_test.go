@@ -77,7 +77,7 @@ func TestEveryKeyTranslated(t *testing.T) {
 		family("admin.score.", k)
 	}
 	for _, plural := range []string{"admin.ago.min", "admin.ago.hour", "admin.ago.day", "admin.home.pending", "admin.story.comments", "admin.words.changed",
-		"admin.glance.approved", "admin.glance.pending", "admin.glance.rejected", "admin.glance.reports", "admin.glance.notes"} {
+		"admin.bulk.done", "admin.glance.approved", "admin.glance.pending", "admin.glance.rejected", "admin.glance.reports", "admin.glance.notes"} {
 		family(plural, ".one", ".other")
 	}
 	if len(keys) < 100 {

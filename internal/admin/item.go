@@ -19,6 +19,7 @@ type itemView struct {
 	Ago      string
 	Featured bool
 	CanBan   bool // the author has an account that can be banned, and is not banned yet
+	Bulk     bool // the page has the bulk form the item's checkbox belongs to
 
 	StoryTitle, StoryURL string
 	UserURL              string

@@ -107,6 +107,9 @@ func (a *Admin) queue(w http.ResponseWriter, r *http.Request, d *desk) error {
 	v.LiveURL = deskPath(d.Site.ID, "events")
 	v.ItemsURL = queueURL(first, "items")
 	v.Items = a.itemViews(ctx, d, page.Items, v.Here)
+	for _, it := range v.Items {
+		it.Bulk = true
+	}
 	if page.Next != "" {
 		next := q
 		next.Cursor = page.Next
@@ -135,8 +138,11 @@ func (a *Admin) items(w http.ResponseWriter, r *http.Request, d *desk) error {
 	if err != nil {
 		return err
 	}
-	back := queueURL(q)
-	a.render(w, http.StatusOK, "items", struct{ Items []*itemView }{a.itemViews(r.Context(), d, page.Items, back)})
+	items := a.itemViews(r.Context(), d, page.Items, queueURL(q))
+	for _, it := range items {
+		it.Bulk = true
+	}
+	a.render(w, http.StatusOK, "items", struct{ Items []*itemView }{items})
 	return nil
 }
 
@@ -182,7 +188,13 @@ func (a *Admin) decide(w http.ResponseWriter, r *http.Request, d *desk) error {
 	if len(entries) > 0 {
 		last := entries[len(entries)-1]
 		leaves := dec.Action == service.ActionApprove || dec.Action == service.ActionReject
-		res = actionResult{Undo: last.ID, Message: d.P.T("admin.done." + last.Action), Leaves: leaves}
+		res = actionResult{Message: d.P.T("admin.done." + last.Action), Leaves: leaves}
+		if len(entries) > 1 {
+			res.Message = d.P.N("admin.bulk.done", len(entries))
+		}
+		for _, e := range entries {
+			res.Undo = append(res.Undo, e.ID)
+		}
 		back := r.PostForm.Get("back")
 		if back == "" {
 			back = deskPath(d.Site.ID)
@@ -194,10 +206,10 @@ func (a *Admin) decide(w http.ResponseWriter, r *http.Request, d *desk) error {
 
 // actionResult is what the script learns of an action.
 type actionResult struct {
-	Undo    int64  `json:"undo,omitempty"`    // the entry that u undoes
-	Unban   string `json:"unban,omitempty"`   // the user that u reinstates
-	Message string `json:"message,omitempty"` // what happened, in the staff member's language
-	Leaves  bool   `json:"leaves,omitempty"`  // the item leaves the list it is in
+	Undo    []int64 `json:"undo,omitempty"`    // the entries that u undoes
+	Unban   string  `json:"unban,omitempty"`   // the user that u reinstates
+	Message string  `json:"message,omitempty"` // what happened, in the staff member's language
+	Leaves  bool    `json:"leaves,omitempty"`  // the item leaves the list it is in
 }
 
 // withDone adds done=id to a back path, so that the page it returns to

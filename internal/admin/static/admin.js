@@ -64,8 +64,8 @@ function desk() {
   // send posts a form with fetch; the server answers JSON when asked. The
   // URL is read as an attribute: form.action would be the form's field
   // named "action".
-  const send = async (form, extra = {}) => {
-    const body = new FormData(form);
+  const send = async (form, extra = {}, submitter = null) => {
+    const body = new FormData(form, submitter);
     for (const [k, v] of Object.entries(extra)) body.set(k, v);
     const res = await fetch(form.getAttribute("action"), { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
     const data = await res.json().catch(() => ({}));
@@ -73,15 +73,17 @@ function desk() {
     return data;
   };
 
-  const act = async (form, extra) => {
+  const act = async (form, extra, submitter) => {
     const item = form.closest(".item");
+    // the bulk form's comments are the checked items'
+    const picked = form.id === "bulk" ? $$(".pick:checked").map((c) => c.closest(".item")) : [item];
     try {
-      const data = await send(form, extra);
-      if (data.undo) last = { entry: data.undo };
+      const data = await send(form, extra, submitter);
+      if (data.undo) last = { entries: data.undo };
       if (data.unban) last = { unban: data.unban };
       if (data.message) say(data.message);
       if (!live) location.reload(); // a user's history: show the new status
-      else if (item && data.leaves) drop(item);
+      else if (data.leaves) picked.forEach(drop);
       else refresh();
     } catch (e) {
       say(e.message);
@@ -93,7 +95,7 @@ function desk() {
     const form = e.target;
     if (!form.matches("[data-action]")) return;
     e.preventDefault();
-    act(form);
+    act(form, {}, e.submitter);
   });
 
   const formOf = (item, action) => item && $(`form[data-action="${action}"]`, item);
@@ -104,13 +106,20 @@ function desk() {
     const form = $("form.undo");
     if (!last && form) return form.requestSubmit();
     if (!last) return say(document.body.dataset.nothingToUndo);
-    const { entry, unban } = last;
+    const { entries, unban } = last;
     last = null;
     const f = document.createElement("form");
     const base = `/admin/sites/${encodeURIComponent(site)}`;
-    f.setAttribute("action", unban ? `${base}/users/${encodeURIComponent(unban)}/sanctions` : `${base}/undo`);
+    const csrf = document.body.dataset.csrf;
     try {
-      const data = await send(f, unban ? { csrf: document.body.dataset.csrf, kind: "reinstate" } : { csrf: document.body.dataset.csrf, entry });
+      let data;
+      if (unban) {
+        f.setAttribute("action", `${base}/users/${encodeURIComponent(unban)}/sanctions`);
+        data = await send(f, { csrf, kind: "reinstate" });
+      } else {
+        f.setAttribute("action", `${base}/undo`);
+        for (const entry of entries) data = await send(f, { csrf, entry });
+      }
       if (data.message) say(data.message);
       if (live) refresh();
       else location.reload();
@@ -168,7 +177,7 @@ function desk() {
     if (picking && /^[1-8]$/.test(e.key)) return e.preventDefault(), reject(Number(e.key));
     if (picking) unpick();
     const k = e.key;
-    const needsItem = "arfbo".includes(k) && k.length === 1;
+    const needsItem = "arfbox".includes(k) && k.length === 1;
     if (needsItem && !current) move(0);
     switch (k) {
       case "j": return e.preventDefault(), move(1);
@@ -178,6 +187,11 @@ function desk() {
       case "f": return formOf(current, "feature") && act(formOf(current, "feature"));
       case "b": return e.preventDefault(), ban();
       case "o": return current && $(".who a", current)?.click();
+      case "x": {
+        const box = current && $(".pick", current);
+        if (box) box.checked = !box.checked;
+        return;
+      }
       case "u": return undo();
       case "/": return e.preventDefault(), $("#q")?.focus();
       case "?": return e.preventDefault(), help?.showModal();
