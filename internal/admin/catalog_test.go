@@ -36,7 +36,7 @@ func TestCatalogsComplete(t *testing.T) {
 
 // literalKey finds the keys the templates and handlers name literally.
 // (plural keys, named by n and N, are listed below with their forms).
-var literalKey = regexp.MustCompile(`t \$?\.P "(admin\.[A-Za-z.]+)"|\.T\("(admin\.[A-Za-z]+(?:\.[A-Za-z]+)*)"\)`)
+var literalKey = regexp.MustCompile(`tf? \$?\.P "(admin\.[A-Za-z.]+)"|\.T\("(admin\.[A-Za-z]+(?:\.[A-Za-z]+)*)"\)`)
 
 // TestEveryKeyTranslated: each key a template or handler names, and each
 // key of the families they build from values (statuses, reasons, actions,

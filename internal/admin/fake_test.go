@@ -247,7 +247,7 @@ func (fakeSessions) Actor(ctx context.Context, token string) (*parley.Actor, err
 
 // testUI is the UI over the fakes, with a browser's cookies.
 type testUI struct {
-	t    *testing.T
+	t    testing.TB
 	svc  *fakeService
 	h    http.Handler
 	ui   *Admin
@@ -255,7 +255,7 @@ type testUI struct {
 	csrf string
 }
 
-func newTestUI(t *testing.T) *testUI {
+func newTestUI(t testing.TB) *testUI {
 	t.Helper()
 	svc := &fakeService{}
 	ui := New(svc, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})), Config{PublicURL: testURL, Sessions: fakeSessions{},

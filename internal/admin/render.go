@@ -57,7 +57,10 @@ func static() http.Handler {
 
 // funcs are the template helpers.
 var funcs = template.FuncMap{
-	"t":     func(p *printer, key string, args ...any) string { return p.T(key, args...) },
+	// t takes no arguments, so that the hot path of a page of items makes
+	// no slice per call; tf formats them into the message
+	"t":     func(p *printer, key string) string { return p.T(key) },
+	"tf":    func(p *printer, key string, args ...any) string { return p.T(key, args...) },
 	"n":     func(p *printer, key string, n int) string { return p.N(key, n) },
 	"date":  func(p *printer, t time.Time) string { return p.Date(t) },
 	"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
@@ -90,7 +93,6 @@ var funcs = template.FuncMap{
 		return r
 	},
 	"deskPath": deskPath,
-	"reasons":  parley.RejectReasons,
 	"sanctionKinds": func() []string {
 		return []string{service.SanctionWarn, service.SanctionSuspend, service.SanctionBan, service.SanctionReinstate}
 	},
