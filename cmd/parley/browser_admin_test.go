@@ -136,6 +136,7 @@ func TestScreenshots(t *testing.T) {
 		evalJS[bool](b, "(document.querySelector('.item.current details.diff').open = true)")
 		b.shootElement(dir, "admin-item-"+lang+".png", ".item.current")
 		b.key(kb.Escape)
+		evalJS[bool](b, "(scrollTo(0, 0), true)")
 		b.key("?")
 		b.waitFor("the help", "document.getElementById('help').open")
 		b.shootPage(dir, "admin-help-"+lang+".png")
