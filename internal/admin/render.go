@@ -49,7 +49,9 @@ func static() http.Handler {
 		if r.URL.Query().Get("v") == assetVersion {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
-			w.Header().Set("Cache-Control", "public, max-age=300")
+			// a module admin.js imports, by a URL without the version: asked
+			// again each time, so that it never lags behind its importer
+			w.Header().Set("Cache-Control", "no-cache")
 		}
 		files.ServeHTTP(w, r)
 	}))
