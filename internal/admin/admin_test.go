@@ -374,3 +374,24 @@ func TestSitePicker(t *testing.T) {
 		t.Errorf("one site: %d to %q", res.Code, res.Header().Get("Location"))
 	}
 }
+
+// TestStaticFiles: the script and the stylesheet are served with their
+// types, for a year under the version the pages name and revalidated
+// without it; nothing else of the package is.
+func TestStaticFiles(t *testing.T) {
+	u := newTestUI(t)
+	for name, typ := range map[string]string{"admin.js": "text/javascript", "signin.js": "text/javascript", "admin.css": "text/css"} {
+		res := u.get("/admin/static/" + name + "?v=" + assetVersion)
+		if res.Code != http.StatusOK || !strings.HasPrefix(res.Header().Get("Content-Type"), typ) || !strings.Contains(res.Header().Get("Cache-Control"), "immutable") {
+			t.Errorf("%s: %d %q %q", name, res.Code, res.Header().Get("Content-Type"), res.Header().Get("Cache-Control"))
+		}
+		if cc := u.get("/admin/static/" + name).Header().Get("Cache-Control"); cc != "no-cache" {
+			t.Errorf("%s without the version: Cache-Control %q", name, cc)
+		}
+	}
+	for _, p := range []string{"/admin/static/../admin.go", "/admin/static/admin.go", "/admin/static/templates/layout.html"} {
+		if res := u.get(p); res.Code == http.StatusOK {
+			t.Errorf("%s is served", p)
+		}
+	}
+}
