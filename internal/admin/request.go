@@ -38,52 +38,62 @@ func (a *Admin) staff(h func(w http.ResponseWriter, r *http.Request, d *desk) er
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noStore(w)
 		p := a.printer(r)
-		siteID := r.PathValue("site")
-		sessions := a.cookies.sessions(r)
-		token, ok := sessions[siteID]
-		if !ok {
-			a.toSignIn(w, r, siteID, p, nil)
+		d, signIn, err := a.openDesk(w, r, p)
+		switch {
+		case signIn:
+			a.toSignIn(w, r, r.PathValue("site"), p, err)
 			return
-		}
-		// bounded apart from the request, since the live stream has no deadline
-		rctx, cancel := context.WithTimeout(r.Context(), liveRead)
-		defer cancel()
-		actor, err := a.sessions.Actor(rctx, token)
-		if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
-			delete(sessions, siteID)
-			a.cookies.setSessions(w, sessions)
-			a.toSignIn(w, r, siteID, p, err)
-			return
-		}
-		if err == nil && actor.SiteID != siteID {
-			err = parley.Errorf(parley.EFORBIDDEN, "This session belongs to another site.").Keyed("otherSite")
-		}
-		if err != nil {
+		case err != nil:
 			a.fail(w, r, p, err)
 			return
 		}
-		r = r.WithContext(parley.WithActor(r.Context(), actor))
-		site, err := a.svc.Site(rctx, siteID)
-		if err != nil {
-			a.fail(w, r, p, err)
-			return
-		}
-		d := &desk{Site: site, Actor: actor, P: p, CSRF: a.csrf.token(a.secret(w, r)), token: token}
-		for _, s := range sites(sessions) {
-			if s != siteID {
-				d.Sites = append(d.Sites, s)
-			}
-		}
+		r = r.WithContext(parley.WithActor(r.Context(), d.Actor))
 		if r.Method == http.MethodPost {
-			if err := a.readPost(w, r); err != nil {
-				a.fail(w, r, p, err)
-				return
-			}
+			err = a.readPost(w, r)
 		}
-		if err := h(w, r, d); err != nil {
+		if err == nil {
+			err = h(w, r, d)
+		}
+		if err != nil {
 			a.fail(w, r, p, err)
 		}
 	})
+}
+
+// openDesk resolves the cookie's session of the site in r's path into the
+// desk; signIn says that there is none (err: why it ended, or nil).
+func (a *Admin) openDesk(w http.ResponseWriter, r *http.Request, p *printer) (d *desk, signIn bool, err error) {
+	siteID := r.PathValue("site")
+	sessions := a.cookies.sessions(r)
+	token, ok := sessions[siteID]
+	if !ok {
+		return nil, true, nil
+	}
+	// bounded apart from the request, since the live stream has no deadline
+	ctx, cancel := context.WithTimeout(r.Context(), liveRead)
+	defer cancel()
+	actor, err := a.sessions.Actor(ctx, token)
+	switch {
+	case parley.ErrorCode(err) == parley.EUNAUTHORIZED:
+		delete(sessions, siteID)
+		a.cookies.setSessions(w, sessions)
+		return nil, true, err
+	case err != nil:
+		return nil, false, err
+	case actor.SiteID != siteID:
+		return nil, false, parley.Errorf(parley.EFORBIDDEN, "This session belongs to another site.").Keyed("otherSite")
+	}
+	site, err := a.svc.Site(ctx, siteID)
+	if err != nil {
+		return nil, false, err
+	}
+	d = &desk{Site: site, Actor: actor, P: p, CSRF: a.csrf.token(a.secret(w, r)), token: token}
+	for _, s := range sites(sessions) {
+		if s != siteID {
+			d.Sites = append(d.Sites, s)
+		}
+	}
+	return d, false, nil
 }
 
 // readPost parses a posted form, bounded, and checks that it came from our
