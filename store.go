@@ -29,6 +29,8 @@ type Store interface {
 	Notifications
 	Standings
 	RecentBodies
+	WordReader
+	ApprovedCounter
 	AuditReader
 	RevisionReader
 	QueueReader // the moderators' queues (queue.go)

@@ -241,6 +241,10 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	mux.Handle("GET /embed-account.js", widget.AccountHandler())
 	mux.Handle("GET /embed-inbox.js", widget.InboxHandler())
 	mux.Handle("GET /embed-notice.js", widget.NoticeHandler())
+	closeAdmin, err := mountAdmin(ctx, mux, store, svc, bus, log, hc)
+	if err != nil {
+		return nil, nil, err
+	}
 	if hc.Demo {
 		if err := ensureDemo(ctx, store, svc, log, bus); err != nil {
 			return nil, nil, err
@@ -253,7 +257,8 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// HSTS only where browsers reach us over HTTPS.
 	h = web.WithClientAddress(withDeadline(mux, timeout), hc.TrustedProxies)
-	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
+	closeLive = func() { hub.Close(); closeAdmin() }
+	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), closeLive, nil
 }
 
 // limitMemory applies the memory limit (see config.ResolveMemoryLimit)

@@ -18,6 +18,7 @@ import (
 	"parley"
 	"parley/internal/i18n"
 	"parley/internal/pagecache"
+	"parley/internal/pow"
 	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/web"
@@ -256,6 +257,7 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	web.ErrorHeaders(w.Header(), code)
 	web.LimitHeaders(w.Header(), err)
 	body := errorJSON{Code: code, Message: msg, Key: key}
+	pipelineDetails(&body, err, i18n.For(requestLang(r)))
 	writeJSON(w, status, map[string]errorJSON{"error": body})
 }
 
@@ -263,6 +265,10 @@ type errorJSON struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Key     string `json:"key,omitempty"`
+	// The pipeline's refusals (pipeline.go): the challenge of a 428
+	// proofRequired, the reasons of a 422 nudge.
+	Challenge *pow.Challenge `json:"challenge,omitempty"`
+	Reasons   []nudgeReason  `json:"reasons,omitempty"`
 }
 
 // requestLang is the language a client asks for: ?lang=, else the first

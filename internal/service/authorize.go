@@ -23,6 +23,9 @@ const (
 	actReport    action = "report"
 	actReadOwn   action = "read own state"
 	actAccount   action = "manage own account"
+
+	// The moderation pipeline's (issue 8, part pipeline).
+	actManageWords action = "manage word lists"
 )
 
 // The actions of moderators on their site's queues, comments, users and
@@ -115,10 +118,11 @@ var policies = map[action]policy{
 	actReadOwn:   {role: parley.RoleCommenter, guests: always, strangers: true},
 	actAccount:   {role: parley.RoleCommenter, guest: errAccount},
 
-	actReadQueue: {role: parley.RoleModerator, guest: errSignIn},
-	actModerate:  {role: parley.RoleModerator, guest: errSignIn},
-	actSanction:  {role: parley.RoleModerator, guest: errSignIn},
-	actAudit:     {role: parley.RoleModerator, guest: errSignIn},
+	actReadQueue:   {role: parley.RoleModerator, guest: errSignIn},
+	actModerate:    {role: parley.RoleModerator, guest: errSignIn},
+	actSanction:    {role: parley.RoleModerator, guest: errSignIn},
+	actAudit:       {role: parley.RoleModerator, guest: errSignIn},
+	actManageWords: {role: parley.RoleModerator, guest: errSignIn},
 	// Art. 16 lets anyone send a notice, signed in or not, also readers of
 	// another site; the limits per address and per comment stand between a
 	// flood and the queue (see notice.go).

@@ -127,6 +127,8 @@ func TestAuthorize(t *testing.T) {
 			open:   {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role},
 			closed: {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role},
 		},
+		// the word lists are the moderators' (pipeline)
+		actManageWords: modCells,
 	}
 	if len(want) != len(policies) {
 		t.Errorf("the table covers %d actions, policies has %d", len(want), len(policies))
