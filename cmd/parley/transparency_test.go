@@ -129,7 +129,7 @@ func transparencyFixture(t *testing.T, dsn string) {
 		return parley.WithActor(ctx, &parley.Actor{User: u, SiteID: "s", Role: u.Role, Method: parley.MethodSession})
 	}
 	at(day.Add(10 * time.Hour))
-	out, err := svc.DecideNotice(as(mod), service.NoticeDecision{SiteID: "s", Reference: n1.Reference, Action: parley.ActionRemove, Ground: parley.GroundLaw, Basis: "§ 130 StGB"})
+	out, err := svc.DecideNotice(as(mod), service.NoticeDecision{SiteID: "s", Reference: n1.Reference, Action: parley.ActionRemove, Ground: parley.GroundLaw, Basis: "§ 130 StGB", Note: "Hetze."})
 	if err != nil {
 		t.Fatal(err)
 	}

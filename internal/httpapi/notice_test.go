@@ -60,7 +60,7 @@ func removeByNotice(c *cell) {
 	c.t.Helper()
 	fileNotice(c)
 	mod := c.session("home", parley.RoleModerator)
-	r := c.s.do("POST", "/api/v1/admin/sites/home/notices/"+c.ref+"/decision", `{"action":"remove","ground":"law","basis":"§ 186 StGB"}`, "",
+	r := c.s.do("POST", "/api/v1/admin/sites/home/notices/"+c.ref+"/decision", `{"action":"remove","ground":"law","basis":"§ 186 StGB","note":"Unwahre Tatsachenbehauptung."}`, "",
 		"Authorization: Bearer "+mod)
 	var out struct{ Entries []int64 }
 	if r.status != http.StatusOK || json.Unmarshal([]byte(r.body), &out) != nil || len(out.Entries) != 2 {
