@@ -111,11 +111,11 @@ func transparencyFixture(t *testing.T, dsn string) {
 		return p.Comment
 	}
 	notice := func(c *parley.Comment, kind string) *parley.Notice {
-		n, err := svc.FileNotice(ctx, service.NewNotice{CommentID: c.ID, Kind: kind, Explanation: "x", Name: "N", Email: "n@example.org", GoodFaith: true})
+		f, err := svc.FileNotice(ctx, service.NewNotice{CommentID: c.ID, Kind: kind, Explanation: "x", Name: "N", Email: "n@example.org", GoodFaith: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return n
+		return f.Notice
 	}
 	day := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
 	notice(comment(), parley.NoticeFraud) // the day before
