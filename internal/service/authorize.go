@@ -144,8 +144,10 @@ func authorize(ctx context.Context, site *parley.Site, act action, c *parley.Com
 }
 
 // sanctioned returns the refusal of a user under a ban or a suspension,
-// nil for anyone else. A suspension ends by the wall clock, as sessions
-// expire by it.
+// nil for anyone else. Suspensions run on the wall clock, from their start
+// (Service.Sanction) to this check: authorize has no other, and a
+// service's test clock (WithClock) is for its time windows, not for
+// sanctions.
 func sanctioned(s parley.Sanctions) error {
 	switch {
 	case s.Banned():

@@ -163,7 +163,7 @@ func (s *Service) queuePage(ctx context.Context, sq parley.QueueQuery) (*QueuePa
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := parley.Now() // sanctions run on the wall clock (see authorize)
 	for _, c := range cs {
 		it := &QueueItem{Comment: c, Story: d.stories[c.StoryID], Parent: d.parents[c.ParentID],
 			Revision: d.revisions[c.ID], Reports: d.reports[c.ID]}
