@@ -421,7 +421,7 @@ func auditQuery(siteID string, q url.Values) (parley.AuditQuery, error) {
 	}
 	if c := q.Get("cursor"); c != "" {
 		if aq.BeforeID, err = strconv.ParseInt(c, 10, 64); err != nil || aq.BeforeID < 1 {
-			return aq, parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("badCursor")
+			return aq, parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("cursorInvalid")
 		}
 	}
 	aq.Limit, err = intParam(q.Get("limit"))

@@ -255,7 +255,7 @@ func TestAdminNotesHistoryStoriesAudit(t *testing.T) {
 	if r := s.do("GET", "/api/v1/admin/sites/news/audit?action=user.noted&user="+alice, "", "Mona"); strings.Count(r.body, `"action":"user.noted"`) != 2 {
 		t.Errorf("audit of notes: %s", r.body)
 	}
-	wantError(t, "a forged cursor", s.do("GET", "/api/v1/admin/sites/news/audit?cursor=x", "", "Mona"), http.StatusBadRequest, "badCursor")
+	wantError(t, "a forged cursor", s.do("GET", "/api/v1/admin/sites/news/audit?cursor=x", "", "Mona"), http.StatusBadRequest, "cursorInvalid")
 	wantError(t, "a bad time", s.do("GET", "/api/v1/admin/sites/news/audit?from=yesterday", "", "Mona"), http.StatusBadRequest, "")
 
 	r = s.do("GET", "/api/v1/admin/sites/news/audit.csv?action=user.noted", "", "Mona")

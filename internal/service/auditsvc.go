@@ -90,7 +90,7 @@ func (s *Service) checkAudit(ctx context.Context, q *parley.AuditQuery) error {
 	case q.Limit < 0 || q.Limit > parley.MaxAuditPage:
 		return parley.Errorf(parley.EINVALID, "A page of the audit log holds 1 to %d entries.", parley.MaxAuditPage)
 	case q.BeforeID < 0:
-		return parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("badCursor")
+		return parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("cursorInvalid")
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func TestQueueRefusals(t *testing.T) {
 		{"anonymous", nil, service.QueueQuery{Status: parley.QueuePending}, parley.EUNAUTHORIZED, "signInRequired"},
 		{"a reader", func() any { return reader }, service.QueueQuery{Status: parley.QueuePending}, parley.EFORBIDDEN, "roleTooLow"},
 		{"a queue that is none", func() any { return d.mod }, service.QueueQuery{Status: "spam"}, parley.EINVALID, "badQueue"},
-		{"a forged cursor", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, Cursor: "'; DROP TABLE"}, parley.EINVALID, "badCursor"},
+		{"a forged cursor", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, Cursor: "'; DROP TABLE"}, parley.EINVALID, "cursorInvalid"},
 		{"a page too long", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, Limit: 101}, parley.EINVALID, ""},
 		{"an author that is no ID", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, AuthorID: "a%"}, parley.EINVALID, ""},
 		{"a search with a NUL", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, Text: "a\x00"}, parley.EINVALID, "badText"},

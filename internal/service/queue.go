@@ -140,7 +140,7 @@ func pageLimit(n int) (int, error) {
 // back; anything that is not a comment ID is refused.
 func decodeQueueCursor(c string) (string, error) {
 	if c != "" && !parley.ValidCommentID(c) {
-		return "", parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("badCursor")
+		return "", parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("cursorInvalid")
 	}
 	return c, nil
 }

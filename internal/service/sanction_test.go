@@ -180,7 +180,7 @@ func TestNotesAndHistory(t *testing.T) {
 		_, err = d.svc.History(d.as(d.mod), "news", "nobody", "")
 		wantKey(t, "the history of nobody", err, parley.ENOTFOUND, "")
 		_, err = d.svc.History(d.as(d.mod), "news", reader.ID, "not-a-cursor")
-		wantKey(t, "a forged cursor", err, parley.EINVALID, "badCursor")
+		wantKey(t, "a forged cursor", err, parley.EINVALID, "cursorInvalid")
 	})
 }
 
