@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -92,5 +93,28 @@ func benchPending(b *testing.B, s *Store, site, story string, n, limit int) {
 				b.Fatalf("QueueComments = %d comments, %v; want %d", len(page), err, want)
 			}
 		}
+		b.ReportMetric(float64(buffers(b, s, q)), "buffers/op") // after the loop, which resets metrics
 	})
+}
+
+// buffers is the number of shared buffers a page of q touches, from
+// EXPLAIN (ANALYZE, BUFFERS): what the page costs the database, whatever
+// else the machine is doing.
+func buffers(b *testing.B, s *Store, q parley.QueueQuery) int {
+	b.Helper()
+	query, args := queueQuery(q)
+	var plan []struct {
+		Plan struct {
+			Hit  int `json:"Shared Hit Blocks"`
+			Read int `json:"Shared Read Blocks"`
+		}
+	}
+	var raw []byte
+	if err := s.pool.QueryRow(context.Background(), "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "+query, args...).Scan(&raw); err != nil {
+		b.Fatalf("EXPLAIN: %v", err)
+	}
+	if err := json.Unmarshal(raw, &plan); err != nil || len(plan) != 1 {
+		b.Fatalf("EXPLAIN: %v %s", err, raw)
+	}
+	return plan[0].Plan.Hit + plan[0].Plan.Read
 }
