@@ -129,7 +129,9 @@ func TestSanctionRefusals(t *testing.T) {
 		{"no kind", d.mod, with(func(s *service.Sanction) { s.UserID, s.Kind = reader.ID, "mute" }), parley.EINVALID, "badSanction"},
 		{"no reason", d.mod, with(func(s *service.Sanction) { s.UserID, s.Reason = reader.ID, "" }), parley.EINVALID, "rejectReason"},
 		{"other without a message", d.mod, with(func(s *service.Sanction) { s.UserID, s.Reason = reader.ID, parley.ReasonOther }), parley.EINVALID, "noteRequired"},
-		{"a suspension of a minute", d.mod, with(func(s *service.Sanction) { s.UserID, s.Kind, s.Duration = reader.ID, service.SanctionSuspend, time.Minute }), parley.EINVALID, "suspensionLength"},
+		{"a suspension of a minute", d.mod, with(func(s *service.Sanction) {
+			s.UserID, s.Kind, s.Duration = reader.ID, service.SanctionSuspend, time.Minute
+		}), parley.EINVALID, "suspensionLength"},
 		{"a suspension of two years", d.mod, with(func(s *service.Sanction) {
 			s.UserID, s.Kind, s.Duration = reader.ID, service.SanctionSuspend, 2*365*24*time.Hour
 		}), parley.EINVALID, "suspensionLength"},
