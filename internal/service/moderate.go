@@ -61,7 +61,7 @@ func (s *Service) Decide(ctx context.Context, d Decision) ([]*parley.AuditEntry,
 	}
 	var done []decided
 	err = s.store.Update(ctx, func(tx parley.Tx) error {
-		done = done[:0] // a unit may run again after a failed group commit
+		done = done[:0] // from nothing, should the store ever run fn twice
 		for _, id := range ids {
 			e := &parley.AuditEntry{SiteID: d.SiteID, ActorID: a.User.ID, Reason: reason, Note: note, CreatedAt: s.now()}
 			old, changed, err := s.decideOne(ctx, tx, d.Action, id, e)

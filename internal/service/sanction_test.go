@@ -59,10 +59,9 @@ func TestSanctions(t *testing.T) {
 				t.Errorf("suspended until %v, want in 48 hours", until)
 			}
 		}
-		// What a suspended reader still may do: edit and delete their own.
-		if _, err := d.svc.Edit(d.as(reader), mine.ID, "Korrigiert"); err != nil {
-			t.Errorf("editing one's own comment while suspended: %v", err)
-		}
+		// Editing would write anew; deleting one's own stays allowed.
+		_, err := d.svc.Edit(d.as(reader), mine.ID, "Korrigiert")
+		wantKey(t, "a suspended reader editing", err, parley.EFORBIDDEN, "suspended")
 		e = sanction(service.SanctionBan, 0)
 		if e.Action != parley.AuditBanned || e.After != parley.StandingBanned {
 			t.Errorf("ban entry = %+v", e)
