@@ -10,9 +10,10 @@ import (
 	"parley"
 )
 
-// TestAuthorize checks every reader action against every kind of caller,
-// on a site that takes anonymous posts and on one that does not. A cell is
-// what authorize answers: "ok" (the caller acts as themselves), "guest"
+// TestAuthorize checks every action, readers' and moderators', against
+// every kind of caller (sanctioned readers included), on a site that takes
+// anonymous posts and on one that does not. A cell is what authorize
+// answers: "ok" (the caller acts as themselves), "guest"
 // (let in without an identity), or the name of a refusal, which refusals
 // ties to the code and key clients see.
 func TestAuthorize(t *testing.T) {

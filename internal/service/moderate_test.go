@@ -310,9 +310,11 @@ func TestReportedAndNew(t *testing.T) {
 			t.Errorf("new = %v, want the first comment of a new reader", ids)
 		}
 		_, reporter := d.post("s2", "Ich melde", nil)
+		d.took()
 		if _, err := d.svc.Report(d.as(reporter), service.NewReport{CommentID: c.ID, Reason: parley.ReasonAbuse}); err != nil {
 			t.Fatal(err)
 		}
+		wantEvents(t, d.took(), parley.EventQueueChanged)
 		if ids := d.queue(service.QueueQuery{Status: parley.QueueReported}); !slices.Equal(ids, []string{c.ID}) {
 			t.Errorf("reported = %v", ids)
 		}
