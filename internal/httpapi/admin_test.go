@@ -273,3 +273,44 @@ func TestAdminNotesHistoryStoriesAudit(t *testing.T) {
 		t.Errorf("a refused export is %q with Content-Disposition %q", ct, r.header.Get("Content-Disposition"))
 	}
 }
+
+// TestAdminBadInput: hostile input to the moderators' routes is a 4xx
+// with a JSON error, never a 500.
+func TestAdminBadInput(t *testing.T) {
+	s := fixtures(t, onSQLite)
+	staff(s, "news", "Mona", parley.RoleModerator)
+	ids := make([]string, 2000)
+	for i := range ids {
+		ids[i] = s.ids["c1"]
+	}
+	many, _ := json.Marshal(map[string]any{"action": "approve", "commentIds": ids})
+	const base = "/api/v1/admin/sites/news"
+	for _, tt := range []struct {
+		name, method, path, body string
+		status                   int
+	}{
+		{"2,000 comments at once", "POST", base + "/decisions", string(many), http.StatusBadRequest},
+		{"a body over 64 KiB", "POST", base + "/decisions", `{"action":"approve","note":"` + strings.Repeat("x", 70<<10) + `"}`, http.StatusRequestEntityTooLarge},
+		{"IDs that are not strings", "POST", base + "/decisions", `{"action":"approve","commentIds":[1,2]}`, http.StatusBadRequest},
+		{"not JSON", "POST", base + "/decisions", `approve`, http.StatusBadRequest},
+		{"a limit that is no number", "GET", base + "/queue?status=pending&limit=abc", "", http.StatusBadRequest},
+		{"a search with a NUL", "GET", base + "/queue?status=pending&text=%00", "", http.StatusBadRequest},
+		{"an address filter with SQL", "GET", base + "/queue?status=pending&ip=%27%20OR%201%3D1", "", http.StatusBadRequest},
+		{"a story ID too long", "GET", base + "/queue?status=pending&story=" + strings.Repeat("s", 200), "", http.StatusBadRequest},
+		{"an entry ID past int64", "POST", base + "/decisions/99999999999999999999999/undo", "", http.StatusNotFound},
+		{"a user ID with a slash", "GET", base + "/users/a%2Fb/notes", "", http.StatusNotFound},
+		{"a user ID with a NUL", "GET", base + "/users/a%00b/history", "", http.StatusNotFound},
+		{"an audit filter with a NUL", "GET", base + "/audit?user=%00", "", http.StatusBadRequest},
+		{"an audit limit too big", "GET", base + "/audit?limit=100000", "", http.StatusBadRequest},
+		{"an audit CSV with a bad time", "GET", base + "/audit.csv?to=soon", "", http.StatusBadRequest},
+		{"a sanction of a huge duration", "POST", base + "/users/" + s.userOf("c1") + "/sanctions", `{"kind":"suspend","hours":9223372036854775807,"reason":"spam"}`, http.StatusBadRequest},
+		{"a site ID that is none", "GET", "/api/v1/admin/sites/%00/queue?status=pending", "", http.StatusBadRequest},
+	} {
+		r := s.do(tt.method, tt.path, tt.body, "Mona")
+		if r.status != tt.status {
+			t.Errorf("%s: %d %.200s, want %d", tt.name, r.status, r.body, tt.status)
+			continue
+		}
+		errorOf(t, r)
+	}
+}
