@@ -38,6 +38,7 @@ var (
 	errStale    = parley.Errorf(parley.ECONFLICT, "This decision cannot be undone: the comment has changed since.").Keyed("undoStale")
 	errNotUndo  = parley.Errorf(parley.EINVALID, "Only a decision on a comment can be undone.").Keyed("undoAction")
 	errNotYours = parley.Errorf(parley.EFORBIDDEN, "A moderator can undo only their own decisions.").Keyed("undoOthers")
+	errNoChange = parley.Errorf(parley.ECONFLICT, "This decision changed no status (it took the comment out of a queue), so there is nothing to undo.").Keyed("undoNothing")
 )
 
 // Decide carries out a decision as one unit of work: the status changes,
@@ -292,7 +293,11 @@ func (s *Service) reverse(ctx context.Context, tx parley.Tx, orig *parley.AuditE
 	e.Before, e.After = c.Status, c.Status
 	switch orig.Action {
 	case parley.AuditApproved, parley.AuditRejected:
-		if c.Status != orig.After {
+		switch {
+		case orig.Before == orig.After:
+			// Reports seen and a newcomer reviewed cannot be unseen.
+			return errNoChange
+		case c.Status != orig.After:
 			return errStale
 		}
 		e.After = orig.Before

@@ -330,6 +330,8 @@ func TestReportedAndNew(t *testing.T) {
 		if again := d.decide(d.mod, service.ActionApprove, "", c); len(again) != 0 {
 			t.Errorf("a second approval wrote %d entries", len(again))
 		}
+		_, err := d.svc.Undo(d.as(d.mod), "news", entries[0].ID)
+		wantKey(t, "undoing an approval that changed no status", err, parley.ECONFLICT, "undoNothing")
 	})
 }
 
