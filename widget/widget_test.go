@@ -17,7 +17,11 @@ import (
 // code, the account bar, staff badges on comments and "deleted user" for
 // erased accounts took embed.js from 11,754 to 13,350 bytes. The sign-in panel and the profile are not in
 // it: they are embed-account.js, which only readers who open them load.
-const budget = 13<<10 + 512
+// It was 13.5 KiB until moderation (issue 8): the suspended and banned
+// refusals, and the "Report illegal content" button with the import of
+// embed-notice.js, took it to 13,910 bytes; the notice form itself is not
+// in it.
+const budget = 14 << 10
 
 // accountBudget is the most embed-account.js may weigh gzipped (-9). It
 // was 6 KiB (6,046 bytes) until the refusals a reader meets got their own

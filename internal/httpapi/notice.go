@@ -164,7 +164,7 @@ func (a *API) reviewNotice(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type decisionRequest struct {
+type noticeDecisionRequest struct {
 	Action string `json:"action"`
 	Ground string `json:"ground"`
 	Basis  string `json:"basis"`
@@ -177,7 +177,7 @@ func (a *API) decideNotice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var req decisionRequest
+	var req noticeDecisionRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}

@@ -81,6 +81,8 @@ export const KEYS = [
   "error.sessionExpired",
   "error.postTooFast",
   "error.duplicateComment",
+  "error.suspended",
+  "error.banned",
   "notice.action",
 ];
 
@@ -166,6 +168,8 @@ export const LANGS: Record<string, string[]> = {
     "Your session has expired. Please sign in again.",
     "You are posting too fast. Please wait a moment before you comment again.",
     "You have just posted this comment.",
+    "Your account is suspended here for now: you can read, but not comment, react or report.",
+    "Your account is banned from this site: you can read, but not comment, react or report.",
     "Report illegal content",
   ],
   de: [
@@ -249,6 +253,8 @@ export const LANGS: Record<string, string[]> = {
     "Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.",
     "Sie schreiben zu schnell. Bitte warten Sie einen Moment, bevor Sie erneut kommentieren.",
     "Diesen Kommentar haben Sie gerade schon veröffentlicht.",
+    "Ihr Konto ist hier vorübergehend gesperrt: Sie können lesen, aber nicht kommentieren, reagieren oder melden.",
+    "Ihr Konto ist hier dauerhaft gesperrt: Sie können lesen, aber nicht kommentieren, reagieren oder melden.",
     "Rechtswidrigen Inhalt melden",
   ],
   es: [
@@ -332,6 +338,8 @@ export const LANGS: Record<string, string[]> = {
     "Tu sesión ha caducado. Vuelve a iniciar sesión.",
     "Estás publicando demasiado rápido. Espera un momento antes de volver a comentar.",
     "Acabas de publicar este mismo comentario.",
+    "Tu cuenta está suspendida por ahora: puedes leer, pero no comentar, reaccionar ni denunciar.",
+    "Tu cuenta está bloqueada en este sitio: puedes leer, pero no comentar, reaccionar ni denunciar.",
     "Notificar contenido ilícito",
   ],
   fr: [
@@ -415,6 +423,8 @@ export const LANGS: Record<string, string[]> = {
     "Votre session a expiré. Veuillez vous reconnecter.",
     "Vous publiez trop vite. Patientez un instant avant de commenter à nouveau.",
     "Vous venez déjà de publier ce commentaire.",
+    "Votre compte est suspendu pour le moment : vous pouvez lire, mais pas commenter, réagir ni signaler.",
+    "Votre compte est exclu de ce site : vous pouvez lire, mais pas commenter, réagir ni signaler.",
     "Signaler un contenu illicite",
   ],
 };

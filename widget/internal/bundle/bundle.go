@@ -63,6 +63,8 @@ func Keys() []string {
 		"error.sessionExpired",
 		// Posting too fast or twice (issue 8).
 		"error.postTooFast", "error.duplicateComment",
+		// Suspended or banned from the site (issue 8, queues).
+		"error.suspended", "error.banned",
 		// The entry of the notice form (embed-notice.js, dsa).
 		"notice.action",
 	}
