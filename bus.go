@@ -47,7 +47,7 @@ const (
 // story of a site. Over NATS it becomes a subject per site and story, so
 // that an instance receives only what its subscribers want.
 type Topic struct {
-	Kind    string // TopicStories, TopicSites or TopicQueues
+	Kind    string // TopicStories, TopicSites, TopicQueues or TopicUsers
 	SiteID  string // "" for every site
 	StoryID string // "" for every story; needs SiteID
 }
@@ -59,6 +59,8 @@ func (ev Event) Topic() Topic {
 		return Topic{Kind: TopicSites, SiteID: ev.SiteID}
 	case EventQueueChanged:
 		return Topic{Kind: TopicQueues, SiteID: ev.SiteID, StoryID: ev.StoryID}
+	case EventUserChanged:
+		return Topic{Kind: TopicUsers, SiteID: ev.SiteID}
 	}
 	return Topic{Kind: TopicStories, SiteID: ev.SiteID, StoryID: ev.StoryID}
 }

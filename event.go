@@ -20,6 +20,7 @@ type Event struct {
 	SiteID    string
 	StoryID   string // "" for site events
 	CommentID string // "" for story and site events
+	UserID    string // the user of EventUserChanged; "" otherwise
 }
 
 // StoredEvent is one row of a story's event log. The store appends it in the

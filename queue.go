@@ -146,5 +146,7 @@ func SortReportCounts(rcs []ReportCount) {
 		}
 		return len(RejectReasons())
 	}
-	slices.SortFunc(rcs, func(a, b ReportCount) int { return cmp.Or(cmp.Compare(rank(a.Reason), rank(b.Reason)), strings.Compare(a.Reason, b.Reason)) })
+	slices.SortFunc(rcs, func(a, b ReportCount) int {
+		return cmp.Or(cmp.Compare(rank(a.Reason), rank(b.Reason)), strings.Compare(a.Reason, b.Reason))
+	})
 }

@@ -17,6 +17,16 @@ type Sanctions struct {
 	BannedAt       time.Time // zero unless banned
 }
 
+// EventUserChanged says that a user's sanctions changed, so that whatever
+// holds the user in memory (the commenter-token method's cache) drops
+// them and a ban holds at once. It travels on its own topic kind
+// (TopicUsers), per site, with Event.UserID set, and is never appended to
+// a story's event log.
+const EventUserChanged = "user.changed"
+
+// TopicUsers is the topic kind of EventUserChanged, per site.
+const TopicUsers = "users"
+
 // User standings: what Sanctions amount to at a moment.
 const (
 	StandingActive    = "active"

@@ -18,9 +18,10 @@ import (
 // erased accounts took embed.js from 11,754 to 13,350 bytes. The sign-in panel and the profile are not in
 // it: they are embed-account.js, which only readers who open them load.
 // Moderation (issue 8) then added what every reader must see in place: the
-// bell with its unread count (inbox, 311 bytes: 13,512 to 13,823) and the
-// entry of the notice form (dsa), 13,993 bytes together; the inbox panel
-// and the notice form themselves are lazy chunks with budgets of their own.
+// bell with its unread count (inbox), the suspended and banned refusals, and
+// the "Report illegal content" entry with the import of embed-notice.js
+// (dsa); the inbox panel and the notice form themselves are lazy chunks
+// with budgets of their own.
 const budget = 14 << 10
 
 // accountBudget is the most embed-account.js may weigh gzipped (-9). It

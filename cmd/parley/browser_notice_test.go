@@ -1,8 +1,12 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"parley"
 )
@@ -23,9 +27,11 @@ func TestBrowserNotice(t *testing.T) {
 	b.click("the notice button", opener)
 	b.waitFor("the notice form", "field("+jsString(german.T("notice.kind"))+")")
 	b.checkAxe("the notice form", axe)
+	b.snap("notice-de.png")
 
 	b.click("send", "button("+jsString(german.T("notice.submit"))+")")
 	b.waitFor("the refusal", "all('[role=alert]').some((e) => e.textContent == "+jsString(german.T("error.noticeExplanation"))+")")
+	b.snap("notice-refused-de.png")
 	b.expect("the explanation marked and focused", "focused() && focused().name == 'explanation' && focused().getAttribute('aria-invalid') == 'true'")
 
 	b.typeText("Der Kommentar ruft zu Hass gegen eine Gruppe auf.")
@@ -35,7 +41,10 @@ func TestBrowserNotice(t *testing.T) {
 	b.click("send", "button("+jsString(german.T("notice.submit"))+")")
 	done := strings.SplitN(german.T("notice.done"), "%s", 2)[0]
 	b.waitFor("the receipt", "all('[role=status]').some((e) => e.textContent.startsWith("+jsString(done+"N-2026-")+"))")
+	// this server sends no mail: the receipt must not promise one
+	b.expect("no mail promised", "!all('[role=status]').some((e) => e.textContent.includes("+jsString(german.T("notice.doneMail"))+"))")
 	b.checkAxe("the receipt", axe)
+	b.snap("notice-done-de.png")
 
 	ns, err := app.store.NoticePage(t.Context(), parley.NoticeQuery{SiteID: "demo", Limit: 10})
 	if err != nil || len(ns) != 1 || ns[0].Email != "eva@example.org" || ns[0].Kind != parley.NoticeHate || ns[0].Lang != "de" {
@@ -46,4 +55,21 @@ func TestBrowserNotice(t *testing.T) {
 	}
 	b.click("back", "button("+jsString(german.T("notice.back"))+")")
 	b.expect("the focus back on the notice button", "focused() == "+opener)
+}
+
+// snap saves what the tab shows now as screenshots/name, for people to
+// look at (the directory is not committed).
+func (b *tab) snap(name string) {
+	b.t.Helper()
+	dir := filepath.Join("..", "..", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
 }

@@ -224,7 +224,11 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// One authenticator for every surface, so that a credential means the
 	// same on each and the origin goes into the context in one place.
-	authn := auth.New(config.Origin(hc.PublicURL), auth.NewCommenterTokens(store, nil), auth.NewSessions(store, svc, hc.Now))
+	tokens := auth.NewCommenterTokens(store, nil)
+	if _, err := tokens.Follow(bus); err != nil { // for the process's life, as the page cache
+		return nil, nil, fmt.Errorf("commenter tokens: %w", err)
+	}
+	authn := auth.New(config.Origin(hc.PublicURL), tokens, auth.NewSessions(store, svc, hc.Now))
 	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)

@@ -111,11 +111,11 @@ func transparencyFixture(t *testing.T, dsn string) {
 		return p.Comment
 	}
 	notice := func(c *parley.Comment, kind string) *parley.Notice {
-		n, err := svc.FileNotice(ctx, service.NewNotice{CommentID: c.ID, Kind: kind, Explanation: "x", Name: "N", Email: "n@example.org", GoodFaith: true})
+		f, err := svc.FileNotice(ctx, service.NewNotice{CommentID: c.ID, Kind: kind, Explanation: "x", Name: "N", Email: "n@example.org", GoodFaith: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return n
+		return f.Notice
 	}
 	day := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
 	notice(comment(), parley.NoticeFraud) // the day before
@@ -129,7 +129,7 @@ func transparencyFixture(t *testing.T, dsn string) {
 		return parley.WithActor(ctx, &parley.Actor{User: u, SiteID: "s", Role: u.Role, Method: parley.MethodSession})
 	}
 	at(day.Add(10 * time.Hour))
-	out, err := svc.DecideNotice(as(mod), service.NoticeDecision{SiteID: "s", Reference: n1.Reference, Action: parley.ActionRemove, Ground: parley.GroundLaw, Basis: "§ 130 StGB"})
+	out, err := svc.DecideNotice(as(mod), service.NoticeDecision{SiteID: "s", Reference: n1.Reference, Action: parley.ActionRemove, Ground: parley.GroundLaw, Basis: "§ 130 StGB", Note: "Hetze."})
 	if err != nil {
 		t.Fatal(err)
 	}

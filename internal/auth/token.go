@@ -77,6 +77,20 @@ func (m *CommenterTokens) Actor(ctx context.Context, token string) (*parley.Acto
 	return &parley.Actor{User: u, SiteID: u.SiteID, Role: parley.RoleCommenter, Method: parley.MethodToken}, nil
 }
 
+// Follow drops a cached user as soon as the bus says they changed
+// (parley.EventUserChanged, sent with every sanction), so that a ban or a
+// suspension holds at once on the instance that hears of it; on one that
+// does not, it holds within userTTL. A missed event empties the cache.
+func (m *CommenterTokens) Follow(bus parley.Bus) (unsubscribe func(), err error) {
+	return bus.Subscribe(parley.Topic{Kind: parley.TopicUsers}, func(ev parley.Event) {
+		if ev.Type == parley.EventMissed {
+			m.cache.clear()
+			return
+		}
+		m.cache.drop(ev.UserID)
+	})
+}
+
 var errBadToken = parley.Errorf(parley.EUNAUTHORIZED, "The commenter token is not valid.").Keyed("tokenInvalid")
 
 // userCache keeps users by token hash for userTTL. get returns a copy, so
@@ -100,6 +114,23 @@ func (c *userCache) get(hash string) (*parley.User, bool) {
 		return nil, false
 	}
 	return &e.user, true
+}
+
+// drop forgets user id, whatever token hash it is cached under.
+func (c *userCache) drop(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for hash, e := range c.entries {
+		if e.user.ID == id {
+			delete(c.entries, hash)
+		}
+	}
+}
+
+func (c *userCache) clear() {
+	c.mu.Lock()
+	c.entries = map[string]cachedUser{}
+	c.mu.Unlock()
 }
 
 func (c *userCache) put(hash string, u *parley.User) {

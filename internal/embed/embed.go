@@ -36,7 +36,7 @@ type Service interface {
 	Replies(ctx context.Context, commentID string, limit int, cursor string) ([]*service.Node, string, error)
 	Post(ctx context.Context, in service.NewComment) (*service.Posted, error)
 	Unsubscribe(ctx context.Context, token string, apply bool) (lang string, err error)
-	FileNotice(ctx context.Context, in service.NewNotice) (*parley.Notice, error)
+	FileNotice(ctx context.Context, in service.NewNotice) (*service.FiledNotice, error)
 }
 
 // Authenticator resolves a request into who is asking (internal/auth);

@@ -106,11 +106,11 @@ func (b *Block) fileNotice(r *http.Request, siteID, commentID string, v *noticeV
 			}
 			return nil
 		}}
-	n, err := b.svc.FileNotice(r.Context(), in)
+	f, err := b.svc.FileNotice(r.Context(), in)
 	if err != nil {
 		return err
 	}
-	v.Reference, v.Mailed = n.Reference, n.Email != ""
+	v.Reference, v.Mailed = f.Notice.Reference, f.Mailed
 	return nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/web"
+	"parley/internal/wire"
 )
 
 // maxRequestBody bounds every request body; larger ones get 413.
@@ -57,6 +58,7 @@ type Service interface {
 	SignInMethods(ctx context.Context, siteID string) (*service.SignInMethods, error)
 	InboxService
 	WebhookService
+	AdminService  // the moderators' routes (admin.go)
 	NoticeService // notices and complaints (notice.go)
 }
 
@@ -163,7 +165,7 @@ type route struct {
 }
 
 func (a *API) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET /healthz", a.health, false},
 		{"GET /readyz", a.ready, false},
 		{"GET /api/openapi.json", a.openAPI, false},
@@ -214,7 +216,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/admin/sites/{site}/complaints", a.complaints, true},
 		{"POST /api/v1/admin/sites/{site}/complaints/{ref}/decision", a.decideComplaint, true},
 		{"/api/", a.notFound, false},
-	}
+	}, a.adminRoutes()...)
 }
 
 // adapt turns a handler that returns an error into an http.Handler that
@@ -256,7 +258,7 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := web.Status(code)
 	web.ErrorHeaders(w.Header(), code)
 	web.LimitHeaders(w.Header(), err)
-	body := errorJSON{Code: code, Message: msg, Key: key}
+	body := errorJSON{Code: code, Message: msg, Key: key, Until: wire.FormatTime(parley.SuspendedUntil(err))}
 	pipelineDetails(&body, err, i18n.For(requestLang(r)))
 	writeJSON(w, status, map[string]errorJSON{"error": body})
 }
@@ -269,6 +271,9 @@ type errorJSON struct {
 	// proofRequired, the reasons of a 422 nudge.
 	Challenge *pow.Challenge `json:"challenge,omitempty"`
 	Reasons   []nudgeReason  `json:"reasons,omitempty"`
+	// Until is the end of the suspension that a refusal with key
+	// suspended is for, so that a client can say when in its own words.
+	Until string `json:"until,omitempty"`
 }
 
 // requestLang is the language a client asks for: ?lang=, else the first

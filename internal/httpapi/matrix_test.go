@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"parley"
 	"parley/internal/embed"
@@ -39,6 +40,12 @@ import (
 //     reacts to or reports their own comment (403 ownComment).
 //   - The home site takes no anonymous comments, so the anonymous caller
 //     is asked to sign in (401 signInRequired).
+//   - A suspended or banned reader cannot post, react or report (403
+//     suspended, 403 banned); everything else a reader does still works
+//     for them: withdrawing a reaction, their account, signing out.
+//   - The moderators' API (/api/v1/admin) is for the site's moderators
+//     and admins alone: staff, readers and sanctioned readers get 403
+//     roleTooLow, a moderator of another site 403 otherSite.
 
 // Callers, the matrix's columns.
 const (
@@ -53,10 +60,12 @@ const (
 	callOtherMod             // a moderator of the away site, here
 	callModerator            // a moderator of the site
 	callAdmin                // an admin of the site
+	callSuspended            // a commenter of the site, suspended
+	callBanned               // a commenter of the site, banned
 	callers
 )
 
-var callerNames = [callers]string{"none", "garbage pss_", "garbage", "expired", "revoked", "owner", "other", "staff", "mod elsewhere", "moderator", "admin"}
+var callerNames = [callers]string{"none", "garbage pss_", "garbage", "expired", "revoked", "owner", "other", "staff", "mod elsewhere", "moderator", "admin", "suspended", "banned"}
 
 // Expected answers that recur across rows.
 const (
@@ -70,6 +79,8 @@ const (
 	roleTooLow  = "403 roleTooLow"
 	// unknownID is shaped like an ID and names nothing.
 	unknownID = "06h34vm47knhfa8g832zpc16ng"
+	suspended   = "403 suspended"
+	banned      = "403 banned"
 )
 
 // matrixRoute is one row: a request, prepared for one cell, and what each
@@ -93,49 +104,90 @@ type matrixRoute struct {
 func matrixRoutes() []matrixRoute {
 	text := func(*cell) string { return `{"body":"Ein Kommentar."}` }
 	// want, column by column: none, garbage pss_, garbage, expired,
-	// revoked, owner, other, staff, mod elsewhere, moderator, admin.
+	// revoked, owner, other, staff, mod elsewhere, moderator, admin,
+	// suspended, banned.
 	return append([]matrixRoute{
 		{name: "post comment", method: "POST", path: "/api/v1/sites/home/stories/{story}/comments", body: text,
-			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "201", "201", "201", otherSite, "201", "201"}},
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "201", "201", "201", otherSite, "201", "201", suspended, banned}},
 		{name: "post form", method: "POST", path: "/embed/home/stories/{story}/comments", form: true,
-			want: [callers]string{"401", "401", "401", "401", "401", "303", "303", "303", "403", "303", "303"}},
+			want: [callers]string{"401", "401", "401", "401", "401", "303", "303", "303", "403", "303", "303", "403", "403"}},
 		{name: "edit comment", method: "PATCH", path: "/api/v1/comments/{comment}", body: text,
-			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "200", notAuthor, notAuthor, otherSite, notAuthor, notAuthor}},
+			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "200", notAuthor, notAuthor, otherSite, notAuthor, notAuthor, notAuthor, notAuthor}},
 		{name: "delete comment", method: "DELETE", path: "/api/v1/comments/{comment}",
-			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "204", notAuthor, notAuthor, otherSite, notAuthor, notAuthor}},
+			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "204", notAuthor, notAuthor, otherSite, notAuthor, notAuthor, notAuthor, notAuthor}},
 		{name: "react", method: "PUT", path: "/api/v1/comments/{comment}/reaction",
-			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, ownComment, "200", "200", otherSite, "200", "200"}},
+			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, ownComment, "200", "200", otherSite, "200", "200", suspended, banned}},
 		{name: "unreact", method: "DELETE", path: "/api/v1/comments/{comment}/reaction", prepare: reactFirst,
-			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200"}},
+			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200", "200", "200"}},
 		{name: "report", method: "POST", path: "/api/v1/comments/{comment}/reports", body: func(*cell) string { return `{"reason":"spam"}` },
-			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, ownComment, "201", "201", otherSite, "201", "201"}},
+			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, ownComment, "201", "201", otherSite, "201", "201", suspended, banned}},
 		{name: "sso exchange", method: "POST", path: "/api/v1/sites/home/auth/sso", body: ssoBody,
-			want: [callers]string{"200", garbageSess, garbage, expired, revoked, "200", "200", "200", "200", "200", "200"}},
+			want: [callers]string{"200", garbageSess, garbage, expired, revoked, "200", "200", "200", "200", "200", "200", "200", "200"}},
 		{name: "e-mail link", method: "POST", path: "/api/v1/sites/home/auth/email", body: func(c *cell) string { return `{"email":"leser` + strconv.Itoa(c.n) + `@example.org","lang":"de"}` },
-			want: [callers]string{"202", garbageSess, garbage, expired, revoked, "202", "202", "202", "202", "202", "202"}},
+			want: [callers]string{"202", garbageSess, garbage, expired, revoked, "202", "202", "202", "202", "202", "202", "202", "202"}},
 		{name: "sign-in code", method: "POST", path: "/api/v1/sites/home/auth/code", body: func(*cell) string { return `{"code":"psc_unknown"}` },
-			want: [callers]string{"401 signInCodeInvalid", garbageSess, garbage, expired, revoked, "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid"}},
+			want: [callers]string{"401 signInCodeInvalid", garbageSess, garbage, expired, revoked, "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid", "401 signInCodeInvalid"}},
 		{name: "passkey options", method: "POST", path: "/api/v1/sites/home/auth/passkey/register/options",
-			want: [callers]string{"401 passkeySessionRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", "401 passkeySessionRequired", "200", "200"}},
+			want: [callers]string{"401 passkeySessionRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", "401 passkeySessionRequired", "200", "200", "200", "200"}},
 		{name: "remove passkey", method: "DELETE", path: "/api/v1/sites/home/me/passkeys/ppk_unknown",
-			want: [callers]string{"401 passkeySessionRequired", garbageSess, garbage, expired, revoked, "404 passkeyNotFound", "404 passkeyNotFound", "404 passkeyNotFound", "401 passkeySessionRequired", "404 passkeyNotFound", "404 passkeyNotFound"}},
+			want: [callers]string{"401 passkeySessionRequired", garbageSess, garbage, expired, revoked, "404 passkeyNotFound", "404 passkeyNotFound", "404 passkeyNotFound", "401 passkeySessionRequired", "404 passkeyNotFound", "404 passkeyNotFound", "404 passkeyNotFound", "404 passkeyNotFound"}},
 		{name: "notifications", method: "PUT", path: "/api/v1/sites/home/me/notifications", body: func(*cell) string { return `{"replies":false,"lang":"de"}` },
-			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200"}},
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200", "200", "200"}},
 		{name: "delete account", method: "DELETE", path: "/api/v1/sites/home/me", body: func(*cell) string { return `{"confirm":"delete"}` },
-			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "204", "204", "204", otherSite, "204", "204"}},
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "204", "204", "204", otherSite, "204", "204", "204", "204"}},
 		{name: "mark inbox read", method: "POST", path: "/api/v1/sites/home/inbox/read", body: func(*cell) string { return `{"all":true}` },
-			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200"}},
+			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200", "200", "200"}},
 		{name: "add webhook", method: "POST", path: "/api/v1/admin/sites/home/webhooks", body: func(*cell) string { return `{"url":"https://hooks.example/parley","events":["comment.created"]}` },
-			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "201"}},
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "201", roleTooLow, roleTooLow}},
 		{name: "rotate webhook", method: "POST", path: "/api/v1/admin/sites/home/webhooks/" + unknownID + "/rotate",
-			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404"}},
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404", roleTooLow, roleTooLow}},
 		{name: "remove webhook", method: "DELETE", path: "/api/v1/admin/sites/home/webhooks/" + unknownID,
-			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404"}},
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404", roleTooLow, roleTooLow}},
 		{name: "redeliver", method: "POST", path: "/api/v1/admin/sites/home/deliveries/" + unknownID + "/redeliver",
-			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404"}},
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404", roleTooLow, roleTooLow}},
 		{name: "sign out", method: "POST", path: "/api/v1/sites/home/auth/signout",
-			want: [callers]string{"401 sessionRequired", garbageSess, garbage, expired, revoked, "204", "204", "204", "401 sessionRequired", "204", "204"}},
-	}, dsaRoutes()...)
+			want: [callers]string{"401 sessionRequired", garbageSess, garbage, expired, revoked, "204", "204", "204", "401 sessionRequired", "204", "204", "204", "204"}},
+	}, append(adminMatrixRoutes(), dsaRoutes()...)...)
+}
+
+// adminMatrixRoutes are the moderators' routes: each answers the site's
+// moderators and admins, and refuses everyone else before it reads
+// anything.
+func adminMatrixRoutes() []matrixRoute {
+	const base = "/api/v1/admin/sites/home"
+	mods := func(ok string) [callers]string {
+		return [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, ok, ok, roleTooLow, roleTooLow}
+	}
+	body := func(s string) func(*cell) string { return func(*cell) string { return s } }
+	return []matrixRoute{
+		{name: "queue", method: "GET", path: base + "/queue?status=pending&story={story}", want: mods("200")},
+		{name: "queue counts", method: "GET", path: base + "/queue/counts", want: mods("200")},
+		{name: "decide", method: "POST", path: base + "/decisions", body: func(c *cell) string {
+			return `{"action":"reject","reason":"spam","commentIds":["` + c.comment + `"]}`
+		}, want: mods("200")},
+		{name: "undo", method: "POST", path: base + "/decisions/{entry}/undo", prepare: decideFirst, want: mods("201")},
+		{name: "sanction", method: "POST", path: base + "/users/{user}/sanctions", body: body(`{"kind":"warn","reason":"spam","message":"Bitte."}`), want: mods("201")},
+		{name: "notes", method: "GET", path: base + "/users/{user}/notes", want: mods("200")},
+		{name: "add note", method: "POST", path: base + "/users/{user}/notes", body: body(`{"text":"Notiz."}`), want: mods("201")},
+		{name: "history", method: "GET", path: base + "/users/{user}/history", want: mods("200")},
+		{name: "close story", method: "POST", path: base + "/stories/{story}/close", want: mods("201")},
+		{name: "reopen story", method: "POST", path: base + "/stories/{story}/reopen", want: mods("200")},
+		{name: "audit", method: "GET", path: base + "/audit", want: mods("200")},
+		{name: "audit csv", method: "GET", path: base + "/audit.csv", want: mods("200")},
+	}
+}
+
+// decideFirst rejects the cell's comment as the caller, so that undoing
+// has the caller's own decision to undo where the caller may decide;
+// elsewhere {entry} names an entry nobody may reach anyway.
+func decideFirst(c *cell) {
+	c.t.Helper()
+	c.entry = "1"
+	r := c.s.do("POST", "/api/v1/admin/sites/home/decisions", `{"action":"reject","reason":"spam","commentIds":["`+c.comment+`"]}`, "", "Authorization: "+c.bearer)
+	var out struct{ Entries []struct{ ID int64 } }
+	if r.status == http.StatusOK && json.Unmarshal([]byte(r.body), &out) == nil && len(out.Entries) == 1 {
+		c.entry = strconv.FormatInt(out.Entries[0].ID, 10)
+	}
 }
 
 // TestAuthorizationMatrix asks every route of matrixRoutes as every caller
@@ -218,7 +270,9 @@ type cell struct {
 	n       int
 	story   string
 	owner   string // the owner's session token
+	ownerID string
 	comment string
+	entry   string // an audit entry for the undo route (decideFirst)
 	bearer  string // the caller's "Authorization" value, "" for none
 	ref     string // what a route's prepare made for it: a notice, a decision, a complaint
 }
@@ -257,8 +311,12 @@ func newCell(t *testing.T, s *stack, n, who int) *cell {
 		token = c.session("home", parley.RoleModerator)
 	case callAdmin:
 		token = c.session("home", parley.RoleAdmin)
+	case callSuspended:
+		token, _ = c.sessionUser("home", parley.RoleCommenter, parley.Sanctions{SuspendedUntil: parley.Now().Add(24 * time.Hour)})
+	case callBanned:
+		token, _ = c.sessionUser("home", parley.RoleCommenter, parley.Sanctions{BannedAt: parley.Now()})
 	}
-	c.owner = c.session("home", parley.RoleCommenter)
+	c.owner, c.ownerID = c.sessionUser("home", parley.RoleCommenter, parley.Sanctions{})
 	if who == callOwner {
 		token = c.owner
 	}
@@ -273,6 +331,14 @@ func newCell(t *testing.T, s *stack, n, who int) *cell {
 // theirs, as a sign-in would, and returns the session's token.
 func (c *cell) session(site string, role parley.Role) string {
 	c.t.Helper()
+	token, _ := c.sessionUser(site, role, parley.Sanctions{})
+	return token
+}
+
+// sessionUser is session for a user under sanctions sn, and returns the
+// user's ID too.
+func (c *cell) sessionUser(site string, role parley.Role, sn parley.Sanctions) (token, id string) {
+	c.t.Helper()
 	now := c.s.clock()
 	token, hash := parley.NewSessionToken()
 	u := &parley.User{ID: parley.NewID(now), SiteID: site, Name: fmt.Sprintf("%s %d", role, c.n), Role: role, CreatedAt: now}
@@ -281,12 +347,15 @@ func (c *cell) session(site string, role parley.Role) string {
 		if err := tx.CreateUser(context.Background(), u); err != nil {
 			return err
 		}
-		return tx.CreateSession(context.Background(), se)
+		if err := tx.CreateSession(context.Background(), se); err != nil {
+			return err
+		}
+		return tx.SetSanctions(context.Background(), u.ID, sn)
 	})
 	if err != nil {
 		c.t.Fatalf("create %s session on %s: %v", role, site, err)
 	}
-	return token
+	return token, u.ID
 }
 
 // post writes the cell's comment as its owner and returns its ID.
@@ -307,7 +376,7 @@ func (c *cell) ask(rt matrixRoute) string {
 	if rt.prepare != nil {
 		rt.prepare(c)
 	}
-	path := strings.NewReplacer("{story}", c.story, "{comment}", c.comment, "{ref}", c.ref).Replace(rt.path)
+	path := strings.NewReplacer("{story}", c.story, "{comment}", c.comment, "{entry}", c.entry, "{user}", c.ownerID, "{ref}", c.ref).Replace(rt.path)
 	var body string
 	// each cell is a client of its own, as far as the limits can tell
 	headers := []string{"Authorization: " + c.bearer, "X-Forwarded-For: 198.51.100." + strconv.Itoa(c.n%250+1)}

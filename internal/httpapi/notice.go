@@ -27,7 +27,7 @@ const (
 // NoticeService is what the notice and complaint routes need of the
 // service layer.
 type NoticeService interface {
-	FileNotice(ctx context.Context, in service.NewNotice) (*parley.Notice, error)
+	FileNotice(ctx context.Context, in service.NewNotice) (*service.FiledNotice, error)
 	Notices(ctx context.Context, siteID, status, cursor string) (*service.NoticePage, error)
 	ReviewNotice(ctx context.Context, siteID, ref string) (*parley.Notice, error)
 	DecideNotice(ctx context.Context, d service.NoticeDecision) (*service.NoticeDecided, error)
@@ -63,13 +63,13 @@ func (a *API) fileNotice(w http.ResponseWriter, r *http.Request) error {
 	if lang == "" {
 		lang = requestLang(r)
 	}
-	n, err := a.svc.FileNotice(r.Context(), service.NewNotice{CommentID: r.PathValue("id"), Kind: req.Kind, Law: req.Law,
+	f, err := a.svc.FileNotice(r.Context(), service.NewNotice{CommentID: r.PathValue("id"), Kind: req.Kind, Law: req.Law,
 		Explanation: req.Explanation, Name: req.Name, Email: req.Email, GoodFaith: req.GoodFaith, Lang: lang,
 		Limit: a.noticeLimit(r)})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, noticeCreatedJSON{Reference: n.Reference, Status: n.Status, Mailed: n.Email != ""})
+	writeJSON(w, http.StatusCreated, noticeCreatedJSON{Reference: f.Notice.Reference, Status: f.Notice.Status, Mailed: f.Mailed})
 	return nil
 }
 
@@ -164,7 +164,7 @@ func (a *API) reviewNotice(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type decisionRequest struct {
+type noticeDecisionRequest struct {
 	Action string `json:"action"`
 	Ground string `json:"ground"`
 	Basis  string `json:"basis"`
@@ -177,7 +177,7 @@ func (a *API) decideNotice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var req decisionRequest
+	var req noticeDecisionRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}

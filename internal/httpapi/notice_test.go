@@ -11,12 +11,13 @@ import (
 )
 
 // The matrix rows of the Digital Services Act's routes. Anyone files a
-// notice, also without a credential and from another site; moderators
-// and admins of the site alone work the queues; only a decision's subject
-// contests it, and a moderator of another site finds no such decision.
+// notice, also without a credential, from another site or under a
+// sanction; moderators and admins of the site alone work the queues; only
+// a decision's subject contests it, and a moderator of another site finds
+// no such decision.
 func dsaRoutes() []matrixRoute {
 	staffOnly := func(ok string) [callers]string {
-		return [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "403 roleTooLow", "403 roleTooLow", "403 roleTooLow", otherSite, ok, ok}
+		return [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "403 roleTooLow", "403 roleTooLow", "403 roleTooLow", otherSite, ok, ok, "403 roleTooLow", "403 roleTooLow"}
 	}
 	notice := func(*cell) string {
 		return `{"kind":"fraud","explanation":"Eine Betrugsmasche.","name":"Nora","email":"nora@example.org","goodFaith":true}`
@@ -24,16 +25,16 @@ func dsaRoutes() []matrixRoute {
 	notYours := "403 complaintNotYours"
 	return []matrixRoute{
 		{name: "file notice", method: "POST", path: "/api/v1/comments/{comment}/notices", body: notice,
-			want: [callers]string{"201", garbageSess, garbage, expired, revoked, "201", "201", "201", "201", "201", "201"}},
+			want: [callers]string{"201", garbageSess, garbage, expired, revoked, "201", "201", "201", "201", "201", "201", "201", "201"}},
 		{name: "notice queue", method: "GET", path: "/api/v1/admin/sites/home/notices?status=received", want: staffOnly("200")},
 		{name: "review notice", method: "POST", path: "/api/v1/admin/sites/home/notices/{ref}/review", prepare: fileNotice, want: staffOnly("200")},
 		{name: "decide notice", method: "POST", path: "/api/v1/admin/sites/home/notices/{ref}/decision", prepare: fileNotice,
 			body: func(*cell) string { return `{"action":"remove","ground":"terms","basis":"spam","note":"Werbung."}` }, want: staffOnly("200")},
 		{name: "contest decision", method: "POST", path: "/api/v1/decisions/{ref}/complaints", prepare: removeByNotice,
 			body: func(*cell) string { return `{"explanation":"Das war keine Werbung."}` },
-			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "201", notYours, notYours, "404", notYours, notYours}},
+			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "201", notYours, notYours, "404", notYours, notYours, notYours, notYours}},
 		{name: "statement", method: "GET", path: "/api/v1/decisions/{ref}/statement?lang=de", prepare: removeByNotice,
-			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "200", notYours, notYours, "404", notYours, notYours}},
+			want: [callers]string{"401 authorRequired", garbageSess, garbage, expired, revoked, "200", notYours, notYours, "404", notYours, notYours, notYours, notYours}},
 		{name: "complaints", method: "GET", path: "/api/v1/admin/sites/home/complaints", want: staffOnly("200")},
 		{name: "decide complaint", method: "POST", path: "/api/v1/admin/sites/home/complaints/{ref}/decision", prepare: contestRemoval,
 			body: func(*cell) string { return `{"outcome":"upheld","note":"Bleibt entfernt."}` }, want: staffOnly("200")},
@@ -60,7 +61,7 @@ func removeByNotice(c *cell) {
 	c.t.Helper()
 	fileNotice(c)
 	mod := c.session("home", parley.RoleModerator)
-	r := c.s.do("POST", "/api/v1/admin/sites/home/notices/"+c.ref+"/decision", `{"action":"remove","ground":"law","basis":"§ 186 StGB"}`, "",
+	r := c.s.do("POST", "/api/v1/admin/sites/home/notices/"+c.ref+"/decision", `{"action":"remove","ground":"law","basis":"§ 186 StGB","note":"Unwahre Tatsachenbehauptung."}`, "",
 		"Authorization: Bearer "+mod)
 	var out struct{ Entries []int64 }
 	if r.status != http.StatusOK || json.Unmarshal([]byte(r.body), &out) != nil || len(out.Entries) != 2 {

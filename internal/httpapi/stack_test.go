@@ -115,7 +115,13 @@ func newStack(t testing.TB, open backend) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(hub.Close)
-	authn := auth.New(publicOrigin, auth.NewCommenterTokens(store, s.clock), auth.NewSessions(store, s.svc, s.clock))
+	tokens := auth.NewCommenterTokens(store, s.clock)
+	unfollow, err := tokens.Follow(bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(unfollow)
+	authn := auth.New(publicOrigin, tokens, auth.NewSessions(store, s.svc, s.clock))
 	api, err := httpapi.New(s.svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(publicOrigin))
 	if err != nil {
 		t.Fatal(err)

@@ -53,8 +53,8 @@ func (s *Service) SetStoryOpen(ctx context.Context, siteID, storyID string, open
 	return e, nil
 }
 
-// defaultAuditPage is the page size of Audit when q.Limit is 0.
-const defaultAuditPage = 50
+// DefaultAuditPage is the page size of Audit when q.Limit is 0.
+const DefaultAuditPage = 50
 
 // Audit returns a page of a site's audit log, newest first, filtered by q.
 func (s *Service) Audit(ctx context.Context, q parley.AuditQuery) ([]*parley.AuditEntry, error) {
@@ -86,11 +86,11 @@ func (s *Service) checkAudit(ctx context.Context, q *parley.AuditQuery) error {
 	q.Text = text
 	switch {
 	case q.Limit == 0:
-		q.Limit = defaultAuditPage
+		q.Limit = DefaultAuditPage
 	case q.Limit < 0 || q.Limit > parley.MaxAuditPage:
 		return parley.Errorf(parley.EINVALID, "A page of the audit log holds 1 to %d entries.", parley.MaxAuditPage)
 	case q.BeforeID < 0:
-		return parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("badCursor")
+		return parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("cursorInvalid")
 	}
 	return nil
 }

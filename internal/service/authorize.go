@@ -110,7 +110,7 @@ func anonymous(s *parley.Site) bool { return s.AllowAnonymous }
 // loop. An identity costs a comment.
 var policies = map[action]policy{
 	actPost:      {role: parley.RoleCommenter, guests: anonymous, guest: errSignIn, barred: true},
-	actEditOwn:   {role: parley.RoleCommenter, guest: errOwnToken, target: authorOnly},
+	actEditOwn:   {role: parley.RoleCommenter, guest: errOwnToken, target: authorOnly, barred: true},
 	actDeleteOwn: {role: parley.RoleCommenter, guest: errOwnToken, target: authorOnly},
 	actReact:     {role: parley.RoleCommenter, guest: errIdentity, target: notAuthor, barred: true},
 	actUnreact:   {role: parley.RoleCommenter, guest: errIdentity},
@@ -156,10 +156,12 @@ func WithOperator(ctx context.Context) context.Context {
 //     action says (EUNAUTHORIZED);
 //   - an actor of another site holds no role here (EFORBIDDEN), and one
 //     whose role is below the action's is refused (EFORBIDDEN);
-//   - a banned or suspended actor may not do what sanctions bar: post,
-//     react, report (EFORBIDDEN, key banned or suspended, with its end);
 //   - on a comment, the author alone may change it (EFORBIDDEN), and may
-//     not react to or report it (EFORBIDDEN, key ownComment).
+//     not react to or report it (EFORBIDDEN, key ownComment);
+//   - a banned or suspended actor may not do what sanctions bar: post,
+//     edit (which would write anew), react, report (EFORBIDDEN, key
+//     banned or suspended, with its end); deleting their own comments,
+//     reading and their account stay theirs.
 func authorize(ctx context.Context, site *parley.Site, act action, c *parley.Comment) (*parley.Actor, error) {
 	p, ok := policies[act]
 	if !ok || (p.target != anyTarget && c == nil) {
@@ -185,17 +187,22 @@ func authorize(ctx context.Context, site *parley.Site, act action, c *parley.Com
 	case a.RoleOn(site.ID) < p.role:
 		return nil, errRole
 	}
+	if err := onComment(a, p.target, c); err != nil {
+		return nil, err
+	}
 	if p.barred {
 		if err := sanctioned(a.User.Sanctions); err != nil {
 			return nil, err
 		}
 	}
-	return a, onComment(a, p.target, c)
+	return a, nil
 }
 
 // sanctioned returns the refusal of a user under a ban or a suspension,
-// nil for anyone else. A suspension ends by the wall clock, as sessions
-// expire by it.
+// nil for anyone else. Suspensions run on the wall clock, from their start
+// (Service.Sanction) to this check: authorize has no other, and a
+// service's test clock (WithClock) is for its time windows, not for
+// sanctions.
 func sanctioned(s parley.Sanctions) error {
 	switch {
 	case s.Banned():

@@ -10,9 +10,10 @@ import (
 	"parley"
 )
 
-// TestAuthorize checks every reader action against every kind of caller,
-// on a site that takes anonymous posts and on one that does not. A cell is
-// what authorize answers: "ok" (the caller acts as themselves), "guest"
+// TestAuthorize checks every action, readers' and moderators', against
+// every kind of caller (sanctioned readers included), on a site that takes
+// anonymous posts and on one that does not. A cell is what authorize
+// answers: "ok" (the caller acts as themselves), "guest"
 // (let in without an identity), or the name of a refusal, which refusals
 // ties to the code and key clients see.
 func TestAuthorize(t *testing.T) {
@@ -52,49 +53,54 @@ func TestAuthorize(t *testing.T) {
 			a.User.Sanctions.SuspendedUntil = parley.Now().Add(-time.Second)
 			return a
 		}, ""},
+		{"suspended author", func(site string) *parley.Actor {
+			a := commenter("alice", site, parley.RoleCommenter)
+			a.User.Sanctions.SuspendedUntil = parley.Now().Add(time.Hour)
+			return a
+		}, ""},
 	}
 	const ok, guest, account, inbox = "ok", "guest", "account", "inbox"
 	const signIn, token, identity, other, notOwn, own, origin, role = "signIn", "token", "identity", "otherSite", "notAuthor", "ownComment", "origin", "role"
 	const banned, suspended = "banned", "suspended"
-	modRow := []string{signIn, role, other, other, role, role, origin, origin, role, ok, ok, role, role, role}
+	modRow := []string{signIn, role, other, other, role, role, origin, origin, role, ok, ok, role, role, role, role}
 	modCells := map[*parley.Site][]string{open: modRow, closed: modRow}
 	// want[action][site] lists one cell per caller, in the order above.
 	want := map[action]map[*parley.Site][]string{
 		actPost: {
-			open:   {guest, ok, other, other, ok, ok, origin, origin, role, ok, ok, banned, suspended, ok},
-			closed: {signIn, ok, other, other, ok, ok, origin, origin, role, ok, ok, banned, suspended, ok},
+			open:   {guest, ok, other, other, ok, ok, origin, origin, role, ok, ok, banned, suspended, ok, suspended},
+			closed: {signIn, ok, other, other, ok, ok, origin, origin, role, ok, ok, banned, suspended, ok, suspended},
 		},
 		actEditOwn: {
-			open:   {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn},
-			closed: {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn},
+			open:   {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn, suspended},
+			closed: {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn, suspended},
 		},
 		actDeleteOwn: {
-			open:   {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn},
-			closed: {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn},
+			open:   {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn, ok},
+			closed: {token, notOwn, other, other, ok, ok, origin, origin, role, notOwn, notOwn, notOwn, notOwn, notOwn, ok},
 		},
 		actReact: {
-			open:   {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok},
-			closed: {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok},
+			open:   {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok, own},
+			closed: {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok, own},
 		},
 		actUnreact: {
-			open:   {identity, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
-			closed: {identity, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			open:   {identity, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
+			closed: {identity, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
 		},
 		actReport: {
-			open:   {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok},
-			closed: {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok},
+			open:   {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok, own},
+			closed: {identity, ok, other, other, own, own, origin, origin, role, ok, ok, banned, suspended, ok, own},
 		},
 		// reading one's state with a credential of another site reads
 		// nothing, as for a reader without one
 		actReadOwn: {
-			open:   {guest, ok, guest, guest, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
-			closed: {guest, ok, guest, guest, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			open:   {guest, ok, guest, guest, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
+			closed: {guest, ok, guest, guest, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
 		},
 		// one's own account (mails, my comments, my data, erasure) needs an
 		// identity on the site, whatever the site allows guests
 		actAccount: {
-			open:   {account, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
-			closed: {account, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			open:   {account, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
+			closed: {account, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
 		},
 		// the moderators' actions: moderators and admins of the site only,
 		// whatever sanctions a commenter is under
@@ -106,26 +112,26 @@ func TestAuthorize(t *testing.T) {
 		// not, sanctioned or not, from any site but not through a foreign
 		// origin; a sanctioned reader may still contest the sanction
 		actNotice: {
-			open:   {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok},
-			closed: {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok},
+			open:   {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok, ok},
+			closed: {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok, ok},
 		},
 		actComplain: {
-			open:   {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
-			closed: {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			open:   {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
+			closed: {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
 		},
 		actDecideNotice:   modCells,
 		actDecideComplain: modCells,
 		// one's own inbox: signed in or with the commenter token, banned
 		// and suspended readers too, who read there why (inbox)
 		actInbox: {
-			open:   {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
-			closed: {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			open:   {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
+			closed: {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
 		},
 		// a site's webhooks: its admins alone (the operator is tested in
 		// TestWebhookAdmin)
 		actWebhooks: {
-			open:   {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role},
-			closed: {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role},
+			open:   {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role, role},
+			closed: {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role, role},
 		},
 		// the word lists are the moderators' (pipeline)
 		actManageWords: modCells,

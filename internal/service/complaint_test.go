@@ -33,10 +33,15 @@ func TestDecideNotice(t *testing.T) {
 			{Action: parley.ActionRemove, Ground: parley.GroundLaw},
 			{Action: parley.ActionRemove, Ground: parley.GroundTerms, Basis: "rude"},
 		} {
+			d.Note = "Eine Erklärung."
 			d.SiteID, d.Reference = "s", n.Reference
 			_, err := w.svc.DecideNotice(w.as(w.mod), d)
 			wantKey(t, "decision "+d.Action+"/"+d.Ground+"/"+d.Basis, err, parley.EINVALID, "noticeDecision")
 		}
+
+		_, err = w.svc.DecideNotice(w.as(w.mod), service.NoticeDecision{SiteID: "s", Reference: n.Reference, Action: parley.ActionRemove,
+			Ground: parley.GroundTerms, Basis: parley.ReasonSpam, Note: " \n "})
+		wantKey(t, "a removal without an explanation", err, parley.EINVALID, "noticeNote")
 
 		reviewed, err := w.svc.ReviewNotice(w.as(w.mod2), "s", n.Reference)
 		if err != nil || reviewed.Status != parley.NoticeInReview || reviewed.ReviewedBy != w.mod2.ID {
@@ -75,7 +80,7 @@ func TestDecideNotice(t *testing.T) {
 		// The comment is gone already: the second notice is decided
 		// without a second rejection.
 		out, err = w.svc.DecideNotice(w.as(w.mod), service.NoticeDecision{SiteID: "s", Reference: spare.Reference, Action: parley.ActionRemove,
-			Ground: parley.GroundTerms, Basis: parley.ReasonHate})
+			Ground: parley.GroundTerms, Basis: parley.ReasonHate, Note: "Hetze."})
 		if err != nil || len(out.Entries) != 1 {
 			t.Errorf("deciding on a removed comment = %+v, %v; want the notice decided alone", out, err)
 		}
@@ -121,7 +126,7 @@ func TestComplaint(t *testing.T) {
 		ctx := t.Context()
 		n := w.notice(ctx, hate())
 		out, err := w.svc.DecideNotice(w.as(w.mod), service.NoticeDecision{SiteID: "s", Reference: n.Reference, Action: parley.ActionRemove,
-			Ground: parley.GroundLaw, Basis: "§ 130 StGB"})
+			Ground: parley.GroundLaw, Basis: "§ 130 StGB", Note: "Volksverhetzung."})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,7 +200,7 @@ func TestComplaintWindow(t *testing.T) {
 	ctx := t.Context()
 	n := w.notice(ctx, hate())
 	out, err := w.svc.DecideNotice(w.as(w.mod), service.NoticeDecision{SiteID: "s", Reference: n.Reference, Action: parley.ActionRestrict,
-		Ground: parley.GroundTerms, Basis: parley.ReasonHate})
+		Ground: parley.GroundTerms, Basis: parley.ReasonHate, Note: "Hetze."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +288,7 @@ func TestNotifierComplaint(t *testing.T) {
 		t.Errorf("outcome mails = %+v", ms)
 	}
 	again, err := w.svc.DecideNotice(w.as(w.mod2), service.NoticeDecision{SiteID: "s", Reference: n.Reference, Action: parley.ActionRemove,
-		Ground: parley.GroundLaw, Basis: "§ 130 StGB"})
+		Ground: parley.GroundLaw, Basis: "§ 130 StGB", Note: "Doch strafbar."})
 	if err != nil || len(again.Entries) != 2 {
 		t.Errorf("deciding the reopened notice = %+v, %v", again, err)
 	}

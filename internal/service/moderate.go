@@ -38,6 +38,7 @@ var (
 	errStale    = parley.Errorf(parley.ECONFLICT, "This decision cannot be undone: the comment has changed since.").Keyed("undoStale")
 	errNotUndo  = parley.Errorf(parley.EINVALID, "Only a decision on a comment can be undone.").Keyed("undoAction")
 	errNotYours = parley.Errorf(parley.EFORBIDDEN, "A moderator can undo only their own decisions.").Keyed("undoOthers")
+	errNoChange = parley.Errorf(parley.ECONFLICT, "This decision changed no status (it took the comment out of a queue), so there is nothing to undo.").Keyed("undoNothing")
 )
 
 // Decide carries out a decision as one unit of work: the status changes,
@@ -61,7 +62,7 @@ func (s *Service) Decide(ctx context.Context, d Decision) ([]*parley.AuditEntry,
 	}
 	var done []decided
 	err = s.store.Update(ctx, func(tx parley.Tx) error {
-		done = done[:0] // a unit may run again after a failed group commit
+		done = done[:0] // from nothing, should the store ever run fn twice
 		for _, id := range ids {
 			e := &parley.AuditEntry{SiteID: d.SiteID, ActorID: a.User.ID, Reason: reason, Note: note, CreatedAt: s.now()}
 			old, changed, err := s.decideOne(ctx, tx, d.Action, id, e)
@@ -292,7 +293,11 @@ func (s *Service) reverse(ctx context.Context, tx parley.Tx, orig *parley.AuditE
 	e.Before, e.After = c.Status, c.Status
 	switch orig.Action {
 	case parley.AuditApproved, parley.AuditRejected:
-		if c.Status != orig.After {
+		switch {
+		case orig.Before == orig.After:
+			// Reports seen and a newcomer reviewed cannot be unseen.
+			return errNoChange
+		case c.Status != orig.After:
 			return errStale
 		}
 		e.After = orig.Before

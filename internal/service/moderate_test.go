@@ -91,7 +91,7 @@ func TestQueueRefusals(t *testing.T) {
 		{"anonymous", nil, service.QueueQuery{Status: parley.QueuePending}, parley.EUNAUTHORIZED, "signInRequired"},
 		{"a reader", func() any { return reader }, service.QueueQuery{Status: parley.QueuePending}, parley.EFORBIDDEN, "roleTooLow"},
 		{"a queue that is none", func() any { return d.mod }, service.QueueQuery{Status: "spam"}, parley.EINVALID, "badQueue"},
-		{"a forged cursor", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, Cursor: "'; DROP TABLE"}, parley.EINVALID, "badCursor"},
+		{"a forged cursor", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, Cursor: "'; DROP TABLE"}, parley.EINVALID, "cursorInvalid"},
 		{"a page too long", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, Limit: 101}, parley.EINVALID, ""},
 		{"an author that is no ID", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, AuthorID: "a%"}, parley.EINVALID, ""},
 		{"a search with a NUL", func() any { return d.mod }, service.QueueQuery{Status: parley.QueuePending, Text: "a\x00"}, parley.EINVALID, "badText"},
@@ -310,9 +310,11 @@ func TestReportedAndNew(t *testing.T) {
 			t.Errorf("new = %v, want the first comment of a new reader", ids)
 		}
 		_, reporter := d.post("s2", "Ich melde", nil)
+		d.took()
 		if _, err := d.svc.Report(d.as(reporter), service.NewReport{CommentID: c.ID, Reason: parley.ReasonAbuse}); err != nil {
 			t.Fatal(err)
 		}
+		wantEvents(t, d.took(), parley.EventQueueChanged)
 		if ids := d.queue(service.QueueQuery{Status: parley.QueueReported}); !slices.Equal(ids, []string{c.ID}) {
 			t.Errorf("reported = %v", ids)
 		}
@@ -328,6 +330,8 @@ func TestReportedAndNew(t *testing.T) {
 		if again := d.decide(d.mod, service.ActionApprove, "", c); len(again) != 0 {
 			t.Errorf("a second approval wrote %d entries", len(again))
 		}
+		_, err := d.svc.Undo(d.as(d.mod), "news", entries[0].ID)
+		wantKey(t, "undoing an approval that changed no status", err, parley.ECONFLICT, "undoNothing")
 	})
 }
 

@@ -65,6 +65,13 @@ func newNoticeLimits() *noticeLimits {
 	return &noticeLimits{comments: moderation.NewBuckets[string](maxNoticeComments)}
 }
 
+// FiledNotice is a notice as stored, and whether its confirmation was
+// enqueued for the notifier's address (only when this server sends mail).
+type FiledNotice struct {
+	Notice *parley.Notice
+	Mailed bool
+}
+
 // FileNotice stores a notice of illegal content on a comment, with its
 // audit entry and, when the notifier gave an address, the confirmation
 // mail (Art. 16(4)), all in one unit. Anyone may (authorize, actNotice).
@@ -73,7 +80,7 @@ func newNoticeLimits() *noticeLimits {
 // deleted, malformed ID) is ENOTFOUND with the same message, so that
 // notices do not tell which comments exist. EINVALID with a key for each
 // field; ETOOMANYREQUESTS (noticeTooMany) past the limits.
-func (s *Service) FileNotice(ctx context.Context, in NewNotice) (*parley.Notice, error) {
+func (s *Service) FileNotice(ctx context.Context, in NewNotice) (*FiledNotice, error) {
 	n, err := cleanNotice(ctx, in)
 	if err != nil {
 		return nil, err
@@ -126,7 +133,7 @@ func (s *Service) FileNotice(ctx context.Context, in NewNotice) (*parley.Notice,
 	if err != nil {
 		return nil, err
 	}
-	return n, nil
+	return &FiledNotice{Notice: n, Mailed: mail != nil}, nil
 }
 
 // errNoComment is what every comment the public cannot see answers.

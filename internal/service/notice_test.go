@@ -124,11 +124,14 @@ func (w *dsaWorld) notice(ctx context.Context, in service.NewNotice) *parley.Not
 	if in.CommentID == "" {
 		in.CommentID = w.comment.ID
 	}
-	n, err := w.svc.FileNotice(ctx, in)
+	f, err := w.svc.FileNotice(ctx, in)
 	if err != nil {
 		w.t.Fatalf("FileNotice: %v", err)
 	}
-	return n
+	if f.Mailed != (f.Notice.Email != "") {
+		w.t.Errorf("FileNotice says mailed %v for the address %q on a server that sends mail", f.Mailed, f.Notice.Email)
+	}
+	return f.Notice
 }
 
 func hate() service.NewNotice {

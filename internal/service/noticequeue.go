@@ -28,6 +28,7 @@ var (
 	errNoticeDecided  = parley.Errorf(parley.ECONFLICT, "This notice has already been decided.").Keyed("noticeDecided")
 	errNoticeDecision = parley.Errorf(parley.EINVALID, "A decision needs an action (remove, restrict or no_action) and a ground: law with the provision, or terms with one of %s.",
 		strings.Join(parley.RejectReasons(), ", ")).Keyed("noticeDecision")
+	errNoticeNote  = parley.Errorf(parley.EINVALID, "Explain the decision in the note: it is the explanation the author's statement of reasons gives (Art. 17(3)(d) and (e)).").Keyed("noticeNote")
 	errBadCursor   = parley.Errorf(parley.EINVALID, "The cursor is not valid.").Keyed("badCursor")
 	errBadStatus   = parley.Errorf(parley.EINVALID, "The status must be received, in_review or decided.").Keyed("badStatus")
 	errNoSuchEntry = parley.Errorf(parley.ENOTFOUND, "There is no such notice.")
@@ -159,6 +160,9 @@ func (d *NoticeDecision) clean() error {
 	d.Basis = basis
 	switch d.Action {
 	case parley.ActionRemove, parley.ActionRestrict:
+		if !visible(note) {
+			return errNoticeNote
+		}
 	case parley.ActionNone:
 		if d.Ground == "" && d.Basis == "" {
 			return nil

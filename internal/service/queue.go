@@ -140,7 +140,7 @@ func pageLimit(n int) (int, error) {
 // back; anything that is not a comment ID is refused.
 func decodeQueueCursor(c string) (string, error) {
 	if c != "" && !parley.ValidCommentID(c) {
-		return "", parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("badCursor")
+		return "", parley.Errorf(parley.EINVALID, "The cursor is not one this server gave.").Keyed("cursorInvalid")
 	}
 	return c, nil
 }
@@ -163,7 +163,7 @@ func (s *Service) queuePage(ctx context.Context, sq parley.QueueQuery) (*QueuePa
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := parley.Now() // sanctions run on the wall clock (see authorize)
 	for _, c := range cs {
 		it := &QueueItem{Comment: c, Story: d.stories[c.StoryID], Parent: d.parents[c.ParentID],
 			Revision: d.revisions[c.ID], Reports: d.reports[c.ID]}

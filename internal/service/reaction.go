@@ -94,6 +94,8 @@ func (s *Service) Report(ctx context.Context, in NewReport) (*parley.Report, err
 		}
 		return nil, fmt.Errorf("create report: %w", err)
 	}
+	// The comment is back in the reported queue: moderators' screens follow.
+	s.publishEvent(ctx, parley.Event{Type: parley.EventQueueChanged, SiteID: c.SiteID, StoryID: c.StoryID, CommentID: c.ID})
 	return r, nil
 }
 

@@ -61,13 +61,14 @@ func (s *Service) Sanction(ctx context.Context, sn Sanction) (*parley.AuditEntry
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	// Sanctions run on the wall clock, which authorize checks them by.
+	now := parley.Now()
 	next, action := applySanction(u.Sanctions, sn, now)
 	if next == u.Sanctions {
 		return nil, nil
 	}
 	e := &parley.AuditEntry{SiteID: site.ID, Action: action, UserID: u.ID, ActorID: a.User.ID, Reason: sn.Reason,
-		Note: msg, Before: standingText(u.Sanctions, now), After: standingText(next, now), CreatedAt: now}
+		Note: msg, Before: standingText(u.Sanctions, now), After: standingText(next, now), CreatedAt: s.now()}
 	err = s.store.Update(ctx, func(tx parley.Tx) error {
 		if err := tx.SetSanctions(ctx, u.ID, next); err != nil {
 			return fmt.Errorf("set sanctions: %w", err)
@@ -77,6 +78,7 @@ func (s *Service) Sanction(ctx context.Context, sn Sanction) (*parley.AuditEntry
 	if err != nil {
 		return nil, err
 	}
+	s.publishEvent(ctx, parley.Event{Type: parley.EventUserChanged, SiteID: site.ID, UserID: u.ID})
 	s.publishEvent(ctx, parley.Event{Type: parley.EventQueueChanged, SiteID: site.ID})
 	return e, nil
 }

@@ -59,10 +59,9 @@ func TestSanctions(t *testing.T) {
 				t.Errorf("suspended until %v, want in 48 hours", until)
 			}
 		}
-		// What a suspended reader still may do: edit and delete their own.
-		if _, err := d.svc.Edit(d.as(reader), mine.ID, "Korrigiert"); err != nil {
-			t.Errorf("editing one's own comment while suspended: %v", err)
-		}
+		// Editing would write anew; deleting one's own stays allowed.
+		_, err := d.svc.Edit(d.as(reader), mine.ID, "Korrigiert")
+		wantKey(t, "a suspended reader editing", err, parley.EFORBIDDEN, "suspended")
 		e = sanction(service.SanctionBan, 0)
 		if e.Action != parley.AuditBanned || e.After != parley.StandingBanned {
 			t.Errorf("ban entry = %+v", e)
@@ -129,7 +128,9 @@ func TestSanctionRefusals(t *testing.T) {
 		{"no kind", d.mod, with(func(s *service.Sanction) { s.UserID, s.Kind = reader.ID, "mute" }), parley.EINVALID, "badSanction"},
 		{"no reason", d.mod, with(func(s *service.Sanction) { s.UserID, s.Reason = reader.ID, "" }), parley.EINVALID, "rejectReason"},
 		{"other without a message", d.mod, with(func(s *service.Sanction) { s.UserID, s.Reason = reader.ID, parley.ReasonOther }), parley.EINVALID, "noteRequired"},
-		{"a suspension of a minute", d.mod, with(func(s *service.Sanction) { s.UserID, s.Kind, s.Duration = reader.ID, service.SanctionSuspend, time.Minute }), parley.EINVALID, "suspensionLength"},
+		{"a suspension of a minute", d.mod, with(func(s *service.Sanction) {
+			s.UserID, s.Kind, s.Duration = reader.ID, service.SanctionSuspend, time.Minute
+		}), parley.EINVALID, "suspensionLength"},
 		{"a suspension of two years", d.mod, with(func(s *service.Sanction) {
 			s.UserID, s.Kind, s.Duration = reader.ID, service.SanctionSuspend, 2*365*24*time.Hour
 		}), parley.EINVALID, "suspensionLength"},
@@ -180,7 +181,7 @@ func TestNotesAndHistory(t *testing.T) {
 		_, err = d.svc.History(d.as(d.mod), "news", "nobody", "")
 		wantKey(t, "the history of nobody", err, parley.ENOTFOUND, "")
 		_, err = d.svc.History(d.as(d.mod), "news", reader.ID, "not-a-cursor")
-		wantKey(t, "a forged cursor", err, parley.EINVALID, "badCursor")
+		wantKey(t, "a forged cursor", err, parley.EINVALID, "cursorInvalid")
 	})
 }
 

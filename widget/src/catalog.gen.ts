@@ -82,6 +82,8 @@ export const KEYS = [
   "error.postTooFast",
   "error.duplicateComment",
   "inbox.bell",
+  "error.suspended",
+  "error.banned",
   "notice.action",
 ];
 
@@ -168,6 +170,8 @@ export const LANGS: Record<string, string[]> = {
     "You are posting too fast. Please wait a moment before you comment again.",
     "You have just posted this comment.",
     "Notifications, %s unread",
+    "Your account is suspended here for now: you can read, but not comment, react or report.",
+    "Your account is banned from this site: you can read, but not comment, react or report.",
     "Report illegal content",
   ],
   de: [
@@ -252,6 +256,8 @@ export const LANGS: Record<string, string[]> = {
     "Sie schreiben zu schnell. Bitte warten Sie einen Moment, bevor Sie erneut kommentieren.",
     "Diesen Kommentar haben Sie gerade schon veröffentlicht.",
     "Benachrichtigungen, %s ungelesen",
+    "Ihr Konto ist hier vorübergehend gesperrt: Sie können lesen, aber nicht kommentieren, reagieren oder melden.",
+    "Ihr Konto ist hier dauerhaft gesperrt: Sie können lesen, aber nicht kommentieren, reagieren oder melden.",
     "Rechtswidrigen Inhalt melden",
   ],
   es: [
@@ -336,6 +342,8 @@ export const LANGS: Record<string, string[]> = {
     "Estás publicando demasiado rápido. Espera un momento antes de volver a comentar.",
     "Acabas de publicar este mismo comentario.",
     "Notificaciones, %s sin leer",
+    "Tu cuenta está suspendida por ahora: puedes leer, pero no comentar, reaccionar ni denunciar.",
+    "Tu cuenta está bloqueada en este sitio: puedes leer, pero no comentar, reaccionar ni denunciar.",
     "Notificar contenido ilícito",
   ],
   fr: [
@@ -420,6 +428,8 @@ export const LANGS: Record<string, string[]> = {
     "Vous publiez trop vite. Patientez un instant avant de commenter à nouveau.",
     "Vous venez déjà de publier ce commentaire.",
     "Notifications non lues : %s",
+    "Votre compte est suspendu pour le moment : vous pouvez lire, mais pas commenter, réagir ni signaler.",
+    "Votre compte est exclu de ce site : vous pouvez lire, mais pas commenter, réagir ni signaler.",
     "Signaler un contenu illicite",
   ],
 };

@@ -89,21 +89,16 @@ func likeEscape(s string) string {
 // QueueCounts counts each queue up to limit, each count one bounded read
 // of the queue's index, all in one statement.
 func (s *Store) QueueCounts(ctx context.Context, siteID, storyID string, limit int) (map[string]int, error) {
-	var parts []string
-	story, args := "", []any{siteID, limit}
+	args := []any{siteID, limit}
 	if storyID != "" {
-		story, args = " AND story_id = $3", append(args, storyID)
+		args = append(args, storyID)
 	}
-	for _, queue := range parley.Queues() {
-		parts = append(parts, `(SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1`+story+
-			` AND `+queueConditions[queue]+` LIMIT $2) q)`)
-	}
-	counts := make([]int, len(parts))
-	dest := make([]any, len(parts))
+	counts := make([]int, len(parley.Queues()))
+	dest := make([]any, len(counts))
 	for i := range counts {
 		dest[i] = &counts[i]
 	}
-	if err := s.pool.QueryRow(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
+	if err := s.pool.QueryRow(ctx, queueCountsSQL(storyID != ""), args...).Scan(dest...); err != nil {
 		return nil, translate(err, "comment")
 	}
 	out := make(map[string]int, len(counts))
@@ -111,6 +106,21 @@ func (s *Store) QueueCounts(ctx context.Context, siteID, storyID string, limit i
 		out[queue] = counts[i]
 	}
 	return out, nil
+}
+
+// queueCountsSQL counts every queue of a site ($1), or of one of its
+// stories ($3) when story, each up to $2, in the order of parley.Queues.
+func queueCountsSQL(story bool) string {
+	cond := ""
+	if story {
+		cond = " AND story_id = $3"
+	}
+	var parts []string
+	for _, queue := range parley.Queues() {
+		parts = append(parts, `(SELECT count(*) FROM (SELECT 1 FROM comments WHERE site_id = $1`+cond+
+			` AND `+queueConditions[queue]+` LIMIT $2) q)`)
+	}
+	return `SELECT ` + strings.Join(parts, ", ")
 }
 
 // commentReportsSQL reads, per comment and reason, the count and the first

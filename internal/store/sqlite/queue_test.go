@@ -33,6 +33,19 @@ func TestQueuePlans(t *testing.T) {
 			}
 		}
 	}
+	// Counting a queue reads its index, as far as the count goes.
+	for _, queue := range parley.Queues() {
+		for _, story := range []bool{false, true} {
+			index := want[queue]
+			if story {
+				index += "_story"
+			}
+			plan := explain(t, s.read, queueCountQuery(queue, story), "site", "story", 1000)
+			if !strings.Contains(plan, "USING INDEX "+index+" (") && !strings.Contains(plan, "USING COVERING INDEX "+index+" (") {
+				t.Errorf("count of %s (story %v) does not read %s:\n%s", queue, story, index, plan)
+			}
+		}
+	}
 	// The searches start from the author's or the address's index.
 	checkPlan(t, s, "history", parley.QueueQuery{SiteID: "site", AuthorID: "u", Limit: 20}, "comments_author_time")
 	checkPlan(t, s, "author", parley.QueueQuery{SiteID: "site", Queue: parley.QueuePending, AuthorID: "u", Limit: 20}, "comments_author_time")

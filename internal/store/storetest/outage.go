@@ -52,6 +52,20 @@ func Unavailable(t *testing.T, s parley.Store) {
 		},
 		"Events":      func() error { _, err := s.Events(ctx, "gone", "s1", 0, time.Time{}, 10); return err },
 		"LastEventID": func() error { _, err := s.LastEventID(ctx, "gone", "s1"); return err },
+		// the moderators' queues and measures
+		"QueueComments": func() error {
+			_, err := s.QueueComments(ctx, parley.QueueQuery{SiteID: "gone", Queue: parley.QueuePending, Limit: 10})
+			return err
+		},
+		"QueueCounts":    func() error { _, err := s.QueueCounts(ctx, "gone", "s1", 100); return err },
+		"CommentReports": func() error { _, err := s.CommentReports(ctx, []string{"c1"}, 3); return err },
+		"CommentsByID":   func() error { _, err := s.CommentsByID(ctx, []string{"c1"}); return err },
+		"UsersByID":      func() error { _, err := s.UsersByID(ctx, []string{"u1"}); return err },
+		"StoriesByID":    func() error { _, err := s.StoriesByID(ctx, "gone", []string{"s1"}); return err },
+		"ReviewComment":  func() error { return s.ReviewComment(ctx, "c1", now) },
+		"SetFeatured":    func() error { return s.SetFeatured(ctx, "c1", true) },
+		"SetSanctions":   func() error { return s.SetSanctions(ctx, "u1", parley.Sanctions{BannedAt: now}) },
+		"CountNote":      func() error { return s.CountNote(ctx, "u1") },
 	}
 	for name, call := range calls {
 		if code := parley.ErrorCode(call()); code != parley.EUNAVAILABLE {

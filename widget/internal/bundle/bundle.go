@@ -69,6 +69,8 @@ func Keys() []string {
 		"error.postTooFast", "error.duplicateComment",
 		// The bell of the notification inbox (issue 8, inbox).
 		"inbox.bell",
+		// Suspended or banned from the site (issue 8, queues).
+		"error.suspended", "error.banned",
 		// The entry of the notice form (embed-notice.js, dsa).
 		"notice.action",
 	}
