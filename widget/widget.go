@@ -17,7 +17,7 @@ import (
 	"strings"
 )
 
-//go:embed dist/embed.js dist/embed-account.js
+//go:embed dist/embed.js dist/embed-account.js dist/embed-pipeline.js
 var dist embed.FS
 
 // cacheControl is short because the URL carries no version: publishers
@@ -37,6 +37,10 @@ func Handler() http.Handler { return handler("dist/embed.js") }
 // AccountHandler serves embed-account.js, the sign-in panel and profile
 // that embed.js imports on first use, as Handler serves embed.js.
 func AccountHandler() http.Handler { return handler("dist/embed-account.js") }
+
+// PipelineHandler serves embed-pipeline.js, the proof-of-work solver and
+// the nudge that embed.js imports when the moderation pipeline asks.
+func PipelineHandler() http.Handler { return handler("dist/embed-pipeline.js") }
 
 func handler(name string) http.Handler {
 	raw, err := dist.ReadFile(name)

@@ -215,6 +215,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	block.SignIn(svc).Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
 	mux.Handle("GET /embed-account.js", widget.AccountHandler())
+	mux.Handle("GET /embed-pipeline.js", widget.PipelineHandler())
 	if hc.Demo {
 		if err := ensureDemo(ctx, store, svc, log, bus); err != nil {
 			return nil, nil, err

@@ -29,6 +29,9 @@ func run(dir string) error {
 	if err := write(filepath.Join(dir, bundle.AccountCatalogPath), bundle.AccountCatalog()); err != nil {
 		return err
 	}
+	if err := write(filepath.Join(dir, bundle.PipelineCatalogPath), bundle.PipelineCatalog()); err != nil {
+		return err
+	}
 	js, err := bundle.Build(dir)
 	if err != nil {
 		return err
@@ -40,7 +43,14 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	return write(filepath.Join(dir, bundle.AccountBundlePath), js)
+	if err := write(filepath.Join(dir, bundle.AccountBundlePath), js); err != nil {
+		return err
+	}
+	js, err = bundle.BuildPipeline(dir)
+	if err != nil {
+		return err
+	}
+	return write(filepath.Join(dir, bundle.PipelineBundlePath), js)
 }
 
 func write(path string, data []byte) error {

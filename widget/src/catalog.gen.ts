@@ -81,6 +81,8 @@ export const KEYS = [
   "error.sessionExpired",
   "error.postTooFast",
   "error.duplicateComment",
+  "composer.honeypot",
+  "comment.rejected",
 ];
 
 export const LANGS: Record<string, string[]> = {
@@ -165,6 +167,8 @@ export const LANGS: Record<string, string[]> = {
     "Your session has expired. Please sign in again.",
     "You are posting too fast. Please wait a moment before you comment again.",
     "You have just posted this comment.",
+    "Leave this field empty",
+    "Not published: this comment breaks our house rules. Only you can see it.",
   ],
   de: [
     "Diskussion",
@@ -247,6 +251,8 @@ export const LANGS: Record<string, string[]> = {
     "Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.",
     "Sie schreiben zu schnell. Bitte warten Sie einen Moment, bevor Sie erneut kommentieren.",
     "Diesen Kommentar haben Sie gerade schon veröffentlicht.",
+    "Dieses Feld bitte leer lassen",
+    "Nicht veröffentlicht: Dieser Kommentar verstößt gegen unsere Hausregeln. Nur Sie sehen ihn.",
   ],
   es: [
     "Conversación",
@@ -329,6 +335,8 @@ export const LANGS: Record<string, string[]> = {
     "Tu sesión ha caducado. Vuelve a iniciar sesión.",
     "Estás publicando demasiado rápido. Espera un momento antes de volver a comentar.",
     "Acabas de publicar este mismo comentario.",
+    "Deja este campo vacío",
+    "No publicado: este comentario incumple nuestras normas. Solo tú puedes verlo.",
   ],
   fr: [
     "Discussion",
@@ -411,5 +419,7 @@ export const LANGS: Record<string, string[]> = {
     "Votre session a expiré. Veuillez vous reconnecter.",
     "Vous publiez trop vite. Patientez un instant avant de commenter à nouveau.",
     "Vous venez déjà de publier ce commentaire.",
+    "Laissez ce champ vide",
+    "Non publié : ce commentaire enfreint notre charte. Vous seul le voyez.",
   ],
 };

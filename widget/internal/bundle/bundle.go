@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,12 @@ const (
 	AccountCatalogPath = "src/account/catalog.gen.ts"
 	AccountBundlePath  = "dist/embed-account.js"
 	accountEntryPath   = "src/account/main.ts"
+
+	// embed-pipeline.js answers what the moderation pipeline asks of a
+	// post (a proof of work, a nudge); embed.js loads it when asked.
+	PipelineCatalogPath = "src/pipeline/catalog.gen.ts"
+	PipelineBundlePath  = "dist/embed-pipeline.js"
+	pipelineEntryPath   = "src/pipeline/main.ts"
 )
 
 // Langs are the catalogs the widget ships, in output order. Ones it lacks
@@ -57,7 +64,16 @@ func Keys() []string {
 		"error.sessionExpired",
 		// Posting too fast or twice (issue 8).
 		"error.postTooFast", "error.duplicateComment",
+		// The moderation pipeline (issue 8): the honeypot's label, and a
+		// rejected comment as its author sees it.
+		"composer.honeypot", "comment.rejected",
 	}
+}
+
+// PipelineKeys are the messages of embed-pipeline.js, which only readers
+// whom the moderation pipeline asks something download.
+func PipelineKeys() []string {
+	return []string{"composer.checking", "nudge.title", "error.nudge", "nudge.edit", "nudge.postAnyway"}
 }
 
 // AccountKeys are the messages of embed-account.js, which only readers
@@ -88,7 +104,7 @@ func Missing() []string {
 	var out []string
 	for _, lang := range Langs {
 		msgs := i18n.Messages(lang)
-		for _, k := range append(Keys(), AccountKeys()...) {
+		for _, k := range slices.Concat(Keys(), AccountKeys(), PipelineKeys()) {
 			if msgs[k] == "" {
 				out = append(out, lang+": "+k)
 			}
@@ -102,6 +118,9 @@ func Catalog() []byte { return catalog(Keys()) }
 
 // AccountCatalog renders the catalog.gen.ts of embed-account.js.
 func AccountCatalog() []byte { return catalog(AccountKeys()) }
+
+// PipelineCatalog renders the catalog.gen.ts of embed-pipeline.js.
+func PipelineCatalog() []byte { return catalog(PipelineKeys()) }
 
 // catalog renders a catalog.gen.ts: the key list once and, per language,
 // the messages in key order, which is smaller than one object per language.
@@ -166,6 +185,18 @@ func AccountOptions(dir string) api.BuildOptions {
 	o.Format = api.FormatESModule
 	return o
 }
+
+// PipelineOptions are Options for embed-pipeline.js, an ES module as
+// embed-account.js is.
+func PipelineOptions(dir string) api.BuildOptions {
+	o := AccountOptions(dir)
+	o.EntryPoints = []string{filepath.Join(dir, pipelineEntryPath)}
+	o.Outfile = filepath.Join(dir, PipelineBundlePath)
+	return o
+}
+
+// BuildPipeline bundles the sources under dir and returns embed-pipeline.js.
+func BuildPipeline(dir string) ([]byte, error) { return build(dir, PipelineOptions) }
 
 // Build bundles the sources under dir and returns embed.js.
 func Build(dir string) ([]byte, error) { return build(dir, Options) }
