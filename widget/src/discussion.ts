@@ -182,7 +182,7 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
           break;
         } catch (e) {
           const k = e instanceof ApiError && e.key;
-          if (n > 2 || (k != "proofRequired" && k != "nudge")) throw e;
+          if (n > 3 || (k != "proofRequired" && k != "nudge")) throw e;
           const m = await import(this.base + "/embed-pipeline.js");
           if (!(await m.answer(this, at, e, req))) throw QUIET; // the reader edits
         }

@@ -30,6 +30,8 @@ export async function answer(host: Host, at: Element, e: ApiError, req: any): Pr
     return true;
   }
   if (!(await nudge(host.i, at, e.e.reasons || []))) return false;
+  // the proof was spent on the nudged attempt: the server asks again
+  delete req.proof;
   req.confirm = true;
   return true;
 }
