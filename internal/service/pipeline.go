@@ -61,7 +61,10 @@ func (s *Service) judge(ctx context.Context, in subject) (verdict, error) {
 	if err != nil {
 		return v, err
 	}
-	banned, suspect := lists.Match(in.body)
+	var banned, suspect []moderation.Match
+	if lists.Banned.Len()+lists.Suspect.Len() > 0 { // no lists: nothing to normalize the text for
+		banned, suspect = lists.Match(in.body)
+	}
 	if len(banned) > 0 {
 		v.status, v.reasons = parley.StatusRejected, wordReasons(nil, parley.WordsBanned, banned)
 		return v, nil // rejected whatever else: the rest cannot change it
