@@ -310,3 +310,17 @@ func (s *Service) compileWords(ctx context.Context, site *parley.Site, lang stri
 	}
 	return &compiledWords{version: m.WordsVersion, defaults: !m.NoDefaultWords, lists: ls}, nil
 }
+
+// keepWordsVersion sets site's WordsVersion to the stored one, in the
+// unit that writes the site: a site read before a word list changed (from
+// a cache, on another instance) and written back after must not move the
+// version back, or instances that compiled the lists in between would
+// keep them.
+func keepWordsVersion(ctx context.Context, tx parley.Tx, site *parley.Site) error {
+	stored, err := tx.Site(ctx, site.ID)
+	if err != nil {
+		return err
+	}
+	site.Moderation.WordsVersion = stored.Moderation.WordsVersion
+	return nil
+}
