@@ -73,14 +73,12 @@ func (s *Service) judge(ctx context.Context, in subject) (verdict, error) {
 		v.hold(true, wordReasons(nil, parley.WordsSuspect, suspect)...)
 	}
 	links := linksOf(in.html)
-	rules, err := s.premoderate(ctx, in.site, in.story, in.actor, links)
+	rules, approved, err := s.premoderate(ctx, in.site, in.story, in.actor, links)
 	if err != nil {
 		return v, err
 	}
 	v.hold(false, rules...)
-	if err := s.score(ctx, in, links, &v); err != nil {
-		return v, err
-	}
+	s.score(ctx, in, links, max(0, approved), &v)
 	return v, nil
 }
 
@@ -106,8 +104,12 @@ func wordReasons(why []parley.Reason, list string, ms []moderation.Match) []parl
 	return why
 }
 
-// score asks the site's scorers about the text, when it has any.
-func (s *Service) score(ctx context.Context, in subject, links []string, v *verdict) error {
+// score asks the site's scorers about the text, when it has any. approved
+// is the author's approved comments as far as the rules read them: the
+// scorers do not read them again (a clean post costs no query of its
+// own), so without the rule for new commenters an account of today counts
+// as new, which can only hold more, never let more through.
+func (s *Service) score(ctx context.Context, in subject, links []string, approved int, v *verdict) {
 	scorers, err := s.siteScorers(in.site)
 	if err != nil {
 		// A configuration that cannot be built (a key file gone) must
@@ -115,28 +117,22 @@ func (s *Service) score(ctx context.Context, in subject, links []string, v *verd
 		// says why.
 		s.log.WarnContext(ctx, "scorers of site unavailable", "site", in.site.ID, "err", err)
 		v.hold(false, parley.Reason{Check: parley.CheckScorer, Key: moderation.ReasonUnavailable, Detail: "configuration"})
-		return nil
+		return
 	}
 	if len(scorers) == 0 {
-		return nil
+		return
 	}
 	mi := moderation.Input{
 		SiteID: in.site.ID, StoryID: in.storyID, StoryURL: in.storyURL, Lang: in.lang,
 		Body: in.body, Links: links, AddressHash: in.ipHash,
 	}
 	if in.author != nil {
-		mi.AccountAge = s.now().Sub(in.author.CreatedAt)
-		if mi.AccountAge < day && in.actor != nil {
-			// Only a young account's approved comments change a score.
-			if mi.ApprovedComments, err = s.approved(ctx, in.site, in.actor, 1); err != nil {
-				return err
-			}
-		}
+		mi.AccountAge, mi.ApprovedComments = s.now().Sub(in.author.CreatedAt), approved
 		mi.Personal = &moderation.Personal{Name: in.author.Name, Email: in.author.Email}
 	}
 	verdict := moderation.Run(ctx, scorers, mi)
 	if !verdict.Hold {
-		return nil
+		return
 	}
 	results := map[string]moderation.Result{}
 	for _, r := range verdict.Results {
@@ -150,7 +146,6 @@ func (s *Service) score(ctx context.Context, in subject, links []string, v *verd
 		crossed = crossed || res.Crossed
 	}
 	v.hold(crossed, why...)
-	return nil
 }
 
 // rejectReason is the ground an automated rejection names (the statement

@@ -20,8 +20,8 @@ import (
 // left out: judge on an ordinary comment of about 60 words with a link,
 // with nothing on, and with the default lists, 5,000 words of the site's
 // own in each list, the links rule and the local scorer on, for a
-// commenter of a month and one of today (whose approved comments the
-// scorer's input needs: one indexed read).
+// commenter of a month and one of today (whom the local scorer counts as
+// new: no read, since the rule for new commenters is off).
 //
 //	go test ./internal/service -run '^$' -bench Pipeline -benchmem
 func BenchmarkPipeline(b *testing.B) {
