@@ -43,15 +43,16 @@ type verdict struct {
 // subject is the text the pipeline judges and what it knows of where it
 // goes and who wrote it.
 type subject struct {
-	site  *parley.Site
-	story *parley.Story // nil for a story that the post creates
-	// storyID, storyURL and lang are the story's, new or not.
-	storyID, storyURL, lang string
-	actor                   *parley.Actor // nil for a reader without an account yet
-	author                  *parley.User  // the commenter, new or not
-	body                    string
-	html                    string
-	ipHash                  string
+	site     *parley.Site
+	story    *parley.Story // nil for a story that the post creates
+	storyID  string        // the story's, new or not, as are storyURL and lang
+	storyURL string
+	lang     string
+	actor    *parley.Actor // nil for a reader without an account yet
+	author   *parley.User  // the commenter, new or not
+	body     string
+	html     string
+	ipHash   string
 }
 
 // judge runs the word lists, the rules and the scorers on a text.
