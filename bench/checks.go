@@ -35,7 +35,7 @@ func evaluate(cfg config, r *results) []check {
 		Result: verdict(s.Gzip && s.Served <= maxPage1Bytes),
 	})
 	out = append(out, costCheck(small, large, s, find(r, "parley", large)))
-	out = append(out, writesCheck(r), sessionWritesCheck(r))
+	out = append(out, writesCheck(r), sessionWritesCheck(r), pipelineWritesCheck(r))
 	return append(out, compareChecks(r, small, large)...)
 }
 

@@ -38,6 +38,7 @@ func (f *fakeParley) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {})
 	mux.HandleFunc("POST /api/v1/sites/demo/stories/{story}/comments", f.post)
+	mux.HandleFunc("POST /api/v1/sites/moderated/stories/{story}/comments", f.post) // -moderated-site
 	mux.HandleFunc("GET /api/v1/sites/demo/stories/{story}/comments", f.page)
 	mux.HandleFunc("GET /api/v1/sites/demo/counts", f.counts)
 	mux.HandleFunc("POST /api/v1/sites/demo/auth/sso", f.sso)

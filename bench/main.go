@@ -40,6 +40,9 @@ type config struct {
 	SSOKID        string // its kid
 	Compare       string // base URL of another Parley whose reads to compare
 	ComparePID    int    // its process, for the server CPU per request
+	// ModeratedSite is a second site with the moderation pipeline on,
+	// whose writes are measured against Site's (pipeline.go).
+	ModeratedSite string
 
 	// The memory and idle scenarios (see README.md).
 	Scenario    string // "standard", "memory" or "idle"
@@ -94,6 +97,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.SSOSecretFile, "sso-secret-file", "", "file with the site's HS256 SSO secret: also measure writes by posters signed in by SSO")
 	fs.StringVar(&c.SSOKID, "sso-kid", "bench", "the kid of -sso-secret-file's secret, as given to parley site update --sso-kid")
 	fs.StringVar(&c.Compare, "compare", "", "base URL of a second Parley server (another build, loopback only) whose cached page-1 reads are measured in the same run")
+	fs.StringVar(&c.ModeratedSite, "moderated-site", "", "a second anonymous site on the same server with the moderation pipeline on (words, rules, local scorer): also measure its writes against -site's, in the same run")
 	fs.StringVar(&c.Scenario, "scenario", "standard", "standard (writes and reads), memory (RSS under reads of many stories) or idle (CPU of idle live streams)")
 	fs.IntVar(&c.PID, "pid", 0, "the server's process ID (memory and idle scenarios; in the standard one, to report its CPU time per request)")
 	fs.IntVar(&c.ComparePID, "compare-pid", 0, "the -compare server's process ID, to report its CPU time per request")

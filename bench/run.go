@@ -44,6 +44,11 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		if err := measureWrites(ctx, cfg, a, key, suffix, stderr, r); err != nil {
 			return err
 		}
+		if cfg.ModeratedSite != "" {
+			if err := measurePipelineWrites(ctx, cfg, a, suffix, stderr, r); err != nil {
+				return err
+			}
+		}
 	}
 	stories, err := seedAll(ctx, cfg, a, suffix, stderr, r)
 	if err != nil {

@@ -74,7 +74,7 @@ func checkJSON(t *testing.T, path string) {
 	if len(r.Pages) != 2 || r.Pages[1].ETag != `"90"` || r.Pages[1].CommentCount != 90 {
 		t.Errorf("JSON pages = %+v, want the large story's ETag and count", r.Pages)
 	}
-	if len(r.Scenarios) != 5 || len(r.Checks) != 6 || r.Scenarios[1].OK == 0 || r.Scenarios[1].Ratio == 0 {
+	if len(r.Scenarios) != 5 || len(r.Checks) != 7 || r.Scenarios[1].OK == 0 || r.Scenarios[1].Ratio == 0 {
 		t.Errorf("JSON has %d scenarios, %d checks, reads %+v", len(r.Scenarios), len(r.Checks), r.Scenarios[1])
 	}
 }

@@ -17,8 +17,7 @@ import (
 	"strings"
 )
 
-//go:embed dist/embed.js dist/embed-account.js dist/embed-inbox.js
-//go:embed dist/embed.js dist/embed-account.js dist/embed-notice.js
+//go:embed dist/embed.js dist/embed-account.js dist/embed-inbox.js dist/embed-notice.js dist/embed-pipeline.js
 var dist embed.FS
 
 // cacheControl is short because the URL carries no version: publishers
@@ -46,6 +45,10 @@ func InboxHandler() http.Handler { return handler("dist/embed-inbox.js") }
 // NoticeHandler serves embed-notice.js, the form of a notice of illegal
 // content, as Handler serves embed.js.
 func NoticeHandler() http.Handler { return handler("dist/embed-notice.js") }
+
+// PipelineHandler serves embed-pipeline.js, the proof-of-work solver and
+// the nudge that embed.js imports when the moderation pipeline asks.
+func PipelineHandler() http.Handler { return handler("dist/embed-pipeline.js") }
 
 func handler(name string) http.Handler {
 	raw, err := dist.ReadFile(name)

@@ -9,6 +9,8 @@
 //	parley user grant --site S (--email E | --sso-sub SUB) --role staff|moderator|admin
 //	parley user revoke --site S (--email E | --sso-sub SUB)
 //	parley admin bootstrap --site S --email E [--force] [--public-url https://comments.example]
+//	parley words add|remove|import|list --site S --list banned|suspect --lang L [WORD…|FILE]
+//	parley story update --site S --id ID --premoderation off|all|new|links|site
 package main
 
 import (
@@ -54,6 +56,9 @@ const usage = `usage:
                      [--ip-retention 720h] [--passkeys=false] [--passkey-rp-id D] [--staff-passkey]
                      [--sso-secret-file F --sso-kid K] [--sso-jwks-url U] [--sso-issuer I] [--sso-roles]
                      [--oidc-issuer U --oidc-client-id ID --oidc-secret-file F] [--oidc-name N]
+                     [--premoderation off|all|new|links] [--premoderation-new 3] [--link-allowlist H,H]
+                     [--close-after DAYS] [--premoderate-after DAYS] [--pow-after N] [--pow always|off]
+                     [--default-words=false] [--scorers FILE.json]
   parley site list [--database …]
   parley user grant --site S (--email E | --sso-sub SUB) --role staff|moderator|admin
   parley user revoke --site S (--email E | --sso-sub SUB)    (back to commenter)
@@ -63,6 +68,10 @@ const usage = `usage:
   parley webhook list|remove|rotate|deliveries|redeliver --site S [--id W] [--finish] [--delivery D]
   parley transparency --site S --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json]
                      (the figures of a DSA transparency report: notices, actions, complaints)
+  parley words add|remove --site S --list banned|suspect --lang L WORD…
+  parley words import --site S --list banned|suspect --lang L FILE|-   (one word a line; - reads stdin)
+  parley words list --site S --list banned|suspect --lang L
+  parley story update --site S --id ID --premoderation off|all|new|links|site
 Every flag has a PARLEY_* environment equivalent, e.g. PARLEY_DATABASE, PARLEY_PUBLIC_URL.`
 
 // run dispatches a subcommand; it is main without the process around it.
@@ -85,6 +94,10 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return webhook(ctx, args[1:], env, stdout, stderr)
 	case "transparency":
 		return transparency(ctx, args[1:], env, stdout, stderr)
+	case "words":
+		return words(ctx, args[1:], env, os.Stdin, stdout, stderr)
+	case "story":
+		return story(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -249,6 +249,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	if err != nil {
 		return nil, nil, err
 	}
+	mux.Handle("GET /embed-pipeline.js", widget.PipelineHandler())
 	if hc.Demo {
 		if err := ensureDemo(ctx, store, svc, log, bus); err != nil {
 			return nil, nil, err

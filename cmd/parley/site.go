@@ -35,6 +35,7 @@ type siteFlags struct {
 	emailSignIn bool
 	privacy     parley.Privacy
 	rateLimit   parley.RateLimit
+	moderation  moderationFlags // premoderation.go
 }
 
 // ssoFlags are the SSO settings of `parley site update`.
@@ -54,6 +55,7 @@ func (f *siteFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.emailSignIn, "email-signin", true, "let readers sign in with a link mailed to them (needs a server with --smtp-url); --email-signin=false turns it off")
 	fs.StringVar(&f.privacy.ErasePolicy, "erase-policy", parley.EraseDelete, "what erasing an account does to its comments: delete (placeholders keep the threads' shape) or anonymize (texts kept, shown as by a deleted user)")
 	fs.DurationVar(&f.privacy.IPRetention, "ip-retention", parley.DefaultIPRetention, "how long keyed hashes of commenters' addresses are kept, e.g. 720h")
+	f.moderation.declare(fs)
 	fs.Var(&f.rateLimit, "rate-limit", "how fast each reader and each address may post: N/DURATION (N at once, then N per DURATION) or off, which also stops refusing the same text twice (for a trusted load test); staff are never limited")
 }
 
@@ -109,6 +111,9 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 		f.site.EmailSignIn.Off = !f.emailSignIn
 		f.site.Privacy = f.privacy
 		f.site.RateLimit = f.rateLimit
+		if err := f.moderation.apply(fs, &f.site.Moderation); err != nil {
+			return fmt.Errorf("create site: %w", err)
+		}
 		if err := svc.CreateSite(ctx, &f.site); err != nil {
 			return fmt.Errorf("create site: %s", parley.ErrorMessage(err))
 		}
@@ -167,6 +172,9 @@ func updateSite(ctx context.Context, svc *service.Service, fs *flag.FlagSet, f *
 		return fmt.Errorf("update site: %w", err)
 	}
 	if err := f.oidc.apply(fs, &s.OIDC); err != nil {
+		return fmt.Errorf("update site: %w", err)
+	}
+	if err := f.moderation.apply(fs, &s.Moderation); err != nil {
 		return fmt.Errorf("update site: %w", err)
 	}
 	if err := svc.UpdateSite(ctx, s); err != nil {

@@ -79,8 +79,8 @@ const (
 	roleTooLow  = "403 roleTooLow"
 	// unknownID is shaped like an ID and names nothing.
 	unknownID = "06h34vm47knhfa8g832zpc16ng"
-	suspended   = "403 suspended"
-	banned      = "403 banned"
+	suspended = "403 suspended"
+	banned    = "403 banned"
 )
 
 // matrixRoute is one row: a request, prepared for one cell, and what each

@@ -43,15 +43,16 @@ type verdict struct {
 // subject is the text the pipeline judges and what it knows of where it
 // goes and who wrote it.
 type subject struct {
-	site  *parley.Site
-	story *parley.Story // nil for a story that the post creates
-	// storyID, storyURL and lang are the story's, new or not.
-	storyID, storyURL, lang string
-	actor                   *parley.Actor // nil for a reader without an account yet
-	author                  *parley.User  // the commenter, new or not
-	body                    string
-	html                    string
-	ipHash                  string
+	site     *parley.Site
+	story    *parley.Story // nil for a story that the post creates
+	storyID  string        // the story's, new or not, as are storyURL and lang
+	storyURL string
+	lang     string
+	actor    *parley.Actor // nil for a reader without an account yet
+	author   *parley.User  // the commenter, new or not
+	body     string
+	html     string
+	ipHash   string
 }
 
 // judge runs the word lists, the rules and the scorers on a text.
@@ -61,7 +62,10 @@ func (s *Service) judge(ctx context.Context, in subject) (verdict, error) {
 	if err != nil {
 		return v, err
 	}
-	banned, suspect := lists.Match(in.body)
+	var banned, suspect []moderation.Match
+	if lists.Banned.Len()+lists.Suspect.Len() > 0 { // no lists: nothing to normalize the text for
+		banned, suspect = lists.Match(in.body)
+	}
 	if len(banned) > 0 {
 		v.status, v.reasons = parley.StatusRejected, wordReasons(nil, parley.WordsBanned, banned)
 		return v, nil // rejected whatever else: the rest cannot change it
@@ -70,14 +74,12 @@ func (s *Service) judge(ctx context.Context, in subject) (verdict, error) {
 		v.hold(true, wordReasons(nil, parley.WordsSuspect, suspect)...)
 	}
 	links := linksOf(in.html)
-	rules, err := s.premoderate(ctx, in.site, in.story, in.actor, links)
+	rules, approved, err := s.premoderate(ctx, in.site, in.story, in.actor, links)
 	if err != nil {
 		return v, err
 	}
 	v.hold(false, rules...)
-	if err := s.score(ctx, in, links, &v); err != nil {
-		return v, err
-	}
+	s.score(ctx, in, links, max(0, approved), &v)
 	return v, nil
 }
 
@@ -103,8 +105,12 @@ func wordReasons(why []parley.Reason, list string, ms []moderation.Match) []parl
 	return why
 }
 
-// score asks the site's scorers about the text, when it has any.
-func (s *Service) score(ctx context.Context, in subject, links []string, v *verdict) error {
+// score asks the site's scorers about the text, when it has any. approved
+// is the author's approved comments as far as the rules read them: the
+// scorers do not read them again (a clean post costs no query of its
+// own), so without the rule for new commenters an account of today counts
+// as new, which can only hold more, never let more through.
+func (s *Service) score(ctx context.Context, in subject, links []string, approved int, v *verdict) {
 	scorers, err := s.siteScorers(in.site)
 	if err != nil {
 		// A configuration that cannot be built (a key file gone) must
@@ -112,28 +118,22 @@ func (s *Service) score(ctx context.Context, in subject, links []string, v *verd
 		// says why.
 		s.log.WarnContext(ctx, "scorers of site unavailable", "site", in.site.ID, "err", err)
 		v.hold(false, parley.Reason{Check: parley.CheckScorer, Key: moderation.ReasonUnavailable, Detail: "configuration"})
-		return nil
+		return
 	}
 	if len(scorers) == 0 {
-		return nil
+		return
 	}
 	mi := moderation.Input{
 		SiteID: in.site.ID, StoryID: in.storyID, StoryURL: in.storyURL, Lang: in.lang,
 		Body: in.body, Links: links, AddressHash: in.ipHash,
 	}
 	if in.author != nil {
-		mi.AccountAge = s.now().Sub(in.author.CreatedAt)
-		if mi.AccountAge < day && in.actor != nil {
-			// Only a young account's approved comments change a score.
-			if mi.ApprovedComments, err = s.approved(ctx, in.site, in.actor, 1); err != nil {
-				return err
-			}
-		}
+		mi.AccountAge, mi.ApprovedComments = s.now().Sub(in.author.CreatedAt), approved
 		mi.Personal = &moderation.Personal{Name: in.author.Name, Email: in.author.Email}
 	}
 	verdict := moderation.Run(ctx, scorers, mi)
 	if !verdict.Hold {
-		return nil
+		return
 	}
 	results := map[string]moderation.Result{}
 	for _, r := range verdict.Results {
@@ -147,7 +147,6 @@ func (s *Service) score(ctx context.Context, in subject, links []string, v *verd
 		crossed = crossed || res.Crossed
 	}
 	v.hold(crossed, why...)
-	return nil
 }
 
 // rejectReason is the ground an automated rejection names (the statement

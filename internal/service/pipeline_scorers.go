@@ -78,3 +78,14 @@ func ParseScorers(raw []byte) ([]moderation.ScorerConfig, error) {
 	}
 	return cs, nil
 }
+
+// checkScorers refuses a site whose scorer configuration cannot be used,
+// before it is stored: the root package cannot read it (it knows nothing
+// of scorers), the service can.
+func checkScorers(site *parley.Site) error {
+	if len(site.Moderation.Scorers) == 0 {
+		return nil
+	}
+	_, err := ParseScorers(site.Moderation.Scorers)
+	return err
+}

@@ -16,13 +16,14 @@ const day = 24 * time.Hour
 
 // premoderate applies the pre-moderation rules of the site and story to a
 // text by author a (nil for a reader without an account yet) and returns
-// the reasons that hold it back, none when it may go out. Staff,
+// the reasons that hold it back, none when it may go out, and the
+// author's approved comments when it read them (-1 when not). Staff,
 // moderators and admins are never held back by a rule. The rule for new
 // commenters reads the author's approved comments only when it is on, and
 // at most as many as it needs.
-func (s *Service) premoderate(ctx context.Context, site *parley.Site, st *parley.Story, a *parley.Actor, links []string) ([]parley.Reason, error) {
+func (s *Service) premoderate(ctx context.Context, site *parley.Site, st *parley.Story, a *parley.Actor, links []string) (why []parley.Reason, approved int, err error) {
 	if a.RoleOn(site.ID) >= parley.RoleStaff {
-		return nil, nil
+		return nil, -1, nil
 	}
 	m := site.Moderation
 	var override string
@@ -30,7 +31,7 @@ func (s *Service) premoderate(ctx context.Context, site *parley.Site, st *parley
 	if st != nil {
 		override, age = st.Premoderation, s.now().Sub(st.CreatedAt)
 	}
-	var why []parley.Reason
+	approved = -1
 	if d := m.PremoderateAfterDays; d > 0 && age > time.Duration(d)*day {
 		why = append(why, parley.Reason{Check: parley.CheckRule, Key: "age", N: d})
 	}
@@ -43,15 +44,14 @@ func (s *Service) premoderate(ctx context.Context, site *parley.Site, st *parley
 			why = append(why, parley.Reason{Check: key, Key: mode, Detail: host, N: n})
 		}
 	case parley.PremoderateNew:
-		n, err := s.approved(ctx, site, a, m.Trust())
-		if err != nil {
-			return nil, err
+		if approved, err = s.approved(ctx, site, a, m.Trust()); err != nil {
+			return nil, -1, err
 		}
-		if n < m.Trust() {
-			why = append(why, parley.Reason{Check: key, Key: mode, N: n})
+		if approved < m.Trust() {
+			why = append(why, parley.Reason{Check: key, Key: mode, N: approved})
 		}
 	}
-	return why, nil
+	return why, approved, nil
 }
 
 // approved counts the approved comments of a on site, up to limit; a

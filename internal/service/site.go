@@ -22,6 +22,9 @@ func (s *Service) CreateSite(ctx context.Context, site *parley.Site) error {
 	if err := site.Validate(); err != nil {
 		return err
 	}
+	if err := checkScorers(site); err != nil {
+		return err
+	}
 	if err := s.store.CreateSite(ctx, site); err != nil {
 		if parley.ErrorCode(err) == parley.ECONFLICT {
 			return parley.Errorf(parley.ECONFLICT, "There is already a site %q.", site.ID)
@@ -32,12 +35,22 @@ func (s *Service) CreateSite(ctx context.Context, site *parley.Site) error {
 	return nil
 }
 
-// UpdateSite replaces a site's name, origins and settings.
+// UpdateSite replaces a site's name, origins and settings. The word
+// lists' version stays the stored one (see keepWordsVersion).
 func (s *Service) UpdateSite(ctx context.Context, site *parley.Site) error {
 	if err := site.Validate(); err != nil {
 		return err
 	}
-	if err := s.store.UpdateSite(ctx, site); err != nil {
+	if err := checkScorers(site); err != nil {
+		return err
+	}
+	err := s.store.Update(ctx, func(tx parley.Tx) error {
+		if err := keepWordsVersion(ctx, tx, site); err != nil {
+			return err
+		}
+		return tx.UpdateSite(ctx, site)
+	})
+	if err != nil {
 		return fmt.Errorf("update site: %w", err)
 	}
 	s.sites.drop(site.ID)

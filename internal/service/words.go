@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"parley"
 	"parley/internal/moderation"
@@ -161,13 +162,11 @@ func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8RuneStart(s[n]) {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n] + "…"
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // checkWordList refuses an unknown list or language and returns the
 // language as lists are kept under it ("de-AT" is "de").
@@ -309,4 +308,18 @@ func (s *Service) compileWords(ctx context.Context, site *parley.Site, lang stri
 		return nil, fmt.Errorf("words of site %s, %s: %w", site.ID, lang, err)
 	}
 	return &compiledWords{version: m.WordsVersion, defaults: !m.NoDefaultWords, lists: ls}, nil
+}
+
+// keepWordsVersion sets site's WordsVersion to the stored one, in the
+// unit that writes the site: a site read before a word list changed (from
+// a cache, on another instance) and written back after must not move the
+// version back, or instances that compiled the lists in between would
+// keep them.
+func keepWordsVersion(ctx context.Context, tx parley.Tx, site *parley.Site) error {
+	stored, err := tx.Site(ctx, site.ID)
+	if err != nil {
+		return err
+	}
+	site.Moderation.WordsVersion = stored.Moderation.WordsVersion
+	return nil
 }

@@ -50,6 +50,10 @@ func TestWords(t *testing.T) {
 		}
 	}
 
+	stale, err := p.svc.Site(p.ctx, p.site.ID) // read before the lists change
+	if err != nil {
+		t.Fatal(err)
+	}
 	other := service.New(p.store, markup.New(), realtime.NewBus(), quietLog(), service.WithClock(func() time.Time { return p.now }))
 	for _, svc := range []*service.Service{p.svc, other} { // both instances compile and cache the lists
 		if posted, err := svc.Post(p.ctx, service.NewComment{SiteID: p.site.ID, StoryID: "story", Body: "So ein Quatschkopf", AuthorName: "G", Story: service.StoryInfo{Lang: "de-AT"}}); err != nil || posted.Comment.Status != parley.StatusApproved {
@@ -84,6 +88,18 @@ func TestWords(t *testing.T) {
 	p.now = p.now.Add(11 * time.Second)
 	if got := post(other); got != parley.StatusRejected {
 		t.Errorf("post on another instance after the site TTL = %s, want rejected", got)
+	}
+	stale.Name = "Renamed" // a settings change made from the stale copy
+	if err := p.svc.UpdateSite(p.ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := p.store.Site(p.ctx, p.site.ID); got.Moderation.WordsVersion == 0 || got.Name != "Renamed" {
+		t.Errorf("site after an update from a stale copy = %+v, want the word lists' version kept", got.Moderation)
+	}
+	bad := *stale
+	bad.Moderation.Scorers = []byte(`[{"name":"oracle","enabled":true}]`)
+	if err := p.svc.UpdateSite(p.ctx, &bad); parley.ErrorKey(err) != "scorerUnknown" {
+		t.Errorf("UpdateSite with an unknown scorer: %v, want scorerUnknown", err)
 	}
 	if ch, err := p.svc.RemoveWords(mod, p.site.ID, parley.WordsBanned, "de", []string{"quatschkopf"}); err != nil || ch.Changed != 1 || ch.Total != 1 {
 		t.Errorf("RemoveWords = %+v, %v", ch, err)

@@ -32,6 +32,9 @@ func run(dir string) error {
 	if err := write(filepath.Join(dir, bundle.NoticeCatalogPath), bundle.NoticeCatalog()); err != nil {
 		return err
 	}
+	if err := write(filepath.Join(dir, bundle.PipelineCatalogPath), bundle.PipelineCatalog()); err != nil {
+		return err
+	}
 	js, err := bundle.Build(dir)
 	if err != nil {
 		return err
@@ -58,7 +61,14 @@ func run(dir string) error {
 	if js, err = bundle.BuildNotice(dir); err != nil {
 		return err
 	}
-	return write(filepath.Join(dir, bundle.NoticeBundlePath), js)
+	if err := write(filepath.Join(dir, bundle.NoticeBundlePath), js); err != nil {
+		return err
+	}
+	js, err = bundle.BuildPipeline(dir)
+	if err != nil {
+		return err
+	}
+	return write(filepath.Join(dir, bundle.PipelineBundlePath), js)
 }
 
 func write(path string, data []byte) error {

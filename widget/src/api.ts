@@ -3,8 +3,9 @@
 import type { Comment, Thread } from "./types";
 
 export class ApiError extends Error {
-  // retryAfter is the 429's Retry-After in seconds, 0 when absent.
-  constructor(readonly code: string, readonly key = "", readonly retryAfter = 0) {
+  // retryAfter is the 429's Retry-After in seconds, 0 when absent; e is
+  // the error object itself, for the pipeline's challenge and reasons.
+  constructor(readonly code: string, readonly key = "", readonly retryAfter = 0, readonly e: any = {}) {
     super(code);
   }
 }
@@ -66,7 +67,7 @@ export class Api {
       this.session = null;
       this.onSessionGone?.(e.key);
     }
-    throw new ApiError(e.code || "internal", e.key, +(res.headers.get("Retry-After") || 0));
+    throw new ApiError(e.code || "internal", e.key, +(res.headers.get("Retry-After") || 0), e);
   }
 
   async call(method: string, path: string, body?: unknown): Promise<any> {

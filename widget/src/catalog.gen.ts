@@ -85,6 +85,8 @@ export const KEYS = [
   "error.suspended",
   "error.banned",
   "notice.action",
+  "composer.honeypot",
+  "comment.rejected",
 ];
 
 export const LANGS: Record<string, string[]> = {
@@ -173,6 +175,8 @@ export const LANGS: Record<string, string[]> = {
     "Your account is suspended here for now: you can read, but not comment, react or report.",
     "Your account is banned from this site: you can read, but not comment, react or report.",
     "Report illegal content",
+    "Leave this field empty",
+    "Not published: this comment breaks our house rules. Only you can see it.",
   ],
   de: [
     "Diskussion",
@@ -259,6 +263,8 @@ export const LANGS: Record<string, string[]> = {
     "Ihr Konto ist hier vorübergehend gesperrt: Sie können lesen, aber nicht kommentieren, reagieren oder melden.",
     "Ihr Konto ist hier dauerhaft gesperrt: Sie können lesen, aber nicht kommentieren, reagieren oder melden.",
     "Rechtswidrigen Inhalt melden",
+    "Dieses Feld bitte leer lassen",
+    "Nicht veröffentlicht: Dieser Kommentar verstößt gegen unsere Hausregeln. Nur Sie sehen ihn.",
   ],
   es: [
     "Conversación",
@@ -345,6 +351,8 @@ export const LANGS: Record<string, string[]> = {
     "Tu cuenta está suspendida por ahora: puedes leer, pero no comentar, reaccionar ni denunciar.",
     "Tu cuenta está bloqueada en este sitio: puedes leer, pero no comentar, reaccionar ni denunciar.",
     "Notificar contenido ilícito",
+    "Deja este campo vacío",
+    "No publicado: este comentario incumple nuestras normas. Solo tú puedes verlo.",
   ],
   fr: [
     "Discussion",
@@ -431,5 +439,7 @@ export const LANGS: Record<string, string[]> = {
     "Votre compte est suspendu pour le moment : vous pouvez lire, mais pas commenter, réagir ni signaler.",
     "Votre compte est exclu de ce site : vous pouvez lire, mais pas commenter, réagir ni signaler.",
     "Signaler un contenu illicite",
+    "Laissez ce champ vide",
+    "Non publié : ce commentaire enfreint notre charte. Vous seul le voyez.",
   ],
 };

@@ -10,7 +10,7 @@ export interface ComposerOptions {
   body?: string;       // text to edit
   cancel?: string;     // label of a cancel button, if any
   onCancel?: () => void;
-  onSubmit: (body: string, name: string) => Promise<unknown>;
+  onSubmit: (body: string, name: string, website: string) => Promise<unknown>;
   fail: (key: string) => void;
 }
 
@@ -20,6 +20,9 @@ export function composer(i: I18n, o: ComposerOptions): HTMLFormElement {
   const text = h("textarea", { name: "body", rows: 4 });
   text.value = o.body || "";
   const send = h("button", { type: "submit", class: "pri" }, o.submit);
+  // the honeypot: off screen and hidden from assistive technology, so
+  // that only a script filling every field fills it
+  const hp = h("input", { name: "website", tabindex: -1, autocomplete: "off" });
   text.onkeydown = (e) => {
     if (e.key == "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit();
   };
@@ -28,6 +31,7 @@ export function composer(i: I18n, o: ComposerOptions): HTMLFormElement {
     o.askName && h("label", { class: "nm" }, i.t("composer.name"), name),
     h("label", null, i.t("composer.body"), text),
     !o.body && h("p", { class: "hint" }, i.t("composer.hint")),
+    !o.body && h("div", { class: "hp", "aria-hidden": "true" }, h("label", null, i.t("composer.honeypot"), hp)),
     h("p", { class: "row" }, send, o.cancel && button(o.cancel, o.onCancel!)),
   );
   form.onsubmit = async (e) => {
@@ -38,7 +42,7 @@ export function composer(i: I18n, o: ComposerOptions): HTMLFormElement {
     if (o.askName && !who && !name.closest("[hidden]")) return o.fail("error.nameRequired"), name.focus();
     send.disabled = true;
     try {
-      await o.onSubmit(body, who);
+      await o.onSubmit(body, who, hp.value);
       text.value = "";
     } catch {
       // the caller has shown the error; keep the text for another try

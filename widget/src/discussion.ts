@@ -13,6 +13,10 @@ import { adopt } from "./styles";
 import type { Comment, Me, Story, Thread } from "./types";
 import { CommentView, Host } from "./view";
 
+// QUIET is thrown when the reader chose to edit a nudged comment: nothing
+// failed, so nothing is said.
+const QUIET = {};
+
 const SORTS = ["newest", "oldest", "top", "replies"];
 
 export class Discussion extends HTMLElement implements Host, AccountHost {
@@ -134,8 +138,8 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
     return composer(i, {
       title: i.t("composer.cta"), askName: this.askName(), submit: i.t("composer.submit"),
       fail: (k) => this.say(i.t(k), true),
-      onSubmit: async (body, name) => {
-        const c = await this.post(body, name);
+      onSubmit: async (body, name, website) => {
+        const c = await this.post(body, name, undefined, website);
         this.fresh = this.fresh.filter((f) => f.id != c.id);
         this.newBtn.hidden = !this.fresh.length;
         this.newBtn.textContent = this.i.n("live.new", this.fresh.length);
@@ -163,22 +167,36 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
     return !!this.uid && c.author?.id == this.uid;
   }
 
-  async post(body: string, name: string, parentId?: string): Promise<Comment> {
-    const i = this.i;
+  // post sends a comment; what the moderation pipeline asks first (a
+  // proof of work, a second look) embed-pipeline.js answers, loaded then.
+  async post(body: string, name: string, parentId?: string, website = ""): Promise<Comment> {
+    const i = this.i, at = this.shadowRoot?.activeElement?.closest("form") || this.el.status;
+    const req: any = {
+      body, parentId, author: name ? { name } : undefined, website,
+      story: { url: this.url(), title: this.getAttribute("title") || document.title, lang: i.lang },
+    };
     try {
-      const r = await this.api.call("POST", `/sites/${enc(this.api.site)}/stories/${enc(this.story)}/comments`, {
-        body, parentId, author: name ? { name } : undefined,
-        story: { url: this.url(), title: this.getAttribute("title") || document.title, lang: i.lang },
-      });
-      const c: Comment = r.comment, pending = c.status == "pending";
+      let r;
+      for (let n = 0; ; n++) {
+        try {
+          r = await this.api.call("POST", `/sites/${enc(this.api.site)}/stories/${enc(this.story)}/comments?lang=${i.lang}`, req);
+          break;
+        } catch (e) {
+          const k = e instanceof ApiError && e.key;
+          if (n > 3 || (k != "proofRequired" && k != "nudge")) throw e;
+          const m = await import(this.base + "/embed-pipeline.js");
+          if (!(await m.answer(this, at, e, req))) throw QUIET; // the reader edits
+        }
+      }
+      const c: Comment = r.comment, pending = c.status == "pending" || c.status == "rejected";
       this.uid = c.author?.id || this.uid;
       this.own.set(c.id, c);
       this.views.get(c.id)?.update(c); // the stream was faster: now it is known as mine
       if (!pending && !this.counted.has(c.id)) this.setCount(this.total + 1);
-      this.say(i.t(pending ? "status.pendingPosted" : "status.posted"));
+      this.say(i.t(c.status == "rejected" ? "comment.rejected" : pending ? "status.pendingPosted" : "status.posted"));
       return c;
     } catch (e) {
-      this.fail(e);
+      if (e !== QUIET) this.fail(e);
       throw e;
     }
   }
@@ -209,7 +227,7 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
   // the public thread leaves out.
   private showPending() {
     for (const c of this.own.values()) {
-      if (c.status != "pending" || this.views.has(c.id)) continue;
+      if ((c.status != "pending" && c.status != "rejected") || this.views.has(c.id)) continue;
       if (!c.parentId) this.el.list.prepend(new CommentView(this, c).li);
       else this.views.get(c.parentId)?.add([c]);
     }

@@ -23,6 +23,7 @@ time,.mt,.hint{color:var(--m);font-size:.875rem}
 .bd p{margin:.3rem 0}.bd blockquote{margin:.4rem 0;padding-left:.75rem;border-left:3px solid var(--l);color:var(--m)}.bd pre{overflow-x:auto}
 a{color:var(--a)}
 .del,.pend,.empty,.closed{color:var(--m);font-style:italic}.pend{font-size:.875rem}
+.hp{position:absolute;left:-1e4px;width:1px;height:1px;overflow:hidden}.ndg{border-left:3px solid var(--a);padding-left:.75rem}
 .act{display:flex;flex-wrap:wrap;gap:.25rem;margin:.25rem 0;font-size:.9rem}
 button,select,input,textarea{font:inherit;color:inherit}
 button{cursor:pointer;border:1px solid transparent;border-radius:var(--parley-radius,6px);background:none;padding:.3rem .6rem;color:var(--a)}

@@ -15,7 +15,7 @@ export interface Host {
   reacted: Set<string>;
   mine(c: Comment): boolean;
   askName(): boolean;
-  post(body: string, name: string, parentId?: string): Promise<Comment>;
+  post(body: string, name: string, parentId?: string, website?: string): Promise<Comment>;
   say(msg: string, error?: boolean): void;
   fail(e: unknown): void;
   // notice opens the form of a notice of illegal content (embed-notice.js).
@@ -70,7 +70,7 @@ export class CommentView {
         h("b", { class: "au", id: "a" + c.id }, c.author?.deleted ? i.t("comment.deletedUser") : c.author?.name || ""), ...badges(i, c.author?.role, c.author?.badges), " ",
         h("time", { datetime: c.createdAt, title: i.date(c.createdAt) }, i.rel(c.createdAt)),
         c.editedAt && h("span", { class: "mt" }, ` (${i.t("comment.edited")})`)),
-      c.status == "pending" && h("p", { class: "pend" }, i.t("comment.pending")),
+      (c.status == "pending" || c.status == "rejected") && h("p", { class: "pend" }, i.t("comment." + c.status)),
       body,
       h("p", { class: "act" }, respect,
         button(i.t("comment.reply"), () => this.reply(), "rb"),
@@ -179,8 +179,8 @@ export class CommentView {
     this.open(composer(i, {
       title: i.t("composer.replyTo", c.author?.name), askName: d.askName(), submit: i.t("composer.submit"),
       cancel: i.t("composer.cancelReply"), onCancel: this.close, fail: (k) => d.say(i.t(k), true),
-      onSubmit: async (body, name) => {
-        const r = await d.post(body, name, c.id);
+      onSubmit: async (body, name, website) => {
+        const r = await d.post(body, name, c.id, website);
         this.slot.replaceChildren();
         // the stream may have brought the reply already
         const v = d.views.get(r.id) || (c.replyCount++, this.add([r], true));

@@ -36,6 +36,11 @@ const (
 	NoticeCatalogPath = "src/notice/catalog.gen.ts"
 	NoticeBundlePath  = "dist/embed-notice.js"
 	noticeEntryPath   = "src/notice/main.ts"
+	// embed-pipeline.js answers what the moderation pipeline asks of a
+	// post (a proof of work, a nudge); embed.js loads it when asked.
+	PipelineCatalogPath = "src/pipeline/catalog.gen.ts"
+	PipelineBundlePath  = "dist/embed-pipeline.js"
+	pipelineEntryPath   = "src/pipeline/main.ts"
 )
 
 // Langs are the catalogs the widget ships, in output order. Ones it lacks
@@ -73,7 +78,16 @@ func Keys() []string {
 		"error.suspended", "error.banned",
 		// The entry of the notice form (embed-notice.js, dsa).
 		"notice.action",
+		// The moderation pipeline (issue 8): the honeypot's label, and a
+		// rejected comment as its author sees it.
+		"composer.honeypot", "comment.rejected",
 	}
+}
+
+// PipelineKeys are the messages of embed-pipeline.js, which only readers
+// whom the moderation pipeline asks something download.
+func PipelineKeys() []string {
+	return []string{"composer.checking", "nudge.title", "error.nudge", "nudge.edit", "nudge.postAnyway"}
 }
 
 // AccountKeys are the messages of embed-account.js, which only readers
@@ -129,7 +143,7 @@ func Missing() []string {
 	var out []string
 	for _, lang := range Langs {
 		msgs := i18n.Messages(lang)
-		for _, k := range slices.Concat(Keys(), AccountKeys(), InboxKeys(), NoticeKeys()) {
+		for _, k := range slices.Concat(Keys(), AccountKeys(), InboxKeys(), NoticeKeys(), PipelineKeys()) {
 			if msgs[k] == "" {
 				out = append(out, lang+": "+k)
 			}
@@ -149,6 +163,9 @@ func InboxCatalog() []byte { return catalog(InboxKeys()) }
 
 // NoticeCatalog renders the catalog.gen.ts of embed-notice.js.
 func NoticeCatalog() []byte { return catalog(NoticeKeys()) }
+
+// PipelineCatalog renders the catalog.gen.ts of embed-pipeline.js.
+func PipelineCatalog() []byte { return catalog(PipelineKeys()) }
 
 // catalog renders a catalog.gen.ts: the key list once and, per language,
 // the messages in key order, which is smaller than one object per language.
@@ -237,6 +254,18 @@ func NoticeOptions(dir string) api.BuildOptions {
 
 // BuildNotice bundles the sources under dir and returns embed-notice.js.
 func BuildNotice(dir string) ([]byte, error) { return build(dir, NoticeOptions) }
+
+// PipelineOptions are Options for embed-pipeline.js, an ES module as
+// embed-account.js is.
+func PipelineOptions(dir string) api.BuildOptions {
+	o := AccountOptions(dir)
+	o.EntryPoints = []string{filepath.Join(dir, pipelineEntryPath)}
+	o.Outfile = filepath.Join(dir, PipelineBundlePath)
+	return o
+}
+
+// BuildPipeline bundles the sources under dir and returns embed-pipeline.js.
+func BuildPipeline(dir string) ([]byte, error) { return build(dir, PipelineOptions) }
 
 // Build bundles the sources under dir and returns embed.js.
 func Build(dir string) ([]byte, error) { return build(dir, Options) }
