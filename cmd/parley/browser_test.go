@@ -86,8 +86,10 @@ func TestBrowserReaderFlow(t *testing.T) {
 	checkAgainstAPI(t, app, b, edited)
 
 	b.open(app.URL + "/")
-	b.waitFor("after reload: the edited comment and no reply", "!"+commentJS(reply)+" && "+commentJS(edited)+
-		".textContent.includes("+jsString(deEdited)+")")
+	// Null-safe: the poll starts while the thread is still loading, and
+	// an exception would end it at once instead of trying again.
+	b.waitFor("after reload: the edited comment and no reply", "!"+commentJS(reply)+" && ("+commentJS(edited)+
+		"?.textContent ?? '').includes("+jsString(deEdited)+")")
 	checkAgainstAPI(t, app, b, edited)
 }
 
