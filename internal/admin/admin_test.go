@@ -65,7 +65,7 @@ func TestQueueShowsWhy(t *testing.T) {
 	u.signIn("news", tokModerator)
 	body := u.get("/admin/sites/news").Body.String()
 	for _, want := range []string{"The budget", "In reply to Sam:", "The budget is fine.", "3 approved", "warned",
-		"Suspect word “idiot”", "Rule: contains a link", "Scorer local: capital letters, score 0.82", "Abuse</strong> × 2", "rude",
+		"Suspect word “idiot”", "Rule: contains a link", "The local scorer: capital letters, score 0.82", "Abuse</strong> × 2", "rude",
 		`<em>this</em>`, "999&#43;", "<del>fool, </del><ins>idiot, </ins>", `data-live="/admin/sites/news/events"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the queue lacks %q", want)

@@ -94,9 +94,9 @@ func reasonText(p *printer, r parley.Reason) string {
 		return s
 	case parley.CheckScorer:
 		if r.Key == moderation.ReasonUnavailable {
-			return p.T("admin.why.scorerDown", r.Scorer)
+			return p.T("admin.why.scorerDown", scorerName(p, r.Scorer))
 		}
-		s := p.T("admin.why.scorer", r.Scorer, scoreText(p, r.Key), p.Decimal(r.Score))
+		s := p.T("admin.why.scorer", scorerName(p, r.Scorer), scoreText(p, r.Key), p.Decimal(r.Score))
 		// the scorer's own sentence is English; a translated key says it
 		if r.Detail != "" && (!scoreKeys[r.Key] || r.Key == moderation.ReasonModel) {
 			s += " · " + shorten(r.Detail, 200)
@@ -156,4 +156,14 @@ func (a *Admin) lastEdit(ctx context.Context, siteID, commentID string) []diffOp
 		return nil
 	}
 	return wordDiff(revs[len(revs)-2].Body, revs[len(revs)-1].Body)
+}
+
+// scorerName names a scorer in the desk's language: the built-in ones in
+// words, one of another name by that name.
+func scorerName(p *printer, name string) string {
+	switch name {
+	case moderation.LocalName, moderation.OpenAIName, moderation.AkismetName:
+		return p.T("admin.scorer." + name)
+	}
+	return p.T("admin.scorer.other", name)
 }
