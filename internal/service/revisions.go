@@ -29,5 +29,15 @@ func (s *Service) Revisions(ctx context.Context, siteID, commentID string) ([]*p
 	if err != nil {
 		return nil, fmt.Errorf("revisions of %s: %w", commentID, err)
 	}
-	return revs, nil
+	return withFirst(c, revs), nil
+}
+
+// withFirst returns a comment's stored revisions, or for a comment that
+// has none (one let through clean and never edited: see firstRevision)
+// its text as revision 1, approved with nothing to say.
+func withFirst(c *parley.Comment, revs []*parley.Revision) []*parley.Revision {
+	if len(revs) > 0 {
+		return revs
+	}
+	return []*parley.Revision{{CommentID: c.ID, N: 1, Body: c.Body, HTML: c.HTML, Status: parley.StatusApproved, CreatedAt: c.CreatedAt}}
 }
