@@ -17,6 +17,12 @@ const (
 	ETOOMANYREQUESTS = "too_many_requests"
 	EUNAVAILABLE     = "unavailable"
 	EINTERNAL        = "internal"
+
+	// The moderation pipeline's: a post that needs a proof of work first
+	// (428), and one the author is asked to look at again before it goes
+	// to the moderators (422).
+	EPRECONDITION  = "precondition_required"
+	EUNPROCESSABLE = "unprocessable"
 )
 
 // Error is an error meant for the person on the other end: Code is stable

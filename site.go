@@ -52,6 +52,9 @@ type Site struct {
 	// RateLimit is how fast a reader may post; the zero value is the
 	// default (DefaultRatePosts per DefaultRatePer).
 	RateLimit RateLimit
+	// Moderation is the site's pre-moderation rules, bot friction and
+	// word list settings; the zero value holds nothing back.
+	Moderation Moderation
 
 	CreatedAt time.Time
 }
@@ -74,6 +77,9 @@ func (s *Site) Validate() error {
 		return err
 	}
 	if err := s.RateLimit.Validate(); err != nil {
+		return err
+	}
+	if err := s.Moderation.Validate(); err != nil {
 		return err
 	}
 	for _, k := range s.SSO.Secrets {

@@ -29,9 +29,14 @@ type Store interface {
 	Notifications
 	Standings
 	RecentBodies
+	WordReader
+	ApprovedCounter
 	AuditReader
 	RevisionReader
 	QueueReader // the moderators' queues (queue.go)
+	NoticeReader
+	InboxReader
+	DeliveryQueue
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn

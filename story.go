@@ -20,6 +20,9 @@ type Story struct {
 	Title  string
 	Lang   string // BCP 47 tag of the article, such as "de" or "pt-BR"
 	Status string
+	// Premoderation overrides the site's pre-moderation mode for this
+	// story (one of the Premoderate* modes); "" follows the site.
+	Premoderation string
 
 	// CommentCount is the number of approved comments, kept by the store in
 	// the same transaction as every change that affects it.
@@ -44,6 +47,8 @@ func (s *Story) Validate() error {
 		return Errorf(EINVALID, "A language tag is at most 35 characters.")
 	case s.Status != StoryOpen && s.Status != StoryClosed:
 		return Errorf(EINVALID, "A story is open or closed.")
+	case s.Premoderation != "" && !ValidPremoderation(s.Premoderation):
+		return Errorf(EINVALID, "A story's pre-moderation is off, all, new or links, or follows the site's.").Keyed("moderationSettings")
 	}
 	return nil
 }

@@ -13,10 +13,15 @@ type Tx interface {
 	PasskeyStore
 	OIDCFlows
 	SignIns       // sign-in links and codes (signin.go)
+	WordStore     // sites' word lists (words.go)
 	AuditLog      // the audit log, written in the unit of the action (audit.go)
 	Revisions     // comments' texts and their verdicts (verdict.go)
 	QueueWriter   // moderators' marks on comments (queue.go)
 	SanctionStore // moderators' measures and notes on users (sanction.go)
+	Notices       // notices of illegal content and complaints (notice.go)
+	Cursors       // followers' positions in the logs (cursor.go)
+	Inbox         // readers' notifications (inbox.go)
+	Webhooks      // endpoints and their deliveries (webhook.go)
 
 	Accounts
 	// CreateSite stores a new site; ECONFLICT if the ID is taken.
@@ -31,8 +36,8 @@ type Tx interface {
 	EnsureStory(ctx context.Context, st *Story) (*Story, error)
 	// Story returns a story; ENOTFOUND.
 	Story(ctx context.Context, siteID, id string) (*Story, error)
-	// UpdateStory replaces a story's URL, title, language and status and
-	// appends EventStoryChanged; ENOTFOUND.
+	// UpdateStory replaces a story's URL, title, language, status and
+	// pre-moderation override and appends EventStoryChanged; ENOTFOUND.
 	UpdateStory(ctx context.Context, st *Story) error
 
 	// CreateUser stores a new user; ECONFLICT if the ID or token hash is taken.

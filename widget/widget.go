@@ -17,7 +17,8 @@ import (
 	"strings"
 )
 
-//go:embed dist/embed.js dist/embed-account.js
+//go:embed dist/embed.js dist/embed-account.js dist/embed-inbox.js
+//go:embed dist/embed.js dist/embed-account.js dist/embed-notice.js
 var dist embed.FS
 
 // cacheControl is short because the URL carries no version: publishers
@@ -37,6 +38,14 @@ func Handler() http.Handler { return handler("dist/embed.js") }
 // AccountHandler serves embed-account.js, the sign-in panel and profile
 // that embed.js imports on first use, as Handler serves embed.js.
 func AccountHandler() http.Handler { return handler("dist/embed-account.js") }
+
+// InboxHandler serves embed-inbox.js, the notification inbox that the
+// bell imports on first use, as Handler serves embed.js.
+func InboxHandler() http.Handler { return handler("dist/embed-inbox.js") }
+
+// NoticeHandler serves embed-notice.js, the form of a notice of illegal
+// content, as Handler serves embed.js.
+func NoticeHandler() http.Handler { return handler("dist/embed-notice.js") }
 
 func handler(name string) http.Handler {
 	raw, err := dist.ReadFile(name)

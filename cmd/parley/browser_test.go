@@ -235,7 +235,7 @@ func checkNoEnglish(t *testing.T, b *tab, lang string) {
 func widgetKeys(t *testing.T) []string {
 	t.Helper()
 	var keys []string
-	for _, path := range []string{"catalog.gen.ts", filepath.Join("account", "catalog.gen.ts")} {
+	for _, path := range []string{"catalog.gen.ts", filepath.Join("account", "catalog.gen.ts"), filepath.Join("inbox", "catalog.gen.ts")} {
 		src, err := os.ReadFile(filepath.Join("..", "..", "widget", "src", path))
 		if err != nil {
 			t.Fatalf("the widget's key list: %v", err)

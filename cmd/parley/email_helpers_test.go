@@ -135,8 +135,20 @@ type receivedMail struct {
 var linkPattern = regexp.MustCompile(`https?://[^\s"<>]+/signin/email\?token=pel_[A-Za-z0-9_-]{43}`)
 
 // nextMail relays what waits in the outbox and returns the next mail the
-// SMTP server accepted, decoded.
+// SMTP server accepted, decoded, which must carry a sign-in link.
 func (a *mailApp) nextMail(t *testing.T) receivedMail {
+	t.Helper()
+	m := a.relayedMail(t)
+	m.Link = linkPattern.FindString(m.Text)
+	if m.Link == "" {
+		t.Fatalf("no sign-in link in the mail:\n%s", m.Text)
+	}
+	return m
+}
+
+// relayedMail relays what waits in the outbox and returns the next mail
+// the SMTP server accepted, decoded.
+func (a *mailApp) relayedMail(t *testing.T) receivedMail {
 	t.Helper()
 	if _, err := a.relay.RunOnce(t.Context()); err != nil {
 		t.Fatal(err)
@@ -175,10 +187,6 @@ func (a *mailApp) nextMail(t *testing.T) receivedMail {
 		} else {
 			m.Text = string(b)
 		}
-	}
-	m.Link = linkPattern.FindString(m.Text)
-	if m.Link == "" {
-		t.Fatalf("no sign-in link in the mail:\n%s", m.Text)
 	}
 	return m
 }

@@ -59,6 +59,10 @@ const usage = `usage:
   parley user revoke --site S (--email E | --sso-sub SUB)    (back to commenter)
   parley admin bootstrap --site S --email E [--force] [--public-url https://comments.example]
                      (makes E an admin and prints a one-time sign-in link, valid 15 minutes)
+  parley webhook add --site S --url https://… --event comment.created [--event …]… [--webhook-allow-private]
+  parley webhook list|remove|rotate|deliveries|redeliver --site S [--id W] [--finish] [--delivery D]
+  parley transparency --site S --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json]
+                     (the figures of a DSA transparency report: notices, actions, complaints)
 Every flag has a PARLEY_* environment equivalent, e.g. PARLEY_DATABASE, PARLEY_PUBLIC_URL.`
 
 // run dispatches a subcommand; it is main without the process around it.
@@ -77,6 +81,10 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return user(ctx, args[1:], env, stdout, stderr)
 	case "admin":
 		return admin(ctx, args[1:], env, stdout, stderr)
+	case "webhook":
+		return webhook(ctx, args[1:], env, stdout, stderr)
+	case "transparency":
+		return transparency(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

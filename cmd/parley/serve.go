@@ -47,7 +47,13 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer ln.Close()
 	public := config.PublicURLOn(cfg.PublicURL, ln.Addr())
-	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies})
+	wakeFollow, stopFollow, err := startFollow(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	defer stopFollow()
+	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies,
+		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate})
 	if err != nil {
 		return err
 	}
@@ -117,6 +123,13 @@ func purgeExpired(ctx context.Context, store parley.Store, log *slog.Logger) {
 			log.DebugContext(ctx, "purged expired sign-in links and codes", "rows", n)
 		}
 		purgeAddresses(ctx, store, parley.Now(), log)
+		// A notifier's name and address are kept to tell them the outcome
+		// and while the decision can still be contested, not longer.
+		if n, err := store.ForgetNotifiers(ctx, parley.Now().Add(-parley.ComplaintWindow)); err != nil {
+			log.WarnContext(ctx, "forget notifiers", "err", err)
+		} else {
+			log.DebugContext(ctx, "forgot the contact details of decided notices", "rows", n)
+		}
 	}
 }
 
@@ -154,6 +167,12 @@ type handlerConfig struct {
 	// TrustedProxies name the proxies whose X-Forwarded-For gives the
 	// client address (web.ClientIP).
 	TrustedProxies []netip.Prefix
+	// Changed, if set, is called on every committed change to a story
+	// (the log follower's Wake); it must not block.
+	Changed func()
+	// WebhookAllowPrivate lets webhook endpoints be plain http and
+	// private addresses (--webhook-allow-private).
+	WebhookAllowPrivate bool
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
@@ -181,11 +200,16 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		service.WithSignInLinks(service.SignInLinks{PublicURL: hc.PublicURL, Mail: hc.Mail, Return: embed.ReturnChecker(hc.PublicURL)}),
 		service.WithPublicOrigin(config.Origin(hc.PublicURL)),
 		service.WithOIDC(auth.NewOIDC(nil, nil), hc.PublicURL),
-		service.WithAddressSecret(addressSecret)}
+		service.WithAddressSecret(addressSecret), service.WithWebhookPrivate(hc.WebhookAllowPrivate)}
 	if hc.Now != nil {
 		opts = append(opts, service.WithClock(hc.Now))
 	}
 	svc := service.New(store, markup.New(), bus, log, opts...)
+	if hc.Changed != nil {
+		if _, err := bus.Subscribe(parley.Topic{Kind: parley.TopicStories}, func(parley.Event) { hc.Changed() }); err != nil {
+			return nil, nil, fmt.Errorf("follow the bus: %w", err)
+		}
+	}
 	size := hc.CacheSize
 	if size <= 0 {
 		size = pagecache.DefaultSize
@@ -219,6 +243,12 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	block.SignIn(svc).Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
 	mux.Handle("GET /embed-account.js", widget.AccountHandler())
+	mux.Handle("GET /embed-inbox.js", widget.InboxHandler())
+	mux.Handle("GET /embed-notice.js", widget.NoticeHandler())
+	closeAdmin, err := mountAdmin(ctx, mux, store, svc, bus, log, hc)
+	if err != nil {
+		return nil, nil, err
+	}
 	if hc.Demo {
 		if err := ensureDemo(ctx, store, svc, log, bus); err != nil {
 			return nil, nil, err
@@ -231,7 +261,8 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// HSTS only where browsers reach us over HTTPS.
 	h = web.WithClientAddress(withDeadline(mux, timeout), hc.TrustedProxies)
-	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), hub.Close, nil
+	closeLive = func() { hub.Close(); closeAdmin() }
+	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), closeLive, nil
 }
 
 // limitMemory applies the memory limit (see config.ResolveMemoryLimit)

@@ -32,6 +32,9 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client (web.ClientIP); none: the client is the connection's peer.
 	TrustedProxies []netip.Prefix
+	// WebhookAllowPrivate lets webhooks reach plain http and private
+	// addresses (see WebhookPrivateFlag).
+	WebhookAllowPrivate bool
 }
 
 // Default values.
@@ -79,6 +82,10 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 	if err := proxyFlags(fs, env, c); err != nil {
 		return nil, err
 	}
+	webhookPrivate, err := WebhookPrivateFlag(fs, env)
+	if err != nil {
+		return nil, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -86,6 +93,7 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	c.Database = *db
+	c.WebhookAllowPrivate = *webhookPrivate
 	if c.PublicURL == "" {
 		c.PublicURL = DefaultPublicURL(c.Addr)
 	}

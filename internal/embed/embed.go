@@ -36,6 +36,7 @@ type Service interface {
 	Replies(ctx context.Context, commentID string, limit int, cursor string) ([]*service.Node, string, error)
 	Post(ctx context.Context, in service.NewComment) (*service.Posted, error)
 	Unsubscribe(ctx context.Context, token string, apply bool) (lang string, err error)
+	FileNotice(ctx context.Context, in service.NewNotice) (*parley.Notice, error)
 }
 
 // Authenticator resolves a request into who is asking (internal/auth);
@@ -84,6 +85,8 @@ type Block struct {
 	limits *web.ClientLimits
 	// trusted is cfg.TrustedProxies, for the client address of the OIDC start.
 	trusted []netip.Prefix
+	// noticeClients counts the notices each client sends (notice.go).
+	noticeClients *web.ClientLimits
 }
 
 // New returns a Block over svc. It panics if cfg.PublicURL is not an
@@ -112,6 +115,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Block {
 		tokens: formTokens{key: cfg.FormKey, now: now},
 		oidc:   cfg.OIDC,
 		limits: web.NewClientLimits(oidcBurst, oidcEvery, maxLimitedClients), trusted: cfg.TrustedProxies,
+		noticeClients: web.NewClientLimits(noticeBurst, noticeEvery, maxLimitedClients),
 	}
 }
 
@@ -125,6 +129,8 @@ func (b *Block) Register(mux *http.ServeMux) {
 	mux.Handle("GET /auth/oidc/signin.js", signinScript())
 	mux.HandleFunc("GET /unsubscribe", b.unsubscribe)
 	mux.HandleFunc("POST /unsubscribe", b.unsubscribe)
+	mux.HandleFunc("GET /embed/{site}/comments/{id}/notice", b.noticePage)
+	mux.HandleFunc("POST /embed/{site}/comments/{id}/notice", b.noticePage)
 }
 
 // Request says which block to render and where it sits.

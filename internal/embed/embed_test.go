@@ -120,9 +120,14 @@ func (w *world) grant(t *testing.T, id string, role parley.Role, badges ...strin
 // ids makes generated comment IDs stable for golden comparison.
 var ids = regexp.MustCompile(`[0-9a-hjkmnp-tv-z]{26}`)
 
+// publicURLs makes the test server's public URL (its port is the
+// system's pick) stable for golden comparison.
+var publicURLs = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
+
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	got = ids.ReplaceAll(got, []byte("ID"))
+	got = publicURLs.ReplaceAll(got, []byte("PUBLIC"))
 	path := filepath.Join("testdata", name+".golden")
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {

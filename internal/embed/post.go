@@ -36,6 +36,7 @@ func (b *Block) post(w http.ResponseWriter, r *http.Request) {
 		SiteID: site.ID, StoryID: r.PathValue("story"),
 		ParentID: r.PostForm.Get("parentId"), Body: r.PostForm.Get("body"),
 		AuthorName: r.PostForm.Get("name"), Story: service.StoryInfo{Lang: lang},
+		Honeypot: r.PostForm.Get("website"), Form: true,
 	}
 	posted, err := b.svc.Post(r.Context(), in)
 	if err != nil {

@@ -28,6 +28,9 @@ type view struct {
 	PageURL   string
 	PostURL   string
 	FormToken string // see formTokens
+	// NoticeBase starts the link of each comment's notice form (notice.go):
+	// NoticeBase + comment ID + "/notice".
+	NoticeBase string
 
 	// Data is the page as the API would send it, for the web component to
 	// take over without fetching page 1 again. json.Marshal escapes <, >
@@ -62,6 +65,7 @@ func (b *Block) view(ctx context.Context, req Request) (*view, error) {
 		Sorts:     []string{parley.SortNewest, parley.SortOldest, parley.SortTop, parley.SortReplies},
 		Anonymous: site.AllowAnonymous, MaxLength: site.MaxBodyLength,
 		PageURL: b.pageURL(site, req.PageURL), PostURL: req.PostURL, FormToken: b.tokens.issue(site.ID, req.StoryID),
+		NoticeBase: b.publicURL + "/embed/" + url.PathEscape(site.ID) + "/comments/",
 	}
 	if req.Parent == "" && req.Cursor == "" {
 		raw, err := json.Marshal(wire.FromThread(t))

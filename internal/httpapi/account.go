@@ -147,6 +147,19 @@ type dataJSON struct {
 	Reports       []reportJSON       `json:"reports"`
 	Notifications notificationConfig `json:"notifications"`
 	Passkeys      []passkeyDataJSON  `json:"passkeys"`
+	Inbox         []inboxDataJSON    `json:"inbox"`
+}
+
+// inboxDataJSON is one of the reader's notifications as it is stored.
+type inboxDataJSON struct {
+	Kind      string `json:"kind"`
+	StoryID   string `json:"storyId,omitempty"`
+	CommentID string `json:"commentId,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+	Message   string `json:"message,omitempty"`
+	Until     string `json:"until,omitempty"`
+	Read      bool   `json:"read"`
+	CreatedAt string `json:"createdAt"`
 }
 
 // passkeyDataJSON is a passkey as its owner may see it: what it is called
@@ -219,6 +232,11 @@ func newDataJSON(siteID string, d *service.MyData) dataJSON {
 		Reports:       make([]reportJSON, len(d.Reports)),
 		Notifications: notificationConfig{Replies: d.Notifications.Replies, Lang: d.Notifications.Lang},
 		Passkeys:      make([]passkeyDataJSON, len(d.Passkeys)),
+		Inbox:         make([]inboxDataJSON, len(d.Inbox)),
+	}
+	for i, x := range d.Inbox {
+		out.Inbox[i] = inboxDataJSON{Kind: x.Kind, StoryID: x.StoryID, CommentID: x.CommentID, Reason: x.Reason, Message: x.Note,
+			Until: wire.FormatTime(x.Until), Read: x.Read, CreatedAt: wire.FormatTime(x.CreatedAt)}
 	}
 	for i, p := range d.Passkeys {
 		out.Passkeys[i] = passkeyDataJSON{Name: p.Name, CreatedAt: wire.FormatTime(p.CreatedAt), LastUsedAt: wire.FormatTime(p.LastUsedAt)}

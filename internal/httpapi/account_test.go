@@ -111,7 +111,7 @@ func accountScenarios() []scenario {
 		{name: "my comments with a bad cursor", before: signedIn("Mara"), method: "GET", path: myComments + "?cursor=x%00", as: "Mara", status: 400, code: "invalid", want: key("badCursor")},
 		{name: "my data", before: maraWrote, method: "GET", path: myData, as: "Mara", status: 200,
 			want: []string{`"site":"members"`, `"email":"mara@example.org"`, `"badges":["subscriber"]`, `"subject":"sso:mara"`, `"method":"sso"`,
-				`"id":"{m1}"`, `"body":"Auf s1."`, `"reactions":[{"commentId":"{o2}"`, `"reports":[{"commentId":"{o2}","reason":"spam"`, `"notifications":{"replies":false}`, `"passkeys":[]`},
+				`"id":"{m1}"`, `"body":"Auf s1."`, `"reactions":[{"commentId":"{o2}"`, `"reports":[{"commentId":"{o2}","reason":"spam"`, `"notifications":{"replies":false}`, `"passkeys":[]`, `"inbox":[]`},
 			wantNot: []string{"Antwort von Otto", "otto@example.org", "pss_", "hash"},
 			check: func(t *testing.T, s *stack, r response) {
 				if cd := r.header.Get("Content-Disposition"); cd != `attachment; filename="parley-members-2026-11-26.json"` {

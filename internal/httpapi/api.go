@@ -18,6 +18,7 @@ import (
 	"parley"
 	"parley/internal/i18n"
 	"parley/internal/pagecache"
+	"parley/internal/pow"
 	"parley/internal/realtime"
 	"parley/internal/service"
 	"parley/internal/web"
@@ -55,6 +56,9 @@ type Service interface {
 	MyData(ctx context.Context, siteID string) (*service.MyData, error)
 	EraseMe(ctx context.Context, siteID, confirm string) error
 	SignInMethods(ctx context.Context, siteID string) (*service.SignInMethods, error)
+	InboxService
+	WebhookService
+	NoticeService // notices and complaints (notice.go)
 	AdminService // the moderators' routes (admin.go)
 }
 
@@ -99,6 +103,8 @@ type API struct {
 	// Per-client limits of the sign-in routes that write a row for
 	// whoever asks, one for each (see email.go and passkey.go).
 	emailClients, passkeyClients, registerClients *web.ClientLimits
+	// noticeClients limits the notices of illegal content per client (notice.go).
+	noticeClients *web.ClientLimits
 
 	openAPIPage *pagecache.Page
 
@@ -126,6 +132,7 @@ func New(svc Service, d Deps, log *slog.Logger, opts ...Option) (*API, error) {
 		emailClients:    web.NewClientLimits(emailBurst, emailEvery, maxLimitedClients),
 		passkeyClients:  web.NewClientLimits(passkeyBurst, passkeyEvery, maxLimitedClients),
 		registerClients: web.NewClientLimits(passkeyBurst, passkeyEvery, maxLimitedClients),
+		noticeClients:   web.NewClientLimits(noticeBurst, noticeEvery, maxLimitedClients),
 		openAPIPage:     pagecache.NewPage(openAPIDocument),
 	}
 	for _, opt := range opts {
@@ -190,6 +197,24 @@ func (a *API) routes() []route {
 		{"GET /api/v1/sites/{site}/me/data", a.myData, true},
 		{"DELETE /api/v1/sites/{site}/me", a.eraseMe, true},
 		{"GET /api/v1/sites/{site}/auth", a.signInMethods, false},
+		{"GET /api/v1/sites/{site}/inbox", a.inbox, true},
+		{"GET /api/v1/sites/{site}/inbox/unread", a.inboxUnread, true},
+		{"POST /api/v1/sites/{site}/inbox/read", a.inboxRead, true},
+		{"GET /api/v1/admin/sites/{site}/webhooks", a.webhooks, true},
+		{"POST /api/v1/admin/sites/{site}/webhooks", a.addWebhook, true},
+		{"DELETE /api/v1/admin/sites/{site}/webhooks/{id}", a.removeWebhook, true},
+		{"POST /api/v1/admin/sites/{site}/webhooks/{id}/rotate", a.rotateWebhook, true},
+		{"GET /api/v1/admin/sites/{site}/webhooks/{id}/deliveries", a.webhookDeliveries, true},
+		{"POST /api/v1/admin/sites/{site}/deliveries/{delivery}/redeliver", a.redeliver, true},
+		// Digital Services Act: notices, their queue, complaints (notice.go, complaint.go).
+		{"POST /api/v1/comments/{id}/notices", a.fileNotice, true},
+		{"GET /api/v1/admin/sites/{site}/notices", a.notices, true},
+		{"POST /api/v1/admin/sites/{site}/notices/{ref}/review", a.reviewNotice, true},
+		{"POST /api/v1/admin/sites/{site}/notices/{ref}/decision", a.decideNotice, true},
+		{"GET /api/v1/decisions/{entryID}/statement", a.statement, true},
+		{"POST /api/v1/decisions/{entryID}/complaints", a.complain, true},
+		{"GET /api/v1/admin/sites/{site}/complaints", a.complaints, true},
+		{"POST /api/v1/admin/sites/{site}/complaints/{ref}/decision", a.decideComplaint, true},
 		{"/api/", a.notFound, false},
 	}, a.adminRoutes()...)
 }
@@ -234,6 +259,7 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	web.ErrorHeaders(w.Header(), code)
 	web.LimitHeaders(w.Header(), err)
 	body := errorJSON{Code: code, Message: msg, Key: key, Until: wire.FormatTime(parley.SuspendedUntil(err))}
+	pipelineDetails(&body, err, i18n.For(requestLang(r)))
 	writeJSON(w, status, map[string]errorJSON{"error": body})
 }
 
@@ -244,6 +270,10 @@ type errorJSON struct {
 	// Until is the end of the suspension that a refusal with key
 	// suspended is for, so that a client can say when in its own words.
 	Until string `json:"until,omitempty"`
+	// The pipeline's refusals (pipeline.go): the challenge of a 428
+	// proofRequired, the reasons of a 422 nudge.
+	Challenge *pow.Challenge `json:"challenge,omitempty"`
+	Reasons   []nudgeReason  `json:"reasons,omitempty"`
 }
 
 // requestLang is the language a client asks for: ?lang=, else the first

@@ -91,6 +91,16 @@ type postRequest struct {
 		Title string `json:"title"`
 		Lang  string `json:"lang"`
 	} `json:"story"`
+	// Website is the honeypot: the widget's form has a field by that
+	// name that people never see, and a post that fills it is refused.
+	Website string `json:"website"`
+	// Proof answers a 428 proofRequired: its challenge and solution.
+	Proof *struct {
+		Challenge string `json:"challenge"`
+		Solution  string `json:"solution"`
+	} `json:"proof"`
+	// Confirm posts a comment that a 422 nudge flagged anyway.
+	Confirm bool `json:"confirm"`
 }
 
 type postResponse struct {
@@ -112,6 +122,10 @@ func (a *API) post(w http.ResponseWriter, r *http.Request) error {
 	}
 	if req.Story != nil {
 		in.Story = service.StoryInfo{URL: req.Story.URL, Title: req.Story.Title, Lang: req.Story.Lang}
+	}
+	in.Honeypot, in.Confirm = req.Website, req.Confirm
+	if req.Proof != nil {
+		in.Proof = service.Proof{Challenge: req.Proof.Challenge, Solution: req.Proof.Solution}
 	}
 	posted, err := a.svc.Post(r.Context(), in)
 	if err != nil {

@@ -79,6 +79,8 @@ const (
 	roleTooLow  = "403 roleTooLow"
 	suspended   = "403 suspended"
 	banned      = "403 banned"
+	// unknownID is shaped like an ID and names nothing.
+	unknownID = "06h34vm47knhfa8g832zpc16ng"
 )
 
 // matrixRoute is one row: a request, prepared for one cell, and what each
@@ -133,9 +135,19 @@ func matrixRoutes() []matrixRoute {
 			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200", "200", "200"}},
 		{name: "delete account", method: "DELETE", path: "/api/v1/sites/home/me", body: func(*cell) string { return `{"confirm":"delete"}` },
 			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, "204", "204", "204", otherSite, "204", "204", "204", "204"}},
+		{name: "mark inbox read", method: "POST", path: "/api/v1/sites/home/inbox/read", body: func(*cell) string { return `{"all":true}` },
+			want: [callers]string{"401 identityRequired", garbageSess, garbage, expired, revoked, "200", "200", "200", otherSite, "200", "200", "200", "200"}},
+		{name: "add webhook", method: "POST", path: "/api/v1/admin/sites/home/webhooks", body: func(*cell) string { return `{"url":"https://hooks.example/parley","events":["comment.created"]}` },
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "201", roleTooLow, roleTooLow}},
+		{name: "rotate webhook", method: "POST", path: "/api/v1/admin/sites/home/webhooks/" + unknownID + "/rotate",
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404", roleTooLow, roleTooLow}},
+		{name: "remove webhook", method: "DELETE", path: "/api/v1/admin/sites/home/webhooks/" + unknownID,
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404", roleTooLow, roleTooLow}},
+		{name: "redeliver", method: "POST", path: "/api/v1/admin/sites/home/deliveries/" + unknownID + "/redeliver",
+			want: [callers]string{"401 signInRequired", garbageSess, garbage, expired, revoked, roleTooLow, roleTooLow, roleTooLow, otherSite, roleTooLow, "404", roleTooLow, roleTooLow}},
 		{name: "sign out", method: "POST", path: "/api/v1/sites/home/auth/signout",
 			want: [callers]string{"401 sessionRequired", garbageSess, garbage, expired, revoked, "204", "204", "204", "401 sessionRequired", "204", "204", "204", "204"}},
-	}, adminMatrixRoutes()...)
+	}, append(dsaRoutes(), adminMatrixRoutes()...)...)
 }
 
 // adminMatrixRoutes are the moderators' routes: each answers the site's
@@ -262,6 +274,7 @@ type cell struct {
 	comment string
 	entry   string // an audit entry for the undo route (decideFirst)
 	bearer  string // the caller's "Authorization" value, "" for none
+	ref     string // what a route's prepare made for it: a notice, a decision, a complaint
 }
 
 // newCell builds the world of cell n for caller who. The caller comes
@@ -363,7 +376,7 @@ func (c *cell) ask(rt matrixRoute) string {
 	if rt.prepare != nil {
 		rt.prepare(c)
 	}
-	path := strings.NewReplacer("{story}", c.story, "{comment}", c.comment, "{entry}", c.entry, "{user}", c.ownerID).Replace(rt.path)
+	path := strings.NewReplacer("{story}", c.story, "{comment}", c.comment, "{ref}", c.ref, "{entry}", c.entry, "{user}", c.ownerID).Replace(rt.path)
 	var body string
 	// each cell is a client of its own, as far as the limits can tell
 	headers := []string{"Authorization: " + c.bearer, "X-Forwarded-For: 198.51.100." + strconv.Itoa(c.n%250+1)}

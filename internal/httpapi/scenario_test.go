@@ -46,6 +46,7 @@ func TestScenarios(t *testing.T) {
 		{"BadInput", badInputScenarios()}, {"Actor", actorScenarios()}, {"SSO", ssoScenarios()}, {"Session", sessionScenarios()}, {"Account", accountScenarios()},
 		{"SignIn", signInScenarios()},
 		{"RateLimit", rateLimitScenarios()},
+		{"Pipeline", pipelineScenarios()},
 	}
 	onBackends(t, func(t *testing.T, open backend) {
 		shared := fixtures(t, open)

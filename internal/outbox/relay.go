@@ -1,5 +1,5 @@
-// Package outbox delivers what Parley sends out of the process (e-mail now,
-// webhooks later) from the durable outbox in the database.
+// Package outbox delivers what Parley sends out of the process, e-mail and
+// webhooks, from the durable outbox in the database.
 //
 // The model: a use case writes its message with Tx.EnqueueMessage in the
 // same unit of work as what caused it, so a message exists exactly when its
@@ -98,14 +98,21 @@ func orDefault[T int | time.Duration](v, def T) T {
 // and then between half of that and all of it by jitter, so that messages
 // that failed together (the server was down) do not all come back together.
 func (r *Relay) Backoff(attempt int) time.Duration {
-	d := r.o.MaxDelay
+	return backoff(attempt, r.o.BaseDelay, r.o.MaxDelay, r.o.Jitter())
+}
+
+// backoff is the delay after a failed attempt of mail and webhooks alike:
+// base doubled per attempt before it, capped at maxDelay, then scaled into
+// its upper half by jitter (in [0, 1)).
+func backoff(attempt int, base, maxDelay time.Duration, jitter float64) time.Duration {
+	d := maxDelay
 	if attempt-1 < 32 {
-		d = min(r.o.BaseDelay<<(attempt-1), r.o.MaxDelay)
+		d = min(base<<(attempt-1), maxDelay)
 		if d <= 0 { // overflow
-			d = r.o.MaxDelay
+			d = maxDelay
 		}
 	}
-	return d/2 + time.Duration(r.o.Jitter()*float64(d/2))
+	return d/2 + time.Duration(jitter*float64(d/2))
 }
 
 // Wake makes Run look for due messages now rather than at its next poll;

@@ -23,6 +23,9 @@ const (
 	actReport    action = "report"
 	actReadOwn   action = "read own state"
 	actAccount   action = "manage own account"
+
+	// The moderation pipeline's (issue 8, part pipeline).
+	actManageWords action = "manage word lists"
 )
 
 // The actions of moderators on their site's queues, comments, users and
@@ -32,6 +35,25 @@ const (
 	actModerate  action = "moderate"
 	actSanction  action = "sanction"
 	actAudit     action = "read audit"
+)
+
+// The actions of the Digital Services Act's notice and action (dsa): a
+// notice of illegal content may come from anyone, a decision on it only
+// from a moderator, and a complaint only from the decision's subject.
+const (
+	actNotice         action = "file a notice"
+	actDecideNotice   action = "decide notices"
+	actComplain       action = "contest a decision"
+	actDecideComplain action = "decide complaints"
+)
+
+// The actions of the inbox and webhooks (inbox): a reader reads and
+// marks their own notifications, signed in or with their commenter token;
+// a site's webhooks are its admins' alone, as an endpoint receives every
+// comment, decision and notice of the site.
+const (
+	actInbox    action = "read own inbox"
+	actWebhooks action = "manage webhooks"
 )
 
 // target says how an action on a comment depends on who wrote it.
@@ -57,6 +79,9 @@ type policy struct {
 	// nothing.
 	strangers bool
 	target    target
+	// operators, when true, lets the operator in (WithOperator): the
+	// command line, which holds the database anyway.
+	operators bool
 	// barred says that a banned or suspended actor may not do the action.
 	barred bool
 }
@@ -70,6 +95,7 @@ var (
 	errOwnComment = parley.Errorf(parley.EFORBIDDEN, "You cannot do this to your own comment.").Keyed("ownComment")
 	errRole       = parley.Errorf(parley.EFORBIDDEN, "Your role on this site does not allow this.").Keyed("roleTooLow")
 	errAccount    = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in to see and manage your account.").Keyed("signInRequired")
+	errInbox      = parley.Errorf(parley.EUNAUTHORIZED, "Please sign in, or use the token you were given when you posted, to see your notifications.").Keyed("identityRequired")
 	errBanned     = parley.Errorf(parley.EFORBIDDEN, "You are banned from this site.").Keyed("banned")
 	errSelf       = parley.Errorf(parley.EFORBIDDEN, "You cannot sanction yourself.").Keyed("sanctionSelf")
 	errOutranks   = parley.Errorf(parley.EFORBIDDEN, "You can only sanction users whose role is below yours.").Keyed("sanctionRole")
@@ -92,10 +118,31 @@ var policies = map[action]policy{
 	actReadOwn:   {role: parley.RoleCommenter, guests: always, strangers: true},
 	actAccount:   {role: parley.RoleCommenter, guest: errAccount},
 
-	actReadQueue: {role: parley.RoleModerator, guest: errSignIn},
-	actModerate:  {role: parley.RoleModerator, guest: errSignIn},
-	actSanction:  {role: parley.RoleModerator, guest: errSignIn},
-	actAudit:     {role: parley.RoleModerator, guest: errSignIn},
+	actReadQueue:   {role: parley.RoleModerator, guest: errSignIn},
+	actModerate:    {role: parley.RoleModerator, guest: errSignIn},
+	actSanction:    {role: parley.RoleModerator, guest: errSignIn},
+	actAudit:       {role: parley.RoleModerator, guest: errSignIn},
+	actManageWords: {role: parley.RoleModerator, guest: errSignIn},
+	// Art. 16 lets anyone send a notice, signed in or not, also readers of
+	// another site; the limits per address and per comment stand between a
+	// flood and the queue (see notice.go).
+	actNotice:         {role: parley.RoleNone, guests: always, strangers: true},
+	actDecideNotice:   {role: parley.RoleModerator, guest: errSignIn},
+	actComplain:       {role: parley.RoleCommenter, guest: errOwnToken},
+	actDecideComplain: {role: parley.RoleModerator, guest: errSignIn},
+
+	actInbox:    {role: parley.RoleCommenter, guest: errInbox},
+	actWebhooks: {role: parley.RoleAdmin, guest: errSignIn, operators: true},
+}
+
+type operatorKey struct{}
+
+// WithOperator marks ctx as the operator's: the command line, run by
+// whoever holds the database and its configuration. Only the actions whose
+// policy says operators may are let through by it; no request handler
+// ever calls it.
+func WithOperator(ctx context.Context) context.Context {
+	return context.WithValue(ctx, operatorKey{}, true)
 }
 
 // authorize decides whether the caller in ctx may do act on site, to
@@ -119,6 +166,9 @@ func authorize(ctx context.Context, site *parley.Site, act action, c *parley.Com
 	p, ok := policies[act]
 	if !ok || (p.target != anyTarget && c == nil) {
 		return nil, parley.Errorf(parley.EINTERNAL, "authorize: no policy for %q on %v", act, c)
+	}
+	if p.operators && ctx.Value(operatorKey{}) != nil {
+		return nil, nil
 	}
 	if o := parley.OriginFrom(ctx); o != "" && !site.AllowsOrigin(o) {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "This site does not accept requests from %s.", o).Keyed("originNotAllowed")
@@ -190,4 +240,36 @@ func onComment(a *parley.Actor, t target, c *parley.Comment) error {
 		return errOwnComment
 	}
 	return nil
+}
+
+var (
+	errNotSubject    = parley.Errorf(parley.EFORBIDDEN, "Only the person the decision concerns may contest it.").Keyed("complaintNotYours")
+	errSameModerator = parley.Errorf(parley.EFORBIDDEN, "A complaint must be reviewed by a moderator other than the one who took the decision.").Keyed("complaintSameModerator")
+)
+
+// authorizeSubject is authorize for an action only the subject of a
+// decision may take (a complaint, Art. 20): the caller must be subjectID.
+func authorizeSubject(ctx context.Context, site *parley.Site, act action, subjectID string) (*parley.Actor, error) {
+	a, err := authorize(ctx, site, act, nil)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil || a.User.ID != subjectID {
+		return nil, errNotSubject
+	}
+	return a, nil
+}
+
+// authorizeReview is authorize for deciding a complaint against a
+// decision that decidedBy took ("" for Parley's own): Art. 20(6) wants it
+// reviewed by someone else, so the moderator who decided may not.
+func authorizeReview(ctx context.Context, site *parley.Site, decidedBy string) (*parley.Actor, error) {
+	a, err := authorize(ctx, site, actDecideComplain, nil)
+	if err != nil {
+		return nil, err
+	}
+	if decidedBy != "" && a.User.ID == decidedBy {
+		return nil, errSameModerator
+	}
+	return a, nil
 }

@@ -59,7 +59,7 @@ func TestAuthorize(t *testing.T) {
 			return a
 		}, ""},
 	}
-	const ok, guest, account = "ok", "guest", "account"
+	const ok, guest, account, inbox = "ok", "guest", "account", "inbox"
 	const signIn, token, identity, other, notOwn, own, origin, role = "signIn", "token", "identity", "otherSite", "notAuthor", "ownComment", "origin", "role"
 	const banned, suspended = "banned", "suspended"
 	modRow := []string{signIn, role, other, other, role, role, origin, origin, role, ok, ok, role, role, role, role}
@@ -108,6 +108,33 @@ func TestAuthorize(t *testing.T) {
 		actModerate:  modCells,
 		actSanction:  modCells,
 		actAudit:     modCells,
+		// notice and action (dsa): anyone may send a notice, signed in or
+		// not, sanctioned or not, from any site but not through a foreign
+		// origin; a sanctioned reader may still contest the sanction
+		actNotice: {
+			open:   {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok},
+			closed: {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok},
+		},
+		actComplain: {
+			open:   {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			closed: {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+		},
+		actDecideNotice:   modCells,
+		actDecideComplain: modCells,
+		// one's own inbox: signed in or with the commenter token, banned
+		// and suspended readers too, who read there why (inbox)
+		actInbox: {
+			open:   {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			closed: {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+		},
+		// a site's webhooks: its admins alone (the operator is tested in
+		// TestWebhookAdmin)
+		actWebhooks: {
+			open:   {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role},
+			closed: {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role},
+		},
+		// the word lists are the moderators' (pipeline)
+		actManageWords: modCells,
 	}
 	if len(want) != len(policies) {
 		t.Errorf("the table covers %d actions, policies has %d", len(want), len(policies))
@@ -158,6 +185,7 @@ var refusals = []struct {
 	{"account", parley.EUNAUTHORIZED, "signInRequired", errAccount},
 	{"banned", parley.EFORBIDDEN, "banned", errBanned},
 	{"suspended", parley.EFORBIDDEN, "suspended", nil},
+	{"inbox", parley.EUNAUTHORIZED, "identityRequired", errInbox},
 }
 
 // outcome names authorize's answer as TestAuthorize's cells do, and checks

@@ -16,6 +16,19 @@ type NewComment struct {
 	Body       string // Markdown
 	AuthorName string // for readers without an account
 	Story      StoryInfo
+
+	// Honeypot is the form field that people never see; a post that
+	// fills it is refused (key honeypot).
+	Honeypot string
+	// Proof is the solved proof of work, when the site asked for one.
+	Proof Proof
+	// Confirm says that the author was nudged (Nudge) and posts anyway.
+	Confirm bool
+	// Form says the post comes from the server-rendered form, which runs
+	// no script: it is never asked for a proof of work (the honeypot, the
+	// form token and the posting limits hold it), and never nudged (a
+	// comment that would be goes to the moderators at once).
+	Form bool
 }
 
 // StoryInfo describes the article a story belongs to; the first comment
@@ -36,7 +49,9 @@ type Posted struct {
 }
 
 // Post validates and stores a new comment, creating the story on its first
-// comment and an anonymous commenter on sites that allow them.
+// comment and an anonymous commenter on sites that allow them. The comment
+// passes the moderation pipeline (pipeline.go) first; its status says
+// what the pipeline decided, and only an approved one is public.
 func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	site, err := s.Site(ctx, in.SiteID)
 	if err != nil {
@@ -45,6 +60,9 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	a, err := authorize(ctx, site, actPost, nil)
 	if err != nil {
 		return nil, err
+	}
+	if in.Honeypot != "" {
+		return nil, errHoneypot
 	}
 	body, err := cleanBody(in.Body, site)
 	if err != nil {
@@ -65,9 +83,16 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.newStory(ctx, site, in.StoryID, in.Story)
+	st, stored, err := s.newStory(ctx, site, in.StoryID, in.Story)
 	if err != nil {
 		return nil, err
+	}
+	if stored && s.closedByAge(site, st) {
+		return nil, errClosed()
+	}
+	create := st
+	if stored {
+		create = nil
 	}
 	u, token, err := s.commenter(ctx, site, a, name)
 	if err != nil {
@@ -81,24 +106,34 @@ func (s *Service) Post(ctx context.Context, in NewComment) (*Posted, error) {
 	if err := s.refuseDuplicate(ctx, site, a, body); err != nil {
 		return nil, err
 	}
+	if !in.Form {
+		if err := s.requireProof(ctx, site, a, c.IPHash, in.Proof); err != nil {
+			return nil, err
+		}
+	}
+	v, err := s.judge(ctx, subjectOf(site, in.StoryID, st, stored, a, u, body, html, c.IPHash))
+	if err != nil {
+		return nil, err
+	}
+	if v.nudge && !in.Confirm && !in.Form {
+		return nil, &Nudge{Reasons: nudgeReasons(v)}
+	}
 	s.fill(c, u, name, html)
+	c.Status = v.status
 	c.Author = standingOf(u)
 	c.Newcomer = newcomer(site, u)
 	note := s.replyNotification(ctx, parent, c)
-	write := func(tx parley.Tx) error {
-		if err := postIn(ctx, tx, st, u, token, c); err != nil {
+	rev := &parley.Revision{CommentID: c.ID, N: 1, Body: c.Body, HTML: c.HTML, Status: c.Status, Reasons: v.reasons, CreatedAt: c.CreatedAt}
+	entry := v.audit(c, "")
+	err = s.store.Update(ctx, func(tx parley.Tx) error {
+		if err := postIn(ctx, tx, create, u, token, c); err != nil {
+			return err
+		}
+		if err := recordVerdict(ctx, tx, rev, entry); err != nil {
 			return err
 		}
 		return addReplyNotification(ctx, tx, note)
-	}
-	if st == nil && token == "" && note == nil {
-		// Only the comment to write, as for all but a story's or a
-		// reader's first comment: the store's own method is a unit by
-		// itself, one statement on PostgreSQL instead of three.
-		err = write(s.store)
-	} else {
-		err = s.store.Update(ctx, write)
-	}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -168,41 +203,42 @@ func (s *Service) renderBody(body string) (string, error) {
 	return html, nil
 }
 
-// newStory refuses a closed story and returns nil for one that exists, or
-// the story to register with the first comment: the story is read outside
-// the post's unit of work, because a read costs far less than a write (and
-// on SQLite runs beside the writer instead of in it), and a story exists for
-// all but its first comment.
-func (s *Service) newStory(ctx context.Context, site *parley.Site, id string, info StoryInfo) (*parley.Story, error) {
+// newStory refuses a closed story and returns the story the post goes
+// to: the stored one (stored is true), or the one to register with the
+// first comment. The story is read outside the post's unit of work,
+// because a read costs far less than a write (and on SQLite runs beside
+// the writer instead of in it), and a story exists for all but its first
+// comment.
+func (s *Service) newStory(ctx context.Context, site *parley.Site, id string, info StoryInfo) (st *parley.Story, stored bool, err error) {
 	title, err := cleanText(info.Title, "title", false)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	pageURL, err := cleanText(info.URL, "story URL", false)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	lang, err := cleanLang(info.Lang)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	st := &parley.Story{
+	st = &parley.Story{
 		SiteID: site.ID, ID: id, URL: pageURL, Title: title, Lang: lang,
 		Status: parley.StoryOpen, CreatedAt: s.now(),
 	}
 	if err := st.Validate(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	got, err := s.store.Story(ctx, st.SiteID, st.ID)
 	switch {
 	case err == nil && got.Status == parley.StoryClosed:
-		return nil, errClosed()
+		return nil, false, errClosed()
 	case err == nil:
-		return nil, nil
+		return got, true, nil
 	case parley.ErrorCode(err) != parley.ENOTFOUND:
-		return nil, fmt.Errorf("story: %w", err)
+		return nil, false, fmt.Errorf("story: %w", err)
 	}
-	return st, nil
+	return st, false, nil
 }
 
 // placeReply puts c under its parent: same story, a parent readers can see,
@@ -229,7 +265,10 @@ func (s *Service) placeReply(ctx context.Context, c *parley.Comment, parentID st
 }
 
 // Edit replaces the body of the caller's own comment within the site's edit
-// window.
+// window. The new text passes the pipeline as a new comment does and
+// becomes the comment's next revision; a text the pipeline holds or
+// refuses takes an approved comment out of the thread (SetCommentStatus),
+// while a clean one never lifts a hold: that is a moderator's call.
 func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 	c, site, err := s.ownComment(ctx, id, actEditOwn)
 	if err != nil {
@@ -249,14 +288,23 @@ func (s *Service) Edit(ctx context.Context, id, body string) (*Own, error) {
 	if err != nil {
 		return nil, fmt.Errorf("story: %w", err)
 	}
-	if story.Status == parley.StoryClosed {
+	if story.Status == parley.StoryClosed || s.closedByAge(site, story) {
 		return nil, errClosed()
 	}
+	a := parley.ActorFrom(ctx)
+	v, err := s.judge(ctx, subjectOf(site, story.ID, story, true, a, a.User, body, html, c.IPHash))
+	if err != nil {
+		return nil, err
+	}
+	old := *c
 	c.Body, c.HTML, c.EditedAt = body, html, s.now()
-	if err := s.store.EditComment(ctx, c.ID, c.Body, c.HTML, c.EditedAt); err != nil {
-		return nil, fmt.Errorf("edit comment: %w", err)
+	if err := s.saveEdit(ctx, c, old, &v); err != nil {
+		return nil, err
 	}
 	s.publish(ctx, parley.EventCommentEdited, c)
+	if ev := parley.StatusEvent(old.Status, c.Status); ev != "" {
+		s.publish(ctx, ev, c)
+	}
 	if err := s.withStanding(ctx, c); err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ type MyData struct {
 	Reports       []*parley.Report
 	Notifications *parley.NotificationSettings
 	Passkeys      []*parley.Passkey
+	Inbox         []*parley.InboxItem // their notifications, newest first
 	ExportedAt    time.Time
 }
 
@@ -61,7 +62,27 @@ func (s *Service) MyData(ctx context.Context, siteID string) (*MyData, error) {
 	if d.Passkeys, err = s.store.Passkeys(ctx, uid); err != nil {
 		return nil, fmt.Errorf("export passkeys: %w", err)
 	}
+	if d.Inbox, err = s.allInbox(ctx, uid); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// allInbox reads every inbox item of a user, page by page.
+func (s *Service) allInbox(ctx context.Context, userID string) ([]*parley.InboxItem, error) {
+	var out []*parley.InboxItem
+	before := ""
+	for {
+		page, err := s.store.InboxItems(ctx, userID, before, parley.MaxInboxPage)
+		if err != nil {
+			return nil, fmt.Errorf("export inbox: %w", err)
+		}
+		out = append(out, page...)
+		if len(page) < parley.MaxInboxPage {
+			return out, nil
+		}
+		before = page[len(page)-1].ID
+	}
 }
 
 // allComments reads every comment of a user, newest first, page by page

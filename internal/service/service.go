@@ -37,6 +37,13 @@ type Service struct {
 	// no hash (see WithAddressSecret).
 	addressSecret []byte
 	limits        *postLimits // posting rate limits, per instance
+	// webhookPrivate lets webhook endpoints be plain http and private
+	// addresses (WithWebhookPrivate): tests and local development.
+	webhookPrivate bool
+	notices        *noticeLimits // notices per comment, per instance (notice.go)
+	words          *wordLists    // compiled word lists of sites
+	scorers        *scorerSets   // built scorers of sites
+	friction       *friction     // proof-of-work counts and key
 }
 
 // Option configures a Service.
@@ -51,7 +58,8 @@ func WithClock(now func() time.Time) Option {
 // New returns a Service over store that publishes every committed change
 // readers can see on bus (caches and live streams subscribe there).
 func New(store parley.Store, render Renderer, bus parley.Bus, log *slog.Logger, opts ...Option) *Service {
-	s := &Service{store: store, render: render, log: log, bus: bus, now: parley.Now, limits: newPostLimits()}
+	s := &Service{store: store, render: render, log: log, bus: bus, now: parley.Now, limits: newPostLimits(), notices: newNoticeLimits(),
+		words: newWordLists(), scorers: newScorerSets(), friction: newFriction()}
 	for _, opt := range opts {
 		opt(s)
 	}

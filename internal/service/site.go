@@ -138,12 +138,12 @@ func (s *Service) RegisterStory(ctx context.Context, siteID, storyID string, inf
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.newStory(ctx, site, storyID, info)
+	st, stored, err := s.newStory(ctx, site, storyID, info)
 	if err != nil {
 		return nil, err
 	}
-	if st == nil {
-		return s.store.Story(ctx, siteID, storyID)
+	if stored {
+		return st, nil
 	}
 	got, err := s.store.EnsureStory(ctx, st)
 	if err != nil {

@@ -23,6 +23,8 @@ var statuses = map[string]int{
 	parley.ETOOMANYREQUESTS: http.StatusTooManyRequests,
 	parley.EUNAVAILABLE:     http.StatusServiceUnavailable,
 	parley.EINTERNAL:        http.StatusInternalServerError,
+	parley.EPRECONDITION:    http.StatusPreconditionRequired,
+	parley.EUNPROCESSABLE:   http.StatusUnprocessableEntity,
 }
 
 // Status is the HTTP status of an error code, the same on every surface.

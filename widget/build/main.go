@@ -29,6 +29,9 @@ func run(dir string) error {
 	if err := write(filepath.Join(dir, bundle.AccountCatalogPath), bundle.AccountCatalog()); err != nil {
 		return err
 	}
+	if err := write(filepath.Join(dir, bundle.NoticeCatalogPath), bundle.NoticeCatalog()); err != nil {
+		return err
+	}
 	js, err := bundle.Build(dir)
 	if err != nil {
 		return err
@@ -40,7 +43,22 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	return write(filepath.Join(dir, bundle.AccountBundlePath), js)
+	if err := write(filepath.Join(dir, bundle.AccountBundlePath), js); err != nil {
+		return err
+	}
+	if err := write(filepath.Join(dir, bundle.InboxCatalogPath), bundle.InboxCatalog()); err != nil {
+		return err
+	}
+	if js, err = bundle.BuildInbox(dir); err != nil {
+		return err
+	}
+	if err := write(filepath.Join(dir, bundle.InboxBundlePath), js); err != nil {
+		return err
+	}
+	if js, err = bundle.BuildNotice(dir); err != nil {
+		return err
+	}
+	return write(filepath.Join(dir, bundle.NoticeBundlePath), js)
 }
 
 func write(path string, data []byte) error {

@@ -6,6 +6,7 @@
 import { Api, ApiError, enc } from "./api";
 import { button, h } from "./dom";
 import type { I18n } from "./i18n";
+import { Bell } from "./inbox/bell";
 
 export interface SignInInfo {
   anonymous: boolean;
@@ -64,6 +65,7 @@ export class Account {
   info?: SignInInfo;
   user: User | null = null;
   readonly bar = h("div", { class: "acct" });
+  readonly bell = new Bell(this);
   private mod?: Promise<AccountModule>;
   private asking?: Promise<void>;
   private shows = "";
@@ -98,6 +100,7 @@ export class Account {
     }
     if (!this.user) await this.sso();
     this.render();
+    this.bell.refresh();
   }
 
   // sso asks the page's callback, if it gave one, for a token and
@@ -140,7 +143,8 @@ export class Account {
   // a button replaced under a reader's finger or focus would be lost.
   render() {
     const { host, user } = this, i = host.i, login = host.getAttribute("login-url");
-    const shows = JSON.stringify([user, this.offers(), this.info?.sso && login]);
+    const cred = !!this.api.credential;
+    const shows = JSON.stringify([user, this.offers(), this.info?.sso && login, cred]);
     if (shows == this.shows) return;
     this.shows = shows;
     let kids: (Node | false)[] = [];
@@ -152,6 +156,7 @@ export class Account {
     } else if (this.info?.sso && login && /^https?:/.test(login)) {
       kids = [h("a", { href: login, class: "pri lnkb" }, i.t("account.signIn"))];
     }
+    if (cred) kids.push(this.bell.btn);
     this.bar.replaceChildren(...kids.filter(Boolean) as Node[]);
     this.bar.hidden = !kids.length;
   }

@@ -38,6 +38,7 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
   private timer: any;
   private el!: Record<"sec" | "count" | "status" | "list" | "empty" | "bar" | "closed", HTMLElement>;
   private moreBtn!: HTMLButtonElement;
+  private noticeMod?: Promise<{ openNotice(host: Discussion, id: string, opener: HTMLElement): void }>;
   private newBtn!: HTMLButtonElement;
 
   connectedCallback() {
@@ -50,7 +51,7 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
     } catch {}
     this.i = new I18n(pickLang(this, attr("lang")));
     this.api = new Api(this.base, attr("site") || "");
-    this.api.onToken = () => this.el.sec.querySelectorAll<HTMLElement>(".nm").forEach((e) => (e.hidden = true));
+    this.api.onToken = () => (this.el.sec.querySelectorAll<HTMLElement>(".nm").forEach((e) => (e.hidden = true)), this.account.render());
     this.account = new Account(this);
     this.story = attr("story") || page?.story.id || storyFor(this.url());
     this.sort = SORTS.includes(attr("sort")!) ? attr("sort")! : "newest";
@@ -267,7 +268,11 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
   private onEvent(type: string, d: any) {
     const c: Comment | undefined = d.comment, v = this.views.get(c ? c.id : d.commentId);
     this.setStory(type == "story" ? d : { commentCount: d.commentCount });
-    if (type == "created" && c) this.created(c);
+    if (type == "created" && c) {
+      this.created(c);
+      const parent = c.parentId && this.views.get(c.parentId);
+      if (parent && this.mine(parent.c)) this.account.bell.refresh(); // a reply to me: the bell may have news
+    }
     if (type == "edited") v?.update(c!);
     if (type == "deleted") v?.gone(!!d.removed);
     if (type == "reaction") v?.setReactions(d.reactions);
@@ -293,6 +298,19 @@ export class Discussion extends HTMLElement implements Host, AccountHost {
     st.classList.toggle("err", error);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => (st.textContent = ""), 10000);
+  }
+
+  // notice imports the notice form once (a failed import is tried again
+  // next time) and opens it for c.
+  async notice(c: Comment, opener: HTMLElement) {
+    try {
+      (await (this.noticeMod ||= import(this.base + "/embed-notice.js").catch((e) => {
+        this.noticeMod = undefined;
+        throw e;
+      }))).openNotice(this, c.id, opener);
+    } catch {
+      this.fail(new ApiError("network"));
+    }
   }
 
   // fail shows an API error in the reader's language: the precise key

@@ -18,6 +18,8 @@ export interface Host {
   post(body: string, name: string, parentId?: string): Promise<Comment>;
   say(msg: string, error?: boolean): void;
   fail(e: unknown): void;
+  // notice opens the form of a notice of illegal content (embed-notice.js).
+  notice(c: Comment, opener: HTMLElement): void;
 }
 
 export class CommentView {
@@ -74,7 +76,8 @@ export class CommentView {
         button(i.t("comment.reply"), () => this.reply(), "rb"),
         editable && button(i.t("comment.edit"), () => this.edit()),
         own && button(i.t("comment.delete"), () => this.del()),
-        !own && button(i.t("comment.report"), () => this.report())),
+        !own && button(i.t("comment.report"), () => this.report()),
+        !own && this.noticeButton()),
       this.slot);
   }
 
@@ -217,6 +220,14 @@ export class CommentView {
     } catch (e) {
       d.fail(e);
     }
+  }
+
+  // noticeButton opens the notice form; anyone may send one, signed in
+  // or not, so it needs no identity.
+  private noticeButton() {
+    const b = button(this.d.i.t("notice.action"), () => this.d.notice(this.c, b));
+    b.setAttribute("aria-haspopup", "dialog");
+    return b;
   }
 
   private report() {

@@ -154,6 +154,7 @@ var eraseSQL = []string{
 	// the texts of their comments, kept for moderators; the audit log,
 	// which holds no comment text, stays as the host's record
 	`DELETE FROM comment_revisions WHERE comment_id IN (SELECT id FROM comments WHERE author_id = $1)`,
+	`DELETE FROM inbox WHERE user_id = $1`,
 }
 
 // EraseUser erases a user; see parley.Accounts. Its statements run in one

@@ -13,7 +13,7 @@ import (
 // story's count slots (see migrations/0001_init.sql).
 const selectStory = `SELECT s.site_id, s.id, s.url, s.title, s.lang, s.status,
 	(SELECT coalesce(sum(c.n), 0)::integer FROM story_counts c WHERE c.site_id = s.site_id AND c.story_id = s.id),
-	s.created_at
+	s.created_at, s.premoderation
 FROM stories s`
 
 // addToStorySQL adds $3 to the story's CommentCount in the slot of this
@@ -28,10 +28,10 @@ const addToStorySQL = `INSERT INTO story_counts (site_id, story_id, slot, n)
 // reads again.
 const ensureStorySQL = `
 WITH ins AS (
-	INSERT INTO stories (site_id, id, url, title, lang, status, created_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7)
+	INSERT INTO stories (site_id, id, url, title, lang, status, created_at, premoderation)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 	ON CONFLICT (site_id, id) DO NOTHING
-	RETURNING site_id, id, url, title, lang, status, 0, created_at
+	RETURNING site_id, id, url, title, lang, status, 0, created_at, premoderation
 )
 SELECT * FROM ins
 UNION ALL
@@ -40,7 +40,7 @@ UNION ALL
 // EnsureStory stores st unless it exists and returns the stored story.
 func (t *unit) EnsureStory(ctx context.Context, st *parley.Story) (*parley.Story, error) {
 	rows, _ := t.db.Query(ctx, ensureStorySQL,
-		st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status, st.CreatedAt)
+		st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status, st.CreatedAt, st.Premoderation)
 	stored, err := pgx.CollectExactlyOneRow(rows, scanStory)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t.Story(ctx, st.SiteID, st.ID)
@@ -66,7 +66,7 @@ func (t *unit) Story(ctx context.Context, siteID, id string) (*parley.Story, err
 // inserts one event, or none when the story does not exist.
 const updateStorySQL = `
 WITH updated AS (
-	UPDATE stories SET url = $3, title = $4, lang = $5, status = $6
+	UPDATE stories SET url = $3, title = $4, lang = $5, status = $6, premoderation = $7
 	WHERE site_id = $1 AND id = $2
 	RETURNING site_id, id
 )
@@ -75,7 +75,7 @@ WITH updated AS (
 // UpdateStory replaces a story's URL, title, language and status and
 // appends its event; ENOTFOUND.
 func (t *unit) UpdateStory(ctx context.Context, st *parley.Story) error {
-	tag, err := t.db.Exec(ctx, updateStorySQL, st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status)
+	tag, err := t.db.Exec(ctx, updateStorySQL, st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status, st.Premoderation)
 	if err != nil {
 		return translate(err, "story")
 	}
@@ -106,7 +106,7 @@ func (s *Store) CommentCounts(ctx context.Context, siteID string, storyIDs []str
 func scanStory(row pgx.CollectableRow) (*parley.Story, error) {
 	var st parley.Story
 	err := row.Scan(&st.SiteID, &st.ID, &st.URL, &st.Title, &st.Lang, &st.Status,
-		&st.CommentCount, &st.CreatedAt)
+		&st.CommentCount, &st.CreatedAt, &st.Premoderation)
 	st.CreatedAt = st.CreatedAt.UTC()
 	return &st, err
 }

@@ -16,12 +16,12 @@ import (
 // siteSettings, so that a new setting is one name here and one pointer there.
 const siteColumns = `id, name, origins, allow_anonymous, edit_window_ms, max_body_length, created_at, session_ttl_ms, ` + settingColumns
 
-const settingColumns = `sso, passkeys, oidc, email_signin, privacy, rate_limit`
+const settingColumns = `sso, passkeys, oidc, email_signin, privacy, rate_limit, moderation`
 
 // siteSettings returns pointers to the site's JSON settings, in the order
 // of settingColumns.
 func siteSettings(site *parley.Site) []any {
-	return []any{&site.SSO, &site.Passkeys, &site.OIDC, &site.EmailSignIn, &site.Privacy, &site.RateLimit}
+	return []any{&site.SSO, &site.Passkeys, &site.OIDC, &site.EmailSignIn, &site.Privacy, &site.RateLimit, &site.Moderation}
 }
 
 // encodeSettings returns the site's JSON settings as column values.

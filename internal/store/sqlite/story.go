@@ -8,7 +8,7 @@ import (
 	"parley"
 )
 
-const storyColumns = `site_id, id, url, title, lang, status, comment_count, created_at`
+const storyColumns = `site_id, id, url, title, lang, status, comment_count, created_at, premoderation`
 
 // EnsureStory stores st unless a story with its site and ID exists, and
 // returns the stored story either way. Most calls find the story, so they
@@ -31,9 +31,9 @@ func (s *Store) EnsureStory(ctx context.Context, st *parley.Story) (*parley.Stor
 // EnsureStory stores st in the unit unless the story exists, and returns
 // the stored story either way.
 func (w *unit) EnsureStory(_ context.Context, st *parley.Story) (*parley.Story, error) {
-	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO stories (`+storyColumns+`) VALUES (?, ?, ?, ?, ?, ?, 0, ?)
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO stories (`+storyColumns+`) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
 		ON CONFLICT (site_id, id) DO NOTHING`,
-		st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status, millis(st.CreatedAt))
+		st.SiteID, st.ID, st.URL, st.Title, st.Lang, st.Status, millis(st.CreatedAt), st.Premoderation)
 	if err != nil {
 		return nil, mapError(err, "Story", "Site")
 	}
@@ -67,8 +67,8 @@ func (s *Store) UpdateStory(ctx context.Context, st *parley.Story) error {
 
 // UpdateStory changes a story in the unit and appends its event; ENOTFOUND.
 func (w *unit) UpdateStory(_ context.Context, st *parley.Story) error {
-	res, err := w.tx.ExecContext(w.ctx, `UPDATE stories SET url = ?, title = ?, lang = ?, status = ?
-		WHERE site_id = ? AND id = ?`, st.URL, st.Title, st.Lang, st.Status, st.SiteID, st.ID)
+	res, err := w.tx.ExecContext(w.ctx, `UPDATE stories SET url = ?, title = ?, lang = ?, status = ?, premoderation = ?
+		WHERE site_id = ? AND id = ?`, st.URL, st.Title, st.Lang, st.Status, st.Premoderation, st.SiteID, st.ID)
 	if err != nil {
 		return mapError(err, "Story", "Site")
 	}
@@ -112,7 +112,7 @@ func (s *Store) CommentCounts(ctx context.Context, siteID string, storyIDs []str
 func scanStory(row scanner) (*parley.Story, error) {
 	var st parley.Story
 	var created int64
-	err := row.Scan(&st.SiteID, &st.ID, &st.URL, &st.Title, &st.Lang, &st.Status, &st.CommentCount, &created)
+	err := row.Scan(&st.SiteID, &st.ID, &st.URL, &st.Title, &st.Lang, &st.Status, &st.CommentCount, &created, &st.Premoderation)
 	if err != nil {
 		return nil, err
 	}

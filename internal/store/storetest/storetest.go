@@ -54,7 +54,13 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("RecentBodies", func(t *testing.T) { testRecentBodies(t, open) })
 	t.Run("Queue", func(t *testing.T) { testQueues(t, open) })
 	t.Run("Sanction", func(t *testing.T) { testSanctions(t, open) })
+	t.Run("Words", func(t *testing.T) { testWords(t, open) })
+	t.Run("ModerationSettings", func(t *testing.T) { testModerationSettings(t, open) })
+	t.Run("ApprovedComments", func(t *testing.T) { testApprovedComments(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
+	t.Run("Notice", func(t *testing.T) { testNotices(t, open) })
+	t.Run("Complaint", func(t *testing.T) { testComplaints(t, open) })
+	t.Run("Follow", func(t *testing.T) { testFollow(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,15 @@ const (
 	AccountCatalogPath = "src/account/catalog.gen.ts"
 	AccountBundlePath  = "dist/embed-account.js"
 	accountEntryPath   = "src/account/main.ts"
+	// embed-inbox.js is the notification inbox, loaded by the bell.
+	InboxCatalogPath = "src/inbox/catalog.gen.ts"
+	InboxBundlePath  = "dist/embed-inbox.js"
+	inboxEntryPath   = "src/inbox/main.ts"
+	// embed-notice.js holds the form of a notice of illegal content
+	// (Digital Services Act), which few readers ever open.
+	NoticeCatalogPath = "src/notice/catalog.gen.ts"
+	NoticeBundlePath  = "dist/embed-notice.js"
+	noticeEntryPath   = "src/notice/main.ts"
 )
 
 // Langs are the catalogs the widget ships, in output order. Ones it lacks
@@ -57,6 +67,10 @@ func Keys() []string {
 		"error.sessionExpired",
 		// Posting too fast or twice (issue 8).
 		"error.postTooFast", "error.duplicateComment",
+		// The bell of the notification inbox (issue 8, inbox).
+		"inbox.bell",
+		// The entry of the notice form (embed-notice.js, dsa).
+		"notice.action",
 		// Suspended or banned from the site (issue 8, queues).
 		"error.suspended", "error.banned",
 	}
@@ -85,12 +99,37 @@ func AccountKeys() []string {
 	}
 }
 
+// InboxKeys are the messages of embed-inbox.js, which only readers who
+// open their notifications download.
+func InboxKeys() []string {
+	return []string{
+		"inbox.title", "inbox.empty", "inbox.more", "inbox.open", "inbox.message", "inbox.statement",
+		"inbox.reply", "inbox.staff_reply", "inbox.approved", "inbox.rejected", "inbox.featured",
+		"inbox.notice", "inbox.complaint", "inbox.warned", "inbox.suspended", "inbox.banned",
+		"inbox.contest", "inbox.contestWhy", "inbox.contestSend", "inbox.contested", "signin.close",
+		"error.complaintExists", "error.complaintLate",
+	}
+}
+
+// NoticeKeys are the messages of embed-notice.js: the form, the kinds
+// of illegality and the refusals it meets.
+func NoticeKeys() []string {
+	return []string{
+		"notice.title", "notice.intro", "notice.kind", "notice.law", "notice.explanation", "notice.name", "notice.email",
+		"notice.contactOptional", "notice.goodFaith", "notice.submit", "notice.cancel", "notice.done", "notice.doneMail", "notice.back",
+		"dsa.kind.illegal_hate_speech", "dsa.kind.defamation", "dsa.kind.terrorist_content", "dsa.kind.child_sexual_abuse",
+		"dsa.kind.privacy", "dsa.kind.intellectual_property", "dsa.kind.fraud", "dsa.kind.other",
+		"error.noticeKind", "error.noticeLaw", "error.noticeExplanation", "error.noticeContact", "error.noticeEmail",
+		"error.noticeGoodFaith", "error.noticeTooMany",
+	}
+}
+
 // Missing lists "lang: key" for every widget key a catalog lacks.
 func Missing() []string {
 	var out []string
 	for _, lang := range Langs {
 		msgs := i18n.Messages(lang)
-		for _, k := range append(Keys(), AccountKeys()...) {
+		for _, k := range slices.Concat(Keys(), AccountKeys(), InboxKeys(), NoticeKeys()) {
 			if msgs[k] == "" {
 				out = append(out, lang+": "+k)
 			}
@@ -104,6 +143,12 @@ func Catalog() []byte { return catalog(Keys()) }
 
 // AccountCatalog renders the catalog.gen.ts of embed-account.js.
 func AccountCatalog() []byte { return catalog(AccountKeys()) }
+
+// InboxCatalog renders the catalog.gen.ts of embed-inbox.js.
+func InboxCatalog() []byte { return catalog(InboxKeys()) }
+
+// NoticeCatalog renders the catalog.gen.ts of embed-notice.js.
+func NoticeCatalog() []byte { return catalog(NoticeKeys()) }
 
 // catalog renders a catalog.gen.ts: the key list once and, per language,
 // the messages in key order, which is smaller than one object per language.
@@ -168,6 +213,30 @@ func AccountOptions(dir string) api.BuildOptions {
 	o.Format = api.FormatESModule
 	return o
 }
+
+// InboxOptions are Options for embed-inbox.js, an ES module as
+// embed-account.js is.
+func InboxOptions(dir string) api.BuildOptions {
+	o := AccountOptions(dir)
+	o.EntryPoints = []string{filepath.Join(dir, inboxEntryPath)}
+	o.Outfile = filepath.Join(dir, InboxBundlePath)
+	return o
+}
+
+// BuildInbox bundles the sources under dir and returns embed-inbox.js.
+func BuildInbox(dir string) ([]byte, error) { return build(dir, InboxOptions) }
+
+// NoticeOptions are Options for embed-notice.js, an ES module as
+// embed-account.js is.
+func NoticeOptions(dir string) api.BuildOptions {
+	o := AccountOptions(dir)
+	o.EntryPoints = []string{filepath.Join(dir, noticeEntryPath)}
+	o.Outfile = filepath.Join(dir, NoticeBundlePath)
+	return o
+}
+
+// BuildNotice bundles the sources under dir and returns embed-notice.js.
+func BuildNotice(dir string) ([]byte, error) { return build(dir, NoticeOptions) }
 
 // Build bundles the sources under dir and returns embed.js.
 func Build(dir string) ([]byte, error) { return build(dir, Options) }
