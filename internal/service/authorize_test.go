@@ -112,26 +112,26 @@ func TestAuthorize(t *testing.T) {
 		// not, sanctioned or not, from any site but not through a foreign
 		// origin; a sanctioned reader may still contest the sanction
 		actNotice: {
-			open:   {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok},
-			closed: {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok},
+			open:   {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok, ok},
+			closed: {guest, ok, guest, guest, ok, ok, origin, origin, ok, ok, ok, ok, ok, ok, ok},
 		},
 		actComplain: {
-			open:   {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
-			closed: {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			open:   {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
+			closed: {token, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
 		},
 		actDecideNotice:   modCells,
 		actDecideComplain: modCells,
 		// one's own inbox: signed in or with the commenter token, banned
 		// and suspended readers too, who read there why (inbox)
 		actInbox: {
-			open:   {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
-			closed: {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok},
+			open:   {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
+			closed: {inbox, ok, other, other, ok, ok, origin, origin, role, ok, ok, ok, ok, ok, ok},
 		},
 		// a site's webhooks: its admins alone (the operator is tested in
 		// TestWebhookAdmin)
 		actWebhooks: {
-			open:   {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role},
-			closed: {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role},
+			open:   {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role, role},
+			closed: {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role, role},
 		},
 		// the word lists are the moderators' (pipeline)
 		actManageWords: modCells,
