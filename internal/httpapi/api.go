@@ -59,7 +59,7 @@ type Service interface {
 	InboxService
 	WebhookService
 	NoticeService // notices and complaints (notice.go)
-	AdminService // the moderators' routes (admin.go)
+	AdminService  // the moderators' routes (admin.go)
 }
 
 // Live is what the event stream needs of the live hub (realtime.Hub).
