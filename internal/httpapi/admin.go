@@ -207,7 +207,7 @@ func (a *API) queueCounts(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type decisionRequest struct {
+type moderationRequest struct {
 	Action     string   `json:"action"`
 	CommentIDs []string `json:"commentIds"`
 	Reason     string   `json:"reason"`
@@ -274,7 +274,7 @@ func (a *API) decide(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var req decisionRequest
+	var req moderationRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}

@@ -259,15 +259,11 @@ func (s *Service) staffSite(ctx context.Context, siteID string, act action) (*pa
 	return authorize(ctx, site, act, nil)
 }
 
-// newcomerApprovals is how many approved comments make a commenter no
-// longer new, for QueueNew.
-//
-// TODO(merge): the pipeline's site setting (Site.Moderation.Trust()) takes
-// its place, so that the queue and the pre-moderation rule agree.
-const newcomerApprovals = 3
-
 // newcomer reports whether a comment u writes on site goes to QueueNew:
-// u has fewer approved comments than the site's threshold.
-func newcomer(_ *parley.Site, u *parley.User) bool {
-	return u.Counts.Approved < newcomerApprovals
+// u has fewer approved comments (User.Counts, which the store keeps) than
+// the site trusts a commenter after, the threshold of the pre-moderation
+// rule "new" (Moderation.Trust), so that the queue and the rule agree on
+// who is new.
+func newcomer(site *parley.Site, u *parley.User) bool {
+	return u.Counts.Approved < site.Moderation.Trust()
 }
