@@ -167,6 +167,10 @@ func nonNilStrings(s []string) []string {
 	return s
 }
 
+// noticeQueue is the queue of notices of illegal content: the same list
+// as GET …/notices, so that a moderator finds it beside the others.
+const noticeQueue = "notices"
+
 // queue serves one page of a queue: ?status=&story=&text=&author=&ip=&cursor=&limit=.
 func (a *API) queue(w http.ResponseWriter, r *http.Request) error {
 	siteID, err := sitePath(r)
@@ -174,6 +178,9 @@ func (a *API) queue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
+	if q.Get("status") == noticeQueue {
+		return a.noticePage(w, r, siteID, q.Get("notice"), q.Get("cursor"))
+	}
 	limit, err := intParam(q.Get("limit"))
 	if err != nil {
 		return err

@@ -133,7 +133,13 @@ func (a *API) notices(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	page, err := a.svc.Notices(r.Context(), siteID, q.Get("status"), q.Get("cursor"))
+	return a.noticePage(w, r, siteID, q.Get("status"), q.Get("cursor"))
+}
+
+// noticePage writes one page of a site's notices of one status ("" for
+// all), oldest first.
+func (a *API) noticePage(w http.ResponseWriter, r *http.Request, siteID, status, cursor string) error {
+	page, err := a.svc.Notices(r.Context(), siteID, status, cursor)
 	if err != nil {
 		return err
 	}

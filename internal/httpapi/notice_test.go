@@ -121,6 +121,20 @@ func TestNoticeAPI(t *testing.T) {
 		if r.status != http.StatusCreated || !strings.Contains(r.body, `"reference":"N-`) || !strings.Contains(r.body, `"mailed":false`) {
 			t.Errorf("file notice: %d %s", r.status, r.body)
 		}
+		var filed struct{ Reference string }
+		_ = json.Unmarshal([]byte(r.body), &filed)
+		staff(s, "home", "Mona", parley.RoleModerator)
+		for _, q := range []string{"status=notices", "status=notices&notice=received"} {
+			if r := s.do("GET", "/api/v1/admin/sites/home/queue?"+q, "", "Mona"); r.status != http.StatusOK || filed.Reference == "" || !strings.Contains(r.body, `"reference":"`+filed.Reference+`"`) {
+				t.Errorf("queue?%s: %d %s, want the notice %s", q, r.status, r.body, filed.Reference)
+			}
+		}
+		if r := s.do("GET", "/api/v1/admin/sites/home/queue?status=notices&notice=decided", "", "Mona"); r.status != http.StatusOK || strings.Contains(r.body, filed.Reference) {
+			t.Errorf("queue of decided notices: %d %s, want it without the notice just filed", r.status, r.body)
+		}
+		if r := s.do("GET", "/api/v1/admin/sites/home/queue?status=notices", "", ""); r.status != http.StatusUnauthorized {
+			t.Errorf("the notice queue without a session: %d %s", r.status, r.body)
+		}
 		cases := []struct {
 			name, body, lang string
 			status           int
