@@ -33,19 +33,8 @@ var (
 // a second complaint, EFORBIDDEN (complaintLate) after the window, EINVALID
 // (complaintNotDecision) for an entry that decides nothing.
 func (s *Service) Complain(ctx context.Context, entryID int64, explanation, lang string) (*parley.Complaint, error) {
-	a := parley.ActorFrom(ctx)
-	if a == nil {
-		return nil, policies[actComplain].guest
-	}
-	site, err := s.Site(ctx, a.SiteID)
+	site, e, n, err := s.ownDecision(ctx, entryID)
 	if err != nil {
-		return nil, err
-	}
-	e, n, err := s.decision(ctx, site.ID, entryID)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := authorizeSubject(ctx, site, actComplain, e.UserID); err != nil {
 		return nil, err
 	}
 	if !dsa.Contestable(e, n) {
@@ -311,19 +300,8 @@ func reopenNotice(ctx context.Context, tx parley.Tx, e *parley.AuditEntry) error
 // concerns, on their own site, as for a complaint. EINVALID
 // (complaintNotDecision) for an entry that decides nothing.
 func (s *Service) StatementFor(ctx context.Context, entryID int64) (*dsa.Statement, error) {
-	a := parley.ActorFrom(ctx)
-	if a == nil {
-		return nil, policies[actComplain].guest
-	}
-	site, err := s.Site(ctx, a.SiteID)
+	_, e, n, err := s.ownDecision(ctx, entryID)
 	if err != nil {
-		return nil, err
-	}
-	e, n, err := s.decision(ctx, site.ID, entryID)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := authorizeSubject(ctx, site, actComplain, e.UserID); err != nil {
 		return nil, err
 	}
 	if !dsa.OwesStatement(e, n) {
@@ -331,4 +309,27 @@ func (s *Service) StatementFor(ctx context.Context, entryID int64) (*dsa.Stateme
 	}
 	st := dsa.StatementOf(e, n)
 	return &st, nil
+}
+
+// ownDecision loads the decision of audit entry entryID, with its notice
+// if it was taken on one, for the person it concerns: on the caller's own
+// site, so that a decision of another site is not found, and only for its
+// subject (authorizeSubject).
+func (s *Service) ownDecision(ctx context.Context, entryID int64) (*parley.Site, *parley.AuditEntry, *parley.Notice, error) {
+	a := parley.ActorFrom(ctx)
+	if a == nil {
+		return nil, nil, nil, policies[actComplain].guest
+	}
+	site, err := s.Site(ctx, a.SiteID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	e, n, err := s.decision(ctx, site.ID, entryID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if _, err := authorizeSubject(ctx, site, actComplain, e.UserID); err != nil {
+		return nil, nil, nil, err
+	}
+	return site, e, n, nil
 }
