@@ -3,7 +3,6 @@ package admin
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"time"
 
 	"parley"
@@ -220,11 +219,14 @@ func (a *Admin) redeliver(w http.ResponseWriter, r *http.Request, d *desk) error
 	if a.hooks == nil {
 		return errNoHooks
 	}
-	id := r.PathValue("hook")
+	// the endpoint in the path is where the answer returns: it must be one
+	hook, err := a.hooks.Webhook(r.Context(), d.Site.ID, r.PathValue("hook"))
+	if err != nil {
+		return hooksRefused(err)
+	}
 	if err := a.hooks.Redeliver(r.Context(), d.Site.ID, r.PostForm.Get("delivery")); err != nil {
 		return hooksRefused(err)
 	}
-	q := url.Values{"done": {"redelivered"}}
-	http.Redirect(w, r, a.publicURL+deskPath(d.Site.ID, "webhooks", id)+"?"+q.Encode(), http.StatusSeeOther)
+	http.Redirect(w, r, a.publicURL+deskPath(d.Site.ID, "webhooks", hook.ID)+"?done=redelivered", http.StatusSeeOther)
 	return nil
 }
