@@ -203,7 +203,7 @@ func TestWebhookPagesRenderInEveryLanguage(t *testing.T) {
 			}
 		}
 		list := u.get(hooksPath, "Accept-Language", lang).Body.String()
-		for _, want := range []string{"https://hooks.news.example/parley", `<th scope="row">`, `<legend>`, `for="ev-comment.created"`, `href="` + removePath + `"`} {
+		for _, want := range []string{"https://hooks.news.example/parley", `<th scope="row" class="body">`, `<legend>`, `for="ev-comment.created"`, `href="` + removePath + `"`} {
 			if !strings.Contains(list, want) {
 				t.Errorf("%s: the list lacks %q", lang, want)
 			}
