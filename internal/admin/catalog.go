@@ -222,7 +222,7 @@ var en = map[string]string{
 	"admin.hooks.removeLead":  "Deliveries to %s stop, and its delivery log is deleted. This cannot be undone.",
 	"admin.hooks.removeYes":   "Remove webhook", "admin.hooks.cancel": "Cancel",
 	"error.adminWebhooksOnly": "Only admins of this site can manage its webhooks.",
-	"error.webhookURL":        "The endpoint must be an https URL on the public internet, not an address inside a network.",
+	"error.webhookURL":        "The endpoint must be a complete https URL on the public internet, without a user name, password or #fragment, and not an address inside a network.",
 	"error.webhookEvents":     "Pick at least one event.",
 	"error.webhookLimit":      "This site already has 20 webhooks. Remove one first.",
 }
@@ -442,7 +442,7 @@ var de = map[string]string{
 	"admin.hooks.removeLead":  "An %s wird dann nichts mehr zugestellt, und das Zustellprotokoll wird gelöscht. Das lässt sich nicht rückgängig machen.",
 	"admin.hooks.removeYes":   "Webhook entfernen", "admin.hooks.cancel": "Abbrechen",
 	"error.adminWebhooksOnly": "Nur Admins dieser Website können ihre Webhooks verwalten.",
-	"error.webhookURL":        "Der Endpunkt muss eine https-URL im öffentlichen Internet sein, keine Adresse in einem internen Netz.",
+	"error.webhookURL":        "Der Endpunkt muss eine vollständige https-URL im öffentlichen Internet sein, ohne Benutzername, Passwort oder #Fragment, und keine Adresse in einem internen Netz.",
 	"error.webhookEvents":     "Wählen Sie mindestens ein Ereignis.",
 	"error.webhookLimit":      "Diese Website hat bereits 20 Webhooks. Entfernen Sie zuerst einen.",
 }
@@ -662,7 +662,7 @@ var es = map[string]string{
 	"admin.hooks.removeLead":  "Se dejará de enviar a %s y se borrará su registro de entregas. No se puede deshacer.",
 	"admin.hooks.removeYes":   "Eliminar webhook", "admin.hooks.cancel": "Cancelar",
 	"error.adminWebhooksOnly": "Solo los administradores de este sitio pueden gestionar sus webhooks.",
-	"error.webhookURL":        "El destino debe ser una URL https en la internet pública, no una dirección de una red interna.",
+	"error.webhookURL":        "El destino debe ser una URL https completa en la internet pública, sin usuario, contraseña ni #fragmento, y no una dirección de una red interna.",
 	"error.webhookEvents":     "Elige al menos un evento.",
 	"error.webhookLimit":      "Este sitio ya tiene 20 webhooks. Elimina uno primero.",
 }
@@ -882,7 +882,7 @@ var fr = map[string]string{
 	"admin.hooks.removeLead":  "Plus rien ne sera envoyé à %s, et son journal des envois sera effacé. Cette action est définitive.",
 	"admin.hooks.removeYes":   "Supprimer le webhook", "admin.hooks.cancel": "Annuler",
 	"error.adminWebhooksOnly": "Seuls les administrateurs de ce site peuvent gérer ses webhooks.",
-	"error.webhookURL":        "La destination doit être une URL https sur l’internet public, et non une adresse d’un réseau interne.",
+	"error.webhookURL":        "La destination doit être une URL https complète sur l’internet public, sans nom d’utilisateur, mot de passe ni #fragment, et non une adresse d’un réseau interne.",
 	"error.webhookEvents":     "Choisissez au moins un événement.",
 	"error.webhookLimit":      "Ce site a déjà 20 webhooks. Supprimez-en un d’abord.",
 }
