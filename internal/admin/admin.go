@@ -69,6 +69,9 @@ type Config struct {
 	// Words manages the sites' word lists; nil leaves the page saying that
 	// this server has none.
 	Words WordLists
+	// Webhooks manages the sites' webhook endpoints; nil leaves their
+	// pages out of the desk.
+	Webhooks Webhooks
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -92,6 +95,7 @@ type Admin struct {
 	cookies  cookies
 	mail     bool
 	lists    WordLists
+	hooks    Webhooks
 	now      func() time.Time
 
 	// links counts the sign-in links each client asks for, as the API's
@@ -127,7 +131,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Admin {
 	https := u.Scheme == "https"
 	return &Admin{
 		svc: svc, sessions: cfg.Sessions, bus: cfg.Bus, log: log, tmpl: parseTemplates(),
-		csrf: csrf{key: cfg.Key}, cookies: newCookies(https), mail: cfg.Mail, lists: cfg.Words, now: now, stop: make(chan struct{}),
+		csrf: csrf{key: cfg.Key}, cookies: newCookies(https), mail: cfg.Mail, lists: cfg.Words, hooks: cfg.Webhooks, now: now, stop: make(chan struct{}),
 		links:     web.NewClientLimits(linkBurst, linkEvery, maxLimitedClients),
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), origin: u.Scheme + "://" + u.Host, host: u.Hostname(),
 	}
@@ -172,6 +176,13 @@ func (a *Admin) registerDesk(mux *http.ServeMux) {
 		{"GET /admin/sites/{site}/audit.csv", a.auditCSV},
 		{"GET /admin/sites/{site}/words", a.words},
 		{"POST /admin/sites/{site}/words", a.changeWords},
+		{"GET /admin/sites/{site}/webhooks", a.webhooks},
+		{"POST /admin/sites/{site}/webhooks", a.addWebhook},
+		{"GET /admin/sites/{site}/webhooks/{hook}", a.deliveries},
+		{"POST /admin/sites/{site}/webhooks/{hook}/rotate", a.rotateWebhook},
+		{"GET /admin/sites/{site}/webhooks/{hook}/remove", a.confirmRemove},
+		{"POST /admin/sites/{site}/webhooks/{hook}/remove", a.removeWebhook},
+		{"POST /admin/sites/{site}/webhooks/{hook}/redeliver", a.redeliver},
 	} {
 		mux.Handle(r.pattern, a.staff(r.h))
 	}

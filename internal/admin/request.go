@@ -27,6 +27,9 @@ type desk struct {
 	// Sites are the other sites this browser holds a session of, for the
 	// site switch.
 	Sites []string
+	// Hooks says whether to link the webhook pages: only admins may use
+	// them. A hint for the nav alone; the service decides every call.
+	Hooks bool
 	token string // the session, for the live stream to check again
 }
 
@@ -87,7 +90,8 @@ func (a *Admin) openDesk(w http.ResponseWriter, r *http.Request, p *printer) (d 
 	if err != nil {
 		return nil, false, err
 	}
-	d = &desk{Site: site, Actor: actor, P: p, CSRF: a.csrf.token(a.secret(w, r)), token: token}
+	d = &desk{Site: site, Actor: actor, P: p, CSRF: a.csrf.token(a.secret(w, r)), token: token,
+		Hooks: a.hooks != nil && actor.RoleOn(siteID) >= parley.RoleAdmin}
 	for _, s := range sites(sessions) {
 		if s != siteID {
 			d.Sites = append(d.Sites, s)
