@@ -69,6 +69,9 @@ type Config struct {
 	// Words manages the sites' word lists; nil leaves the page saying that
 	// this server has none.
 	Words WordLists
+	// Settings reads and changes the sites' pre-moderation rules; nil
+	// leaves the page saying that this server has none here.
+	Settings Settings
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -92,6 +95,7 @@ type Admin struct {
 	cookies  cookies
 	mail     bool
 	lists    WordLists
+	rules    Settings
 	now      func() time.Time
 
 	// links counts the sign-in links each client asks for, as the API's
@@ -127,7 +131,7 @@ func New(svc Service, log *slog.Logger, cfg Config) *Admin {
 	https := u.Scheme == "https"
 	return &Admin{
 		svc: svc, sessions: cfg.Sessions, bus: cfg.Bus, log: log, tmpl: parseTemplates(),
-		csrf: csrf{key: cfg.Key}, cookies: newCookies(https), mail: cfg.Mail, lists: cfg.Words, now: now, stop: make(chan struct{}),
+		csrf: csrf{key: cfg.Key}, cookies: newCookies(https), mail: cfg.Mail, lists: cfg.Words, rules: cfg.Settings, now: now, stop: make(chan struct{}),
 		links:     web.NewClientLimits(linkBurst, linkEvery, maxLimitedClients),
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), origin: u.Scheme + "://" + u.Host, host: u.Hostname(),
 	}
@@ -172,6 +176,9 @@ func (a *Admin) registerDesk(mux *http.ServeMux) {
 		{"GET /admin/sites/{site}/audit.csv", a.auditCSV},
 		{"GET /admin/sites/{site}/words", a.words},
 		{"POST /admin/sites/{site}/words", a.changeWords},
+		{"GET /admin/sites/{site}/settings", a.settings},
+		{"POST /admin/sites/{site}/settings", a.changeSettings},
+		{"POST /admin/sites/{site}/stories/{story}/rule", a.storyRule},
 	} {
 		mux.Handle(r.pattern, a.staff(r.h))
 	}

@@ -41,6 +41,7 @@ type queueView struct {
 	Undo     *parley.AuditEntry // the action just done, without a script
 	LiveURL  string
 	ItemsURL string
+	Modes    []string // the pre-moderation modes a story's rule offers
 }
 
 // tab is one queue with its count.
@@ -120,6 +121,9 @@ func (a *Admin) queue(w http.ResponseWriter, r *http.Request, d *desk) error {
 			v.Story = page.Items[0].Story
 		} else {
 			v.Story = &parley.Story{SiteID: d.Site.ID, ID: q.StoryID}
+		}
+		if a.rules != nil {
+			v.Modes = modes
 		}
 	}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("done"), 10, 64); err == nil && id > 0 {
