@@ -33,15 +33,16 @@ const statusPending = parley.QueuePending
 // queueView is the queue page.
 type queueView struct {
 	layout
-	Query    service.QueueQuery
-	Tabs     []tab
-	Story    *parley.Story // the story the queue is narrowed to; nil for the whole site
-	Items    []*itemView
-	Next     string
-	Undo     *parley.AuditEntry // the action just done, without a script
-	LiveURL  string
-	ItemsURL string
-	Modes    []string // the pre-moderation modes a story's rule offers
+	Query     service.QueueQuery
+	Tabs      []tab
+	Story     *parley.Story // the story the queue is narrowed to; nil for the whole site
+	Items     []*itemView
+	Next      string
+	Undo      *parley.AuditEntry // the action just done, without a script
+	LiveURL   string
+	ItemsURL  string
+	Modes     []string // the pre-moderation modes a story's rule offers; nil hides its form
+	StoryRule string   // the story's own rule, "" for the site's
 }
 
 // tab is one queue with its count.
@@ -122,8 +123,8 @@ func (a *Admin) queue(w http.ResponseWriter, r *http.Request, d *desk) error {
 		} else {
 			v.Story = &parley.Story{SiteID: d.Site.ID, ID: q.StoryID}
 		}
-		if a.rules != nil {
-			v.Modes = modes
+		if err := a.storyRuleView(ctx, v); err != nil {
+			return err
 		}
 	}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("done"), 10, 64); err == nil && id > 0 {

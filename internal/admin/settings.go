@@ -17,6 +17,7 @@ type Settings interface {
 	ModerationSettings(ctx context.Context, siteID string) (*service.Rules, error)
 	SetModerationSettings(ctx context.Context, siteID string, r service.Rules) (*parley.AuditEntry, error)
 	SetStoryRule(ctx context.Context, siteID, storyID, rule string) (*parley.AuditEntry, error)
+	StoryRule(ctx context.Context, siteID, storyID string) (string, error)
 }
 
 // modes are the pre-moderation modes in the order the forms offer them.
@@ -108,4 +109,22 @@ func (a *Admin) storyRule(w http.ResponseWriter, r *http.Request, d *desk) error
 		return err
 	}
 	return a.done(w, r, d.Site.ID, actionResult{Message: d.P.T("admin.story.ruleSaved")})
+}
+
+// storyRuleView fills in the story rule form of a queue narrowed to a
+// story: hidden when the server has no settings or the story ID is not
+// one (the queue says so itself).
+func (a *Admin) storyRuleView(ctx context.Context, v *queueView) error {
+	if a.rules == nil || v.Story == nil {
+		return nil
+	}
+	rule, err := a.rules.StoryRule(ctx, v.Story.SiteID, v.Story.ID)
+	switch {
+	case parley.ErrorCode(err) == parley.EINTERNAL:
+		return err
+	case err != nil:
+		return nil
+	}
+	v.Modes, v.StoryRule = modes, rule
+	return nil
 }

@@ -68,6 +68,13 @@ func (f *fakeSettings) SetStoryRule(ctx context.Context, siteID, storyID, rule s
 	return &parley.AuditEntry{ID: 10, Action: parley.AuditSettingsChanged}, nil
 }
 
+func (f *fakeSettings) StoryRule(ctx context.Context, siteID, storyID string) (string, error) {
+	if err := staff(ctx, siteID); err != nil {
+		return "", err
+	}
+	return f.story[storyID], nil
+}
+
 // newSettingsUI is newTestUI with the settings service and an admin.
 func newSettingsUI(t *testing.T) (*testUI, *fakeSettings) {
 	t.Helper()
@@ -160,6 +167,9 @@ func TestSettingsChange(t *testing.T) {
 	res = m.post("/admin/sites/news/stories/budget/rule", m.form("rule", "all", "back", "/admin/sites/news?story=budget"))
 	if res.Code != http.StatusSeeOther || res.Header().Get("Location") != testURL+"/admin/sites/news?story=budget" || set.story["budget"] != "all" {
 		t.Errorf("a moderator's story rule: %d to %q, rules %v", res.Code, res.Header().Get("Location"), set.story)
+	}
+	if body := m.get("/admin/sites/news?story=budget").Body.String(); !strings.Contains(body, `<option value="all" selected>`) {
+		t.Error("the story's queue does not show its rule")
 	}
 	res = m.post("/admin/sites/news/stories/budget/rule", url.Values{"rule": {"off"}})
 	if res.Code != http.StatusForbidden || set.story["budget"] != "all" {

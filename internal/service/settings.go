@@ -153,3 +153,23 @@ func storyRule(rule string) string {
 	}
 	return rule
 }
+
+// StoryRule returns one story's own pre-moderation rule to the site's
+// moderators and admins: "" when it follows the site's, as does a story
+// nobody has commented on yet.
+func (s *Service) StoryRule(ctx context.Context, siteID, storyID string) (string, error) {
+	if _, err := s.staffSite(ctx, siteID, actReadRules); err != nil {
+		return "", err
+	}
+	if !parley.ValidID(storyID) {
+		return "", parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
+	}
+	st, err := s.store.Story(ctx, siteID, storyID)
+	switch {
+	case parley.ErrorCode(err) == parley.ENOTFOUND:
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("story: %w", err)
+	}
+	return st.Premoderation, nil
+}

@@ -79,6 +79,14 @@ func TestStoryRule(t *testing.T) {
 		if err != nil || e == nil || e.StoryID != "s1" || e.Before != "site" || e.After != parley.PremoderateAll || e.ActorID != d.mod.ID {
 			t.Fatalf("a moderator's rule = %+v, %v", e, err)
 		}
+		if rule, err := d.svc.StoryRule(d.as(d.mod), "news", "s1"); err != nil || rule != parley.PremoderateAll {
+			t.Errorf("the story's rule reads %q, %v", rule, err)
+		}
+		if rule, err := d.svc.StoryRule(d.as(d.mod), "news", "nobody-yet"); err != nil || rule != "" {
+			t.Errorf("a story nobody commented on reads %q, %v", rule, err)
+		}
+		_, err = d.svc.StoryRule(d.as(reader), "news", "s1")
+		wantKey(t, "a reader reading a story's rule", err, parley.EFORBIDDEN, "roleTooLow")
 		if c, err := d.postAs(reader, "s1", "Zweiter Kommentar"); err != nil || c.Status != parley.StatusPending {
 			t.Errorf("under the story's rule a comment is %+v, %v", c, err)
 		}
