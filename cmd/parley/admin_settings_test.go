@@ -26,7 +26,7 @@ func TestAdminDeskSettings(t *testing.T) {
 		t.Fatalf("admin sign in: %d", res.StatusCode)
 	}
 	res, page := mod.send("GET", "/admin/sites/news/settings", nil)
-	if res.StatusCode != http.StatusOK || !strings.Contains(page, "<fieldset disabled>") || !strings.Contains(page, `value="off" checked`) {
+	if res.StatusCode != http.StatusOK || !strings.Contains(page, "<fieldset class=\"plain\" disabled>") || !strings.Contains(page, `value="off" checked`) {
 		t.Fatalf("the moderator's settings page: %d\n%s", res.StatusCode, page)
 	}
 	token := mod.csrf("/admin/sites/news/settings")

@@ -109,7 +109,7 @@ func TestSettingsPage(t *testing.T) {
 				}
 			}
 			body := u.get("/admin/sites/news/settings", "Accept-Language", lang).Body.String()
-			readOnly := strings.Contains(body, "<fieldset disabled>")
+			readOnly := strings.Contains(body, "<fieldset class=\"plain\" disabled>")
 			if !strings.Contains(body, title) || !strings.Contains(body, `value="new" checked`) || !strings.Contains(body, "wikipedia.org") ||
 				!strings.Contains(body, `<label for="trustAfter">`) {
 				t.Errorf("%s: the page does not show the rules:\n%s", lang, body)
