@@ -33,16 +33,19 @@ const statusPending = parley.QueuePending
 // queueView is the queue page.
 type queueView struct {
 	layout
-	Query     service.QueueQuery
-	Tabs      []tab
-	Story     *parley.Story // the story the queue is narrowed to; nil for the whole site
-	Items     []*itemView
-	Next      string
-	Undo      *parley.AuditEntry // the action just done, without a script
-	LiveURL   string
-	ItemsURL  string
-	Modes     []string // the pre-moderation modes a story's rule offers; nil hides its form
-	StoryRule string   // the story's own rule, "" for the site's
+	Query    service.QueueQuery
+	Tabs     []tab
+	Story    *parley.Story // the story the queue is narrowed to; nil for the whole site
+	Items    []*itemView
+	Next     string
+	Undo     *parley.AuditEntry // the action just done, without a script
+	LiveURL  string
+	ItemsURL string
+
+	// The story's rule form (settings.go): the modes it offers, nil
+	// hiding it, and the story's own rule, "" for the site's.
+	Modes     []string
+	StoryRule string
 }
 
 // tab is one queue with its count.
