@@ -24,7 +24,7 @@ func mountAdmin(ctx context.Context, mux *http.ServeMux, store parley.Store, svc
 		return nil, fmt.Errorf("admin key: %w", err)
 	}
 	ui := modui.New(svc, log, modui.Config{PublicURL: hc.PublicURL, Sessions: auth.NewSessions(store, svc, hc.Now),
-		Key: key, Bus: bus, Mail: hc.Mail, Words: wordLists{svc}, Webhooks: svc, Now: hc.Now})
+		Key: key, Bus: bus, Mail: hc.Mail, Words: wordLists{svc}, Webhooks: svc, Settings: svc, Now: hc.Now})
 	ui.Register(mux)
 	return ui.Close, nil
 }

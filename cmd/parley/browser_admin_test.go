@@ -148,6 +148,9 @@ func TestScreenshots(t *testing.T) {
 			b.waitAcrossNavigation("the words added", "document.querySelectorAll('.words li').length === 3")
 		}
 		b.shootPage(dir, "admin-words-"+lang+".png")
+		b.do("the settings", chromedp.Navigate(app.URL+"/admin/sites/demo/settings"))
+		b.waitFor("the settings", "!!document.querySelector('#trustAfter')")
+		b.shootPage(dir, "admin-settings-"+lang+".png")
 		b.do("the queue again", chromedp.Navigate(app.URL+"/admin/sites/demo"))
 		b.click("the author of the edited comment", "document.querySelector('.item:has(details.diff) h2 a')")
 		b.waitAcrossNavigation("the author's page", "!!document.querySelector('#notes-title')")

@@ -72,6 +72,9 @@ type Config struct {
 	// Webhooks manages the sites' webhook endpoints; nil leaves their
 	// pages out of the desk.
 	Webhooks Webhooks
+	// Settings reads and changes the sites' pre-moderation rules; nil
+	// leaves the page saying that this server has none here.
+	Settings Settings
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -96,6 +99,7 @@ type Admin struct {
 	mail     bool
 	lists    WordLists
 	hooks    Webhooks
+	rules    Settings
 	now      func() time.Time
 
 	// links counts the sign-in links each client asks for, as the API's
@@ -131,7 +135,8 @@ func New(svc Service, log *slog.Logger, cfg Config) *Admin {
 	https := u.Scheme == "https"
 	return &Admin{
 		svc: svc, sessions: cfg.Sessions, bus: cfg.Bus, log: log, tmpl: parseTemplates(),
-		csrf: csrf{key: cfg.Key}, cookies: newCookies(https), mail: cfg.Mail, lists: cfg.Words, hooks: cfg.Webhooks, now: now, stop: make(chan struct{}),
+		csrf: csrf{key: cfg.Key}, cookies: newCookies(https), mail: cfg.Mail, lists: cfg.Words, hooks: cfg.Webhooks, rules: cfg.Settings,
+		now: now, stop: make(chan struct{}),
 		links:     web.NewClientLimits(linkBurst, linkEvery, maxLimitedClients),
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), origin: u.Scheme + "://" + u.Host, host: u.Hostname(),
 	}
@@ -183,6 +188,9 @@ func (a *Admin) registerDesk(mux *http.ServeMux) {
 		{"GET /admin/sites/{site}/webhooks/{hook}/remove", a.confirmRemove},
 		{"POST /admin/sites/{site}/webhooks/{hook}/remove", a.removeWebhook},
 		{"POST /admin/sites/{site}/webhooks/{hook}/redeliver", a.redeliver},
+		{"GET /admin/sites/{site}/settings", a.settings},
+		{"POST /admin/sites/{site}/settings", a.changeSettings},
+		{"POST /admin/sites/{site}/stories/{story}/rule", a.storyRule},
 	} {
 		mux.Handle(r.pattern, a.staff(r.h))
 	}

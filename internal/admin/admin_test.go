@@ -21,7 +21,7 @@ var untranslated = regexp.MustCompile(`\badmin\.[a-z]+\.[A-Za-z.]+`)
 func TestPagesRenderInEveryLanguage(t *testing.T) {
 	pages := []string{
 		"/admin/sites/news", "/admin/sites/news?status=reported", "/admin/sites/news?story=budget&done=7",
-		"/admin/sites/news/users/u1", "/admin/sites/news/audit", "/admin/sites/news/words?list=suspect&lang=de",
+		"/admin/sites/news/users/u1", "/admin/sites/news/audit", "/admin/sites/news/words?list=suspect&lang=de", "/admin/sites/news/settings",
 		"/admin/signin", "/admin/signin?site=news", "/admin/signin/done?site=news",
 	}
 	words := map[string]string{"en": "Approve", "de": "Freigeben", "es": "Aprobar", "fr": "Approuver"}
@@ -123,7 +123,7 @@ func TestPostsNeedTokenAndOrigin(t *testing.T) {
 // ended session goes to the sign-in page and leaves the cookie.
 func TestOnlyModeratorsOfTheSite(t *testing.T) {
 	pages := []string{"/admin/sites/news", "/admin/sites/news/items", "/admin/sites/news/users/u1", "/admin/sites/news/audit",
-		"/admin/sites/news/audit.csv", "/admin/sites/news/words", "/admin/sites/news/events"}
+		"/admin/sites/news/audit.csv", "/admin/sites/news/words", "/admin/sites/news/settings", "/admin/sites/news/events"}
 	u := newTestUI(t)
 	u.signIn("news", tokCommenter)
 	for _, p := range pages {

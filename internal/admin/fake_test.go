@@ -17,6 +17,10 @@ import (
 	"parley/internal/service"
 )
 
+// tokAdmin is the session of an admin of site news, whom the settings and
+// webhook tests' stand-in sessions add to the staff of fakeSessions.
+var tokAdmin = "pss_" + strings.Repeat("a", 43)
+
 // These tests drive the handlers over a stand-in service that answers
 // with fixed data and refuses as authorize does (below moderator, or of
 // another site). The real service and stores are exercised end to end in

@@ -41,6 +41,11 @@ type queueView struct {
 	Undo     *parley.AuditEntry // the action just done, without a script
 	LiveURL  string
 	ItemsURL string
+
+	// The story's rule form (settings.go): the modes it offers, nil
+	// hiding it, and the story's own rule, "" for the site's.
+	Modes     []string
+	StoryRule string
 }
 
 // tab is one queue with its count.
@@ -120,6 +125,9 @@ func (a *Admin) queue(w http.ResponseWriter, r *http.Request, d *desk) error {
 			v.Story = page.Items[0].Story
 		} else {
 			v.Story = &parley.Story{SiteID: d.Site.ID, ID: q.StoryID}
+		}
+		if err := a.storyRuleView(ctx, v); err != nil {
+			return err
 		}
 	}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("done"), 10, 64); err == nil && id > 0 {

@@ -16,10 +16,6 @@ import (
 	"parley/internal/service"
 )
 
-// tokAdmin signs in an admin of the news site, whom alone the stand-in
-// webhook service serves, as authorize does.
-var tokAdmin = "pss_" + strings.Repeat("a", 43)
-
 // hookSessions adds the admin to the test's staff.
 type hookSessions struct{ fakeSessions }
 

@@ -56,6 +56,16 @@ const (
 	actWebhooks action = "manage webhooks"
 )
 
+// The actions of the pre-moderation rules in the desk (desksettings): a
+// site's rules decide what all its readers see, so they are its admins' to
+// change and its moderators' to read; one story's rule is a moderator's
+// call, as closing the story is.
+const (
+	actReadRules action = "read moderation rules"
+	actSetRules  action = "change moderation rules"
+	actStoryRule action = "change a story's rule"
+)
+
 // target says how an action on a comment depends on who wrote it.
 type target int
 
@@ -133,6 +143,10 @@ var policies = map[action]policy{
 
 	actInbox:    {role: parley.RoleCommenter, guest: errInbox},
 	actWebhooks: {role: parley.RoleAdmin, guest: errSignIn, operators: true},
+
+	actReadRules: {role: parley.RoleModerator, guest: errSignIn},
+	actSetRules:  {role: parley.RoleAdmin, guest: errSignIn},
+	actStoryRule: {role: parley.RoleModerator, guest: errSignIn},
 }
 
 type operatorKey struct{}

@@ -135,6 +135,14 @@ func TestAuthorize(t *testing.T) {
 		},
 		// the word lists are the moderators' (pipeline)
 		actManageWords: modCells,
+		// the pre-moderation rules (desksettings): a site's are its admins'
+		// to change and its moderators' to read; a story's, its moderators'
+		actReadRules: modCells,
+		actSetRules: {
+			open:   {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role, role},
+			closed: {signIn, role, other, other, role, role, origin, origin, role, role, ok, role, role, role, role},
+		},
+		actStoryRule: modCells,
 	}
 	if len(want) != len(policies) {
 		t.Errorf("the table covers %d actions, policies has %d", len(want), len(policies))

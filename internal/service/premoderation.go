@@ -121,32 +121,50 @@ func linksOf(h string) []string {
 // SetStoryPremoderation overrides the site's pre-moderation mode for one
 // story (mode "" follows the site again), creating the story if nobody
 // has commented yet, in one unit of work. It is the operator's (the
-// command line): callers on the web authorize first.
+// command line); the desk calls SetStoryRule, which authorizes and audits.
 func (s *Service) SetStoryPremoderation(ctx context.Context, siteID, storyID, mode string) (*parley.Story, error) {
+	st, _, err := s.setStoryPremoderation(ctx, siteID, storyID, mode, nil)
+	return st, err
+}
+
+// setStoryPremoderation sets a story's mode in one unit of work with
+// what changed calls there with the mode before, when the mode changes;
+// changed reports whether it did (in the attempt that was committed).
+func (s *Service) setStoryPremoderation(ctx context.Context, siteID, storyID, mode string, changed func(tx parley.Tx, before string) error) (st *parley.Story, did bool, err error) {
 	if _, err := s.Site(ctx, siteID); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !parley.ValidID(storyID) {
-		return nil, parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
+		return nil, false, parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
 	}
-	var st *parley.Story
-	err := s.store.Update(ctx, func(tx parley.Tx) (err error) {
+	err = s.store.Update(ctx, func(tx parley.Tx) (err error) {
+		did = false
 		st, err = tx.EnsureStory(ctx, &parley.Story{SiteID: siteID, ID: storyID, Status: parley.StoryOpen, CreatedAt: s.now()})
 		if err != nil {
 			return fmt.Errorf("ensure story: %w", err)
 		}
+		before := st.Premoderation
 		st.Premoderation = mode
 		if err := st.Validate(); err != nil {
 			return err
 		}
+		if before == mode {
+			return nil
+		}
 		if err := tx.UpdateStory(ctx, st); err != nil {
 			return fmt.Errorf("update story: %w", err)
+		}
+		did = true
+		if changed != nil {
+			return changed(tx, before)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	s.publishEvent(ctx, parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
-	return st, nil
+	if did {
+		s.publishEvent(ctx, parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
+	}
+	return st, did, nil
 }
