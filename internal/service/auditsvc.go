@@ -20,35 +20,26 @@ func (s *Service) SetStoryOpen(ctx context.Context, siteID, storyID string, open
 	if err != nil {
 		return nil, err
 	}
-	if !parley.ValidID(storyID) {
-		return nil, parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
-	}
 	status, action := parley.StoryClosed, parley.AuditStoryClosed
 	if open {
 		status, action = parley.StoryOpen, parley.AuditStoryReopened
 	}
 	var e *parley.AuditEntry
-	err = s.store.Update(ctx, func(tx parley.Tx) error {
-		e = nil
-		st, err := tx.EnsureStory(ctx, &parley.Story{SiteID: siteID, ID: storyID, Status: parley.StoryOpen, CreatedAt: s.now()})
-		if err != nil {
-			return fmt.Errorf("ensure story: %w", err)
-		}
-		if st.Status == status {
-			return nil
-		}
-		e = &parley.AuditEntry{SiteID: siteID, Action: action, StoryID: storyID, ActorID: a.User.ID,
-			Before: st.Status, After: status, CreatedAt: s.now()}
-		st.Status = status
-		if err := tx.UpdateStory(ctx, st); err != nil {
-			return fmt.Errorf("update story: %w", err)
-		}
-		return appendAudit(ctx, tx, e)
+	_, changed, err := s.changeStory(ctx, siteID, storyID, storyChange{
+		set: func(st *parley.Story) bool {
+			changed := st.Status != status
+			st.Status = status
+			return changed
+		},
+		then: func(tx parley.Tx, before parley.Story) error {
+			e = &parley.AuditEntry{SiteID: siteID, Action: action, StoryID: storyID, ActorID: a.User.ID,
+				Before: before.Status, After: status, CreatedAt: s.now()}
+			return appendAudit(ctx, tx, e)
+		},
 	})
-	if err != nil || e == nil {
+	if err != nil || !changed {
 		return nil, err
 	}
-	s.publishEvent(ctx, parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
 	s.publishEvent(ctx, parley.Event{Type: parley.EventQueueChanged, SiteID: siteID, StoryID: storyID})
 	return e, nil
 }

@@ -130,41 +130,19 @@ func (s *Service) SetStoryPremoderation(ctx context.Context, siteID, storyID, mo
 // setStoryPremoderation sets a story's mode in one unit of work with
 // what changed calls there with the mode before, when the mode changes;
 // changed reports whether it did (in the attempt that was committed).
-func (s *Service) setStoryPremoderation(ctx context.Context, siteID, storyID, mode string, changed func(tx parley.Tx, before string) error) (st *parley.Story, did bool, err error) {
+func (s *Service) setStoryPremoderation(ctx context.Context, siteID, storyID, mode string, changed func(tx parley.Tx, before string) error) (*parley.Story, bool, error) {
 	if _, err := s.Site(ctx, siteID); err != nil {
 		return nil, false, err
 	}
-	if !parley.ValidID(storyID) {
-		return nil, false, parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
-	}
-	err = s.store.Update(ctx, func(tx parley.Tx) (err error) {
-		did = false
-		st, err = tx.EnsureStory(ctx, &parley.Story{SiteID: siteID, ID: storyID, Status: parley.StoryOpen, CreatedAt: s.now()})
-		if err != nil {
-			return fmt.Errorf("ensure story: %w", err)
+	ch := storyChange{set: func(st *parley.Story) bool {
+		if st.Premoderation == mode {
+			return false
 		}
-		before := st.Premoderation
 		st.Premoderation = mode
-		if err := st.Validate(); err != nil {
-			return err
-		}
-		if before == mode {
-			return nil
-		}
-		if err := tx.UpdateStory(ctx, st); err != nil {
-			return fmt.Errorf("update story: %w", err)
-		}
-		did = true
-		if changed != nil {
-			return changed(tx, before)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, false, err
+		return true
+	}}
+	if changed != nil {
+		ch.then = func(tx parley.Tx, before parley.Story) error { return changed(tx, before.Premoderation) }
 	}
-	if did {
-		s.publishEvent(ctx, parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
-	}
-	return st, did, nil
+	return s.changeStory(ctx, siteID, storyID, ch)
 }

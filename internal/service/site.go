@@ -93,29 +93,12 @@ func (s *Service) SetStoryStatus(ctx context.Context, siteID, storyID, status st
 	if _, err := s.Site(ctx, siteID); err != nil {
 		return nil, err
 	}
-	if !parley.ValidID(storyID) {
-		return nil, parley.Errorf(parley.EINVALID, "%q is not a valid story ID.", storyID)
-	}
-	var st *parley.Story
-	err := s.store.Update(ctx, func(tx parley.Tx) (err error) {
-		st, err = tx.EnsureStory(ctx, &parley.Story{SiteID: siteID, ID: storyID, Status: parley.StoryOpen, CreatedAt: s.now()})
-		if err != nil {
-			return fmt.Errorf("ensure story: %w", err)
-		}
+	st, _, err := s.changeStory(ctx, siteID, storyID, storyChange{set: func(st *parley.Story) bool {
+		changed := st.Status != status
 		st.Status = status
-		if err := st.Validate(); err != nil {
-			return err
-		}
-		if err := tx.UpdateStory(ctx, st); err != nil {
-			return fmt.Errorf("update story: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.publishEvent(ctx, parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
-	return st, nil
+		return changed
+	}})
+	return st, err
 }
 
 // Counts returns the comment count of each named story, 0 for stories
