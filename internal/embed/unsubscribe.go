@@ -29,16 +29,16 @@ type unsubscribeView struct {
 // signed token in the URL is what authorizes it. The worst a forged
 // request could do is what the link's owner asked for.
 func (b *Block) unsubscribe(w http.ResponseWriter, r *http.Request) {
-	token := r.URL.Query().Get("t")
+	token, list := r.URL.Query().Get("t"), r.URL.Query().Get("list")
 	post := r.Method == http.MethodPost
 	if post {
 		io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, maxUnsubscribeBody))
 	}
-	lang, err := b.svc.Unsubscribe(r.Context(), token, post)
+	lang, err := b.svc.Unsubscribe(r.Context(), token, list, post)
 	if lang == "" {
 		lang = i18n.FromHeader(r.Header.Get("Accept-Language"))
 	}
-	v := unsubscribeView{P: i18n.For(lang), Action: b.publicURL + "/unsubscribe?t=" + url.QueryEscape(token), Done: post && err == nil}
+	v := unsubscribeView{P: i18n.For(lang), Action: unsubscribeURL(b.publicURL, token, list), Done: post && err == nil}
 	status := http.StatusOK
 	if err != nil {
 		code := parley.ErrorCode(err)
@@ -60,4 +60,14 @@ func (b *Block) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
 	w.WriteHeader(status)
 	w.Write(page.Bytes())
+}
+
+// unsubscribeURL is the link of a mail list's one-click unsubscribe under
+// publicURL: the replies list, the first, is named by leaving list out.
+func unsubscribeURL(publicURL, token, list string) string {
+	u := publicURL + "/unsubscribe?t=" + url.QueryEscape(token)
+	if list != "" && list != parley.ListReplies {
+		u += "&list=" + url.QueryEscape(list)
+	}
+	return u
 }
