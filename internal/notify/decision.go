@@ -130,6 +130,7 @@ func composeDecisions(lang, name string, ds []decision, unsubscribe string, now 
 			b.WriteString(p.T("mail.decisions.read", d.link) + "\n\n")
 		}
 	}
+	b.WriteString(p.T("mail.decisions.contest") + "\n\n")
 	b.WriteString("-- \n" + p.T("mail.decisions.why") + "\n" + p.T("mail.decisions.unsubscribe", unsubscribe) + "\n")
 	return &parley.Message{Subject: p.N("mail.decisions.subject", len(ds)), Text: b.String()}
 }
