@@ -41,19 +41,21 @@ func TestAddressHash(t *testing.T) {
 func TestUnsubscribeToken(t *testing.T) {
 	key := []byte("0123456789abcdef0123456789abcdef")
 	user := NewID(Now())
-	tok := UnsubscribeToken(key, user, "news")
+	tok := UnsubscribeToken(key, user, "news", ListReplies)
 	got, ok := UnsubscribeUser(tok)
 	if !ok || got != user {
 		t.Fatalf("UnsubscribeUser(%q) = %q, %v", tok, got, ok)
 	}
-	if !CheckUnsubscribe(key, tok, user, "news") {
+	if !CheckUnsubscribe(key, tok, user, "news", ListReplies) {
 		t.Error("the token does not check out")
 	}
 	for name, bad := range map[string]bool{
-		"other site":  CheckUnsubscribe(key, tok, user, "other"),
-		"other user":  CheckUnsubscribe(key, tok, NewID(Now()), "news"),
-		"other key":   CheckUnsubscribe([]byte("another key of thirty-two bytes."), tok, user, "news"),
-		"cut":         CheckUnsubscribe(key, tok[:len(tok)-1], user, "news"),
+		"other site":  CheckUnsubscribe(key, tok, user, "other", ListReplies),
+		"other user":  CheckUnsubscribe(key, tok, NewID(Now()), "news", ListReplies),
+		"other key":   CheckUnsubscribe([]byte("another key of thirty-two bytes."), tok, user, "news", ListReplies),
+		"cut":         CheckUnsubscribe(key, tok[:len(tok)-1], user, "news", ListReplies),
+		"other list":  CheckUnsubscribe(key, tok, user, "news", ListDecisions),
+		"list moved":  CheckUnsubscribe(key, UnsubscribeToken(key, user, "news", ListDecisions), user, "news", ListReplies),
 		"no mac":      second(UnsubscribeUser(user)),
 		"garbage":     second(UnsubscribeUser("x.y")),
 		"bad user ID": second(UnsubscribeUser("NOT-AN-ID-AT-ALL-NOT-AN-ID" + tok[26:])),

@@ -64,18 +64,26 @@ type NotificationSettings struct {
 	UserID    string
 	SiteID    string
 	Replies   bool   // mail me when someone replies to my comments
+	Decisions bool   // mail me of moderators' decisions on my comments and account
 	Lang      string // the language of the mails, BCP 47
 	UpdatedAt time.Time
 }
 
 // ReplyNotification is one reply that its parent's author is waiting to
-// hear of; a notifier mails them in batches per reader and story.
+// hear of, or one decision its subject is (Kind); a notifier mails them in
+// batches per reader and story.
 type ReplyNotification struct {
 	ID        string
 	SiteID    string
 	UserID    string // whom to tell: the parent comment's author
 	StoryID   string
-	CommentID string // the reply
+	CommentID string // the reply, or the comment decided on ("" for none)
+	// Kind is "" for a reply, and the InboxKind of a decision the reader
+	// is to hear of by mail (Decisions on); EntryID is then its audit
+	// entry, and StoryID is "", so that a reader's decisions batch into
+	// one mail whatever the story.
+	Kind      string
+	EntryID   int64
 	CreatedAt time.Time
 }
 
@@ -109,8 +117,9 @@ type Accounts interface {
 	// SetNotificationSettings stores a user's settings, replacing the
 	// ones before; ENOTFOUND if the user does not exist.
 	SetNotificationSettings(ctx context.Context, n *NotificationSettings) error
-	// AddReplyNotification stores n if its user has replies on at this
-	// moment, and reports whether it did; deciding in the statement keeps
+	// AddReplyNotification stores n if its user has its mails on at this
+	// moment (Replies for a reply, Decisions for a decision), and reports
+	// whether it did; deciding in the statement keeps
 	// a reader who just opted out from a mail about a reply that raced.
 	AddReplyNotification(ctx context.Context, n *ReplyNotification) (bool, error)
 	// DoneNotifications deletes the notifications leased to owner (see

@@ -10,13 +10,23 @@ import (
 // UnsubscribeKeyName names the Store.Key that signs unsubscribe links.
 const UnsubscribeKeyName = "unsubscribe"
 
+// The mail lists a reader may leave with a one-click link: each is one
+// opt-in of NotificationSettings, and a link turns off its own list only.
+const (
+	ListReplies   = "replies"
+	ListDecisions = "decisions"
+)
+
+// ValidList reports whether list names one of the mail lists.
+func ValidList(list string) bool { return list == ListReplies || list == ListDecisions }
+
 // UnsubscribeToken returns the token of a reader's one-click unsubscribe
-// link (RFC 8058): their user ID and an HMAC of user and site under key.
-// It needs no table and cannot be forged without the key; it does not
-// expire, as a link in an old mail must still work, and it can do nothing
-// but turn mails off.
-func UnsubscribeToken(key []byte, userID, siteID string) string {
-	return userID + "." + unsubscribeMAC(key, userID, siteID)
+// link (RFC 8058) for a mail list: their user ID and an HMAC of user, site
+// and list under key. It needs no table and cannot be forged without the
+// key, nor moved to another list; it does not expire, as a link in an old
+// mail must still work, and it can do nothing but turn mails off.
+func UnsubscribeToken(key []byte, userID, siteID, list string) string {
+	return userID + "." + unsubscribeMAC(key, userID, siteID, list)
 }
 
 // UnsubscribeUser returns the user ID a token claims to be for, and false
@@ -28,13 +38,19 @@ func UnsubscribeUser(token string) (string, bool) {
 }
 
 // CheckUnsubscribe reports whether token is the one UnsubscribeToken gives
-// for the user and site, in constant time.
-func CheckUnsubscribe(key []byte, token, userID, siteID string) bool {
-	return hmac.Equal([]byte(token), []byte(UnsubscribeToken(key, userID, siteID)))
+// for the user, site and list, in constant time.
+func CheckUnsubscribe(key []byte, token, userID, siteID, list string) bool {
+	return hmac.Equal([]byte(token), []byte(UnsubscribeToken(key, userID, siteID, list)))
 }
 
-func unsubscribeMAC(key []byte, userID, siteID string) string {
+// unsubscribeMAC signs user, site and list. The replies list signs what
+// the links before there were lists signed, so that those still work.
+func unsubscribeMAC(key []byte, userID, siteID, list string) string {
+	msg := "parley unsubscribe\x00" + userID + "\x00" + siteID
+	if list != ListReplies {
+		msg += "\x00" + list
+	}
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte("parley unsubscribe\x00" + userID + "\x00" + siteID))
+	m.Write([]byte(msg))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

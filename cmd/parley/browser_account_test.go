@@ -152,6 +152,8 @@ func TestBrowserSSOAccount(t *testing.T) {
 	b.waitFor("my comment, linked to its story", dialogJS+".querySelector('a[href=\"https://news.example/rufbus#parley\"]')")
 	replies := "field(" + jsString(de.T("profile.replies")) + ", " + dialogJS + ")"
 	b.waitFor("the notification switch, off and explained", replies+" && "+replies+".disabled && named(root.getElementById("+replies+".getAttribute('aria-describedby'))) == "+jsString(de.T("profile.noEmail")))
+	decisions := "field(" + jsString(de.T("profile.decisions")) + ", " + dialogJS + ")"
+	b.waitFor("the decision mail switch, off and explained", decisions+" && "+decisions+".disabled && !"+decisions+".checked && named(root.getElementById("+decisions+".getAttribute('aria-describedby'))) == "+jsString(de.T("profile.noEmail")))
 	b.checkAxe("profile (de)", axe)
 	checkNoEnglish(t, b, "de")
 	signOut := "button(" + jsString(de.T("profile.signOut")) + ", " + dialogJS + ")"

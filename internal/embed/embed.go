@@ -35,7 +35,7 @@ type Service interface {
 	StoryState(ctx context.Context, siteID, storyID string) (*parley.Story, error)
 	Replies(ctx context.Context, commentID string, limit int, cursor string) ([]*service.Node, string, error)
 	Post(ctx context.Context, in service.NewComment) (*service.Posted, error)
-	Unsubscribe(ctx context.Context, token string, apply bool) (lang string, err error)
+	Unsubscribe(ctx context.Context, token, list string, apply bool) (lang string, err error)
 	FileNotice(ctx context.Context, in service.NewNotice) (*service.FiledNotice, error)
 }
 

@@ -82,8 +82,9 @@ func (d *Deriver) created(ctx context.Context, tx parley.Tx, ev *parley.StoredEv
 	if author.UserRole().Staff() {
 		kind = parley.InboxStaffReply
 	}
-	return add(ctx, tx, &parley.InboxItem{ID: parley.NewID(ev.CreatedAt), UserID: parent.AuthorID, SiteID: c.SiteID,
+	_, err = add(ctx, tx, &parley.InboxItem{ID: parley.NewID(ev.CreatedAt), UserID: parent.AuthorID, SiteID: c.SiteID,
 		Kind: kind, StoryID: c.StoryID, CommentID: c.ID, CreatedAt: ev.CreatedAt})
+	return err
 }
 
 // heldReply queues the reply mail of a reply that was held back and is
@@ -135,7 +136,25 @@ func (d *Deriver) Audit(ctx context.Context, tx parley.Tx, e *parley.AuditEntry)
 	if kind == parley.InboxSuspended {
 		it.Until = until(e.After)
 	}
-	return add(ctx, tx, it)
+	added, err := add(ctx, tx, it)
+	if err != nil || !added {
+		return err
+	}
+	return decisionMail(ctx, tx, it)
+}
+
+// decisionMail queues the mail of a decision that just entered its
+// reader's inbox, in the same unit: the store keeps it only if they opted
+// in to decisions (Tx.AddReplyNotification), and internal/notify batches
+// it with their other decisions. An item that was there already (a
+// cursor reset by hand) queues nothing, so no decision is mailed twice.
+func decisionMail(ctx context.Context, tx parley.Tx, it *parley.InboxItem) error {
+	n := &parley.ReplyNotification{ID: parley.NewID(it.CreatedAt), SiteID: it.SiteID, UserID: it.UserID,
+		CommentID: it.CommentID, Kind: it.Kind, EntryID: it.EntryID, CreatedAt: it.CreatedAt}
+	if _, err := tx.AddReplyNotification(ctx, n); err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+		return fmt.Errorf("decision mail: %w", err)
+	}
+	return nil
 }
 
 // inboxKind is the inbox item an audit entry makes for its subject, ""
@@ -176,10 +195,12 @@ func until(after string) time.Time {
 	return t.UTC()
 }
 
-// add stores an inbox item; one whose reader is gone is no error.
-func add(ctx context.Context, tx parley.Tx, it *parley.InboxItem) error {
-	if _, err := tx.AddInboxItem(ctx, it); err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
-		return fmt.Errorf("inbox item: %w", err)
+// add stores an inbox item and reports whether it was new; one whose
+// reader is gone is no error.
+func add(ctx context.Context, tx parley.Tx, it *parley.InboxItem) (bool, error) {
+	added, err := tx.AddInboxItem(ctx, it)
+	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+		return false, fmt.Errorf("inbox item: %w", err)
 	}
-	return nil
+	return added, nil
 }

@@ -13,13 +13,20 @@ import (
 // none may be cached (writeJSON says no-store).
 
 type notificationsJSON struct {
-	Replies bool `json:"replies"`
-	Email   bool `json:"email"`
+	Replies   bool `json:"replies"`
+	Decisions bool `json:"decisions"`
+	Email     bool `json:"email"`
 }
 
+// notificationsRequest leaves what it does not name as it was.
 type notificationsRequest struct {
-	Replies bool   `json:"replies"`
-	Lang    string `json:"lang"`
+	Replies   *bool  `json:"replies"`
+	Decisions *bool  `json:"decisions"`
+	Lang      string `json:"lang"`
+}
+
+func newNotificationsJSON(st *service.NotificationState) notificationsJSON {
+	return notificationsJSON{Replies: st.Replies, Decisions: st.Decisions, Email: st.Email}
 }
 
 // notifications returns the caller's reply-mail settings.
@@ -32,11 +39,12 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, notificationsJSON{Replies: st.Replies, Email: st.Email})
+	writeJSON(w, http.StatusOK, newNotificationsJSON(st))
 	return nil
 }
 
-// setNotifications turns reply mails on or off: {"replies", "lang"}.
+// setNotifications turns reply and decision mails on or off:
+// {"replies", "decisions", "lang"}, each optional.
 func (a *API) setNotifications(w http.ResponseWriter, r *http.Request) error {
 	siteID, err := sitePath(r)
 	if err != nil {
@@ -46,11 +54,11 @@ func (a *API) setNotifications(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	st, err := a.svc.SetNotifications(r.Context(), siteID, req.Replies, req.Lang)
+	st, err := a.svc.SetNotifications(r.Context(), siteID, service.NotificationChoice{Replies: req.Replies, Decisions: req.Decisions, Lang: req.Lang})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, notificationsJSON{Replies: st.Replies, Email: st.Email})
+	writeJSON(w, http.StatusOK, newNotificationsJSON(st))
 	return nil
 }
 
@@ -216,8 +224,9 @@ type reportJSON struct {
 }
 
 type notificationConfig struct {
-	Replies bool   `json:"replies"`
-	Lang    string `json:"lang,omitempty"`
+	Replies   bool   `json:"replies"`
+	Decisions bool   `json:"decisions"`
+	Lang      string `json:"lang,omitempty"`
 }
 
 func newDataJSON(siteID string, d *service.MyData) dataJSON {
@@ -230,7 +239,7 @@ func newDataJSON(siteID string, d *service.MyData) dataJSON {
 		Comments:      make([]dataCommentJSON, len(d.Comments)),
 		Reactions:     make([]reactionJSON, len(d.Reactions)),
 		Reports:       make([]reportJSON, len(d.Reports)),
-		Notifications: notificationConfig{Replies: d.Notifications.Replies, Lang: d.Notifications.Lang},
+		Notifications: notificationConfig{Replies: d.Notifications.Replies, Decisions: d.Notifications.Decisions, Lang: d.Notifications.Lang},
 		Passkeys:      make([]passkeyDataJSON, len(d.Passkeys)),
 		Inbox:         make([]inboxDataJSON, len(d.Inbox)),
 	}

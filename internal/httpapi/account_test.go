@@ -73,14 +73,18 @@ func accountScenarios() []scenario {
 	}
 	return append(out, []scenario{
 		{name: "my notifications", before: signedIn("Mara"), method: "GET", path: myNotifications, as: "Mara", status: 200,
-			want: []string{`{"replies":false,"email":true}`}},
+			want: []string{`{"replies":false,"decisions":false,"email":true}`}},
 		{name: "opt in", before: signedIn("Mara"), method: "PUT", path: myNotifications, as: "Mara", body: `{"replies":true,"lang":"de"}`, status: 200,
-			want: []string{`{"replies":true,"email":true}`},
+			want: []string{`{"replies":true,"decisions":false,"email":true}`},
 			check: func(t *testing.T, s *stack, r response) {
 				if got := s.do("GET", myNotifications, "", "Mara"); !strings.Contains(got.body, `"replies":true`) {
 					t.Errorf("GET after opting in = %s", got.body)
 				}
 			}},
+		{name: "opt in to decisions keeps replies", before: func(s *stack) { signedIn("Mara")(s); s.do("PUT", myNotifications, `{"replies":true}`, "Mara") },
+			method: "PUT", path: myNotifications, as: "Mara", body: `{"decisions":true}`, status: 200,
+			want: []string{`{"replies":true,"decisions":true,"email":true}`}},
+		{name: "opt in to decisions without an e-mail address", method: "PUT", path: "/api/v1/sites/news/me/notifications", as: "Alice", body: `{"decisions":true}`, status: 409, code: "conflict", want: key("noEmail")},
 		{name: "opt in without an e-mail address", method: "PUT", path: "/api/v1/sites/news/me/notifications", as: "Alice", body: `{"replies":true}`, status: 409, code: "conflict", want: key("noEmail")},
 		{name: "opt out without an e-mail address", method: "PUT", path: "/api/v1/sites/news/me/notifications", as: "Alice", body: `{"replies":false}`, status: 200, want: []string{`"email":false`}},
 		{name: "opt in in a language that is no tag", before: signedIn("Mara"), method: "PUT", path: myNotifications, as: "Mara", body: `{"replies":true,"lang":"d e"}`, status: 400, code: "invalid", want: key("badLang")},
@@ -111,7 +115,7 @@ func accountScenarios() []scenario {
 		{name: "my comments with a bad cursor", before: signedIn("Mara"), method: "GET", path: myComments + "?cursor=x%00", as: "Mara", status: 400, code: "invalid", want: key("badCursor")},
 		{name: "my data", before: maraWrote, method: "GET", path: myData, as: "Mara", status: 200,
 			want: []string{`"site":"members"`, `"email":"mara@example.org"`, `"badges":["subscriber"]`, `"subject":"sso:mara"`, `"method":"sso"`,
-				`"id":"{m1}"`, `"body":"Auf s1."`, `"reactions":[{"commentId":"{o2}"`, `"reports":[{"commentId":"{o2}","reason":"spam"`, `"notifications":{"replies":false}`, `"passkeys":[]`, `"inbox":[]`},
+				`"id":"{m1}"`, `"body":"Auf s1."`, `"reactions":[{"commentId":"{o2}"`, `"reports":[{"commentId":"{o2}","reason":"spam"`, `"notifications":{"replies":false,"decisions":false}`, `"passkeys":[]`, `"inbox":[]`},
 			wantNot: []string{"Antwort von Otto", "otto@example.org", "pss_", "hash"},
 			check: func(t *testing.T, s *stack, r response) {
 				if cd := r.header.Get("Content-Disposition"); cd != `attachment; filename="parley-members-2026-11-26.json"` {

@@ -51,7 +51,7 @@ type Service interface {
 	RequestEmailLink(ctx context.Context, in service.EmailLinkRequest) error
 	ExchangeSignInCode(ctx context.Context, siteID, code string) (*service.SignedIn, error)
 	Notifications(ctx context.Context, siteID string) (*service.NotificationState, error)
-	SetNotifications(ctx context.Context, siteID string, replies bool, lang string) (*service.NotificationState, error)
+	SetNotifications(ctx context.Context, siteID string, c service.NotificationChoice) (*service.NotificationState, error)
 	MyComments(ctx context.Context, siteID, cursor string, limit int) ([]service.MyComment, string, error)
 	MyData(ctx context.Context, siteID string) (*service.MyData, error)
 	EraseMe(ctx context.Context, siteID, confirm string) error

@@ -388,6 +388,20 @@ var en = map[string]string{
 	"status.rejectedPosted":       "Your comment was not published because it breaks our house rules.",
 	"composer.honeypot":           "Leave this field empty",
 	"composer.checking":           "Checking before sending…",
+	// Decision mails: the opt-in, the batched mail, its unsubscribe page (issue 8, decisionmail).
+	"profile.decisions":            "E-mail me about the moderators’ decisions on my comments and my account",
+	"mail.decisions.subject.one":   "A decision by the moderators",
+	"mail.decisions.subject.other": "%d decisions by the moderators",
+	"mail.decisions.intro.one":     "The moderators have made a decision that concerns you:",
+	"mail.decisions.intro.other":   "The moderators have made %d decisions that concern you:",
+	"mail.decisions.read":          "Go to the discussion: %s",
+	"mail.decisions.contest":       "You can read these decisions again under Notifications in the discussion, and contest them there.",
+	"mail.decisions.why":           "You get this e-mail because you asked to hear of the moderators’ decisions on your comments and your account.",
+	"mail.decisions.unsubscribe":   "Stop these e-mails: %s",
+	"unsubscribe.decisions.title":  "E-mails about moderators’ decisions",
+	"unsubscribe.decisions.ask":    "Do you want to stop getting e-mails about the moderators’ decisions? You will still find them in your notifications next to the discussion.",
+	"unsubscribe.decisions.button": "Stop decision e-mails",
+	"unsubscribe.decisions.done":   "Done. You will no longer get e-mails about the moderators’ decisions. You can turn them back on in the discussion at any time.",
 }
 
 var de = map[string]string{
@@ -769,6 +783,20 @@ var de = map[string]string{
 	"status.rejectedPosted":       "Ihr Kommentar wurde nicht veröffentlicht, weil er gegen unsere Hausregeln verstößt.",
 	"composer.honeypot":           "Dieses Feld bitte leer lassen",
 	"composer.checking":           "Kurze Prüfung vor dem Senden …",
+	// Decision mails: the opt-in, the batched mail, its unsubscribe page (issue 8, decisionmail).
+	"profile.decisions":            "Mich per E-Mail benachrichtigen, wenn die Moderation über meine Kommentare oder mein Konto entscheidet",
+	"mail.decisions.subject.one":   "Eine Entscheidung der Moderation",
+	"mail.decisions.subject.other": "%d Entscheidungen der Moderation",
+	"mail.decisions.intro.one":     "Die Moderation hat eine Entscheidung getroffen, die Sie betrifft:",
+	"mail.decisions.intro.other":   "Die Moderation hat %d Entscheidungen getroffen, die Sie betreffen:",
+	"mail.decisions.read":          "Zur Diskussion: %s",
+	"mail.decisions.contest":       "Sie finden diese Entscheidungen auch unter „Benachrichtigungen“ in der Diskussion und können sie dort anfechten.",
+	"mail.decisions.why":           "Sie erhalten diese E-Mail, weil Sie über Entscheidungen der Moderation zu Ihren Kommentaren und Ihrem Konto informiert werden möchten.",
+	"mail.decisions.unsubscribe":   "Diese E-Mails abbestellen: %s",
+	"unsubscribe.decisions.title":  "E-Mails zu Entscheidungen der Moderation",
+	"unsubscribe.decisions.ask":    "Möchten Sie keine E-Mails mehr zu Entscheidungen der Moderation erhalten? In Ihren Benachrichtigungen bei der Diskussion finden Sie sie weiterhin.",
+	"unsubscribe.decisions.button": "E-Mails abbestellen",
+	"unsubscribe.decisions.done":   "Erledigt. Sie erhalten keine E-Mails mehr zu Entscheidungen der Moderation. In der Diskussion können Sie sie jederzeit wieder einschalten.",
 }
 
 var es = map[string]string{
@@ -1150,6 +1178,20 @@ var es = map[string]string{
 	"status.rejectedPosted":       "Tu comentario no se ha publicado porque incumple nuestras normas.",
 	"composer.honeypot":           "Deja este campo vacío",
 	"composer.checking":           "Comprobando antes de enviar…",
+	// Decision mails: the opt-in, the batched mail, its unsubscribe page (issue 8, decisionmail).
+	"profile.decisions":            "Avisarme por correo de las decisiones de los moderadores sobre mis comentarios y mi cuenta",
+	"mail.decisions.subject.one":   "Una decisión de los moderadores",
+	"mail.decisions.subject.other": "%d decisiones de los moderadores",
+	"mail.decisions.intro.one":     "Los moderadores han tomado una decisión que te afecta:",
+	"mail.decisions.intro.other":   "Los moderadores han tomado %d decisiones que te afectan:",
+	"mail.decisions.read":          "Ve al debate: %s",
+	"mail.decisions.contest":       "Puedes volver a leer estas decisiones en Notificaciones, dentro del debate, y recurrirlas desde allí.",
+	"mail.decisions.why":           "Recibes este correo porque pediste que te avisáramos de las decisiones de los moderadores sobre tus comentarios y tu cuenta.",
+	"mail.decisions.unsubscribe":   "Dejar de recibir estos correos: %s",
+	"unsubscribe.decisions.title":  "Correos sobre decisiones de moderación",
+	"unsubscribe.decisions.ask":    "¿Quieres dejar de recibir correos sobre las decisiones de los moderadores? Las seguirás viendo en tus notificaciones, junto al debate.",
+	"unsubscribe.decisions.button": "Dejar de recibir correos",
+	"unsubscribe.decisions.done":   "Hecho. Ya no recibirás correos sobre las decisiones de los moderadores. Puedes volver a activarlos en el debate cuando quieras.",
 }
 
 var fr = map[string]string{
@@ -1531,4 +1573,18 @@ var fr = map[string]string{
 	"status.rejectedPosted":       "Votre commentaire n’a pas été publié, car il enfreint notre charte.",
 	"composer.honeypot":           "Laissez ce champ vide",
 	"composer.checking":           "Vérification avant l’envoi…",
+	// Decision mails: the opt-in, the batched mail, its unsubscribe page (issue 8, decisionmail).
+	"profile.decisions":            "M’avertir par e-mail des décisions des modérateurs sur mes commentaires et mon compte",
+	"mail.decisions.subject.one":   "Une décision des modérateurs",
+	"mail.decisions.subject.other": "%d décisions des modérateurs",
+	"mail.decisions.intro.one":     "Les modérateurs ont pris une décision vous concernant :",
+	"mail.decisions.intro.other":   "Les modérateurs ont pris %d décisions vous concernant :",
+	"mail.decisions.read":          "Voir la discussion : %s",
+	"mail.decisions.contest":       "Vous retrouverez ces décisions dans vos notifications, sous la discussion, et pourrez les y contester.",
+	"mail.decisions.why":           "Vous recevez cet e-mail parce que vous avez demandé à être prévenu des décisions des modérateurs sur vos commentaires et votre compte.",
+	"mail.decisions.unsubscribe":   "Ne plus recevoir ces e-mails : %s",
+	"unsubscribe.decisions.title":  "E-mails sur les décisions des modérateurs",
+	"unsubscribe.decisions.ask":    "Voulez-vous ne plus recevoir d’e-mails sur les décisions des modérateurs ? Vous les retrouverez toujours dans vos notifications, sous la discussion.",
+	"unsubscribe.decisions.button": "Ne plus recevoir ces e-mails",
+	"unsubscribe.decisions.done":   "C’est fait. Vous ne recevrez plus d’e-mails sur les décisions des modérateurs. Vous pouvez les réactiver à tout moment dans la discussion.",
 }

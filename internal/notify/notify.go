@@ -1,4 +1,5 @@
-// Package notify tells readers of replies to their comments by e-mail.
+// Package notify tells readers of replies to their comments, and of
+// moderators' decisions about them, by e-mail (decision.go).
 //
 // The model: posting a reply records a pending notification for the
 // parent's author in the same unit of work, if they opted in. A Notifier
@@ -27,6 +28,7 @@ import (
 // Store is what a Notifier needs of the store.
 type Store interface {
 	parley.Notifications
+	parley.AuditReader // the decisions a mail tells of
 	Update(ctx context.Context, fn func(tx parley.Tx) error) error
 	Key(ctx context.Context, name string) ([]byte, error)
 }
@@ -181,21 +183,16 @@ func (n *Notifier) mail(ctx context.Context, key []byte, b []*parley.ReplyNotifi
 }
 
 // message builds the mail of a batch as the unit sees it now; nil when
-// there is nothing to send.
+// there is nothing to send. A batch is all replies or all decisions
+// (theirs has story "").
 func (n *Notifier) message(ctx context.Context, tx parley.Tx, key []byte, b []*parley.ReplyNotification) (*parley.Message, error) {
 	first := b[0]
-	settings, err := tx.NotificationSettings(ctx, first.UserID)
-	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("settings: %w", err)
+	if first.Kind != "" {
+		return n.decisionMessage(ctx, tx, key, b)
 	}
-	u, err := tx.User(ctx, first.UserID)
-	if err != nil {
-		return nil, fmt.Errorf("reader: %w", err)
-	}
-	if !settings.Replies || u.Email == "" {
-		return nil, nil
+	settings, u, err := recipient(ctx, tx, first.UserID)
+	if err != nil || settings == nil || !settings.Replies {
+		return nil, err
 	}
 	story, err := tx.Story(ctx, first.SiteID, first.StoryID)
 	if err != nil {
@@ -217,9 +214,40 @@ func (n *Notifier) message(ctx context.Context, tx parley.Tx, key []byte, b []*p
 		return nil, nil
 	}
 	to := (&mail.Address{Name: u.Name, Address: u.Email}).String()
-	unsubscribe := n.o.PublicURL + "/unsubscribe?t=" + url.QueryEscape(parley.UnsubscribeToken(key, u.ID, u.SiteID))
+	unsubscribe := n.unsubscribeURL(key, u, parley.ListReplies)
 	now := n.o.Clock()
 	m := compose(settings.Lang, u.Name, story, replies, unsubscribe)
 	m.ID, m.To, m.ListUnsubscribe, m.CreatedAt = parley.NewID(now), to, unsubscribe, now
 	return m, nil
+}
+
+// recipient returns a reader's settings and account as the unit sees
+// them; nil settings when there is nobody to mail: no settings stored, or
+// no address on the account.
+func recipient(ctx context.Context, tx parley.Tx, userID string) (*parley.NotificationSettings, *parley.User, error) {
+	settings, err := tx.NotificationSettings(ctx, userID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, nil, nil
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("settings: %w", err)
+	}
+	u, err := tx.User(ctx, userID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reader: %w", err)
+	}
+	if u.Email == "" {
+		return nil, u, nil
+	}
+	return settings, u, nil
+}
+
+// unsubscribeURL is the one-click link that takes u off list, under the
+// configured public URL. The replies list is named by leaving it out, as
+// the links of the mails sent before there were lists do.
+func (n *Notifier) unsubscribeURL(key []byte, u *parley.User, list string) string {
+	link := n.o.PublicURL + "/unsubscribe?t=" + url.QueryEscape(parley.UnsubscribeToken(key, u.ID, u.SiteID, list))
+	if list != parley.ListReplies {
+		link += "&list=" + url.QueryEscape(list)
+	}
+	return link
 }

@@ -198,13 +198,13 @@ func TestReplyMails(t *testing.T) {
 		w.user("Dora", "dora@example.de")
 		w.user("Carl", "carl@example.org") // never opts in
 		w.user("Bob", "")
-		if _, err := w.svc.SetNotifications(w.as("Ada"), "news", true, "en"); err != nil {
+		if _, err := w.svc.SetNotifications(w.as("Ada"), "news", service.NotificationChoice{Replies: new(true), Lang: "en"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.SetNotifications(w.as("Dora"), "news", true, "de"); err != nil {
+		if _, err := w.svc.SetNotifications(w.as("Dora"), "news", service.NotificationChoice{Replies: new(true), Lang: "de"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.SetNotifications(w.as("Bob"), "news", true, ""); parley.ErrorKey(err) != "noEmail" {
+		if _, err := w.svc.SetNotifications(w.as("Bob"), "news", service.NotificationChoice{Replies: new(true), Lang: ""}); parley.ErrorKey(err) != "noEmail" {
 			t.Fatalf("opting in without an address = %v, want noEmail", err)
 		}
 		w.post("a1", "Ada", "s1", "", "Meine Meinung.")
@@ -345,7 +345,7 @@ func TestNotifiersShareBatches(t *testing.T) {
 		for i := range readers {
 			name := "Reader" + string(rune('A'+i))
 			w.user(name, strings.ToLower(name)+"@example.org")
-			if _, err := w.svc.SetNotifications(w.as(name), "news", true, "en"); err != nil {
+			if _, err := w.svc.SetNotifications(w.as(name), "news", service.NotificationChoice{Replies: new(true), Lang: "en"}); err != nil {
 				t.Fatal(err)
 			}
 			w.post(name, name, "s1", "", "Von "+name+".")

@@ -8,11 +8,25 @@ import (
 )
 
 // NotificationState is what a reader sees of their mail settings: whether
-// they get replies by mail, and whether their account has an address to
-// mail at all (a reader signed in without one cannot opt in).
+// they get replies and decisions by mail, and whether their account has
+// an address to mail at all (a reader signed in without one cannot opt in).
 type NotificationState struct {
-	Replies bool
-	Email   bool
+	Replies   bool
+	Decisions bool
+	Email     bool
+}
+
+// NotificationChoice is what a reader changes of their mail settings: a
+// nil opt-in keeps what was stored, so that a client that knows only of
+// replies leaves decisions as they were.
+type NotificationChoice struct {
+	Replies   *bool
+	Decisions *bool
+	Lang      string // BCP 47; "" keeps the language stored before
+}
+
+func state(n *parley.NotificationSettings, u *parley.User) *NotificationState {
+	return &NotificationState{Replies: n.Replies, Decisions: n.Decisions, Email: u.Email != ""}
 }
 
 // Notifications returns the caller's mail settings on siteID.
@@ -25,36 +39,45 @@ func (s *Service) Notifications(ctx context.Context, siteID string) (*Notificati
 	if err != nil {
 		return nil, err
 	}
-	return &NotificationState{Replies: n.Replies, Email: a.User.Email != ""}, nil
+	return state(n, a.User), nil
 }
 
-// SetNotifications turns the caller's reply mails on or off, to be written
-// in lang (a BCP 47 tag; "" keeps the language stored before). Opting in
-// without an e-mail address on the account is ECONFLICT, key noEmail.
-func (s *Service) SetNotifications(ctx context.Context, siteID string, replies bool, lang string) (*NotificationState, error) {
+// SetNotifications turns the caller's reply and decision mails on or off,
+// to be written in c.Lang. Opting in to either without an e-mail address
+// on the account is ECONFLICT, key noEmail.
+func (s *Service) SetNotifications(ctx context.Context, siteID string, c NotificationChoice) (*NotificationState, error) {
 	_, a, err := s.account(ctx, siteID)
 	if err != nil {
 		return nil, err
 	}
-	if lang, err = cleanLang(lang); err != nil {
+	lang, err := cleanLang(c.Lang)
+	if err != nil {
 		return nil, err
 	}
-	if replies && a.User.Email == "" {
-		return nil, parley.Errorf(parley.ECONFLICT, "Your account has no e-mail address to send replies to.").Keyed("noEmail")
+	if (on(c.Replies) || on(c.Decisions)) && a.User.Email == "" {
+		return nil, parley.Errorf(parley.ECONFLICT, "Your account has no e-mail address to send mail to.").Keyed("noEmail")
 	}
 	n, err := s.settings(ctx, a.User.ID)
 	if err != nil {
 		return nil, err
 	}
-	n.SiteID, n.Replies, n.UpdatedAt = siteID, replies, s.now()
+	n.SiteID, n.UpdatedAt = siteID, s.now()
+	if c.Replies != nil {
+		n.Replies = *c.Replies
+	}
+	if c.Decisions != nil {
+		n.Decisions = *c.Decisions
+	}
 	if lang != "" {
 		n.Lang = lang
 	}
 	if err := s.store.SetNotificationSettings(ctx, n); err != nil {
 		return nil, fmt.Errorf("set notification settings: %w", err)
 	}
-	return &NotificationState{Replies: n.Replies, Email: a.User.Email != ""}, nil
+	return state(n, a.User), nil
 }
+
+func on(b *bool) bool { return b != nil && *b }
 
 // settings returns a user's stored settings, or the default (all off).
 func (s *Service) settings(ctx context.Context, userID string) (*parley.NotificationSettings, error) {
@@ -105,14 +128,19 @@ func addReplyNotification(ctx context.Context, tx parley.Tx, n *parley.ReplyNoti
 var errUnsubscribe = parley.Errorf(parley.EFORBIDDEN, "This unsubscribe link is not valid.").Keyed("unsubscribeInvalid")
 
 // Unsubscribe checks a one-click unsubscribe token (parley.UnsubscribeToken)
-// and, when apply is set, turns reply mails off for its reader. It returns
-// the language their mails were written in, for the page that answers. A
-// token that is not shaped like one is EINVALID; one that does not check
-// out, or whose reader is gone, EFORBIDDEN: both with key
-// unsubscribeInvalid. Turning off what is off succeeds.
-func (s *Service) Unsubscribe(ctx context.Context, token string, apply bool) (string, error) {
+// of a mail list ("" for replies, which the first links named by leaving
+// it out) and, when apply is set, turns that list's mails off for its
+// reader, and only that list's. It returns the language their mails were
+// written in, for the page that answers. A token or list that is not
+// shaped like one is EINVALID; a token that does not check out, or whose
+// reader is gone, EFORBIDDEN: both with key unsubscribeInvalid. Turning
+// off what is off succeeds.
+func (s *Service) Unsubscribe(ctx context.Context, token, list string, apply bool) (string, error) {
+	if list == "" {
+		list = parley.ListReplies
+	}
 	userID, ok := parley.UnsubscribeUser(token)
-	if !ok {
+	if !ok || !parley.ValidList(list) {
 		return "", parley.Errorf(parley.EINVALID, "This unsubscribe link is not valid.").Keyed("unsubscribeInvalid")
 	}
 	key, err := s.store.Key(ctx, parley.UnsubscribeKeyName)
@@ -125,17 +153,21 @@ func (s *Service) Unsubscribe(ctx context.Context, token string, apply bool) (st
 	} else if err != nil {
 		return "", fmt.Errorf("unsubscribe: %w", err)
 	}
-	if !parley.CheckUnsubscribe(key, token, u.ID, u.SiteID) {
+	if !parley.CheckUnsubscribe(key, token, u.ID, u.SiteID, list) {
 		return "", errUnsubscribe
 	}
 	n, err := s.settings(ctx, u.ID)
 	if err != nil {
 		return "", err
 	}
-	if !apply || !n.Replies {
+	subscribed := &n.Replies
+	if list == parley.ListDecisions {
+		subscribed = &n.Decisions
+	}
+	if !apply || !*subscribed {
 		return n.Lang, nil
 	}
-	n.SiteID, n.Replies, n.UpdatedAt = u.SiteID, false, s.now()
+	n.SiteID, *subscribed, n.UpdatedAt = u.SiteID, false, s.now()
 	if err := s.store.SetNotificationSettings(ctx, n); err != nil {
 		return "", fmt.Errorf("unsubscribe: %w", err)
 	}

@@ -14,10 +14,10 @@ import (
 
 // NotificationSettings returns a user's settings; ENOTFOUND.
 func (t *unit) NotificationSettings(ctx context.Context, userID string) (*parley.NotificationSettings, error) {
-	rows, _ := t.db.Query(ctx, `SELECT user_id, site_id, replies, lang, updated_at FROM notification_settings WHERE user_id = $1`, userID)
+	rows, _ := t.db.Query(ctx, `SELECT user_id, site_id, replies, decisions, lang, updated_at FROM notification_settings WHERE user_id = $1`, userID)
 	n, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (*parley.NotificationSettings, error) {
 		n := &parley.NotificationSettings{}
-		err := row.Scan(&n.UserID, &n.SiteID, &n.Replies, &n.Lang, &n.UpdatedAt)
+		err := row.Scan(&n.UserID, &n.SiteID, &n.Replies, &n.Decisions, &n.Lang, &n.UpdatedAt)
 		n.UpdatedAt = n.UpdatedAt.UTC()
 		return n, err
 	})
@@ -30,17 +30,20 @@ func (t *unit) NotificationSettings(ctx context.Context, userID string) (*parley
 // SetNotificationSettings stores a user's settings; ENOTFOUND if the user
 // does not exist (the foreign key).
 func (t *unit) SetNotificationSettings(ctx context.Context, n *parley.NotificationSettings) error {
-	_, err := t.db.Exec(ctx, `INSERT INTO notification_settings (user_id, site_id, replies, lang, updated_at)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO UPDATE SET replies = excluded.replies,
-		lang = excluded.lang, updated_at = excluded.updated_at`, n.UserID, n.SiteID, n.Replies, n.Lang, n.UpdatedAt)
+	_, err := t.db.Exec(ctx, `INSERT INTO notification_settings (user_id, site_id, replies, decisions, lang, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO UPDATE SET replies = excluded.replies,
+		decisions = excluded.decisions, lang = excluded.lang, updated_at = excluded.updated_at`,
+		n.UserID, n.SiteID, n.Replies, n.Decisions, n.Lang, n.UpdatedAt)
 	return translate(err, "user")
 }
 
-// AddReplyNotification stores n if its user has replies on.
+// AddReplyNotification stores n if its user has its mails on: replies
+// for a reply, decisions for a decision.
 func (t *unit) AddReplyNotification(ctx context.Context, n *parley.ReplyNotification) (bool, error) {
-	tag, err := t.db.Exec(ctx, `INSERT INTO pending_notifications (id, site_id, user_id, story_id, comment_id, created_at)
-		SELECT $1, $2, $3, $4, $5, $6 FROM notification_settings WHERE user_id = $3 AND replies`,
-		n.ID, n.SiteID, n.UserID, n.StoryID, n.CommentID, n.CreatedAt)
+	tag, err := t.db.Exec(ctx, `INSERT INTO pending_notifications (id, site_id, user_id, story_id, comment_id, kind, entry_id, created_at)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM notification_settings
+		WHERE user_id = $3 AND CASE WHEN $6 = '' THEN replies ELSE decisions END`,
+		n.ID, n.SiteID, n.UserID, n.StoryID, n.CommentID, n.Kind, n.EntryID, n.CreatedAt)
 	if err != nil {
 		return false, translate(err, "notification")
 	}

@@ -31,14 +31,14 @@ const claimNotificationsSQL = `WITH due AS (
 )
 UPDATE pending_notifications SET lease_owner = $1, lease_until = $2
 WHERE id IN (SELECT id FROM locked JOIN whole USING (user_id, story_id)) AND (lease_until IS NULL OR lease_until <= $3)
-RETURNING id, site_id, user_id, story_id, comment_id, created_at`
+RETURNING id, site_id, user_id, story_id, comment_id, kind, entry_id, created_at`
 
 // ClaimNotifications leases due batches to owner; see parley.Notifications.
 func (s *Store) ClaimNotifications(ctx context.Context, owner string, now time.Time, lease, window time.Duration, limit int) ([]*parley.ReplyNotification, error) {
 	rows, _ := s.pool.Query(ctx, claimNotificationsSQL, owner, now.Add(lease), now, now.Add(-window), limit)
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*parley.ReplyNotification, error) {
 		n := &parley.ReplyNotification{}
-		err := row.Scan(&n.ID, &n.SiteID, &n.UserID, &n.StoryID, &n.CommentID, &n.CreatedAt)
+		err := row.Scan(&n.ID, &n.SiteID, &n.UserID, &n.StoryID, &n.CommentID, &n.Kind, &n.EntryID, &n.CreatedAt)
 		n.CreatedAt = n.CreatedAt.UTC()
 		return n, err
 	})

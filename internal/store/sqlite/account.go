@@ -33,8 +33,8 @@ func (w *unit) NotificationSettings(_ context.Context, userID string) (*parley.N
 func readSettings(ctx context.Context, row rowQuery, userID string) (*parley.NotificationSettings, error) {
 	n := &parley.NotificationSettings{}
 	var updated int64
-	err := row(ctx, `SELECT user_id, site_id, replies, lang, updated_at FROM notification_settings WHERE user_id = ?`, userID).
-		Scan(&n.UserID, &n.SiteID, &n.Replies, &n.Lang, &updated)
+	err := row(ctx, `SELECT user_id, site_id, replies, decisions, lang, updated_at FROM notification_settings WHERE user_id = ?`, userID).
+		Scan(&n.UserID, &n.SiteID, &n.Replies, &n.Decisions, &n.Lang, &updated)
 	if err != nil {
 		return nil, mapError(err, "Notification settings", "User")
 	}
@@ -50,9 +50,10 @@ func (s *Store) SetNotificationSettings(ctx context.Context, n *parley.Notificat
 // SetNotificationSettings stores a user's settings in the unit; ENOTFOUND
 // if the user does not exist (the foreign key).
 func (w *unit) SetNotificationSettings(_ context.Context, n *parley.NotificationSettings) error {
-	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO notification_settings (user_id, site_id, replies, lang, updated_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET replies = excluded.replies,
-		lang = excluded.lang, updated_at = excluded.updated_at`, n.UserID, n.SiteID, n.Replies, n.Lang, millis(n.UpdatedAt))
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO notification_settings (user_id, site_id, replies, decisions, lang, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET replies = excluded.replies,
+		decisions = excluded.decisions, lang = excluded.lang, updated_at = excluded.updated_at`,
+		n.UserID, n.SiteID, n.Replies, n.Decisions, n.Lang, millis(n.UpdatedAt))
 	return mapError(err, "Notification settings", "User")
 }
 
@@ -63,11 +64,13 @@ func (s *Store) AddReplyNotification(ctx context.Context, n *parley.ReplyNotific
 	return ok, err
 }
 
-// AddReplyNotification stores n in the unit if its user has replies on.
+// AddReplyNotification stores n in the unit if its user has its mails
+// on: replies for a reply, decisions for a decision.
 func (w *unit) AddReplyNotification(_ context.Context, n *parley.ReplyNotification) (bool, error) {
-	res, err := w.tx.ExecContext(w.ctx, `INSERT INTO pending_notifications (id, site_id, user_id, story_id, comment_id, created_at)
-		SELECT ?, ?, ?, ?, ?, ? FROM notification_settings WHERE user_id = ? AND replies`,
-		n.ID, n.SiteID, n.UserID, n.StoryID, n.CommentID, millis(n.CreatedAt), n.UserID)
+	res, err := w.tx.ExecContext(w.ctx, `INSERT INTO pending_notifications (id, site_id, user_id, story_id, comment_id, kind, entry_id, created_at)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM notification_settings
+		WHERE user_id = ? AND CASE WHEN ? = '' THEN replies ELSE decisions END`,
+		n.ID, n.SiteID, n.UserID, n.StoryID, n.CommentID, n.Kind, n.EntryID, millis(n.CreatedAt), n.UserID, n.Kind)
 	if err != nil {
 		return false, mapError(err, "Notification", "User")
 	}

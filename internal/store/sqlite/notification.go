@@ -16,7 +16,7 @@ const claimNotificationsSQL = `UPDATE pending_notifications SET lease_owner = ?1
 		GROUP BY user_id, story_id
 		HAVING min(created_at) <= ?4 AND max(lease_until) <= ?3
 		ORDER BY min(created_at) LIMIT ?5)
-	RETURNING id, site_id, user_id, story_id, comment_id, created_at`
+	RETURNING id, site_id, user_id, story_id, comment_id, kind, entry_id, created_at`
 
 // ClaimNotifications leases due batches to owner; see parley.Notifications.
 func (s *Store) ClaimNotifications(ctx context.Context, owner string, now time.Time, lease, window time.Duration, limit int) ([]*parley.ReplyNotification, error) {
@@ -34,7 +34,7 @@ func (s *Store) ClaimNotifications(ctx context.Context, owner string, now time.T
 func scanNotification(row scanner) (*parley.ReplyNotification, error) {
 	n := &parley.ReplyNotification{}
 	var at int64
-	err := row.Scan(&n.ID, &n.SiteID, &n.UserID, &n.StoryID, &n.CommentID, &at)
+	err := row.Scan(&n.ID, &n.SiteID, &n.UserID, &n.StoryID, &n.CommentID, &n.Kind, &n.EntryID, &at)
 	n.CreatedAt = fromMillis(at)
 	return n, err
 }

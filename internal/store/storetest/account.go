@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"parley"
 )
@@ -16,6 +17,7 @@ func testAccounts(t *testing.T, open Opener) {
 	t.Run("SitePrivacy", func(t *testing.T) { testSitePrivacy(t, open) })
 	t.Run("Settings", func(t *testing.T) { testNotificationSettings(t, open) })
 	t.Run("Claim", func(t *testing.T) { testClaimNotifications(t, open) })
+	t.Run("DecisionNotifications", func(t *testing.T) { testDecisionNotifications(t, open) })
 	t.Run("AuthorComments", func(t *testing.T) { testAuthorComments(t, open) })
 	t.Run("Holdings", func(t *testing.T) { testHoldings(t, open) })
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
@@ -127,6 +129,52 @@ func testClaimNotifications(t *testing.T, open Opener) {
 	// story-2's batch is due by then
 	if got := claim("y", now.Add(2*lease+20*time.Minute)); !cmp.Equal(got, []string{b1.ID}) && !cmp.Equal(got, []string{c1.ID, b1.ID}) && !cmp.Equal(got, []string{b1.ID, c1.ID}) {
 		t.Errorf("claim after the lease = %v, want %s and %s", got, b1.ID, c1.ID)
+	}
+}
+
+// testDecisionNotifications: a decision's notification is stored only
+// while its reader has decisions on (replies do not count, nor the other
+// way round), and comes back from a claim with its kind and entry, all of
+// a reader's decisions in one batch.
+func testDecisionNotifications(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	decide := func(kind string, entry int64, at time.Time) (*parley.ReplyNotification, bool) {
+		t.Helper()
+		n := &parley.ReplyNotification{ID: parley.NewID(at), SiteID: f.site.ID, UserID: f.user.ID, CommentID: parley.NewID(at),
+			Kind: kind, EntryID: entry, CreatedAt: at}
+		ok, err := f.s.AddReplyNotification(f.ctx, n)
+		if err != nil {
+			t.Fatalf("AddReplyNotification(%s): %v", kind, err)
+		}
+		return n, ok
+	}
+	f.optIn(f.user, true) // replies only
+	if _, ok := decide(parley.InboxRejected, 7, f.tick()); ok {
+		t.Error("a decision was stored for a reader with only replies on")
+	}
+	set := &parley.NotificationSettings{UserID: f.user.ID, SiteID: f.site.ID, Decisions: true, Lang: "fr", UpdatedAt: f.tick()}
+	if err := f.s.SetNotificationSettings(f.ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.s.NotificationSettings(f.ctx, f.user.ID); err != nil || got.Replies || !got.Decisions || got.Lang != "fr" {
+		t.Fatalf("NotificationSettings = %+v, %v; want decisions only, in fr", got, err)
+	}
+	if _, ok := f.notify(f.user, f.story, f.tick()); ok {
+		t.Error("a reply was stored for a reader with only decisions on")
+	}
+	start := f.tick()
+	d1, ok1 := decide(parley.InboxRejected, 7, start)
+	d2, ok2 := decide(parley.InboxWarned, 9, start.Add(time.Minute))
+	if !ok1 || !ok2 {
+		t.Fatal("decisions with decisions on were not stored")
+	}
+	ns, err := f.s.ClaimNotifications(f.ctx, "x", start.Add(time.Hour), time.Minute, 15*time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []*parley.ReplyNotification{d1, d2}
+	if diff := cmp.Diff(want, ns, cmpopts.EquateApproxTime(time.Millisecond)); diff != "" {
+		t.Errorf("claimed decisions (-want +got):\n%s", diff)
 	}
 }
 

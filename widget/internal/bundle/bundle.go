@@ -97,7 +97,7 @@ func AccountKeys() []string {
 		"signin.title", "signin.email", "signin.sendLink", "signin.sent", "signin.oidc", "signin.passkey",
 		"signin.close", "signin.done", "signin.failed", "signin.wait.one", "signin.wait.other", "error.badEmail",
 		"profile.signOut", "profile.signOutAll", "profile.signedOut", "profile.comments", "profile.noComments",
-		"profile.more", "profile.notifications", "profile.replies", "profile.noEmail", "profile.passkeys",
+		"profile.more", "profile.notifications", "profile.replies", "profile.decisions", "profile.noEmail", "profile.passkeys",
 		"profile.addPasskey", "profile.passkeyAdded", "profile.download", "profile.delete", "profile.deleteWarn",
 		"profile.deleteUnderstood", "profile.deleteConfirm", "profile.deleted",
 		"profile.passkeyCreated", "profile.passkeyUsed", "profile.passkeyRemove", "profile.passkeyRemoveOf",

@@ -104,30 +104,39 @@ function comments(a: Account, me: string) {
   return sec;
 }
 
-// notifications is the one switch: e-mail me about replies. Without an
-// address on the account it is off and says why.
+type Mails = { replies: boolean; decisions: boolean; email: boolean };
+
+// notifications holds the two switches: e-mail me about replies, and
+// about the moderators' decisions. Each changes only its own setting.
+// Without an address on the account both are off and it says why.
 function notifications(a: Account, me: string, fail: (e: unknown) => void) {
   const i = a.host.i, why = h("p", { class: "hint", id: "nw", hidden: true }, i.t("profile.noEmail"));
-  const box = h("input", { type: "checkbox", disabled: true, "aria-describedby": "nw" });
-  const sec = section(i.t("profile.notifications"), h("label", { class: "opt" }, box, i.t("profile.replies")), why);
+  const box = (name: "replies" | "decisions") => {
+    const b = h("input", { type: "checkbox", name, disabled: true, "aria-describedby": "nw" });
+    b.onchange = async () => {
+      try {
+        show({ email: true, ...(await a.api.call("PUT", `${me}/notifications`, { [name]: b.checked, lang: i.lang })) });
+        a.host.say(i.t("status.saved"));
+      } catch (e) {
+        if (asError(e).key == "noEmail") return show({ replies: false, decisions: false, email: false });
+        b.checked = !b.checked;
+        fail(e);
+      }
+    };
+    return b;
+  };
+  const replies = box("replies"), decisions = box("decisions");
+  const sec = section(i.t("profile.notifications"), h("label", { class: "opt" }, replies, i.t("profile.replies")),
+    h("label", { class: "opt" }, decisions, i.t("profile.decisions")), why);
   sec.hidden = true;
-  const show = (r: { replies: boolean; email: boolean }) => {
-    box.checked = r.replies && r.email;
-    box.disabled = !r.email;
+  const show = (r: Mails) => {
+    replies.checked = r.replies && r.email;
+    decisions.checked = r.decisions && r.email;
+    replies.disabled = decisions.disabled = !r.email;
     why.hidden = r.email;
     sec.hidden = false;
   };
   a.api.call("GET", `${me}/notifications`).then(show, () => {});
-  box.onchange = async () => {
-    try {
-      show({ email: true, ...(await a.api.call("PUT", `${me}/notifications`, { replies: box.checked, lang: i.lang })) });
-      a.host.say(i.t("status.saved"));
-    } catch (e) {
-      if (asError(e).key == "noEmail") return show({ replies: false, email: false });
-      box.checked = !box.checked;
-      fail(e);
-    }
-  };
   return sec;
 }
 
