@@ -71,7 +71,13 @@ type Log struct {
 
 // Options configure a Follower; zero values take the defaults.
 type Options struct {
-	Poll   time.Duration    // how often Run reads the logs unwoken; default 2s
+	Poll time.Duration // how often Run reads the logs unwoken; default 2s
+	// Gap is the least time between two reads that a wake-up starts;
+	// default 250ms. Under load the bus wakes the follower for every
+	// committed change: without a gap it would derive one entry a unit and
+	// take as many turns of the SQLite writer as the posts it follows,
+	// where a gap lets a turn derive a batch. A full batch goes on at once.
+	Gap    time.Duration
 	Batch  int              // entries read and derived in one unit; default 100
 	Clock  func() time.Time // how long holes are awaited; default time.Now
 	Logger *slog.Logger     // default slog.Default()
@@ -96,6 +102,9 @@ func New(store Store, o Options, logs ...*Log) *Follower {
 	}
 	if o.Batch <= 0 {
 		o.Batch = 100
+	}
+	if o.Gap <= 0 {
+		o.Gap = 250 * time.Millisecond
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
@@ -123,13 +132,18 @@ func (f *Follower) Wake() {
 func (f *Follower) Run(ctx context.Context) {
 	t := time.NewTimer(0)
 	defer t.Stop()
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		case <-f.wake:
+			if !pause(ctx, f.o.Gap-time.Since(last)) {
+				return
+			}
 		}
+		last = time.Now()
 		more := false
 		for _, l := range f.logs {
 			m, err := f.Step(ctx, l)
@@ -143,6 +157,22 @@ func (f *Follower) Run(ctx context.Context) {
 			next = 0
 		}
 		t.Reset(next)
+	}
+}
+
+// pause waits d (nothing for d <= 0) and reports whether ctx is still
+// live.
+func pause(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
