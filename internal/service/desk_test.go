@@ -9,8 +9,6 @@ import (
 	"parley/internal/markup"
 	"parley/internal/realtime"
 	"parley/internal/service"
-	"parley/internal/store/postgres"
-	"parley/internal/store/postgres/pgtest"
 )
 
 // desk is a moderation desk for one test: a service on a real store with
@@ -31,15 +29,7 @@ type desk struct {
 // onBoth runs test against a desk on SQLite and one on PostgreSQL (which
 // skips loudly when the server is absent, and fails under CI=true).
 func onBoth(t *testing.T, test func(t *testing.T, d *desk)) {
-	t.Run("sqlite", func(t *testing.T) { test(t, newDesk(t, testStore(t))) })
-	t.Run("postgres", func(t *testing.T) {
-		store, err := postgres.Open(t.Context(), pgtest.URL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
-		test(t, newDesk(t, store))
-	})
+	onStores(t, func(t *testing.T, store parley.Store) { test(t, newDesk(t, store)) })
 }
 
 func newDesk(t *testing.T, store parley.Store) *desk {

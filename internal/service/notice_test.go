@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,31 +12,7 @@ import (
 	"parley/internal/markup"
 	"parley/internal/realtime"
 	"parley/internal/service"
-	"parley/internal/store/postgres"
-	"parley/internal/store/postgres/pgtest"
-	"parley/internal/store/sqlite"
 )
-
-// onStores runs fn against a fresh SQLite store and a fresh PostgreSQL
-// schema: the notice and complaint units must hold on both.
-func onStores(t *testing.T, fn func(t *testing.T, store parley.Store)) {
-	t.Run("sqlite", func(t *testing.T) {
-		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		fn(t, s)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		s, err := postgres.Open(t.Context(), pgtest.SchemaURL(t, pgtest.URL(t)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		fn(t, s)
-	})
-}
 
 // dsaWorld is a site with one approved comment by its author, a reader,
 // two moderators and a clock the test moves.
