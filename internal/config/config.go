@@ -35,6 +35,9 @@ type Config struct {
 	// WebhookAllowPrivate lets webhooks reach plain http and private
 	// addresses (see WebhookPrivateFlag).
 	WebhookAllowPrivate bool
+	NATSURL             string // nats://…; empty: no bus between instances
+	LogFormat           string // LogText or LogJSON
+	MetricsAddr         string // listener of /metrics; empty: none
 }
 
 // Default values.
@@ -80,6 +83,9 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 		return nil, err
 	}
 	if err := proxyFlags(fs, env, c); err != nil {
+		return nil, err
+	}
+	if err := fleetFlags(fs, env, c); err != nil {
 		return nil, err
 	}
 	webhookPrivate, err := WebhookPrivateFlag(fs, env)
@@ -131,6 +137,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MemoryLimit != MemoryLimitAuto && c.MemoryLimit != MemoryLimitOff && c.MemoryLimit < minMemoryLimit {
 		return fmt.Errorf("memory limit %d: at least %dMiB", c.MemoryLimit, minMemoryLimit>>20)
+	}
+	if err := c.validateFleet(); err != nil {
+		return err
 	}
 	return c.validateMail()
 }

@@ -25,23 +25,23 @@ func TestParseServe(t *testing.T) {
 		want    Config
 		wantErr bool
 	}{
-		{name: "defaults", want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "http://localhost:8080"}},
+		{name: "defaults", want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "http://localhost:8080"}},
 		{name: "env", env: map[string]string{"PARLEY_ADDR": "127.0.0.1:9000", "PARLEY_DATABASE": "sqlite:/tmp/x.db", "PARLEY_DEMO": "true", "PARLEY_LOG_LEVEL": "debug"},
-			want: Config{Addr: "127.0.0.1:9000", Database: "sqlite:/tmp/x.db", Demo: true, LogLevel: slog.LevelDebug, ShutdownTimeout: 15 * time.Second, PublicURL: "http://127.0.0.1:9000"}},
+			want: Config{Addr: "127.0.0.1:9000", Database: "sqlite:/tmp/x.db", Demo: true, LogLevel: slog.LevelDebug, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "http://127.0.0.1:9000"}},
 		{name: "flags win over env", args: []string{"--addr", ":7000", "--demo"}, env: map[string]string{"PARLEY_ADDR": ":9000"},
-			want: Config{Addr: ":7000", Database: "sqlite:parley.db", Demo: true, LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "http://localhost:7000"}},
+			want: Config{Addr: ":7000", Database: "sqlite:parley.db", Demo: true, LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "http://localhost:7000"}},
 		{name: "database from file", env: map[string]string{"PARLEY_DATABASE_FILE": secret},
-			want: Config{Addr: ":8080", Database: "postgres://u:pw@db/parley", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "http://localhost:8080"}},
+			want: Config{Addr: ":8080", Database: "postgres://u:pw@db/parley", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "http://localhost:8080"}},
 		{name: "public URL from env, normalized", env: map[string]string{"PARLEY_PUBLIC_URL": "HTTPS://Comments.Example/parley/"},
-			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "https://comments.example/parley"}},
+			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "https://comments.example/parley"}},
 		{name: "public URL flag wins", args: []string{"--public-url", "https://c.example"}, env: map[string]string{"PARLEY_PUBLIC_URL": "https://other.example"},
-			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "https://c.example"}},
+			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "https://c.example"}},
 		{name: "public URL default port dropped", args: []string{"--public-url", "https://c.example:443"},
-			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "https://c.example"}},
+			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "https://c.example"}},
 		{name: "public URL from a specific addr", args: []string{"--addr", "[::1]:7001"},
-			want: Config{Addr: "[::1]:7001", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "http://[::1]:7001"}},
+			want: Config{Addr: "[::1]:7001", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "http://[::1]:7001"}},
 		{name: "public URL from an addr on every interface", args: []string{"--addr", "0.0.0.0:7002"},
-			want: Config{Addr: "0.0.0.0:7002", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, PublicURL: "http://localhost:7002"}},
+			want: Config{Addr: "0.0.0.0:7002", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "http://localhost:7002"}},
 		{name: "public URL relative", args: []string{"--public-url", "/parley"}, wantErr: true},
 		{name: "public URL without scheme", args: []string{"--public-url", "comments.example"}, wantErr: true},
 		{name: "public URL ftp", args: []string{"--public-url", "ftp://comments.example"}, wantErr: true},
@@ -126,5 +126,23 @@ func TestTrustedProxies(t *testing.T) {
 				t.Errorf("TrustedProxies = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestFleetFlags(t *testing.T) {
+	env := func(k string) string {
+		return map[string]string{"PARLEY_NATS_URL": "nats://127.0.0.1:4222", "PARLEY_LOG_FORMAT": "json", "PARLEY_METRICS_ADDR": ":9464"}[k]
+	}
+	c, err := ParseServe(nil, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.NATSURL != "nats://127.0.0.1:4222" || c.LogFormat != LogJSON || c.MetricsAddr != ":9464" {
+		t.Errorf("fleet settings from env = %q %q %q", c.NATSURL, c.LogFormat, c.MetricsAddr)
+	}
+	for _, args := range [][]string{{"--log-format", "xml"}, {"--metrics-addr", "9464"}, {"--nats-url", "localhost"}} {
+		if _, err := ParseServe(args, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("ParseServe(%q) accepted", args)
+		}
 	}
 }
