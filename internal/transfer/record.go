@@ -60,14 +60,14 @@ type Site struct {
 // asked for addresses (see Options.Emails).
 type User struct {
 	header
-	ID        string            `json:"id"`
-	Name      string            `json:"name"`
-	Email     string            `json:"email,omitempty"`
-	Badges    []string          `json:"badges,omitempty"`
-	Role      string            `json:"role,omitempty"`
-	Sanctions Sanctions         `json:"sanctions,omitzero"`
-	Counts    Counts            `json:"counts"`
-	CreatedAt time.Time         `json:"createdAt"`
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email,omitempty"`
+	Badges    []string  `json:"badges,omitempty"`
+	Role      string    `json:"role,omitempty"`
+	Sanctions Sanctions `json:"sanctions,omitzero"`
+	Counts    Counts    `json:"counts"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 // Counts are what the store keeps about a user's comments and notes.
