@@ -23,6 +23,12 @@ type CommentKey struct {
 	ID    string
 }
 
+// RevisionKey is where a page of TransferReader.TransferRevisions resumes.
+type RevisionKey struct {
+	CommentID string
+	N         int
+}
+
 // TransferReader reads one site's rows for an export, a page at a time in
 // key order (keyset pagination: each call names the last key it saw, ""
 // or zero for the start), so that an export of any size streams in bounded
@@ -46,6 +52,15 @@ type TransferReader interface {
 	// TransferAudit returns the site's audit entries with an ID above
 	// after, by ID.
 	TransferAudit(ctx context.Context, siteID string, after int64, limit int) ([]*AuditEntry, error)
+	// TransferRevisions returns the revisions of a story's comments after
+	// the key, by comment ID and then number.
+	TransferRevisions(ctx context.Context, siteID, storyID string, after RevisionKey, limit int) ([]*Revision, error)
+	// TransferNotices returns the site's notices with a reference above
+	// after, by reference.
+	TransferNotices(ctx context.Context, siteID, after string, limit int) ([]*Notice, error)
+	// TransferComplaints returns the site's complaints with a reference
+	// above after, by reference.
+	TransferComplaints(ctx context.Context, siteID, after string, limit int) ([]*Complaint, error)
 }
 
 // TransferWriter writes rows as they were, for an import: IDs, times,
@@ -66,6 +81,9 @@ type TransferWriter interface {
 	// ImportAudit stores e with its ID; later entries appended by
 	// AppendAudit get IDs above every imported one.
 	ImportAudit(ctx context.Context, e *AuditEntry) (bool, error)
+	ImportRevision(ctx context.Context, r *Revision) (bool, error)
+	ImportNotice(ctx context.Context, n *Notice) (bool, error)
+	ImportComplaint(ctx context.Context, c *Complaint) (bool, error)
 }
 
 // CheckTransferPage returns the error a TransferReader method returns for

@@ -124,3 +124,43 @@ func (r *Audit) entry(siteID string) *parley.AuditEntry {
 		UserID: r.User, ActorID: r.Actor, Automated: r.Automated, Reason: r.Reason, Note: r.Note,
 		Before: r.Before, After: r.After, Ref: r.Ref, CreatedAt: r.CreatedAt}
 }
+
+func revisionRecord(r *parley.Revision) *Revision {
+	return &Revision{header: header{TypeRevision, Version}, Comment: r.CommentID, N: r.N, Body: r.Body, HTML: r.HTML,
+		Status: r.Status, Reasons: r.Reasons, CreatedAt: r.CreatedAt}
+}
+
+func (r *Revision) revision() *parley.Revision {
+	return &parley.Revision{CommentID: r.Comment, N: r.N, Body: r.Body, HTML: r.HTML, Status: r.Status,
+		Reasons: r.Reasons, CreatedAt: r.CreatedAt}
+}
+
+func noticeRecord(n *parley.Notice, emails bool) *Notice {
+	r := &Notice{header: header{TypeNotice, Version}, Reference: n.Reference, Comment: n.CommentID, Story: n.StoryID,
+		User: n.UserID, Kind: n.Kind, Law: n.Law, Explanation: n.Explanation, Lang: n.Lang, Status: n.Status,
+		Action: n.Action, Ground: n.Ground, Basis: n.Basis, Note: n.Note, Automated: n.Automated,
+		DecidedBy: n.DecidedBy, ReviewedBy: n.ReviewedBy, CreatedAt: n.CreatedAt, DecidedAt: n.DecidedAt}
+	if emails {
+		r.Name, r.Email = n.Name, n.Email
+	}
+	return r
+}
+
+func (r *Notice) notice(siteID string) *parley.Notice {
+	return &parley.Notice{Reference: r.Reference, SiteID: siteID, CommentID: r.Comment, StoryID: r.Story, UserID: r.User,
+		Kind: r.Kind, Law: r.Law, Explanation: r.Explanation, Name: r.Name, Email: r.Email, Lang: r.Lang,
+		Status: r.Status, Action: r.Action, Ground: r.Ground, Basis: r.Basis, Note: r.Note, Automated: r.Automated,
+		DecidedBy: r.DecidedBy, ReviewedBy: r.ReviewedBy, CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt}
+}
+
+func complaintRecord(c *parley.Complaint) *Complaint {
+	return &Complaint{header: header{TypeComplaint, Version}, Reference: c.Reference, Entry: c.EntryID, Action: c.Action,
+		Comment: c.CommentID, User: c.UserID, Notice: c.NoticeRef, Explanation: c.Explanation, Lang: c.Lang,
+		Status: c.Status, Outcome: c.Outcome, Note: c.Note, DecidedBy: c.DecidedBy, CreatedAt: c.CreatedAt, DecidedAt: c.DecidedAt}
+}
+
+func (r *Complaint) complaint(siteID string) *parley.Complaint {
+	return &parley.Complaint{Reference: r.Reference, SiteID: siteID, EntryID: r.Entry, Action: r.Action,
+		CommentID: r.Comment, UserID: r.User, NoticeRef: r.Notice, Explanation: r.Explanation, Lang: r.Lang,
+		Status: r.Status, Outcome: r.Outcome, Note: r.Note, DecidedBy: r.DecidedBy, CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt}
+}

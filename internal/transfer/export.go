@@ -35,7 +35,8 @@ type Stats map[string]int
 
 // Export writes the site's rows to w as JSON Lines, in the order Import
 // reads them: the site, its users, then each story followed by its comments
-// (parents first), their reactions and reports, then the audit log. It
+// (parents first), their reactions, reports and revisions, then the
+// moderation history: the audit log, notices and complaints. It
 // reads page by page, so memory does not grow with the site.
 func Export(ctx context.Context, src Source, w io.Writer, siteID string, opt Options) (Stats, error) {
 	site, err := src.Site(ctx, siteID)
@@ -59,7 +60,7 @@ func Export(ctx context.Context, src Source, w io.Writer, siteID string, opt Opt
 	if err := e.stories(); err != nil {
 		return nil, err
 	}
-	if err := e.audit(); err != nil {
+	if err := e.history(opt.Emails); err != nil {
 		return nil, err
 	}
 	return e.stats, e.w.Flush()
@@ -84,25 +85,35 @@ func (e *exporter) write(kind string, rec any) error {
 	return nil
 }
 
-func (e *exporter) users(emails bool) error {
-	after := ""
+// each reads the pages of next, from key on, until a short one, and writes
+// every row as the record rec makes of it; rec also returns the row's key,
+// where the next page starts.
+func each[T, K any](e *exporter, kind string, key K, next func(K) ([]T, error), rec func(T) (any, K)) error {
 	for {
-		users, err := e.src.TransferUsers(e.ctx, e.site, after, page)
+		rows, err := next(key)
 		if err != nil {
 			return err
 		}
-		for _, u := range users {
-			if err := e.write(TypeUser, userRecord(u, emails)); err != nil {
+		for _, row := range rows {
+			var r any
+			r, key = rec(row)
+			if err := e.write(kind, r); err != nil {
 				return err
 			}
-			after = u.ID
 		}
-		if len(users) < page {
+		if len(rows) < page {
 			return nil
 		}
 	}
 }
 
+func (e *exporter) users(emails bool) error {
+	return each(e, TypeUser, "", func(after string) ([]*parley.User, error) {
+		return e.src.TransferUsers(e.ctx, e.site, after, page)
+	}, func(u *parley.User) (any, string) { return userRecord(u, emails), u.ID })
+}
+
+// stories writes every story with what hangs on it.
 func (e *exporter) stories() error {
 	after := ""
 	for {
@@ -122,86 +133,55 @@ func (e *exporter) stories() error {
 	}
 }
 
-// story writes a story and what hangs on it.
+// story writes a story, its comments parents first, their reactions,
+// reports and revisions.
 func (e *exporter) story(st *parley.Story) error {
 	if err := e.write(TypeStory, storyRecord(st)); err != nil {
 		return err
 	}
-	var key parley.CommentKey
-	for {
-		cs, err := e.src.TransferComments(e.ctx, e.site, st.ID, key, page)
-		if err != nil {
-			return err
-		}
-		for _, c := range cs {
-			if err := e.write(TypeComment, commentRecord(c)); err != nil {
-				return err
-			}
-			key = parley.CommentKey{Depth: c.Depth, ID: c.ID}
-		}
-		if len(cs) < page {
-			break
-		}
-	}
-	if err := e.reactions(st.ID); err != nil {
+	err := each(e, TypeComment, parley.CommentKey{}, func(k parley.CommentKey) ([]*parley.Comment, error) {
+		return e.src.TransferComments(e.ctx, e.site, st.ID, k, page)
+	}, func(c *parley.Comment) (any, parley.CommentKey) {
+		return commentRecord(c), parley.CommentKey{Depth: c.Depth, ID: c.ID}
+	})
+	if err != nil {
 		return err
 	}
-	return e.reports(st.ID)
+	err = each(e, TypeReaction, parley.ReactionRow{}, func(k parley.ReactionRow) ([]parley.ReactionRow, error) {
+		return e.src.TransferReactions(e.ctx, e.site, st.ID, k, page)
+	}, func(r parley.ReactionRow) (any, parley.ReactionRow) { return reactionRecord(r), r })
+	if err != nil {
+		return err
+	}
+	err = each(e, TypeReport, "", func(after string) ([]*parley.Report, error) {
+		return e.src.TransferReports(e.ctx, e.site, st.ID, after, page)
+	}, func(r *parley.Report) (any, string) { return reportRecord(r), r.ID })
+	if err != nil {
+		return err
+	}
+	return each(e, TypeRevision, parley.RevisionKey{}, func(k parley.RevisionKey) ([]*parley.Revision, error) {
+		return e.src.TransferRevisions(e.ctx, e.site, st.ID, k, page)
+	}, func(r *parley.Revision) (any, parley.RevisionKey) {
+		return revisionRecord(r), parley.RevisionKey{CommentID: r.CommentID, N: r.N}
+	})
 }
 
-func (e *exporter) reactions(storyID string) error {
-	var after parley.ReactionRow
-	for {
-		rs, err := e.src.TransferReactions(e.ctx, e.site, storyID, after, page)
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if err := e.write(TypeReaction, reactionRecord(r)); err != nil {
-				return err
-			}
-			after = r
-		}
-		if len(rs) < page {
-			return nil
-		}
+// history writes the site's moderation history outside the stories: the
+// audit log, then notices and the complaints that may name both.
+func (e *exporter) history(emails bool) error {
+	err := each(e, TypeAudit, int64(0), func(after int64) ([]*parley.AuditEntry, error) {
+		return e.src.TransferAudit(e.ctx, e.site, after, page)
+	}, func(x *parley.AuditEntry) (any, int64) { return auditRecord(x), x.ID })
+	if err != nil {
+		return err
 	}
-}
-
-func (e *exporter) reports(storyID string) error {
-	after := ""
-	for {
-		rs, err := e.src.TransferReports(e.ctx, e.site, storyID, after, page)
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if err := e.write(TypeReport, reportRecord(r)); err != nil {
-				return err
-			}
-			after = r.ID
-		}
-		if len(rs) < page {
-			return nil
-		}
+	err = each(e, TypeNotice, "", func(after string) ([]*parley.Notice, error) {
+		return e.src.TransferNotices(e.ctx, e.site, after, page)
+	}, func(n *parley.Notice) (any, string) { return noticeRecord(n, emails), n.Reference })
+	if err != nil {
+		return err
 	}
-}
-
-func (e *exporter) audit() error {
-	var after int64
-	for {
-		es, err := e.src.TransferAudit(e.ctx, e.site, after, page)
-		if err != nil {
-			return err
-		}
-		for _, x := range es {
-			if err := e.write(TypeAudit, auditRecord(x)); err != nil {
-				return err
-			}
-			after = x.ID
-		}
-		if len(es) < page {
-			return nil
-		}
-	}
+	return each(e, TypeComplaint, "", func(after string) ([]*parley.Complaint, error) {
+		return e.src.TransferComplaints(e.ctx, e.site, after, page)
+	}, func(c *parley.Complaint) (any, string) { return complaintRecord(c), c.Reference })
 }

@@ -69,6 +69,12 @@ func importLine(w *Writer, line []byte, first bool) error {
 		return decode(line, w.Report)
 	case TypeAudit:
 		return decode(line, w.Audit)
+	case TypeRevision:
+		return decode(line, w.Revision)
+	case TypeNotice:
+		return decode(line, w.Notice)
+	case TypeComplaint:
+		return decode(line, w.Complaint)
 	}
 	return parley.Errorf(parley.EINVALID, "Unknown record type %q.", h.Type)
 }

@@ -21,13 +21,16 @@ const Version = 1
 
 // Record types, the "type" of a line.
 const (
-	TypeSite     = "site"
-	TypeUser     = "user"
-	TypeStory    = "story"
-	TypeComment  = "comment"
-	TypeReaction = "reaction"
-	TypeReport   = "report"
-	TypeAudit    = "audit"
+	TypeSite      = "site"
+	TypeUser      = "user"
+	TypeStory     = "story"
+	TypeComment   = "comment"
+	TypeReaction  = "reaction"
+	TypeReport    = "report"
+	TypeAudit     = "audit"
+	TypeRevision  = "revision"
+	TypeNotice    = "notice"
+	TypeComplaint = "complaint"
 )
 
 // header is what every line starts with.
@@ -159,4 +162,62 @@ type Audit struct {
 	After     string    `json:"after,omitempty"`
 	Ref       string    `json:"ref,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Revision is one text of a comment and the pipeline's verdict on it.
+type Revision struct {
+	header
+	Comment   string          `json:"comment"`
+	N         int             `json:"n"`
+	Body      string          `json:"body"`
+	HTML      string          `json:"html"`
+	Status    string          `json:"status"`
+	Reasons   []parley.Reason `json:"reasons,omitempty"`
+	CreatedAt time.Time       `json:"createdAt"`
+}
+
+// Notice is a notice of illegal content and its decision. The notifier's
+// name and address are personal data of someone who may not even be a
+// reader; they are in the export only with Options.Emails.
+type Notice struct {
+	header
+	Reference   string    `json:"reference"`
+	Comment     string    `json:"comment,omitempty"`
+	Story       string    `json:"story,omitempty"`
+	User        string    `json:"user,omitempty"`
+	Kind        string    `json:"kind"`
+	Law         string    `json:"law,omitempty"`
+	Explanation string    `json:"explanation"`
+	Name        string    `json:"name,omitempty"`
+	Email       string    `json:"email,omitempty"`
+	Lang        string    `json:"lang,omitempty"`
+	Status      string    `json:"status"`
+	Action      string    `json:"action,omitempty"`
+	Ground      string    `json:"ground,omitempty"`
+	Basis       string    `json:"basis,omitempty"`
+	Note        string    `json:"note,omitempty"`
+	Automated   bool      `json:"automated,omitempty"`
+	DecidedBy   string    `json:"decidedBy,omitempty"`
+	ReviewedBy  string    `json:"reviewedBy,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+	DecidedAt   time.Time `json:"decidedAt,omitzero"`
+}
+
+// Complaint contests a decision of the audit log (Entry is its ID).
+type Complaint struct {
+	header
+	Reference   string    `json:"reference"`
+	Entry       int64     `json:"entry"`
+	Action      string    `json:"action"`
+	Comment     string    `json:"comment,omitempty"`
+	User        string    `json:"user"`
+	Notice      string    `json:"notice,omitempty"`
+	Explanation string    `json:"explanation"`
+	Lang        string    `json:"lang,omitempty"`
+	Status      string    `json:"status"`
+	Outcome     string    `json:"outcome,omitempty"`
+	Note        string    `json:"note,omitempty"`
+	DecidedBy   string    `json:"decidedBy,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+	DecidedAt   time.Time `json:"decidedAt,omitzero"`
 }

@@ -56,12 +56,13 @@ func TestRoundTrip(t *testing.T) {
 				src := open[from](t)
 				fill(t, src)
 				first := mustExport(t, src, "news")
-				for _, kind := range []string{"site", "user", "story", "comment", "reaction", "report", "audit"} {
+				for _, kind := range []string{"site", "user", "story", "comment", "reaction", "report", "revision", "audit", "notice", "complaint"} {
 					if !strings.Contains(first, `{"type":"`+kind+`","v":1,`) {
 						t.Errorf("the export has no %s line", kind)
 					}
 				}
-				if strings.Contains(first, "ada@example.com") || strings.Contains(first, "token-hash") {
+				if strings.Contains(first, "ada@example.com") || strings.Contains(first, "token-hash") ||
+					strings.Contains(first, "dee@example.org") || strings.Contains(first, "hash-of-an-address") {
 					t.Errorf("the export holds a secret or an address:\n%s", first)
 				}
 				dst := open[to](t)
@@ -203,6 +204,14 @@ func fill(t *testing.T, s parley.Store) {
 	}
 	must("CreateReport", s.CreateReport(ctx, &parley.Report{ID: parley.NewID(tick()), CommentID: reply.ID, UserID: "u3",
 		Reason: "spam", Note: "ads", IPHash: "hash-of-an-address", CreatedAt: at}))
+	for i, c := range made[:2] {
+		must("AddRevision", s.AddRevision(ctx, &parley.Revision{CommentID: c.ID, N: 1, Body: c.Body, HTML: c.HTML,
+			Status: parley.StatusPending, Reasons: []parley.Reason{{Check: parley.CheckWords, Key: "suspect", Detail: fmt.Sprint(i)}}, CreatedAt: c.CreatedAt}))
+	}
+	must("CreateNotice", s.CreateNotice(ctx, &parley.Notice{Reference: "N-2026-AAAAAA", SiteID: "news", CommentID: reply.ID,
+		StoryID: "a", Kind: parley.NoticeHate, Law: "§130 StGB", Explanation: "incites", Name: "Dee Notifier",
+		Email: "dee@example.org", Lang: "de", Status: parley.NoticeDecided, Action: parley.ActionRemove,
+		Ground: parley.GroundLaw, Basis: "§130", DecidedBy: "u2", CreatedAt: tick(), DecidedAt: tick()}))
 	for _, e := range []*parley.AuditEntry{
 		{SiteID: "news", Action: parley.AuditRejected, StoryID: "a", CommentID: gone.ID, UserID: "u3", ActorID: "u2", Before: "approved", After: "deleted", CreatedAt: tick()},
 		{SiteID: "news", Action: parley.AuditRejected, StoryID: "b", CommentID: made[5].ID, Automated: true, Reason: "spam", After: "rejected", CreatedAt: tick()},
@@ -210,4 +219,7 @@ func fill(t *testing.T, s parley.Store) {
 	} {
 		must("AppendAudit", s.AppendAudit(ctx, e))
 	}
+	must("CreateComplaint", s.CreateComplaint(ctx, &parley.Complaint{Reference: "C-2026-BBBBBB", SiteID: "news", EntryID: 1,
+		Action: parley.AuditRejected, CommentID: gone.ID, UserID: "u3", NoticeRef: "N-2026-AAAAAA", Explanation: "unfair",
+		Lang: "en", Status: parley.ComplaintReceived, CreatedAt: tick()}))
 }

@@ -82,6 +82,18 @@ func (w *Writer) Audit(r *Audit) error {
 	return w.outside(TypeAudit, func(tx parley.Tx) (bool, error) { return tx.ImportAudit(w.ctx, e) })
 }
 
+// Notice queues a notice.
+func (w *Writer) Notice(r *Notice) error {
+	n := r.notice(w.siteID)
+	return w.outside(TypeNotice, func(tx parley.Tx) (bool, error) { return tx.ImportNotice(w.ctx, n) })
+}
+
+// Complaint queues a complaint.
+func (w *Writer) Complaint(r *Complaint) error {
+	c := r.complaint(w.siteID)
+	return w.outside(TypeComplaint, func(tx parley.Tx) (bool, error) { return tx.ImportComplaint(w.ctx, c) })
+}
+
 // outside queues a row that belongs to no story, after flushing a story or
 // rows of another type.
 func (w *Writer) outside(kind string, fn func(tx parley.Tx) (bool, error)) error {
@@ -135,6 +147,15 @@ func (w *Writer) Report(r *Report) error {
 	}
 	x := r.report()
 	return w.queue(TypeReport, func(tx parley.Tx) (bool, error) { return tx.ImportReport(w.ctx, x) })
+}
+
+// Revision queues a revision of a comment of the current story.
+func (w *Writer) Revision(r *Revision) error {
+	if w.story == nil {
+		return parley.Errorf(parley.EINVALID, "A revision comes before any story.")
+	}
+	x := r.revision()
+	return w.queue(TypeRevision, func(tx parley.Tx) (bool, error) { return tx.ImportRevision(w.ctx, x) })
 }
 
 // queue adds a write to the pending unit, and writes the unit when full.

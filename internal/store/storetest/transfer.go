@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -12,83 +13,127 @@ import (
 // row a no-op, parents before replies, and pages that resume at their key.
 func testTransfer(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	ctx, s := f.ctx, f.s
-	at := f.tick()
-	u := &parley.User{ID: "imported-user", SiteID: f.site.ID, Name: "Imported", Role: parley.RoleModerator,
-		Sanctions: parley.Sanctions{BannedAt: at}, Counts: parley.UserCounts{Approved: 2, Reports: 1}, CreatedAt: at}
-	st := &parley.Story{SiteID: f.site.ID, ID: "imported", URL: "https://news.example/i", Title: "I", Lang: "en",
-		Status: parley.StoryClosed, CommentCount: 2, CreatedAt: at}
-	top := &parley.Comment{ID: "c1", SiteID: f.site.ID, StoryID: st.ID, RootID: "c1", AuthorID: u.ID, AuthorName: u.Name,
-		Body: "b", HTML: "<p>b</p>", Status: parley.StatusApproved, ReplyCount: 1, ReactionCount: 1, ReportCount: 1,
-		Featured: true, ReportsReviewed: 1, CreatedAt: at, EditedAt: at.Add(time.Second)}
-	reply := &parley.Comment{ID: "c0", SiteID: f.site.ID, StoryID: st.ID, ParentID: "c1", RootID: "c1", Depth: 1,
-		AuthorID: u.ID, AuthorName: u.Name, Body: "r", HTML: "<p>r</p>", Status: parley.StatusApproved, CreatedAt: at}
-	orphan := &parley.Comment{ID: "c9", SiteID: f.site.ID, StoryID: st.ID, ParentID: "nope", RootID: "nope", Depth: 1,
-		AuthorID: u.ID, Status: parley.StatusApproved, CreatedAt: at}
-	reaction := parley.ReactionRow{CommentID: "c1", UserID: f.user.ID, CreatedAt: at}
-	report := &parley.Report{ID: "r1", CommentID: "c1", UserID: f.user.ID, Reason: "spam", CreatedAt: at}
-	entry := &parley.AuditEntry{ID: 1000, SiteID: f.site.ID, Action: parley.AuditBanned, UserID: u.ID, CreatedAt: at}
+	r := newTransferRows(f)
+	if wrote := r.write(); len(wrote) != len(r.writes) || slices.Contains(wrote, false) {
+		t.Fatalf("first import wrote %v, want every row", wrote)
+	}
+	if wrote := r.write(); slices.Contains(wrote, true) {
+		t.Fatalf("second import wrote %v, want nothing", wrote)
+	}
+	orphan := &parley.Comment{ID: "c9", SiteID: f.site.ID, StoryID: r.story.ID, ParentID: "nope", RootID: "nope", Depth: 1,
+		AuthorID: r.user.ID, Status: parley.StatusApproved, CreatedAt: f.tick()}
+	_, err := f.s.ImportComment(f.ctx, orphan)
+	wantCode(t, "ImportComment of an orphan", err, parley.ENOTFOUND)
+	r.checkRows()
+	r.checkPages()
+}
 
+// transferRows is one of every row an import writes.
+type transferRows struct {
+	f      *fixture
+	user   *parley.User
+	story  *parley.Story
+	top    *parley.Comment
+	writes []func(tx parley.Tx) (bool, error)
+}
+
+func newTransferRows(f *fixture) *transferRows {
+	at := f.tick()
+	site := f.site.ID
+	r := &transferRows{f: f,
+		user: &parley.User{ID: "imported-user", SiteID: site, Name: "Imported", Role: parley.RoleModerator,
+			Sanctions: parley.Sanctions{BannedAt: at}, Counts: parley.UserCounts{Approved: 2, Reports: 1}, CreatedAt: at},
+		story: &parley.Story{SiteID: site, ID: "imported", URL: "https://news.example/i", Title: "I", Lang: "en",
+			Status: parley.StoryClosed, CommentCount: 2, CreatedAt: at},
+		top: &parley.Comment{ID: "c1", SiteID: site, StoryID: "imported", RootID: "c1", AuthorID: "imported-user",
+			AuthorName: "Imported", Body: "b", HTML: "<p>b</p>", Status: parley.StatusApproved, ReplyCount: 1,
+			ReactionCount: 1, ReportCount: 1, Featured: true, ReportsReviewed: 1, CreatedAt: at, EditedAt: at.Add(time.Second)},
+	}
+	reply := &parley.Comment{ID: "c0", SiteID: site, StoryID: "imported", ParentID: "c1", RootID: "c1", Depth: 1,
+		AuthorID: "imported-user", AuthorName: "Imported", Body: "r", HTML: "<p>r</p>", Status: parley.StatusApproved, CreatedAt: at}
+	ctx := f.ctx
+	r.writes = []func(tx parley.Tx) (bool, error){
+		func(tx parley.Tx) (bool, error) { return tx.ImportUser(ctx, r.user) },
+		func(tx parley.Tx) (bool, error) { return tx.ImportStory(ctx, r.story) },
+		func(tx parley.Tx) (bool, error) { return tx.ImportComment(ctx, r.top) },
+		func(tx parley.Tx) (bool, error) { return tx.ImportComment(ctx, reply) },
+		func(tx parley.Tx) (bool, error) {
+			return tx.ImportReaction(ctx, parley.ReactionRow{CommentID: "c1", UserID: f.user.ID, CreatedAt: at})
+		},
+		func(tx parley.Tx) (bool, error) {
+			return tx.ImportReport(ctx, &parley.Report{ID: "r1", CommentID: "c1", UserID: f.user.ID, Reason: "spam", CreatedAt: at})
+		},
+		func(tx parley.Tx) (bool, error) {
+			return tx.ImportAudit(ctx, &parley.AuditEntry{ID: 1000, SiteID: site, Action: parley.AuditBanned, UserID: "imported-user", CreatedAt: at})
+		},
+		func(tx parley.Tx) (bool, error) {
+			return tx.ImportRevision(ctx, &parley.Revision{CommentID: "c1", N: 1, Body: "b", HTML: "<p>b</p>", Status: parley.StatusApproved, CreatedAt: at})
+		},
+		func(tx parley.Tx) (bool, error) {
+			return tx.ImportNotice(ctx, &parley.Notice{Reference: "N-2026-TTTTTT", SiteID: site, CommentID: "c1", StoryID: "imported",
+				Kind: parley.NoticeFraud, Explanation: "x", Status: parley.NoticeReceived, CreatedAt: at})
+		},
+		func(tx parley.Tx) (bool, error) {
+			return tx.ImportComplaint(ctx, &parley.Complaint{Reference: "C-2026-TTTTTT", SiteID: site, EntryID: 1000,
+				Action: parley.AuditBanned, UserID: "imported-user", Explanation: "y", Status: parley.ComplaintReceived, CreatedAt: at})
+		},
+	}
+	return r
+}
+
+// write runs every import write in one unit and returns what each reported.
+func (r *transferRows) write() []bool {
+	r.f.t.Helper()
 	var wrote []bool
-	write := func(tx parley.Tx) error {
+	err := r.f.s.Update(r.f.ctx, func(tx parley.Tx) error {
 		wrote = wrote[:0]
-		for _, fn := range []func() (bool, error){
-			func() (bool, error) { return tx.ImportUser(ctx, u) },
-			func() (bool, error) { return tx.ImportStory(ctx, st) },
-			func() (bool, error) { return tx.ImportComment(ctx, top) },
-			func() (bool, error) { return tx.ImportComment(ctx, reply) },
-			func() (bool, error) { return tx.ImportReaction(ctx, reaction) },
-			func() (bool, error) { return tx.ImportReport(ctx, report) },
-			func() (bool, error) { return tx.ImportAudit(ctx, entry) },
-		} {
-			ok, err := fn()
+		for _, fn := range r.writes {
+			ok, err := fn(tx)
 			if err != nil {
 				return err
 			}
 			wrote = append(wrote, ok)
 		}
 		return nil
-	}
-	if err := s.Update(ctx, write); err != nil {
-		t.Fatalf("first import: %v", err)
-	}
-	for i, ok := range wrote {
-		if !ok {
-			t.Errorf("first import: write %d reports nothing written", i)
-		}
-	}
-	if err := s.Update(ctx, write); err != nil {
-		t.Fatalf("second import: %v", err)
-	}
-	for i, ok := range wrote {
-		if ok {
-			t.Errorf("second import: write %d wrote again", i)
-		}
-	}
-	_, err := s.ImportComment(ctx, orphan)
-	wantCode(t, "ImportComment of an orphan", err, parley.ENOTFOUND)
-
-	gotU, err := s.User(ctx, u.ID)
+	})
 	if err != nil {
-		t.Fatal(err)
+		r.f.t.Fatalf("import: %v", err)
 	}
-	if d := diff(u, gotU); d != "" {
-		t.Errorf("imported user (-want +got):\n%s", d)
+	return wrote
+}
+
+// checkRows reads the user, story and comment back as they were given.
+func (r *transferRows) checkRows() {
+	f := r.f
+	u, err := f.s.User(f.ctx, r.user.ID)
+	if err != nil {
+		f.t.Fatal(err)
 	}
-	gotSt, err := s.Story(ctx, st.SiteID, st.ID)
-	if err != nil || gotSt.CommentCount != 2 || gotSt.Status != parley.StoryClosed {
-		t.Errorf("imported story = %+v, %v", gotSt, err)
+	if d := diff(r.user, u); d != "" {
+		f.t.Errorf("imported user (-want +got):\n%s", d)
 	}
-	if d := diff(top, f.get(top.ID)); d != "" {
-		t.Errorf("imported comment (-want +got):\n%s", d)
+	st, err := f.s.Story(f.ctx, r.story.SiteID, r.story.ID)
+	if err != nil || st.CommentCount != 2 || st.Status != parley.StoryClosed {
+		f.t.Errorf("imported story = %+v, %v", st, err)
 	}
-	// Pages of one row resume at their key, parents first.
+	if d := diff(r.top, f.get(r.top.ID)); d != "" {
+		f.t.Errorf("imported comment (-want +got):\n%s", d)
+	}
+	next := &parley.AuditEntry{SiteID: f.site.ID, Action: parley.AuditNoted, UserID: r.user.ID}
+	if err := f.s.AppendAudit(f.ctx, next); err != nil || next.ID <= 1000 {
+		f.t.Errorf("AppendAudit after an import: ID %d, %v; want above 1000", next.ID, err)
+	}
+}
+
+// checkPages reads the rows back through the Transfer reads.
+func (r *transferRows) checkPages() {
+	f, ctx, s, site, story := r.f, r.f.ctx, r.f.s, r.f.site.ID, r.story.ID
 	var key parley.CommentKey
 	var order []string
-	for range 3 {
-		page, err := s.TransferComments(ctx, st.SiteID, st.ID, key, 1)
+	for range 3 { // pages of one row resume at their key, parents first
+		page, err := s.TransferComments(ctx, site, story, key, 1)
 		if err != nil {
-			t.Fatal(err)
+			f.t.Fatal(err)
 		}
 		for _, c := range page {
 			order = append(order, c.ID)
@@ -96,28 +141,31 @@ func testTransfer(t *testing.T, open Opener) {
 		}
 	}
 	if d := diff([]string{"c1", "c0"}, order); d != "" {
-		t.Errorf("comment order (-want +got):\n%s", d)
+		f.t.Errorf("comment order (-want +got):\n%s", d)
 	}
-	rs, err := s.TransferReactions(ctx, st.SiteID, st.ID, parley.ReactionRow{}, 10)
-	if err != nil || len(rs) != 1 || rs[0] != reaction {
-		t.Errorf("TransferReactions = %v, %v", rs, err)
+	counts := map[string]func() (int, error){
+		"reactions": func() (int, error) {
+			x, err := s.TransferReactions(ctx, site, story, parley.ReactionRow{}, 10)
+			return len(x), err
+		},
+		"reports": func() (int, error) { x, err := s.TransferReports(ctx, site, story, "", 10); return len(x), err },
+		"revisions": func() (int, error) {
+			x, err := s.TransferRevisions(ctx, site, story, parley.RevisionKey{}, 10)
+			return len(x), err
+		},
+		"audit":      func() (int, error) { x, err := s.TransferAudit(ctx, site, 999, 1); return len(x), err },
+		"notices":    func() (int, error) { x, err := s.TransferNotices(ctx, site, "", 10); return len(x), err },
+		"complaints": func() (int, error) { x, err := s.TransferComplaints(ctx, site, "", 10); return len(x), err },
+		"users": func() (int, error) {
+			x, err := s.TransferUsers(ctx, site, "", parley.MaxTransferPage)
+			return len(x) - 1, err
+		},
 	}
-	reps, err := s.TransferReports(ctx, st.SiteID, st.ID, "", 10)
-	if err != nil || len(reps) != 1 || reps[0].Reason != "spam" {
-		t.Errorf("TransferReports = %v, %v", reps, err)
+	for what, count := range counts {
+		if n, err := count(); n != 1 || err != nil {
+			f.t.Errorf("Transfer of %s: %d, %v; want the one imported", what, n, err)
+		}
 	}
-	es, err := s.TransferAudit(ctx, f.site.ID, 999, 10)
-	if err != nil || len(es) != 1 || es[0].ID != 1000 {
-		t.Errorf("TransferAudit = %v, %v", es, err)
-	}
-	next := &parley.AuditEntry{SiteID: f.site.ID, Action: parley.AuditNoted, UserID: u.ID}
-	if err := s.AppendAudit(ctx, next); err != nil || next.ID <= 1000 {
-		t.Errorf("AppendAudit after an import: ID %d, %v; want above 1000", next.ID, err)
-	}
-	_, err = s.TransferUsers(ctx, f.site.ID, "", 0)
-	wantCode(t, "TransferUsers with limit 0", err, parley.EINVALID)
-	users, err := s.TransferUsers(ctx, f.site.ID, "", parley.MaxTransferPage)
-	if err != nil || len(users) != 2 {
-		t.Errorf("TransferUsers = %d users, %v; want the fixture's and the imported", len(users), err)
-	}
+	_, err := s.TransferUsers(ctx, site, "", 0)
+	wantCode(f.t, "TransferUsers with limit 0", err, parley.EINVALID)
 }
