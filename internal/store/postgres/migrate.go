@@ -169,6 +169,27 @@ func migrateOne(ctx context.Context, conn *pgx.Conn, m migration.Migration) erro
 			return err
 		}
 	}
+	if err := checkIndexes(ctx, conn); err != nil {
+		return err
+	}
 	_, err := conn.Exec(ctx, record, m.Version)
 	return err
+}
+
+// checkIndexes fails when the schema has an invalid index: what a failed
+// or cancelled CREATE INDEX CONCURRENTLY leaves behind, and what IF NOT
+// EXISTS would then skip for good. The migration stays unrecorded until an
+// operator drops the index and it runs again.
+func checkIndexes(ctx context.Context, conn *pgx.Conn) error {
+	rows, _ := conn.Query(ctx, `SELECT c.relname FROM pg_index i
+		JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE NOT i.indisvalid AND n.nspname = current_schema()`)
+	invalid, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	if len(invalid) > 0 {
+		return fmt.Errorf("invalid index %v left by an interrupted concurrent build: DROP INDEX CONCURRENTLY it and start again", invalid)
+	}
+	return nil
 }
