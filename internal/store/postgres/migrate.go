@@ -127,16 +127,21 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS, contract bool)
 }
 
 // lockPoll is how often a starting instance asks for the migration lock
-// while another holds it.
-const lockPoll = 200 * time.Millisecond
+// while another holds it: at first every few milliseconds, since most
+// holders only check that nothing is pending, then less often, up to
+// maxLockPoll, for a long index build.
+const (
+	lockPoll    = 5 * time.Millisecond
+	maxLockPoll = 200 * time.Millisecond
+)
 
-// lockMigrations takes the session advisory lock, asking again every
-// lockPoll. It does not wait inside pg_advisory_lock: a CREATE INDEX
+// lockMigrations takes the session advisory lock, asking again after a
+// pause that grows from lockPoll to maxLockPoll. It does not wait inside pg_advisory_lock: a CREATE INDEX
 // CONCURRENTLY of the holder waits for every open transaction to end,
 // including the waiter's statement, and PostgreSQL ends that cycle as a
 // deadlock.
 func lockMigrations(ctx context.Context, conn *pgx.Conn) error {
-	for {
+	for wait := lockPoll; ; wait = min(2*wait, maxLockPoll) {
 		var ok bool
 		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, int64(migrationLock)).Scan(&ok); err != nil {
 			return fmt.Errorf("postgres: migration lock: %w", err)
@@ -147,7 +152,7 @@ func lockMigrations(ctx context.Context, conn *pgx.Conn) error {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("postgres: migration lock: %w", ctx.Err())
-		case <-time.After(lockPoll):
+		case <-time.After(wait):
 		}
 	}
 }
