@@ -37,6 +37,8 @@ func (s *Store) TransferStories(ctx context.Context, siteID, after string, limit
 }
 
 // TransferComments returns a story's comments after a key, parents first.
+// A page seeks the story's rows on an index led by site and story and
+// sorts them: it costs the story's size, never the site's.
 func (s *Store) TransferComments(ctx context.Context, siteID, storyID string, after parley.CommentKey, limit int) ([]*parley.Comment, error) {
 	if err := parley.CheckTransferPage(limit); err != nil {
 		return nil, err

@@ -93,6 +93,11 @@ func checkBackup(ctx context.Context, src string) error {
 	if _, err := os.Stat(src); err != nil {
 		return fmt.Errorf("sqlite: restore: %w", err)
 	}
+	// A backup is one file. With a WAL beside it, it is a live database
+	// (or one not closed cleanly) whose last writes the copy would lose.
+	if fi, err := os.Stat(src + "-wal"); err == nil && fi.Size() > 0 {
+		return parley.Errorf(parley.EINVALID, "%s has a write-ahead log beside it: restore a file made by parley backup", src)
+	}
 	db, err := sql.Open("sqlite", "file:"+src+"?mode=ro&_pragma=query_only(ON)")
 	if err != nil {
 		return fmt.Errorf("sqlite: restore: %w", err)

@@ -136,4 +136,12 @@ func TestRestoreRefuses(t *testing.T) {
 	if _, err := Restore(ctx, newer, filepath.Join(dir, "b.db")); parley.ErrorCode(err) != parley.EINVALID {
 		t.Errorf("Restore of a newer schema: %v", err)
 	}
+	live := filepath.Join(dir, "live.db")
+	l := mustOpen(t, live)
+	if err := l.CreateSite(ctx, &parley.Site{ID: "x", Name: "X", MaxBodyLength: 10, CreatedAt: parley.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Restore(ctx, live, filepath.Join(dir, "c.db")); parley.ErrorCode(err) != parley.EINVALID {
+		t.Errorf("Restore of a live database with its WAL: %v", err)
+	}
 }

@@ -33,6 +33,10 @@ func (s *Store) TransferStories(ctx context.Context, siteID, after string, limit
 }
 
 // TransferComments returns a story's comments after a key, parents first.
+// A page seeks the story's rows on comments_queue_story and sorts them by
+// depth and ID: it costs the story's size, never the site's. An index in
+// that order would make it a page's, but every write would pay for it to
+// speed up a rare export.
 func (s *Store) TransferComments(ctx context.Context, siteID, storyID string, after parley.CommentKey, limit int) ([]*parley.Comment, error) {
 	if err := parley.CheckTransferPage(limit); err != nil {
 		return nil, err
