@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"parley"
 )
@@ -72,3 +73,6 @@ func siteBacklog(ctx context.Context, tx pgx.Tx, siteID string, limit int) (parl
 	}
 	return sb, nil
 }
+
+// PoolStat returns the connection pool's statistics, for metrics.
+func (s *Store) PoolStat() *pgxpool.Stat { return s.pool.Stat() }

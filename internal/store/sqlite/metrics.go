@@ -71,3 +71,11 @@ func siteBacklog(ctx context.Context, tx *sql.Tx, siteID string, limit int) (par
 	}
 	return sb, nil
 }
+
+// PoolStats returns the statistics of the read pool and of the writer's
+// single connection, for metrics: a read pool that waits says readers
+// outnumber its connections; a busy writer says the group commit is the
+// bottleneck.
+func (s *Store) PoolStats() (read, write sql.DBStats) {
+	return s.read.Stats(), s.write.Stats()
+}
