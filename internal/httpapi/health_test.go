@@ -32,8 +32,12 @@ func TestReadyWhileDraining(t *testing.T) {
 		}
 		return w
 	}
-	ready := func(w *httptest.ResponseRecorder) error { return a.ready(w, httptest.NewRequest("GET", "/readyz", nil)) }
-	health := func(w *httptest.ResponseRecorder) error { return a.health(w, httptest.NewRequest("GET", "/healthz", nil)) }
+	ready := func(w *httptest.ResponseRecorder) error {
+		return a.ready(w, httptest.NewRequest("GET", "/readyz", nil))
+	}
+	health := func(w *httptest.ResponseRecorder) error {
+		return a.health(w, httptest.NewRequest("GET", "/healthz", nil))
+	}
 	if w := ask(ready); w.Code != 200 || svc.asked.Load() != 1 {
 		t.Fatalf("ready before draining: %d (database asked %d times), want 200 after asking it", w.Code, svc.asked.Load())
 	}

@@ -56,7 +56,9 @@ func TestScrape(t *testing.T) {
 	must(t, m.WatchBacklog(fb, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now }))
 	must(t, m.WatchPages(func() CacheStats { return CacheStats{Hits: 7, Misses: 2, Evictions: 1, Bytes: 4096, Budget: 1 << 20} }))
 	must(t, m.WatchBus(InProcessBus))
-	must(t, m.WatchPools(func() []PoolStats { return []PoolStats{{Name: "read", Open: 2, InUse: 1, Idle: 1, Max: 8, Waits: 5, WaitTime: time.Second}} }))
+	must(t, m.WatchPools(func() []PoolStats {
+		return []PoolStats{{Name: "read", Open: 2, InUse: 1, Idle: 1, Max: 8, Waits: 5, WaitTime: time.Second}}
+	}))
 	m.ObserveRoute("POST /api/v1/sites/{site}/stories/{story}/comments", 201, 3*time.Millisecond)
 	m.ObserveRoute("", 404, time.Millisecond)
 	m.StreamOpened()
