@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base32"
 	"log/slog"
 	"net/http"
 )
@@ -18,31 +19,66 @@ const maxRequestID = 64
 
 type requestIDKey struct{}
 
+// requestContext carries a request's ID. It is its own context.Context
+// rather than a context.WithValue, and holds the response header's value
+// too, so that the ID costs a request one allocation besides its string:
+// this sits in front of the cached page 1, the hottest path there is.
+// Cancellation and deadlines are the parent's own (the embedded Context),
+// so the context package sees through it.
+type requestContext struct {
+	context.Context
+	header [1]string // header[0] is the ID
+}
+
+func (c *requestContext) Value(key any) any {
+	if key == (requestIDKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
 // WithRequestID returns ctx carrying the request ID id.
 func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return &requestContext{Context: ctx, header: [1]string{id}}
 }
 
 // RequestIDFrom returns the request ID in ctx, "" outside a request.
 func RequestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if c, ok := ctx.Value(requestIDKey{}).(*requestContext); ok {
+		return c.header[0]
+	}
+	return ""
 }
 
 // WithRequestIDs gives every request an ID, in its context and in the
 // response's X-Request-Id: the inbound header's value when it is short
-// and made of safe characters only (SafeRequestID), else a new one. A new
-// ID is 128 random bits, so that knowing one request's ID tells nothing
-// of another's.
+// and made of safe characters only (SafeRequestID), else a new one
+// (NewRequestID).
 func WithRequestIDs(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
 		if !SafeRequestID(id) {
-			id = rand.Text()
+			id = NewRequestID()
 		}
-		w.Header()[RequestIDHeader] = []string{id}
-		next.ServeHTTP(w, r.WithContext(WithRequestID(r.Context(), id)))
+		c := &requestContext{Context: r.Context(), header: [1]string{id}}
+		w.Header()[RequestIDHeader] = c.header[:1:1] // a handler's Add copies
+		next.ServeHTTP(w, r.WithContext(c))
 	})
+}
+
+// requestIDEncoding spells IDs in 26 characters that need no escaping in
+// a header, a URL or either log format.
+var requestIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// NewRequestID returns 128 random bits from crypto/rand, so that knowing
+// one request's ID tells nothing of another's (an ID may end up in a
+// public bug report).
+func NewRequestID() string {
+	var raw [16]byte
+	rand.Read(raw[:])
+	var text [26]byte
+	requestIDEncoding.Encode(text[:], raw[:])
+	return string(text[:])
 }
 
 // SafeRequestID reports whether an inbound ID may be kept: 1 to 64 ASCII
