@@ -16,8 +16,9 @@ import (
 // load balancer needs it:
 //
 //  1. readiness (/readyz) answers 503 at once, while everything else is
-//     still served, for --drain-delay, so that the load balancer's probes
-//     fail and it stops sending new readers and writes here;
+//     still served (each response closing its connection), for
+//     --drain-delay, so that the load balancer's probes fail and it stops
+//     sending new readers and writes here;
 //  2. http.Server.Shutdown closes the listener and the live streams,
 //     whose readers get `bye` with a time to come back (they reconnect to
 //     another instance and replay what they missed by Last-Event-ID), and
@@ -43,6 +44,9 @@ func (d *drain) shutdown(ctx context.Context, srv *http.Server, errc <-chan erro
 	case <-ctx.Done():
 	}
 	d.draining.Store(true)
+	// Connections kept alive would bring the same clients back here for
+	// as long as they last: from now on each response closes its own.
+	srv.SetKeepAlivesEnabled(false)
 	log.Info("draining: readiness fails", "drain_delay", cfg.DrainDelay.String())
 	select {
 	case err := <-errc:

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -45,6 +46,11 @@ func startMetrics(cfg *config.Config, store parley.Store, log *slog.Logger) (m *
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"error":{"code":"not_found","message":"This listener serves GET /metrics only."}}`+"\n")
+	})
 	srv := &http.Server{Handler: web.NewHeaders(mux, false), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	done := make(chan struct{})
@@ -99,7 +105,8 @@ func countStreams(m *metrics.Metrics, live httpapi.Live) httpapi.Live {
 // instrument puts the parts newHandler made on the registry and returns
 // mux wrapped to time each request by route (web.WithRoutes: it must wrap
 // the ServeMux itself). With nil metrics it changes nothing.
-func instrument(m *metrics.Metrics, mux *http.ServeMux, pages *pagecache.Cache) (http.Handler, error) {
+// bus reports the bus between instances; nil for the in-process bus.
+func instrument(m *metrics.Metrics, mux *http.ServeMux, pages *pagecache.Cache, bus func() metrics.BusStats) (http.Handler, error) {
 	if m == nil {
 		return mux, nil
 	}
@@ -109,9 +116,10 @@ func instrument(m *metrics.Metrics, mux *http.ServeMux, pages *pagecache.Cache) 
 	}); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
-	// The in-process bus is never behind; the NATS bus reports its own
-	// lag and connection when it is the one in use.
-	if err := m.WatchBus(metrics.InProcessBus); err != nil {
+	if bus == nil {
+		bus = metrics.InProcessBus // never behind, always connected
+	}
+	if err := m.WatchBus(bus); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
 	return web.WithRoutes(mux, m.ObserveRoute), nil

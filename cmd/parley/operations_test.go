@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"syscall"
@@ -27,6 +28,10 @@ func testMetricsScrape(t *testing.T, bin string) {
 	s := startFleetServer(t, bin, "--drain-delay", "0")
 	if code, _, _ := mustGet(t, s.base+"/metrics"); code != http.StatusNotFound {
 		t.Errorf("GET /metrics on the public listener: %d, want 404", code)
+	}
+	if code, body, h := mustGet(t, s.metrics+"/api/v1/sites/demo/counts"); code != http.StatusNotFound ||
+		!strings.Contains(body, `"not_found"`) || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("the metrics listener beyond /metrics: %d %s, want a JSON 404 with the security headers", code, body)
 	}
 	if _, err := postComment(http.DefaultClient, s.base, "Gemessen."); err != nil {
 		t.Fatalf("post: %v", err)
@@ -86,7 +91,16 @@ func testDrain(t *testing.T, bin string) {
 		t.Fatal(err)
 	}
 	s.log.wait(t, "draining: readiness fails", s.done)
-	code, body, h := mustGet(t, s.base+"/readyz")
+	resp, err := http.Get(s.base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	code, body, h := resp.StatusCode, string(b), resp.Header
+	if !resp.Close {
+		t.Errorf("a response while draining keeps its connection alive")
+	}
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"draining"`) || h.Get("Retry-After") == "" {
 		t.Errorf("readyz while draining: %d %s, want 503 draining with Retry-After", code, body)
 	}

@@ -171,6 +171,9 @@ type handlerConfig struct {
 	// Metrics, if set, times the requests and watches the page cache,
 	// the bus and the live streams (observe.go).
 	Metrics *metrics.Metrics
+	// BusStats, if set, reports the bus between instances (the NATS
+	// bus's lag and connection) to Metrics; nil: the in-process bus.
+	BusStats func() metrics.BusStats
 	// Draining, if set, says the server is shutting down: readiness
 	// fails (drain.go).
 	Draining func() bool
@@ -262,7 +265,7 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	if timeout <= 0 {
 		timeout = requestTimeout
 	}
-	routed, err := instrument(hc.Metrics, mux, pages)
+	routed, err := instrument(hc.Metrics, mux, pages, hc.BusStats)
 	if err != nil {
 		return nil, nil, err
 	}
