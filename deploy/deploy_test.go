@@ -25,10 +25,6 @@ import (
 	"parley/internal/config"
 )
 
-// pending are variables other branches add to serve now; the deploy files
-// set them already. Once the binary reads one, its entry is dead: delete it.
-var pending = map[string]string{"PARLEY_DRAIN_DELAY": "--drain-delay, the graceful drain"}
-
 // shutdownTimeout is serve's default --shutdown-timeout, which has no
 // variable: what in-flight requests get after the drain delay.
 const shutdownTimeout = 15 * time.Second
@@ -38,13 +34,6 @@ func checkVariable(t *testing.T, where, name string) {
 	t.Helper()
 	known := config.ServeVariables()
 	if slices.Contains(known, name) {
-		if _, ok := pending[name]; ok {
-			t.Logf("NOTE %s is read by serve now: delete it from pending", name)
-		}
-		return
-	}
-	if why, ok := pending[name]; ok {
-		t.Logf("NOTE %s: %s is not read by serve on this branch yet (%s); it is wired at merge", where, name, why)
 		return
 	}
 	t.Errorf("%s sets %s, which parley serve does not read (it reads %v)", where, name, known)
