@@ -38,7 +38,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	s := &stream{w: w, rc: http.NewResponseController(w), replayed: map[int64]bool{}}
+	s := &stream{w: w, rc: http.NewResponseController(w)}
 	// The server's ReadTimeout would otherwise end the stream (by cancelling
 	// its context) that long after the request came in.
 	s.rc.SetReadDeadline(time.Time{})
@@ -111,7 +111,8 @@ func (a *API) live(ctx context.Context, s *stream, sub *realtime.Subscriber) err
 
 // stream writes server-sent events. It remembers the events it replayed,
 // so that one both replayed and then broadcast reaches the reader once;
-// live events need no memory, the hub sends each once.
+// live events need no memory, the hub sends each once. Most readers
+// replay nothing: the map is made on the first replayed event.
 type stream struct {
 	w        http.ResponseWriter
 	rc       *http.ResponseController
@@ -120,6 +121,9 @@ type stream struct {
 
 // replay writes an event read from the log.
 func (s *stream) replay(m realtime.Message) {
+	if s.replayed == nil {
+		s.replayed = make(map[int64]bool)
+	}
 	s.replayed[m.ID] = true
 	s.write(m)
 }
@@ -131,8 +135,9 @@ func (s *stream) send(m realtime.Message) {
 	}
 }
 
+// write sends the frame the hub encoded once for all the story's readers.
 func (s *stream) write(m realtime.Message) {
-	fmt.Fprintf(s.w, "id: %d\nevent: %s\ndata: %s\n\n", m.ID, m.Event, m.Data)
+	s.w.Write(m.SSE())
 }
 
 func (s *stream) flush() error { return s.rc.Flush() }
