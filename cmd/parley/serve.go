@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"parley"
@@ -92,8 +93,13 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	closeLive() // the detached live streams have said goodbye
 	return nil
 }
+
+// streamsGoodbye bounds the wait for live streams to send their goodbye
+// on shutdown.
+const streamsGoodbye = 5 * time.Second
 
 // purgeEvery is how often expired sessions and SSO token IDs are deleted.
 // Nothing reads them once expired, so this only bounds the tables' size;
@@ -262,7 +268,14 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// HSTS only where browsers reach us over HTTPS.
 	h = web.WithClientAddress(withDeadline(mux, timeout), hc.TrustedProxies)
-	closeLive = func() { hub.Close(); closeAdmin() }
+	// Streams detached from net/http (httpapi/events_detach.go) are not
+	// waited for by Shutdown: closeLive waits for their goodbyes, and
+	// serve calls it once more after Shutdown, so that it returns after.
+	var closing sync.Once
+	closeLive = func() {
+		closing.Do(func() { hub.Close(); closeAdmin() })
+		hub.WaitStreams(streamsGoodbye)
+	}
 	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), closeLive, nil
 }
 

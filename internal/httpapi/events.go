@@ -50,10 +50,20 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.bye("shutdown", shutdownRetry)
 	}
-	defer a.hub.Unsubscribe(sub)
 	if err := a.replay(r.Context(), s, site, storyID, after); err != nil {
+		a.hub.Unsubscribe(sub)
 		return nil // the response has begun; the reader reconnects
 	}
+	if d := a.detach(w, r, s, sub); d != nil {
+		release := a.hub.(tracker).Track()
+		go func() {
+			defer release()
+			defer a.hub.Unsubscribe(sub)
+			d.run(a.hub.Done())
+		}()
+		return nil
+	}
+	defer a.hub.Unsubscribe(sub)
 	return a.live(r.Context(), s, sub)
 }
 
@@ -95,7 +105,7 @@ func (a *API) live(ctx context.Context, s *stream, sub *realtime.Subscriber) err
 		case m := <-sub.C:
 			s.send(m)
 		case <-tick.C:
-			fmt.Fprint(s.w, ": ping\n\n")
+			s.w.Write(ping)
 		case <-sub.Gone():
 			return nil
 		case <-a.hub.Done():
@@ -145,7 +155,12 @@ func (s *stream) flush() error { return s.rc.Flush() }
 // bye tells the reader why the stream ends and when to come back (0: not
 // on its own).
 func (s *stream) bye(reason string, retryAfter int) error {
-	data, _ := json.Marshal(map[string]any{"reason": reason, "retryAfter": retryAfter})
-	fmt.Fprintf(s.w, "event: bye\ndata: %s\n\n", data)
+	s.w.Write(byeFrame(reason, retryAfter))
 	return s.flush()
+}
+
+// byeFrame is the event that tells a reader why its stream ends.
+func byeFrame(reason string, retryAfter int) []byte {
+	data, _ := json.Marshal(map[string]any{"reason": reason, "retryAfter": retryAfter})
+	return fmt.Appendf(nil, "event: bye\ndata: %s\n\n", data)
 }

@@ -103,6 +103,8 @@ type Hub struct {
 	reader  *reader // nil while no one watches
 	closed  bool
 	done    chan struct{} // closed by Close: streams say goodbye
+
+	streams sync.WaitGroup // streams that outlive their handler (Track)
 }
 
 // Option configures a Hub.
