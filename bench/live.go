@@ -108,6 +108,10 @@ func measureLive(ctx context.Context, cfg config, a *api, stories []liveStory, l
 	res.Deliveries, res.P50, res.P99, res.Max = board.lat.Count(), board.lat.Percentile(0.5), board.lat.Percentile(0.99), board.lat.Percentile(1)
 	board.mu.Unlock()
 	res.Disorder, res.Reconnects, res.DialFails = board.disorder.Load(), board.reconnects.Load(), board.dialFails.Load()
+	if cfg.Hold > 0 {
+		fmt.Fprintf(log, "live: holding the streams open for %v\n", cfg.Hold)
+		sleepCtx(ctx, cfg.Hold)
+	}
 	return res, nil
 }
 

@@ -45,15 +45,16 @@ type config struct {
 	ModeratedSite string
 
 	// The memory and idle scenarios (see README.md).
-	Scenario    string // "standard", "memory" or "idle"
-	PID         int    // the server's process, for /proc/PID
-	GCTrace     string // the server's stderr with GODEBUG=gctrace=1
-	Stories     int    // stories read (memory) or streamed (idle)
-	PerStory    int    // comments seeded per story (memory)
-	CacheBudget int64  // the server's page-cache budget, bytes
-	Probes      int    // comments timed from post to stream (idle, live)
-	Hot         int    // readers on the hot story (live; -1: a tenth of -readers)
-	TotalWrites int    // writes before the settle step (memory; 0: skip it)
+	Scenario    string        // "standard", "memory" or "idle"
+	PID         int           // the server's process, for /proc/PID
+	GCTrace     string        // the server's stderr with GODEBUG=gctrace=1
+	Stories     int           // stories read (memory) or streamed (idle)
+	PerStory    int           // comments seeded per story (memory)
+	CacheBudget int64         // the server's page-cache budget, bytes
+	Probes      int           // comments timed from post to stream (idle, live)
+	Hot         int           // readers on the hot story (live; -1: a tenth of -readers)
+	Hold        time.Duration // keep the live readers open after the probes, for a profile
+	TotalWrites int           // writes before the settle step (memory; 0: skip it)
 	Settle      time.Duration
 }
 
@@ -110,6 +111,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cacheMiB := fs.Int64("cache-mib", 64, "the server's page-cache budget in MiB (memory scenario)")
 	fs.IntVar(&c.Probes, "probes", 50, "comments timed from post to stream (idle and live scenarios)")
 	fs.IntVar(&c.Hot, "hot", -1, "readers on the one hot story (live scenario; default a tenth of -readers)")
+	fs.DurationVar(&c.Hold, "hold", 0, "keep the readers open this long after the probes, to profile the server (live scenario)")
 	fs.IntVar(&c.TotalWrites, "total-writes", 100_000, "writes after which RSS must come back near its idle value (memory scenario; 0 skips the step)")
 	fs.DurationVar(&c.Settle, "settle", 30*time.Second, "wait after -total-writes before RSS is read again (memory scenario)")
 	if err := fs.Parse(args); err != nil {
