@@ -50,3 +50,20 @@ func TestMessageFrame(t *testing.T) {
 		t.Errorf("frame %q, want %q", got, want)
 	}
 }
+
+// TestReadersCountsSubscribers: the gauge of live readers follows
+// Subscribe and Unsubscribe.
+func TestReadersCountsSubscribers(t *testing.T) {
+	w := newWorld(t)
+	w.story(t, "b")
+	a, _ := w.hub.Subscribe(context.Background(), "s", "a")
+	b, _ := w.hub.Subscribe(context.Background(), "s", "b")
+	if n := w.hub.Readers(); n != 2 {
+		t.Errorf("%d readers, want 2", n)
+	}
+	w.hub.Unsubscribe(a)
+	w.hub.Unsubscribe(b)
+	if n := w.hub.Readers(); n != 0 {
+		t.Errorf("%d readers after both left, want 0", n)
+	}
+}

@@ -32,3 +32,18 @@ func (h *Hub) WaitStreams(d time.Duration) error {
 		return context.DeadlineExceeded
 	}
 }
+
+// Readers returns how many readers the hub serves now. A stream detached
+// from its HTTP handler is no longer an in-flight request, so a gauge of
+// live readers must come from here, not from the HTTP server.
+func (h *Hub) Readers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, st := range h.stories {
+		st.mu.Lock()
+		n += len(st.subs)
+		st.mu.Unlock()
+	}
+	return n
+}
