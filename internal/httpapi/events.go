@@ -55,7 +55,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 		return nil // the response has begun; the reader reconnects
 	}
 	if d := a.detach(w, r, s, sub); d != nil {
-		release := a.hub.(tracker).Track()
+		release := a.hub.Track()
 		go func() {
 			defer release()
 			defer a.hub.Unsubscribe(sub)

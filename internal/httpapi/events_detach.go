@@ -15,11 +15,6 @@ import (
 // socket stays full that long is dropped, and reconnects with its last ID.
 const writeTimeout = 10 * time.Second
 
-// tracker is what a hub offers to streams that outlive their handler.
-type tracker interface {
-	Track() (done func())
-}
-
 // Why live streams leave net/http once they are idle: a stream that
 // stays in its handler keeps the connection's goroutine and stack, the
 // background reader's goroutine, net/http's 4 KiB bufio reader, its 4 KiB
@@ -42,7 +37,7 @@ type detached struct {
 // cannot: HTTP/2, a writer that does not let go of its connection, a
 // response that is not plainly chunked HTTP/1.1.
 func (a *API) detach(w http.ResponseWriter, r *http.Request, s *stream, sub *realtime.Subscriber) *detached {
-	if _, ok := a.hub.(tracker); !ok || r.ProtoMajor != 1 || r.ProtoMinor != 1 ||
+	if r.ProtoMajor != 1 || r.ProtoMinor != 1 ||
 		w.Header().Get("Content-Encoding") != "" || r.Header.Get("Connection") == "close" {
 		return nil
 	}
