@@ -113,6 +113,9 @@ type API struct {
 	// publicOrigin is Parley's own origin (scheme://host), whose pages
 	// call the API as first party; "" when none was configured.
 	publicOrigin string
+
+	// draining reports that the server is shutting down (health.go).
+	draining func() bool
 }
 
 // Option configures an API.
@@ -347,17 +350,4 @@ func jsonProblem(err error) string {
 
 func (a *API) notFound(w http.ResponseWriter, r *http.Request) error {
 	return parley.Errorf(parley.ENOTFOUND, "There is no API endpoint %s %s.", r.Method, r.URL.Path)
-}
-
-func (a *API) health(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	return nil
-}
-
-func (a *API) ready(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.Ready(r.Context()); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	return nil
 }

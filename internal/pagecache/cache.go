@@ -74,6 +74,7 @@ type Cache struct {
 	used     int
 	stories  map[string]*storyPages
 	inflight map[string]*call
+	counts   counters
 }
 
 type storyPages struct {
@@ -110,8 +111,10 @@ func (c *Cache) get(story, key string, load Loader) (*Page, error) {
 	sp := c.story(story)
 	if resp, ok := sp.pages[key]; ok && c.now().Sub(resp.made) < pageTTL {
 		c.mu.Unlock()
+		c.counts.hits.Add(1)
 		return resp, nil
 	}
+	c.counts.misses.Add(1)
 	full := story + "\x00" + key
 	if cl, ok := c.inflight[full]; ok {
 		cl.waiters++
@@ -182,6 +185,7 @@ func (c *Cache) store(sp *storyPages, gen uint64, key string, resp *Page) {
 
 // evict empties the cache: simple, bounded, and rare at a sane budget.
 func (c *Cache) evict() {
+	c.counts.evictions.Add(1)
 	for id, sp := range c.stories {
 		sp.pages = make(map[string]*Page)
 		if sp.loading == 0 {
