@@ -69,6 +69,8 @@ type results struct {
 	Checks    []check       `json:"checks"`
 	Memory    *memoryResult `json:"memory,omitempty"`
 	Idle      *idleResult   `json:"idle,omitempty"`
+	Live      *liveResult   `json:"live,omitempty"`
+	Settle    *settleResult `json:"settle,omitempty"`
 }
 
 // pageInfo describes a recorded page 1, for the notes under the table.

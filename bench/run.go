@@ -25,7 +25,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	r := &results{Started: time.Now().UTC(), Addr: cfg.Addr, Site: cfg.Site,
 		Duration: cfg.Duration.String(), Writers: cfg.Writers, Readers: cfg.Readers}
 	suffix := fmt.Sprintf("%08x", rand.Uint32())
-	if cfg.Scenario == "memory" || cfg.Scenario == "idle" {
+	if cfg.Scenario == "memory" || cfg.Scenario == "idle" || cfg.Scenario == "live" {
 		return runScenario(ctx, cfg, a, suffix, r, stdout, stderr)
 	}
 	for _, pid := range []int{cfg.PID, cfg.ComparePID} {
@@ -182,6 +182,15 @@ func runScenario(ctx context.Context, cfg config, a *api, suffix string, r *resu
 	var err error
 	switch cfg.Scenario {
 	case "memory":
+		if cfg.TotalWrites > 0 {
+			var m settleResult
+			m, err = measureSettle(ctx, cfg, a, "bench-settle-"+suffix, stderr)
+			r.Settle = &m
+			if err != nil {
+				return err
+			}
+			r.Checks = append(r.Checks, settleCheck(&m))
+		}
 		if !cfg.SkipWrites {
 			fmt.Fprintf(stderr, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
 			st := runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, writeOps(a, "bench-w-"+suffix, new(parentPool), textSeed))
@@ -198,11 +207,13 @@ func runScenario(ctx context.Context, cfg config, a *api, suffix string, r *resu
 			m, err = measureIdle(ctx, cfg, a, ids, stderr)
 			r.Idle = &m
 		}
+	case "live":
+		err = runLive(ctx, cfg, a, prefix, r, stderr)
 	}
 	if err != nil {
 		return err
 	}
-	r.Checks = evaluateScenario(r)
+	r.Checks = append(evaluateScenario(r), r.Checks...)
 	writeTable(stdout, r)
 	if cfg.JSON != "" {
 		return writeJSON(cfg.JSON, r)

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"parley"
@@ -87,8 +88,14 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	go purgeExpired(purgeCtx, store, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	return d.shutdown(ctx, srv, errc, cfg, log)
+	err = d.shutdown(ctx, srv, errc, cfg, log)
+	closeLive() // Shutdown does not wait for the detached live streams: their goodbyes
+	return err
 }
+
+// streamsGoodbye bounds the wait for live streams to send their goodbye
+// on shutdown.
+const streamsGoodbye = 5 * time.Second
 
 // purgeEvery is how often expired sessions and SSO token IDs are deleted.
 // Nothing reads them once expired, so this only bounds the tables' size;
@@ -271,7 +278,14 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// HSTS only where browsers reach us over HTTPS.
 	h = web.WithRequestIDs(web.WithClientAddress(withDeadline(routed, timeout), hc.TrustedProxies))
-	closeLive = func() { hub.Close(); closeAdmin() }
+	// Streams detached from net/http (httpapi/events_detach.go) are not
+	// waited for by Shutdown: closeLive waits for their goodbyes, and
+	// serve calls it once more after Shutdown, so that it returns after.
+	var closing sync.Once
+	closeLive = func() {
+		closing.Do(func() { hub.Close(); closeAdmin() })
+		hub.WaitStreams(streamsGoodbye)
+	}
 	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), closeLive, nil
 }
 

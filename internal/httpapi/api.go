@@ -68,6 +68,8 @@ type Live interface {
 	Unsubscribe(sub *realtime.Subscriber)
 	Replay(ctx context.Context, siteID, storyID string, after int64, fn func(realtime.Message)) error
 	Done() <-chan struct{}
+	// Track registers a stream that outlives its handler (events_detach.go).
+	Track() (done func())
 }
 
 // Deps are the parts the API serves from but does not own: whoever
