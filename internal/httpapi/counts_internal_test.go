@@ -1,0 +1,23 @@
+package httpapi
+
+import "testing"
+
+// TestKeepableList: only a plain list of distinct stories is kept, so that
+// one list cannot be many keys of the cache.
+func TestKeepableList(t *testing.T) {
+	for _, tc := range []struct {
+		query string
+		keep  bool
+	}{
+		{"story=a&story=b", true},
+		{"story=a", true},
+		{"story=a&story=a", false},
+		{"story=a&_=1", false},
+		{"", false},
+		{"lang=de", false},
+	} {
+		if got := keepableList(tc.query, countStories(tc.query)); got != tc.keep {
+			t.Errorf("keepableList(%q) = %v, want %v", tc.query, got, tc.keep)
+		}
+	}
+}
