@@ -229,16 +229,19 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		return nil, nil, fmt.Errorf("commenter tokens: %w", err)
 	}
 	authn := auth.New(config.Origin(hc.PublicURL), tokens, auth.NewSessions(store, svc, hc.Now))
-	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
+	timeout := hc.RequestTimeout
+	if timeout <= 0 {
+		timeout = requestTimeout
+	}
+	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log,
+		httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)), httpapi.WithRequestTimeout(timeout))
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)
 	}
 	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: hc.PublicURL, FormKey: formKey, OIDC: svc, TrustedProxies: hc.TrustedProxies})
 
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api)
-	mux.Handle("/healthz", api)
-	mux.Handle("/readyz", api)
+	api.Register(mux) // on this mux, so that a request is routed once
 	block.Register(mux)
 	block.SignIn(svc).Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
@@ -255,10 +258,6 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 			return nil, nil, err
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
-	}
-	timeout := hc.RequestTimeout
-	if timeout <= 0 {
-		timeout = requestTimeout
 	}
 	// HSTS only where browsers reach us over HTTPS.
 	h = web.WithClientAddress(withDeadline(mux, timeout), hc.TrustedProxies)

@@ -21,3 +21,18 @@ func TestKeepableList(t *testing.T) {
 		}
 	}
 }
+
+// TestSelfBoundedRoutesExist: every route spared the request deadline is
+// in the routes table, so that a renamed route cannot lose its deadline
+// or keep an exemption it no longer needs without a test noticing.
+func TestSelfBoundedRoutesExist(t *testing.T) {
+	n := 0
+	for _, rt := range (&API{}).routes() {
+		if selfBounded(rt.pattern) {
+			n++
+		}
+	}
+	if n != 5 {
+		t.Errorf("%d self-bounded routes in the table, want the 5 selfBounded names", n)
+	}
+}
