@@ -41,17 +41,7 @@ func compareReads(ctx context.Context, cfg config, other *api, u, story, label s
 	}
 	fmt.Fprintf(log, "reads: page 1 of %s, %d connections, the compared server and parley alternated %d times, %v each (then baseline)\n",
 		story, cfg.Readers, compareRounds, cfg.Duration)
-	var ost, pst loopStats
-	d := cfg.Duration / compareRounds
-	for i := range compareRounds {
-		if i%2 == 0 { // the compared server first, then Parley first: ABBA
-			ost = ost.plus(readLoop(ctx, cfg, ou, d, cfg.ComparePID))
-			pst = pst.plus(readLoop(ctx, cfg, u, d, cfg.PID))
-			continue
-		}
-		pst = pst.plus(readLoop(ctx, cfg, u, d, cfg.PID))
-		ost = ost.plus(readLoop(ctx, cfg, ou, d, cfg.ComparePID))
-	}
+	ost, pst := alternate(ctx, cfg, ou, u)
 	s := newScenario("page 1, "+label+" story, compared server", "compare", "req/s", ost)
 	s.Story, s.Served, s.Raw, s.Gzip = label, len(p.Body), p.Raw, p.Gzip
 	return &s, pst, nil

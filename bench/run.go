@@ -66,6 +66,9 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if err := measureFirstScreen(ctx, cfg, a, other, stories, suffix, stderr, r); err != nil {
+		return err
+	}
 	r.Checks = evaluate(cfg, r)
 	writeTable(stdout, r)
 	if cfg.JSON != "" {
