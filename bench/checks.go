@@ -21,11 +21,12 @@ const (
 // evaluate turns the measured scenarios into PASS / MISS / SKIP lines.
 func evaluate(cfg config, r *results) []check {
 	small, large := sizeLabel(cfg.Small), sizeLabel(cfg.Large)
+	c := "c" + fmt.Sprint(cfg.Readers)
 	out := []check{
-		ratioCheck("first screen (page 1, "+small+" story) vs baseline, c"+fmt.Sprint(cfg.Readers), find(r, "parley", small), minFirstScreenRatio),
-		ratioCheck("first screen (page 1, "+small+" story) vs baseline, c1", findAt(r, "parley", small, 1), minFirstScreenRatio),
-		ratioCheck("cached read ratio vs baseline, "+large+" story", find(r, "parley", large), minCachedRatio),
-		ratioCheck(countsLabel+" stories vs baseline, c"+fmt.Sprint(cfg.Readers), find(r, "parley", countsLabel), minCountsRatio),
+		ratioCheck(r, "first screen (page 1, "+small+" story) vs baseline, "+c, small, 0, minFirstScreenRatio),
+		ratioCheck(r, "first screen (page 1, "+small+" story) vs baseline, c1", small, 1, minFirstScreenRatio),
+		ratioCheck(r, "cached read ratio vs baseline, "+large+" story", large, 0, minCachedRatio),
+		ratioCheck(r, countsLabel+" stories vs baseline, "+c, countsLabel, 0, minCountsRatio),
 	}
 	s := find(r, "parley", small)
 	out = append(out, check{
@@ -40,18 +41,12 @@ func evaluate(cfg config, r *results) []check {
 	return append(out, moreCompareChecks(r, small)...)
 }
 
-// ratioCheck is the check of a read row's ratio against its baseline.
-func ratioCheck(name string, s scenario, target float64) check {
-	return check{Name: name, Value: fmt.Sprintf("%.2f%s", s.Ratio, cpuCellNote(s)), Target: fmt.Sprintf(">= %.2f", target),
-		Result: verdict(s.Ratio >= target)}
-}
-
-// cpuCellNote is the server CPU per request of a row, when measured.
-func cpuCellNote(s scenario) string {
-	if s.CPUPerOp == 0 {
-		return ""
-	}
-	return fmt.Sprintf(" (server CPU %s per request)", us(s.CPUPerOp))
+// ratioCheck is the check of a read row's ratio against its baseline,
+// with both servers' CPU per request where they were measured.
+func ratioCheck(r *results, name, story string, readers int, target float64) check {
+	p, b := findAt(r, "parley", story, readers), findAt(r, "baseline", story, readers)
+	return check{Name: name, Target: fmt.Sprintf(">= %.2f", target), Result: verdict(p.Ratio >= target),
+		Value: fmt.Sprintf("%.2f (%s vs %s req/s%s)", p.Ratio, thousands(p.Rate), thousands(b.Rate), cpuNote(p, b))}
 }
 
 // moreCompareChecks sets page 1 at one connection and the counts against

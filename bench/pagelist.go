@@ -55,9 +55,11 @@ type readSpec struct {
 	readers int    // 0: -readers
 }
 
-// measureRead runs a read loop against Parley (alternated with the
-// compared server's when there is one) and then against a replay of
-// Parley's own bytes, and adds the rows.
+// measureRead starts a replay of Parley's own bytes for spec and then
+// measures Parley, the replay and, with -compare, the compared server,
+// alternated (see alternate), and adds their rows: on a machine shared
+// with other work a run after another can meet another load, and
+// alternating spreads the drift over all three.
 func measureRead(ctx context.Context, cfg config, spec readSpec, a, other *api, log io.Writer, r *results) error {
 	lc := cfg
 	if spec.readers > 0 {
@@ -67,57 +69,80 @@ func measureRead(ctx context.Context, cfg config, spec readSpec, a, other *api, 
 	if err != nil {
 		return fmt.Errorf("%s: %w", spec.name, err)
 	}
-	var ost, pst loopStats
-	if other != nil {
-		if _, err := warmPage(ctx, other.client, spec.ou); err != nil {
-			return fmt.Errorf("-compare: %s: %w", spec.name, err)
-		}
-		fmt.Fprintf(log, "reads: %s, %d connections, the compared server and parley alternated (then baseline)\n", spec.name, lc.Readers)
-		ost, pst = alternate(ctx, lc, spec.ou, spec.u)
-	} else {
-		fmt.Fprintf(log, "reads: %s, %d connections for %v (parley, then baseline)\n", spec.name, lc.Readers, cfg.Duration)
-		pst = readLoop(ctx, lc, spec.u, cfg.Duration, cfg.PID)
-	}
 	b, err := startBaselineProcess(ctx, p)
 	if err != nil {
 		return err
 	}
-	bst := readLoop(ctx, lc, b.URL+p.RequestURI, cfg.Duration, 0)
+	targets := []target{{spec.u, cfg.PID}, {b.URL + p.RequestURI, b.cmd.Process.Pid}}
+	if other != nil {
+		if _, err := warmPage(ctx, other.client, spec.ou); err != nil {
+			b.Close()
+			return fmt.Errorf("-compare: %s: %w", spec.name, err)
+		}
+		targets = append(targets, target{spec.ou, cfg.ComparePID})
+	}
+	fmt.Fprintf(log, "reads: %s, %d connections, parley, baseline and the compared server (with -compare) alternated, %v each\n",
+		spec.name, lc.Readers, cfg.Duration)
+	st := alternate(ctx, lc, targets)
 	if err := b.Close(); err != nil {
 		return err
 	}
-	rows := []scenario{newScenario(spec.name+", parley", "parley", "req/s", pst), newScenario(spec.name+", baseline", "baseline", "req/s", bst)}
+	rows := []scenario{newScenario(spec.name+", parley", "parley", "req/s", st[0]), newScenario(spec.name+", baseline", "baseline", "req/s", st[1])}
 	if other != nil {
-		rows = append(rows, newScenario(spec.name+", compared server", "compare", "req/s", ost))
+		rows = append(rows, newScenario(spec.name+", compared server", "compare", "req/s", st[2]))
 	}
 	for i := range rows {
 		rows[i].Story, rows[i].Readers, rows[i].Served, rows[i].Raw, rows[i].Gzip = spec.label, spec.readers, len(p.Body), p.Raw, p.Gzip
-		if bst.Rate() > 0 && rows[i].Kind != "baseline" {
-			rows[i].Ratio = rows[i].Rate / bst.Rate()
+		if st[1].Rate() > 0 && rows[i].Kind != "baseline" {
+			rows[i].Ratio = rows[i].Rate / st[1].Rate()
 		}
 	}
 	r.Scenarios = append(r.Scenarios, rows...)
 	return nil
 }
 
-// alternate measures GETs of ou and u in compareRounds pairs, each pair in
-// the other order from the last (ABBA), for cfg.Duration on each in all.
-func alternate(ctx context.Context, cfg config, ou, u string) (ost, pst loopStats) {
+// target is a URL to read and the PID of the server behind it (0: none
+// known).
+type target struct {
+	u   string
+	pid int
+}
+
+// alternate measures GETs of each target in compareRounds rounds, each
+// round in the reverse order of the last (ABBA, or ABCCBA with three),
+// for cfg.Duration on each in all.
+func alternate(ctx context.Context, cfg config, targets []target) []loopStats {
+	st := make([]loopStats, len(targets))
 	d := cfg.Duration / compareRounds
 	for i := range compareRounds {
-		if i%2 == 0 { // the compared server first, then Parley first: ABBA
-			ost = ost.plus(readLoop(ctx, cfg, ou, d, cfg.ComparePID))
-			pst = pst.plus(readLoop(ctx, cfg, u, d, cfg.PID))
-			continue
+		for j := range targets {
+			k := j
+			if i%2 == 1 {
+				k = len(targets) - 1 - j
+			}
+			st[k] = st[k].plus(readLoop(ctx, cfg, targets[k].u, d, targets[k].pid))
 		}
-		pst = pst.plus(readLoop(ctx, cfg, u, d, cfg.PID))
-		ost = ost.plus(readLoop(ctx, cfg, ou, d, cfg.ComparePID))
 	}
-	return ost, pst
+	return st
+}
+
+// measurePage1 measures page 1 of a story at -readers connections.
+func measurePage1(ctx context.Context, cfg config, a, other *api, story, label string, log io.Writer, r *results) error {
+	u := a.pageURL(story)
+	p, err := warmPage(ctx, a.client, u)
+	if err != nil {
+		return fmt.Errorf("page 1 of %s: %w", story, err)
+	}
+	r.Pages = append(r.Pages, pageInfo{Story: story, CommentCount: p.CommentCount, TopLevel: p.Comments, ETag: p.Header.Get("ETag")})
+	spec := readSpec{u: u, name: "page 1, " + label + " story", label: label}
+	if other != nil {
+		spec.ou = other.pageURL(story)
+	}
+	return measureRead(ctx, cfg, spec, a, other, log, r)
 }
 
 // measureFirstScreen measures what an article page and an article list
-// ask for besides page 1 at -readers (measureReads): page 1 of the small
+// ask for besides page 1 at -readers (measurePage1): page 1 of the small
 // story over one connection, a reader at a time, and the counts of an
 // article list.
 func measureFirstScreen(ctx context.Context, cfg config, a, other *api, stories []string, suffix string, log io.Writer, r *results) error {
