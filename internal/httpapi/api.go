@@ -115,6 +115,9 @@ type API struct {
 	// requestTimeout bounds a request's wait for the database; 0: none
 	// (see WithRequestTimeout).
 	requestTimeout time.Duration
+
+	// draining reports that the server is shutting down (health.go).
+	draining func() bool
 }
 
 // Option configures an API.
@@ -359,17 +362,4 @@ func jsonProblem(err error) string {
 
 func (a *API) notFound(w http.ResponseWriter, r *http.Request) error {
 	return parley.Errorf(parley.ENOTFOUND, "There is no API endpoint %s %s.", r.Method, r.URL.Path)
-}
-
-func (a *API) health(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	return nil
-}
-
-func (a *API) ready(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.Ready(r.Context()); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	return nil
 }

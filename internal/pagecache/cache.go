@@ -74,6 +74,7 @@ type Cache struct {
 	used     int
 	stories  map[storyRef]*storyPages
 	inflight map[flightKey]*call
+	counts   counters
 
 	// Pages of several stories (list.go), within their own budget.
 	listBudget, listUsed int
@@ -133,9 +134,11 @@ func (c *Cache) get(story storyRef, key string, load Loader) (*Page, error) {
 	if sp, ok := c.stories[story]; ok {
 		if resp, ok := sp.pages[key]; ok && c.now().Sub(resp.made) < pageTTL {
 			c.mu.Unlock()
+			c.counts.hits.Add(1)
 			return resp, nil
 		}
 	}
+	c.counts.misses.Add(1)
 	sp := c.story(story)
 	full := flightKey{ref: story, key: key}
 	if cl, ok := c.inflight[full]; ok {
@@ -221,6 +224,7 @@ func (c *Cache) store(sp *storyPages, gen uint64, key string, resp *Page) {
 // evict empties the cache of story pages: simple, bounded, and rare at a
 // sane budget. List pages have their own budget and stay.
 func (c *Cache) evict() {
+	c.counts.evictions.Add(1)
 	for id, sp := range c.stories {
 		sp.pages = make(map[string]*Page)
 		c.forgetIdle(id, sp)

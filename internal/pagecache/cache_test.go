@@ -135,3 +135,23 @@ func TestCachePagesExpire(t *testing.T) {
 		t.Errorf("used %d bytes after replacing the page, want %d", c.used, want)
 	}
 }
+
+// TestStats: a hit, a miss and an eviction are counted, and the bytes
+// held follow the pages stored.
+func TestStats(t *testing.T) {
+	one := NewPage(make([]byte, 60)).size()
+	c := newCache(one * 3 / 2) // room for one page, not two
+	load := func(n int) Loader {
+		return func() ([]byte, bool, error) { return make([]byte, n), true, nil }
+	}
+	c.get(storyRef{"s", "1"}, "a", load(60))
+	c.get(storyRef{"s", "1"}, "a", load(60))
+	c.get(storyRef{"s", "2"}, "a", load(60)) // over the budget: evicts the first
+	st := c.Stats()
+	if st.Hits != 1 || st.Misses != 2 || st.Evictions != 1 || st.Budget != int64(one*3/2) {
+		t.Errorf("Stats = %+v, want 1 hit, 2 misses, 1 eviction, budget %d", st, one*3/2)
+	}
+	if st.Bytes != int64(one) {
+		t.Errorf("Bytes = %d, want the one page held (%d)", st.Bytes, one)
+	}
+}

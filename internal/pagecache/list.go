@@ -48,8 +48,10 @@ func (c *Cache) GetList(siteID, key string, stories func() []string, load Loader
 	c.mu.Lock()
 	if lp, ok := c.listPages[ref]; ok && c.now().Sub(lp.page.made) < pageTTL {
 		c.mu.Unlock()
+		c.counts.hits.Add(1)
 		return lp.page, nil
 	}
+	c.counts.misses.Add(1)
 	full := flightKey{ref: storyRef{site: siteID}, key: key, list: true}
 	if cl, ok := c.inflight[full]; ok {
 		cl.waiters++
@@ -119,6 +121,7 @@ func (c *Cache) storeList(ref listRef, deps []dep, p *Page) {
 	}
 	c.dropList(ref) // an expired page being replaced
 	if c.listUsed+size > c.listBudget {
+		c.counts.evictions.Add(1)
 		c.dropLists()
 	}
 	lp := &listPage{page: p, size: size, stories: make([]storyRef, len(deps))}
