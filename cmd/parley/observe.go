@@ -40,12 +40,22 @@ func startMetrics(cfg *config.Config, store parley.Store, log *slog.Logger) (m *
 	if err := m.WatchPools(poolStats(store)); err != nil {
 		return nil, nil, fmt.Errorf("metrics: %w", err)
 	}
-	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	stop, err = serveMetrics(cfg.MetricsAddr, m.Handler(), log)
 	if err != nil {
-		return nil, nil, fmt.Errorf("metrics listen: %w", err)
+		return nil, nil, err
+	}
+	return m, stop, nil
+}
+
+// serveMetrics serves h at GET /metrics on addr, with the security
+// headers of every surface, and a JSON 404 for anything else.
+func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listen: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", m.Handler())
+	mux.Handle("GET /metrics", h)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
@@ -61,7 +71,7 @@ func startMetrics(cfg *config.Config, store parley.Store, log *slog.Logger) (m *
 		}
 	}()
 	log.Info("metrics listening", "addr", ln.Addr().String())
-	return m, func() {
+	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)

@@ -183,13 +183,13 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 	work := context.WithoutCancel(ctx)
 	for i, m := range ms {
 		if ctx.Err() != nil { // shutting down: stop after the current message
-			r.release(work, ms[i:])
+			r.release(work, ms[i:], "the relay stopped before this attempt")
 			break
 		}
 		if r.o.Clock().Sub(claimed) > r.o.Lease-DefaultSMTPTimeout {
 			// Too little of the lease is left for a whole delivery: another
 			// relay may claim the rest before we are done and send them too.
-			r.release(work, ms[i:])
+			r.release(work, ms[i:], "lease ran short before this attempt")
 			break
 		}
 		r.attempt(work, m)
@@ -198,9 +198,9 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 }
 
 // release hands claimed messages back, due at once, for the next claim.
-func (r *Relay) release(ctx context.Context, ms []*parley.Message) {
+func (r *Relay) release(ctx context.Context, ms []*parley.Message, why string) {
 	for _, m := range ms {
-		if err := r.store.RetryMessage(ctx, m.ID, r.o.Owner, r.o.Clock(), "lease ran short before this attempt"); err != nil {
+		if err := r.store.RetryMessage(ctx, m.ID, r.o.Owner, r.o.Clock(), why); err != nil {
 			r.o.Logger.Warn("outbox: releasing a message", "message", m.ID, "err", err)
 		}
 	}
