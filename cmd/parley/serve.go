@@ -240,17 +240,19 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		return nil, nil, fmt.Errorf("commenter tokens: %w", err)
 	}
 	authn := auth.New(config.Origin(hc.PublicURL), tokens, auth.NewSessions(store, svc, hc.Now))
+	timeout := hc.RequestTimeout
+	if timeout <= 0 {
+		timeout = requestTimeout
+	}
 	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: countStreams(hc.Metrics, hub), Pages: pages, Bus: bus}, log,
-		httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)), httpapi.WithDraining(hc.Draining))
+		httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)), httpapi.WithDraining(hc.Draining), httpapi.WithRequestTimeout(timeout))
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)
 	}
 	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: hc.PublicURL, FormKey: formKey, OIDC: svc, TrustedProxies: hc.TrustedProxies})
 
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api)
-	mux.Handle("/healthz", api)
-	mux.Handle("/readyz", api)
+	api.Register(mux) // on this mux, so that a request is routed once
 	block.Register(mux)
 	block.SignIn(svc).Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
@@ -267,10 +269,6 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 			return nil, nil, err
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
-	}
-	timeout := hc.RequestTimeout
-	if timeout <= 0 {
-		timeout = requestTimeout
 	}
 	routed, err := instrument(hc.Metrics, mux, pages, hc.BusStats)
 	if err != nil {

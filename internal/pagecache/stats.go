@@ -21,8 +21,8 @@ type counters struct {
 // Stats returns the cache's counters and size.
 func (c *Cache) Stats() Stats {
 	c.mu.Lock()
-	used := c.used
+	used := c.used + c.listUsed
 	c.mu.Unlock()
 	return Stats{Hits: c.counts.hits.Load(), Misses: c.counts.misses.Load(), Evictions: c.counts.evictions.Load(),
-		Bytes: int64(used), Budget: int64(c.budget)}
+		Bytes: int64(used), Budget: int64(c.budget + c.listBudget)}
 }
