@@ -3,6 +3,7 @@ package follow
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,14 +58,33 @@ func (d *Deriver) created(ctx context.Context, tx parley.Tx, ev *parley.StoredEv
 	if c.Status == parley.StatusDeleted {
 		return nil // a placeholder coming back is no news
 	}
-	author, err := tx.User(ctx, c.AuthorID)
-	if err != nil {
-		return fmt.Errorf("author: %w", err)
+	// The author is read only when a webhook or an inbox item shows them:
+	// most comments are top-level on sites without endpoints, and each
+	// read is one more statement in the SQLite writer's turn.
+	var author *parley.User
+	authorOf := func() (*parley.User, error) {
+		if author != nil {
+			return author, nil
+		}
+		u, err := tx.User(ctx, c.AuthorID)
+		if err != nil {
+			return nil, fmt.Errorf("author: %w", err)
+		}
+		author = u
+		return u, nil
 	}
-	c.Author = parley.Standing{Role: staffRole(author.UserRole()), Badges: author.Badges}
-	if err := d.hooks(ctx, tx, hook{event: parley.HookCommentCreated, key: "comment.created-" + c.ID,
-		site: ev.SiteID, at: ev.CreatedAt, comment: c}); err != nil {
+	if hooked, err := wanted(ctx, tx, ev.SiteID, parley.HookCommentCreated); err != nil {
 		return err
+	} else if hooked {
+		u, err := authorOf()
+		if err != nil {
+			return err
+		}
+		c.Author = parley.Standing{Role: staffRole(u.UserRole()), Badges: u.Badges}
+		if err := d.hooks(ctx, tx, hook{event: parley.HookCommentCreated, key: "comment.created-" + c.ID,
+			site: ev.SiteID, at: ev.CreatedAt, comment: c}); err != nil {
+			return err
+		}
 	}
 	if c.Status != parley.StatusApproved || c.ParentID == "" {
 		return nil
@@ -78,13 +98,26 @@ func (d *Deriver) created(ctx context.Context, tx parley.Tx, ev *parley.StoredEv
 	if parent.AuthorID == "" || parent.AuthorID == c.AuthorID || parent.Status == parley.StatusDeleted || parent.AuthorErased() {
 		return nil
 	}
+	u, err := authorOf()
+	if err != nil {
+		return err
+	}
 	kind := parley.InboxReply
-	if author.UserRole().Staff() {
+	if u.UserRole().Staff() {
 		kind = parley.InboxStaffReply
 	}
 	_, err = add(ctx, tx, &parley.InboxItem{ID: parley.NewID(ev.CreatedAt), UserID: parent.AuthorID, SiteID: c.SiteID,
 		Kind: kind, StoryID: c.StoryID, CommentID: c.ID, CreatedAt: ev.CreatedAt})
 	return err
+}
+
+// wanted reports whether an endpoint of the site subscribed to event.
+func wanted(ctx context.Context, tx parley.Tx, siteID, event string) (bool, error) {
+	ws, err := tx.SiteWebhooks(ctx, siteID)
+	if err != nil {
+		return false, fmt.Errorf("webhooks: %w", err)
+	}
+	return slices.ContainsFunc(ws, func(w *parley.Webhook) bool { return w.Wants(event) }), nil
 }
 
 // heldReply queues the reply mail of a reply that was held back and is

@@ -283,11 +283,12 @@ func (f *Follower) apply(ctx context.Context, l *Log, c *parley.LogCursor, entri
 		} else if err != nil {
 			return err
 		}
+		btx := newBatchTx(tx)
 		for _, e := range entries {
 			if skip[e.ID] {
 				continue
 			}
-			if err := l.Derive(ctx, tx, e); err != nil {
+			if err := l.Derive(ctx, btx, e); err != nil {
 				return fmt.Errorf("derive %s entry %d: %w", l.Name, e.ID, err)
 			}
 		}

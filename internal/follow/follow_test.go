@@ -451,3 +451,89 @@ func TestPayload(t *testing.T) {
 		}
 	})
 }
+
+// TestBatchHooks derives the comment.created deliveries of two sites'
+// comments, interleaved in one batch: each site's endpoints, read once per
+// batch, get the comments of their own site and no other, and a staff
+// author shows in the payload with their role.
+func TestBatchHooks(t *testing.T) {
+	onBackends(t, func(t *testing.T, store parley.Store) {
+		w := newWorld(t, store)
+		ctx := t.Context()
+		if err := w.svc.CreateSite(ctx, &parley.Site{ID: "other", Name: "Other", AllowAnonymous: true, RateLimit: parley.RateLimit{Off: true}}); err != nil {
+			t.Fatal(err)
+		}
+		hooks := map[string]*parley.Webhook{}
+		for _, site := range []string{"news", "other"} {
+			h := &parley.Webhook{ID: parley.NewID(parley.Now()), SiteID: site, URL: "https://hooks.example/" + site,
+				Events: []string{parley.HookCommentCreated}, CreatedAt: parley.Now()}
+			if err := store.CreateWebhook(ctx, h); err != nil {
+				t.Fatal(err)
+			}
+			hooks[site] = h
+		}
+		w.user("Ada", parley.RoleCommenter)
+		w.user("Mo", parley.RoleModerator)
+		other := &parley.User{ID: parley.NewID(parley.Now()), SiteID: "other", Name: "Bo", CreatedAt: parley.Now()}
+		if err := store.CreateUser(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		octx := parley.WithActor(ctx, &parley.Actor{User: other, SiteID: "other", Role: parley.RoleCommenter, Method: parley.MethodSession})
+		want := map[string][]string{}
+		for i := range 3 {
+			want["news"] = append(want["news"], w.post([]string{"Ada", "Mo", "Ada"}[i], "").ID)
+			p, err := w.svc.Post(octx, service.NewComment{SiteID: "other", StoryID: "o1", Body: fmt.Sprintf("Elsewhere %d", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want["other"] = append(want["other"], p.Comment.ID)
+		}
+		w.follow()
+		for site, h := range hooks {
+			ds, err := store.Deliveries(ctx, h.ID, "", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]follow.Payload{}
+			for _, d := range ds {
+				var p follow.Payload
+				if err := json.Unmarshal(d.Payload, &p); err != nil {
+					t.Fatal(err)
+				}
+				if p.Site != site || p.Comment == nil {
+					t.Fatalf("%s's endpoint got %+v", site, p)
+				}
+				got[p.Comment.ID] = p
+			}
+			if len(got) != len(want[site]) {
+				t.Fatalf("%s: %d deliveries, want %d", site, len(got), len(want[site]))
+			}
+			for _, id := range want[site] {
+				if _, ok := got[id]; !ok {
+					t.Errorf("%s: no delivery of %s", site, id)
+				}
+			}
+		}
+		staff := hooksPayload(t, store, hooks["news"], want["news"][1])
+		if staff.Comment.Author.Role != parley.RoleModerator.String() {
+			t.Errorf("a moderator's comment shows author %+v, want their role", staff.Comment.Author)
+		}
+	})
+}
+
+// hooksPayload returns the payload of the delivery of comment id to h.
+func hooksPayload(t *testing.T, store parley.Store, h *parley.Webhook, id string) follow.Payload {
+	t.Helper()
+	ds, err := store.Deliveries(t.Context(), h.ID, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		var p follow.Payload
+		if err := json.Unmarshal(d.Payload, &p); err == nil && p.Comment != nil && p.Comment.ID == id {
+			return p
+		}
+	}
+	t.Fatalf("no delivery of %s", id)
+	return follow.Payload{}
+}

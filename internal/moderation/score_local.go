@@ -3,10 +3,11 @@ package moderation
 import (
 	"context"
 	"fmt"
-	"slices"
+	"math/bits"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // LocalName is the built-in scorer's name.
@@ -119,8 +120,9 @@ func textWords(words []string) int {
 // looksLikeURL reports whether a word of Markdown source is (or carries) an
 // address: bare, autolinked or as a [text](url) target.
 func looksLikeURL(w string) bool {
-	w = strings.ToLower(w)
-	return strings.Contains(w, "://") || strings.HasPrefix(w, "www.") || strings.Contains(w, "](")
+	// No strings.ToLower: it copies every word of every comment, and only
+	// "www." has letters to fold.
+	return strings.Contains(w, "://") || (len(w) >= 4 && strings.EqualFold(w[:4], "www.")) || strings.Contains(w, "](")
 }
 
 // capitals counts the upper-case letters among the cased ones (letters
@@ -168,10 +170,11 @@ func commonestWord(words []string) (string, int, int) {
 	counts := map[string]int{}
 	best, bestN, total := "", 0, 0
 	for _, w := range words {
-		w = strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
-		if len([]rune(w)) < 2 {
+		w = strings.TrimFunc(w, notWordRune)
+		if utf8.RuneCountInString(w) < 2 {
 			continue
 		}
+		w = lower(w)
 		total++
 		counts[w]++
 		if counts[w] > bestN {
@@ -179,6 +182,19 @@ func commonestWord(words []string) (string, int, int) {
 		}
 	}
 	return best, bestN, total
+}
+
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// lower is strings.ToLower without its copy for a word that it would
+// leave alone, as it leaves most words.
+func lower(w string) string {
+	for _, r := range w {
+		if unicode.ToLower(r) != r || r == utf8.RuneError {
+			return strings.ToLower(w)
+		}
+	}
+	return w
 }
 
 // novelty is the share of s's 8-byte pieces (shingles) not seen earlier
@@ -194,15 +210,48 @@ func novelty(s string) float64 {
 	if len(s) < w {
 		return 1
 	}
-	pieces := make([]uint64, 0, len(s)-w+1)
+	n := len(s) - w + 1
+	set := newPieceSet(n)
+	distinct := 0
 	var k uint64
 	for i := range len(s) {
 		k = k<<8 | uint64(s[i])
-		if i >= w-1 {
-			pieces = append(pieces, k)
+		if i >= w-1 && set.add(k) {
+			distinct++
 		}
 	}
-	slices.Sort(pieces) // cheaper than a map for a few thousand
-	distinct := len(slices.Compact(pieces))
-	return float64(distinct) / float64(len(s)-w+1)
+	return float64(distinct) / float64(n)
+}
+
+// pieceSet is a set of shingles, open addressing with linear probing in a
+// table at least twice their number: a third of the time that sorting
+// them took, for the local scorer of every comment.
+type pieceSet struct {
+	slots []uint64 // 0 is an empty slot; the piece 0 is kept in zero
+	shift uint
+	zero  bool
+}
+
+func newPieceSet(n int) *pieceSet {
+	size := uint(bits.Len(uint(2*n - 1))) // log2 of the table's length
+	return &pieceSet{slots: make([]uint64, 1<<size), shift: 64 - size}
+}
+
+// add adds k and reports whether it was new.
+func (p *pieceSet) add(k uint64) bool {
+	if k == 0 {
+		added := !p.zero
+		p.zero = true
+		return added
+	}
+	mask := uint64(len(p.slots) - 1)
+	for i := (k * 0x9E3779B97F4A7C15) >> p.shift; ; i = (i + 1) & mask {
+		switch p.slots[i] {
+		case k:
+			return false
+		case 0:
+			p.slots[i] = k
+			return true
+		}
+	}
 }

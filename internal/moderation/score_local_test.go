@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +127,34 @@ func BenchmarkLocal(b *testing.B) {
 		Body: strings.Repeat("Die Stadt hat die Kosten falsch eingeschätzt, sagt der Rechnungshof. ", 14)}
 	for b.Loop() {
 		Local{}.Score(b.Context(), in)
+	}
+}
+
+// TestNoveltyCounts checks the set of shingles against counting them the
+// plain way (sorted, duplicates dropped), NUL bytes and long texts
+// included.
+func TestNoveltyCounts(t *testing.T) {
+	texts := []string{
+		strings.Repeat("\x00", 40), "\x00\x00\x00\x00\x00\x00\x00\x00abc" + strings.Repeat("\x00", 9),
+		strings.Repeat("Kauft bei uns! ", 30), strings.Repeat("Die Stadt hat die Kosten falsch eingeschätzt. ", 120),
+		"exactly8", "Ünïcödé und ÄÖÜ, ärgerlich: ÄÖÜ ÄÖÜ ÄÖÜ",
+	}
+	for _, s := range texts {
+		if len(s) > novelWindow {
+			s = s[:novelWindow]
+		}
+		var pieces []uint64
+		var k uint64
+		for i := range len(s) {
+			k = k<<8 | uint64(s[i])
+			if i >= 7 {
+				pieces = append(pieces, k)
+			}
+		}
+		slices.Sort(pieces)
+		want := float64(len(slices.Compact(pieces))) / float64(len(s)-7)
+		if got := novelty(s); got != want {
+			t.Errorf("novelty(%.20q…) = %v, want %v", s, got, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"parley"
@@ -12,6 +13,10 @@ import (
 // maxBatch caps how many writes share one transaction, so that one commit
 // never holds the write lock (and its callers' answers) for long.
 const maxBatch = 256
+
+// maxYields bounds how often the writer lets other goroutines run before
+// it commits a batch that is not full (see run).
+const maxYields = 2
 
 // writer runs every write of the store through one goroutine and commits
 // them in groups.
@@ -98,26 +103,49 @@ func (w *writer) close() {
 
 // run takes a write, adds every write queued behind it up to maxBatch, and
 // commits them together, until the queue is closed and empty.
+//
+// Before it commits a batch that is not full, it yields the processor
+// (at most twice, and again only while writes keep arriving), so that
+// handlers that are about to enqueue get to: each commit costs an fsync
+// and the WAL frames of every page it changed, and a page that several
+// writes of a batch change (the end of the comments table and of its
+// time-ordered indexes, the event log) is written once for all of them.
+// Measured with 16 posters through the whole pipeline in process
+// (BenchmarkPostPosters): 7 writes a commit on average without the yield,
+// 10 with it. A yield is no wait: on an idle server the lone write
+// commits at once.
 func (w *writer) run() {
 	defer close(w.stopped)
 	defer w.closeStmts()
 	batch := make([]*request, 0, maxBatch)
 	for req := range w.reqs {
 		batch = append(batch[:0], req)
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r, ok := <-w.reqs:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, r)
-			default:
-				break fill
+		for yields := 0; ; yields++ {
+			n := len(batch)
+			batch = w.fill(batch)
+			if len(batch) == maxBatch || yields == maxYields || (yields > 0 && len(batch) == n) {
+				break
 			}
+			runtime.Gosched()
 		}
 		w.commit(batch)
 	}
+}
+
+// fill adds the writes queued now to batch, up to maxBatch.
+func (w *writer) fill(batch []*request) []*request {
+	for len(batch) < maxBatch {
+		select {
+		case r, ok := <-w.reqs:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // commit runs batch in one transaction and answers every request. Its
