@@ -1,0 +1,53 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"os"
+
+	"parley"
+	"parley/internal/config"
+	"parley/internal/realtime"
+)
+
+// serveBus returns the bus of `parley serve`: over NATS when --nats-url
+// names a server, so that the instances on one database hear of each
+// other's changes at once, and in process otherwise. stats is nil for the
+// in-process bus; close sends what is still queued and disconnects.
+func serveBus(cfg *config.Config, events realtime.EventLog, log *slog.Logger) (bus parley.Bus, stats func() realtime.NATSStats, close func(), err error) {
+	if cfg.NATSURL == "" {
+		return realtime.NewBus(), nil, func() {}, nil
+	}
+	b, err := realtime.NewNATSBus(realtime.NATSOptions{URL: cfg.NATSURL, Name: natsName("serve"), Events: events, Log: log})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return b, b.Stats, b.Close, nil
+}
+
+// commandBus returns the bus of a management command that changes what
+// running servers cache (sites, users, words, webhooks). With
+// PARLEY_NATS_URL set it publishes over NATS, so that a running fleet
+// hears of the change at once; without it, or when NATS does not answer,
+// the servers notice within their caches' TTLs. Nothing in the command
+// listens, so it never reads the event log. close must be called before
+// the command exits: it sends what was published.
+func commandBus(env func(string) string, stderr io.Writer) (bus parley.Bus, close func()) {
+	url := env("PARLEY_NATS_URL")
+	if url == "" {
+		return realtime.NewBus(), func() {}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	b, err := realtime.NewNATSBus(realtime.NATSOptions{URL: url, Name: natsName("command"), Log: log})
+	if err != nil {
+		log.Warn("nats: running servers learn of this change when their caches expire", "err", err)
+		return realtime.NewBus(), func() {}
+	}
+	return b, b.Close
+}
+
+// natsName names a connection in the NATS server's monitoring.
+func natsName(role string) string {
+	host, _ := os.Hostname()
+	return "parley " + role + " " + host
+}
