@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"os"
@@ -14,11 +15,11 @@ import (
 // names a server, so that the instances on one database hear of each
 // other's changes at once, and in process otherwise. stats is nil for the
 // in-process bus; close sends what is still queued and disconnects.
-func serveBus(cfg *config.Config, events realtime.EventLog, log *slog.Logger) (bus parley.Bus, stats func() realtime.NATSStats, close func(), err error) {
+func serveBus(ctx context.Context, cfg *config.Config, events realtime.EventLog, log *slog.Logger) (bus parley.Bus, stats func() realtime.NATSStats, close func(), err error) {
 	if cfg.NATSURL == "" {
 		return realtime.NewBus(), nil, func() {}, nil
 	}
-	b, err := realtime.NewNATSBus(realtime.NATSOptions{URL: cfg.NATSURL, Name: natsName("serve"), Events: events, Log: log})
+	b, err := realtime.NewNATSBus(ctx, realtime.NATSOptions{URL: cfg.NATSURL, Name: natsName("serve"), Events: events, Log: log})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -32,13 +33,13 @@ func serveBus(cfg *config.Config, events realtime.EventLog, log *slog.Logger) (b
 // the servers notice within their caches' TTLs. Nothing in the command
 // listens, so it never reads the event log. close must be called before
 // the command exits: it sends what was published.
-func commandBus(env func(string) string, stderr io.Writer) (bus parley.Bus, close func()) {
+func commandBus(ctx context.Context, env func(string) string, stderr io.Writer) (bus parley.Bus, close func()) {
 	url := env("PARLEY_NATS_URL")
 	if url == "" {
 		return realtime.NewBus(), func() {}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	b, err := realtime.NewNATSBus(realtime.NATSOptions{URL: url, Name: natsName("command"), Log: log})
+	b, err := realtime.NewNATSBus(ctx, realtime.NATSOptions{URL: url, Name: natsName("command"), Log: log})
 	if err != nil {
 		log.Warn("nats: running servers learn of this change when their caches expire", "err", err)
 		return realtime.NewBus(), func() {}

@@ -17,7 +17,7 @@ import (
 // commands that change what servers cache tell a running fleet at once.
 func TestCommandsPublishOverNATS(t *testing.T) {
 	ns := natstest.Start(t)
-	fleet, err := realtime.NewNATSBus(realtime.NATSOptions{URL: ns.URL, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	fleet, err := realtime.NewNATSBus(t.Context(), realtime.NATSOptions{URL: ns.URL, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

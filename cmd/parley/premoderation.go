@@ -129,7 +129,7 @@ func story(ctx context.Context, args []string, env func(string) string, stdout, 
 	case "site":
 		mode = ""
 	}
-	bus, closeBus := commandBus(env, stderr)
+	bus, closeBus := commandBus(ctx, env, stderr)
 	defer closeBus()
 	st, err := cliService(store, bus, stderr, "").SetStoryPremoderation(ctx, siteID, storyID, mode)
 	if err != nil {

@@ -58,7 +58,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		return err
 	}
 	defer stopFollow()
-	bus, _, closeBus, err := serveBus(cfg, store, log)
+	bus, _, closeBus, err := serveBus(ctx, cfg, store, log)
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 	defer store.Close()
 	// Nothing in this process listens; running servers hear of the
 	// change over NATS, or when their caches expire (see commandBus).
-	bus, closeBus := commandBus(env, stderr)
+	bus, closeBus := commandBus(ctx, env, stderr)
 	defer closeBus()
 	svc := service.New(store, markup.New(), bus, slog.New(slog.NewTextHandler(stderr, nil)))
 	switch args[0] {

@@ -55,7 +55,7 @@ func user(ctx context.Context, args []string, env func(string) string, stdout, s
 	if err != nil || (args[0] == "grant" && role == parley.RoleCommenter) {
 		return errors.New("user grant: --role must be staff, moderator or admin (user revoke makes a commenter)")
 	}
-	bus, closeBus := commandBus(env, stderr)
+	bus, closeBus := commandBus(ctx, env, stderr)
 	defer closeBus()
 	svc := cliService(store, bus, stderr, "")
 	change, err := svc.SetRole(ctx, f.site, f.id, role)
@@ -109,7 +109,7 @@ func admin(ctx context.Context, args []string, env func(string) string, stdout, 
 	if err != nil {
 		return err
 	}
-	bus, closeBus := commandBus(env, stderr)
+	bus, closeBus := commandBus(ctx, env, stderr)
 	defer closeBus()
 	b, err := cliService(store, bus, stderr, publicURL).BootstrapAdmin(ctx, *site, *email, *force)
 	if err != nil {

@@ -87,7 +87,7 @@ func webhook(ctx context.Context, args []string, env func(string) string, stdout
 	}
 	defer store.Close()
 	f.allowPrivate = *private
-	bus, closeBus := commandBus(env, stderr)
+	bus, closeBus := commandBus(ctx, env, stderr)
 	defer closeBus()
 	svc := service.New(store, markup.New(), bus, slog.New(slog.NewTextHandler(stderr, nil)), service.WithWebhookPrivate(f.allowPrivate))
 	return runWebhook(service.WithOperator(ctx), svc, args[0], f, stdout)

@@ -43,7 +43,7 @@ func words(ctx context.Context, args []string, env func(string) string, stdin io
 		return err
 	}
 	defer store.Close()
-	bus, closeBus := commandBus(env, stderr)
+	bus, closeBus := commandBus(ctx, env, stderr)
 	defer closeBus()
 	svc := cliService(store, bus, stderr, "")
 	ctx = parley.WithActor(ctx, operator(siteID))

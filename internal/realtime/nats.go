@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -93,8 +95,10 @@ type subjectGroup struct {
 }
 
 // NewNATSBus connects to NATS. An unreachable server is not an error: the
-// bus starts disconnected, reads the event log, and connects when it can.
-func NewNATSBus(opts NATSOptions) (*NATSBus, error) {
+// bus starts disconnected, reads the event log from its end (found before
+// NewNATSBus returns, so that nothing a subscriber is owed is missed), and
+// connects when it can.
+func NewNATSBus(ctx context.Context, opts NATSOptions) (*NATSBus, error) {
 	b := &NATSBus{local: NewBus(), id: instanceID(), prefix: opts.Prefix, log: opts.Log, events: opts.Events, poll: opts.Poll,
 		out: make(chan outgoing, outgoingBuffer), quit: make(chan struct{}), sent: make(chan struct{}),
 		groups: make(map[string]*subjectGroup)}
@@ -109,13 +113,21 @@ func NewNATSBus(opts NATSOptions) (*NATSBus, error) {
 	}
 	nc, err := nats.Connect(opts.URL, nats.Name(opts.Name),
 		nats.RetryOnFailedConnect(true), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond),
+		// A server that vanished without closing the connection is
+		// noticed within about 15 s (the default is minutes), and the
+		// log is read from then on.
+		nats.PingInterval(5*time.Second), nats.MaxPingsOutstanding(2),
 		// Nothing is kept for later while disconnected: what other
 		// instances miss then, they read from the log or resync.
 		nats.ReconnectBufSize(-1),
+		// The server does not send us what we publish (our subscribers
+		// had it when it was published); the sender's ID in every
+		// message still guards against an echo.
+		nats.NoEcho(),
 		nats.ConnectHandler(b.onConnect), nats.ReconnectHandler(b.onConnect),
 		nats.DisconnectErrHandler(b.onDisconnect), nats.ErrorHandler(b.onError))
 	if err != nil {
-		return nil, fmt.Errorf("nats %s: %w", opts.URL, err)
+		return nil, fmt.Errorf("nats %s: %w", redactURLs(opts.URL), err)
 	}
 	b.nc = nc
 	if _, err := nc.Subscribe(b.prefix+"."+missedToken, b.receiveMissed); err != nil {
@@ -125,11 +137,40 @@ func NewNATSBus(opts NATSOptions) (*NATSBus, error) {
 	b.stats.connected.Store(nc.IsConnected())
 	if !nc.IsConnected() {
 		b.down.Store(true)
-		b.log.Warn("nats unreachable: reading the event log until it is back", "url", opts.URL)
-		b.startFallback()
+		b.log.Warn("nats unreachable: reading the event log until it is back", "url", redactURLs(opts.URL))
+		b.startFallback(b.initialCursor(ctx))
+	} else {
+		b.log.Info("nats bus up", "url", nc.ConnectedUrlRedacted(), "prefix", b.prefix)
 	}
 	go b.send()
 	return b, nil
+}
+
+// initialCursor is where the log's reader of a bus that starts without
+// NATS begins; nil (find it later, and resync) if the log does not answer.
+func (b *NATSBus) initialCursor(ctx context.Context) *logCursor {
+	if b.events == nil {
+		return nil
+	}
+	c, err := b.logEnd(ctx)
+	if err != nil {
+		b.log.WarnContext(ctx, "nats fallback: the newest event", "err", err)
+	}
+	return c
+}
+
+// redactURLs hides the passwords of a comma-separated list of URLs, for
+// logs and errors.
+func redactURLs(list string) string {
+	parts := strings.Split(list, ",")
+	for i, p := range parts {
+		if u, err := url.Parse(strings.TrimSpace(p)); err == nil {
+			parts[i] = u.Redacted()
+		} else {
+			parts[i] = "(not a URL)"
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // instanceID names this bus in its messages, to skip its own echo.
@@ -289,6 +330,12 @@ func (b *NATSBus) onConnect(nc *nats.Conn) {
 	if b.closed.Load() || !b.down.Swap(false) {
 		return // the first connection: nothing was missed
 	}
+	// The subscriptions were sent again before this callback; once the
+	// server has answered a ping after them, it routes everything that
+	// others publish to us, and the resync below misses nothing.
+	if err := nc.FlushTimeout(subscribeFlushLimit); err != nil {
+		b.log.Warn("nats reconnect: flush", "err", err)
+	}
 	b.stopFallback()
 	b.log.Info("nats connected", "url", nc.ConnectedUrlRedacted())
 	b.local.Publish(context.Background(), parley.Event{Type: parley.EventMissed})
@@ -308,7 +355,7 @@ func (b *NATSBus) onDisconnect(_ *nats.Conn, err error) {
 	b.stats.connected.Store(false)
 	b.down.Store(true)
 	b.log.Warn("nats disconnected: reading the event log until it is back", "err", err)
-	b.startFallback()
+	b.startFallback(nil)
 }
 
 // onError hears of asynchronous errors; a slow consumer has lost messages.

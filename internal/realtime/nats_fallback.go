@@ -22,8 +22,9 @@ type fallback struct {
 	done   chan struct{}
 }
 
-// startFallback starts the log's reader unless it runs or NATS is up.
-func (b *NATSBus) startFallback() {
+// startFallback starts the log's reader unless it runs or NATS is up; c
+// is where it starts, or nil for the log's end when it gets there.
+func (b *NATSBus) startFallback(c *logCursor) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.fall != nil || b.events == nil || (b.nc != nil && b.nc.IsConnected()) {
@@ -35,7 +36,7 @@ func (b *NATSBus) startFallback() {
 	b.stats.fallback.Store(true)
 	go func() {
 		defer close(f.done)
-		b.follow(ctx)
+		b.follow(ctx, c)
 	}()
 }
 
@@ -53,20 +54,18 @@ func (b *NATSBus) stopFallback() {
 	}
 }
 
-// follow reads the log from its newest event until ctx ends. It learns
-// where the log ends before it tells subscribers to resync, so that an
-// event committed in between is either before their resync or read here.
-func (b *NATSBus) follow(ctx context.Context) {
-	var c *logCursor
-	missed := false
+// follow reads the log from c, or from its newest event, until ctx ends.
+// Without c it learns where the log ends before it tells subscribers to
+// resync, so that an event committed in between is either before their
+// resync or read here; with c, no one has missed anything.
+func (b *NATSBus) follow(ctx context.Context, c *logCursor) {
+	missed := c != nil
 	tick := time.NewTicker(b.poll)
 	defer tick.Stop()
 	for {
 		if c == nil {
-			newest, err := b.events.NewestEventID(ctx)
-			if err == nil {
-				c = &logCursor{last: newest, holes: map[int64]time.Time{}}
-			} else if ctx.Err() == nil {
+			var err error
+			if c, err = b.logEnd(ctx); err != nil && ctx.Err() == nil {
 				b.log.WarnContext(ctx, "nats fallback: the newest event", "err", err)
 			}
 			if !missed {
@@ -82,6 +81,15 @@ func (b *NATSBus) follow(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// logEnd returns a cursor at the log's newest event.
+func (b *NATSBus) logEnd(ctx context.Context) (*logCursor, error) {
+	newest, err := b.events.NewestEventID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &logCursor{last: newest, holes: map[int64]time.Time{}}, nil
 }
 
 // readLog publishes the events after c's position to the local

@@ -21,7 +21,7 @@ const wait = 10 * time.Second
 
 func newNATSBus(t *testing.T, url, prefix string, events realtime.EventLog) *realtime.NATSBus {
 	t.Helper()
-	b, err := realtime.NewNATSBus(realtime.NATSOptions{URL: url, Prefix: prefix, Events: events, Poll: 20 * time.Millisecond,
+	b, err := realtime.NewNATSBus(context.Background(), realtime.NATSOptions{URL: url, Prefix: prefix, Events: events, Poll: 20 * time.Millisecond,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -205,9 +205,37 @@ func TestNATSOutage(t *testing.T) {
 	next(t, bSites, parley.EventMissed) // b is back: its own resync, or a's
 	b.Publish(ctx, comment("s", "a", "after"))
 	if got := next(t, c, parley.EventCommentCreated); got.CommentID != "after" {
-		t.Fatalf("after the restart: got %+v, want b's event over NATS", got)
+		t.Fatalf("after the restart: got %+v, want b's event over NATS; a %+v, b %+v", got, a.Stats(), b.Stats())
 	}
 	if s := a.Stats(); !s.Connected || s.Fallback || s.EventsFailed == 0 {
 		t.Errorf("stats after = %+v", s)
+	}
+}
+
+// TestNATSStartsWithoutNATS: an instance that starts while NATS is down
+// serves from the log, and joins the bus when NATS comes.
+func TestNATSStartsWithoutNATS(t *testing.T) {
+	srv := natstest.Start(t)
+	srv.Stop()
+	log := newMemLog()
+	a := newNATSBus(t, srv.URL, natstest.Prefix(), log)
+	c := collect(t, a, parley.Topic{Kind: parley.TopicStories})
+	if s := a.Stats(); s.Connected || !s.Fallback {
+		t.Fatalf("stats = %+v, want disconnected, reading the log", s)
+	}
+	log.add(true)
+	if got := next(t, c, parley.EventCommentCreated); got.CommentID != "1" {
+		t.Fatalf("got %+v, want event 1 from the log", got)
+	}
+	srv.Start()
+	next(t, c, parley.EventMissed)
+	if s := a.Stats(); !s.Connected || s.Fallback {
+		t.Errorf("stats after NATS came = %+v", s)
+	}
+}
+
+func TestRedactURLs(t *testing.T) {
+	if got := realtime.RedactURLs("nats://u:secret@h1:4222, nats://h2:4222"); strings.Contains(got, "secret") || !strings.Contains(got, "h2:4222") {
+		t.Errorf("redacted = %q", got)
 	}
 }
