@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"parley"
 	"parley/internal/config"
@@ -34,11 +35,18 @@ func serveBus(ctx context.Context, cfg *config.Config, events realtime.EventLog,
 // listens, so it never reads the event log. close must be called before
 // the command exits: it sends what was published.
 func commandBus(ctx context.Context, env func(string) string, stderr io.Writer) (bus parley.Bus, close func()) {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	url := env("PARLEY_NATS_URL")
+	if file := env("PARLEY_NATS_URL_FILE"); url == "" && file != "" { // as serve reads it
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			log.Warn("nats: running servers learn of this change when their caches expire", "err", err)
+		}
+		url = strings.TrimSpace(string(raw))
+	}
 	if url == "" {
 		return realtime.NewBus(), func() {}
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	b, err := realtime.NewNATSBus(ctx, realtime.NATSOptions{URL: url, Name: natsName("command"), Log: log})
 	if err != nil {
 		log.Warn("nats: running servers learn of this change when their caches expire", "err", err)
