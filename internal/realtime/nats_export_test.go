@@ -5,3 +5,6 @@ var EventSubject = eventSubject
 
 // RedactURLs is redactURLs, for its test.
 var RedactURLs = redactURLs
+
+// ID is the instance ID the bus puts in its messages.
+func (b *NATSBus) ID() string { return b.id }

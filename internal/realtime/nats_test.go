@@ -153,6 +153,9 @@ func TestNATSBadMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// One that says it is b's own: its echo, which the server would not
+	// send back (NoEcho) but the ID still catches.
+	raw.Publish(subject, []byte(`{"from":"`+b.ID()+`","type":"comment.created","site":"s","story":"a","comment":"echo"}`))
 	raw.Publish(subject, []byte(`{"from":"x","type":"comment.created","site":"s","story":"a","comment":"good"}`))
 	if got := next(t, c, parley.EventCommentCreated); got.CommentID != "good" {
 		t.Fatalf("got %+v, want the good one", got)
