@@ -9,14 +9,16 @@ import (
 
 	"parley"
 	"parley/internal/config"
+	"parley/internal/metrics"
 	"parley/internal/realtime"
 )
 
 // serveBus returns the bus of `parley serve`: over NATS when --nats-url
 // names a server, so that the instances on one database hear of each
-// other's changes at once, and in process otherwise. stats is nil for the
-// in-process bus; close sends what is still queued and disconnects.
-func serveBus(ctx context.Context, cfg *config.Config, events realtime.EventLog, log *slog.Logger) (bus parley.Bus, stats func() realtime.NATSStats, close func(), err error) {
+// other's changes at once, and in process otherwise. stats, for
+// /metrics, is nil for the in-process bus; close sends what is still
+// queued and disconnects.
+func serveBus(ctx context.Context, cfg *config.Config, events realtime.EventLog, log *slog.Logger) (bus parley.Bus, stats func() metrics.BusStats, close func(), err error) {
 	if cfg.NATSURL == "" {
 		return realtime.NewBus(), nil, func() {}, nil
 	}
@@ -24,7 +26,10 @@ func serveBus(ctx context.Context, cfg *config.Config, events realtime.EventLog,
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return b, b.Stats, b.Close, nil
+	return b, func() metrics.BusStats {
+		s := b.Stats()
+		return metrics.BusStats{Lag: s.LastLag, Connected: s.Connected}
+	}, b.Close, nil
 }
 
 // commandBus returns the bus of a management command that changes what

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -39,7 +41,7 @@ func TestFleet(t *testing.T) {
 	mustEmptyDemoStory(t, store)
 	store.Close()
 	a := startMember(t, bin, dsn, ns.URL)
-	b := startMember(t, bin, dsn, ns.URL)
+	b := startMember(t, bin, dsn, ns.URL, "--metrics-addr", "127.0.0.1:0")
 	c := startMember(t, bin, dsn, ns.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -69,9 +71,15 @@ func TestFleet(t *testing.T) {
 		m.mustShow(t, posted)
 	}
 
+	if got := b.metric(t, "parley_bus_connected"); got != "1" {
+		t.Errorf("B's parley_bus_connected = %q, want 1", got)
+	}
 	ns.Stop()
 	for _, m := range []*member{a, b, c} {
 		m.log.wait(t, natsDown, 1)
+	}
+	if got := b.metric(t, "parley_bus_connected"); got != "0" {
+		t.Errorf("B's parley_bus_connected with NATS stopped = %q, want 0", got)
 	}
 	for i := range 3 {
 		id := post(fmt.Sprintf("fleet: NATS down %d", i))
@@ -85,6 +93,9 @@ func TestFleet(t *testing.T) {
 	ns.Start()
 	for _, m := range []*member{a, b, c} {
 		m.log.wait(t, natsUp, 1)
+	}
+	if got := b.metric(t, "parley_bus_connected"); got != "1" {
+		t.Errorf("B's parley_bus_connected after the restart = %q, want 1", got)
 	}
 	spy = subscribeAll(t, ns.URL) // the old one may still be reconnecting
 	id = post("fleet: NATS back")
@@ -124,10 +135,10 @@ type member struct {
 
 // startMember starts the binary on dsn with --nats-url, and waits until it
 // is listening.
-func startMember(t *testing.T, bin, dsn, natsURL string) *member {
+func startMember(t *testing.T, bin, dsn, natsURL string, args ...string) *member {
 	t.Helper()
 	m := &member{server: &server{done: make(chan struct{}), stderr: &logWriter{ready: make(chan string, 1)}}, log: newWatchedLog()}
-	m.cmd = exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--database", dsn, "--nats-url", natsURL)
+	m.cmd = exec.Command(bin, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--database", dsn, "--nats-url", natsURL}, args...)...)
 	m.cmd.Env = append(os.Environ(), "PARLEY_LOG_LEVEL=info")
 	m.log.also = m.stderr
 	m.cmd.Stderr = m.log
@@ -186,6 +197,33 @@ func (m *member) mustShow(t *testing.T, ids []string) {
 	if got := counts.Counts["demo-article"]; got != len(ids) {
 		t.Errorf("%s: counts say %d, want %d", m.base, got, len(ids))
 	}
+}
+
+var metricsAddr = regexp.MustCompile(`msg="metrics listening" addr=(\S+)`)
+
+// metric returns the value of an unlabelled metric on m's /metrics.
+func (m *member) metric(t *testing.T, name string) string {
+	t.Helper()
+	m.log.wait(t, metricsAddr, 1)
+	m.log.mu.Lock()
+	addr := metricsAddr.FindSubmatch(m.log.buf.Bytes())[1]
+	m.log.mu.Unlock()
+	resp, err := http.Get("http://" + string(addr) + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return v
+		}
+	}
+	t.Fatalf("%s has no %s", m.base, name)
+	return ""
 }
 
 func getJSON(t *testing.T, url string, v any) {

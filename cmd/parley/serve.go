@@ -58,13 +58,13 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		return err
 	}
 	defer stopFollow()
-	bus, _, closeBus, err := serveBus(ctx, cfg, store, log)
+	bus, busStats, closeBus, err := serveBus(ctx, cfg, store, log)
 	if err != nil {
 		return err
 	}
 	defer closeBus() // after the HTTP server: requests still finishing publish
 	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies,
-		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate, Metrics: m, Draining: d.Draining, Bus: bus})
+		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate, Metrics: m, Draining: d.Draining, Bus: bus, BusStats: busStats})
 	if err != nil {
 		return err
 	}
