@@ -15,6 +15,9 @@ const textSeed = 20260101
 
 // run performs every measurement of one benchmark run and prints the table.
 func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	if cfg.Scenario == "fleet" { // on several servers, none of them -addr
+		return runFleet(ctx, cfg, fmt.Sprintf("%08x", rand.Uint32()), stdout, stderr)
+	}
 	conns := max(cfg.Readers, cfg.Writers, cfg.Seeders)
 	client := &http.Client{Transport: newTransport(conns), Timeout: 30 * time.Second}
 	defer client.CloseIdleConnections()

@@ -129,7 +129,9 @@ func story(ctx context.Context, args []string, env func(string) string, stdout, 
 	case "site":
 		mode = ""
 	}
-	st, err := cliService(store, stderr, "").SetStoryPremoderation(ctx, siteID, storyID, mode)
+	bus, closeBus := commandBus(ctx, env, stderr)
+	defer closeBus()
+	st, err := cliService(store, bus, stderr, "").SetStoryPremoderation(ctx, siteID, storyID, mode)
 	if err != nil {
 		return fmt.Errorf("story update: %s", parley.ErrorMessage(err))
 	}

@@ -59,8 +59,13 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		return err
 	}
 	defer stopFollow()
+	bus, busStats, closeBus, err := serveBus(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
+	defer closeBus() // after the HTTP server: requests still finishing publish
 	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies,
-		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate, Metrics: m, Draining: d.Draining})
+		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate, Metrics: m, Draining: d.Draining, Bus: bus, BusStats: busStats})
 	if err != nil {
 		return err
 	}
@@ -184,6 +189,8 @@ type handlerConfig struct {
 	// Draining, if set, says the server is shutting down: readiness
 	// fails (drain.go).
 	Draining func() bool
+	// Bus carries committed events (see serveBus); nil: one in process.
+	Bus parley.Bus
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
@@ -202,7 +209,10 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	}
 	// The bus is the only link between the service and what it changes:
 	// the page cache, the live hub and the allowed origins subscribe.
-	bus := realtime.NewBus()
+	bus := hc.Bus
+	if bus == nil {
+		bus = realtime.NewBus()
+	}
 	addressSecret, err := store.Key(ctx, addressKeyName)
 	if err != nil {
 		return nil, nil, fmt.Errorf("address key: %w", err)

@@ -14,7 +14,6 @@ import (
 	"parley"
 	"parley/internal/config"
 	"parley/internal/markup"
-	"parley/internal/realtime"
 	"parley/internal/service"
 )
 
@@ -102,9 +101,11 @@ func site(ctx context.Context, args []string, env func(string) string, stdout, s
 		return err
 	}
 	defer store.Close()
-	// Nothing in this process listens; a running server learns of the
-	// change when its caches expire.
-	svc := service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(stderr, nil)))
+	// Nothing in this process listens; running servers hear of the
+	// change over NATS, or when their caches expire (see commandBus).
+	bus, closeBus := commandBus(ctx, env, stderr)
+	defer closeBus()
+	svc := service.New(store, markup.New(), bus, slog.New(slog.NewTextHandler(stderr, nil)))
 	switch args[0] {
 	case "create":
 		f.site.Origins, f.site.EditWindow, f.site.MaxBodyLength, f.site.SessionTTL = f.origins, f.editWindow, f.maxLength, f.sessionTTL

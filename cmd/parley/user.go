@@ -12,7 +12,6 @@ import (
 	"parley/internal/config"
 	"parley/internal/embed"
 	"parley/internal/markup"
-	"parley/internal/realtime"
 	"parley/internal/service"
 )
 
@@ -56,7 +55,9 @@ func user(ctx context.Context, args []string, env func(string) string, stdout, s
 	if err != nil || (args[0] == "grant" && role == parley.RoleCommenter) {
 		return errors.New("user grant: --role must be staff, moderator or admin (user revoke makes a commenter)")
 	}
-	svc := cliService(store, stderr, "")
+	bus, closeBus := commandBus(ctx, env, stderr)
+	defer closeBus()
+	svc := cliService(store, bus, stderr, "")
 	change, err := svc.SetRole(ctx, f.site, f.id, role)
 	if err != nil {
 		return fmt.Errorf("user %s: %s", args[0], parley.ErrorMessage(err))
@@ -108,7 +109,9 @@ func admin(ctx context.Context, args []string, env func(string) string, stdout, 
 	if err != nil {
 		return err
 	}
-	b, err := cliService(store, stderr, publicURL).BootstrapAdmin(ctx, *site, *email, *force)
+	bus, closeBus := commandBus(ctx, env, stderr)
+	defer closeBus()
+	b, err := cliService(store, bus, stderr, publicURL).BootstrapAdmin(ctx, *site, *email, *force)
 	if err != nil {
 		return fmt.Errorf("admin bootstrap: %s", parley.ErrorMessage(err))
 	}
@@ -118,12 +121,13 @@ func admin(ctx context.Context, args []string, env func(string) string, stdout, 
 }
 
 // cliService is the service a management command runs over. Nothing in
-// this process listens to its bus; a running server reads users and roles
-// from the database with every request.
-func cliService(store parley.Store, stderr io.Writer, publicURL string) *service.Service {
+// this process listens to its bus; a running server reads roles from the
+// database with every request, and hears of sanctions and word lists on
+// bus (see commandBus).
+func cliService(store parley.Store, bus parley.Bus, stderr io.Writer, publicURL string) *service.Service {
 	var opts []service.Option
 	if publicURL != "" {
 		opts = append(opts, service.WithSignInLinks(service.SignInLinks{PublicURL: publicURL, Return: embed.ReturnChecker(publicURL)}))
 	}
-	return service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(stderr, nil)), opts...)
+	return service.New(store, markup.New(), bus, slog.New(slog.NewTextHandler(stderr, nil)), opts...)
 }

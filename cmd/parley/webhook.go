@@ -16,7 +16,6 @@ import (
 	"parley/internal/follow"
 	"parley/internal/markup"
 	"parley/internal/outbox"
-	"parley/internal/realtime"
 	"parley/internal/service"
 )
 
@@ -88,7 +87,9 @@ func webhook(ctx context.Context, args []string, env func(string) string, stdout
 	}
 	defer store.Close()
 	f.allowPrivate = *private
-	svc := service.New(store, markup.New(), realtime.NewBus(), slog.New(slog.NewTextHandler(stderr, nil)), service.WithWebhookPrivate(f.allowPrivate))
+	bus, closeBus := commandBus(ctx, env, stderr)
+	defer closeBus()
+	svc := service.New(store, markup.New(), bus, slog.New(slog.NewTextHandler(stderr, nil)), service.WithWebhookPrivate(f.allowPrivate))
 	return runWebhook(service.WithOperator(ctx), svc, args[0], f, stdout)
 }
 

@@ -43,7 +43,9 @@ func words(ctx context.Context, args []string, env func(string) string, stdin io
 		return err
 	}
 	defer store.Close()
-	svc := cliService(store, stderr, "")
+	bus, closeBus := commandBus(ctx, env, stderr)
+	defer closeBus()
+	svc := cliService(store, bus, stderr, "")
 	ctx = parley.WithActor(ctx, operator(siteID))
 	rest := fs.Args()
 	switch cmd {

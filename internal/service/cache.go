@@ -57,3 +57,9 @@ func (c *ttlCache[T]) drop(key string) {
 	delete(c.entries, key)
 	c.mu.Unlock()
 }
+
+func (c *ttlCache[T]) clear() {
+	c.mu.Lock()
+	clear(c.entries)
+	c.mu.Unlock()
+}

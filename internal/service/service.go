@@ -64,6 +64,7 @@ func New(store parley.Store, render Renderer, bus parley.Bus, log *slog.Logger, 
 		opt(s)
 	}
 	s.sites = newTTLCache[parley.Site](siteTTL, s.now)
+	s.followSites()
 	return s
 }
 
