@@ -23,8 +23,9 @@ type db interface {
 // that each Tx method called on the Store is a unit of work of its own;
 // Update hands fn one on its transaction.
 type unit struct {
-	db   db
-	memo *memo // nil on the pool's unit, where every call is a unit of its own
+	db    db
+	memo  *memo    // nil on the pool's unit, where every call is a unit of its own
+	batch *batcher // the pool's unit only: CreateComment shares a commit (batch.go)
 }
 
 var _ parley.Tx = (*unit)(nil)
