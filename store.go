@@ -37,6 +37,7 @@ type Store interface {
 	NoticeReader
 	InboxReader
 	DeliveryQueue
+	TransferReader // a site's rows, page by page, for an export (transfer.go)
 
 	// Update runs fn as one unit of work: everything fn writes through tx
 	// is committed together when fn returns nil, and none of it when fn

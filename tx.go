@@ -12,6 +12,8 @@ import (
 type Tx interface {
 	PasskeyStore
 	OIDCFlows
+	TransferWriter // rows as they were, for an import (transfer.go)
+
 	SignIns       // sign-in links and codes (signin.go)
 	WordStore     // sites' word lists (words.go)
 	AuditLog      // the audit log, written in the unit of the action (audit.go)

@@ -23,39 +23,12 @@ func comparedServer(ctx context.Context, cfg config, client *http.Client, suffix
 	return other, nil
 }
 
-// compareRounds is how many pairs of read loops the compared server and
-// Parley run, each pair in the other order from the last (ABBA): on a
-// machine shared with other work a single pair of 10 s runs moved by a
-// third either way, and alternating spreads that drift over both.
+// compareRounds is how many rounds of read loops Parley, its baseline and
+// the compared server run, each round in the other order from the last
+// (ABBA, see alternate): on a machine shared with other work a single pair
+// of 10 s runs moved by a third either way, and alternating spreads that
+// drift over all of them.
 const compareRounds = 4
-
-// compareReads measures page 1 of story on the compared server and on
-// Parley (at u), in compareRounds pairs that together last
-// -duration for each server, and returns the compared server's row and
-// Parley's loop.
-func compareReads(ctx context.Context, cfg config, other *api, u, story, label string, log io.Writer) (*scenario, loopStats, error) {
-	ou := other.pageURL(story)
-	p, err := warmPage(ctx, other.client, ou)
-	if err != nil {
-		return nil, loopStats{}, fmt.Errorf("-compare: page 1 of %s: %w", story, err)
-	}
-	fmt.Fprintf(log, "reads: page 1 of %s, %d connections, the compared server and parley alternated %d times, %v each (then baseline)\n",
-		story, cfg.Readers, compareRounds, cfg.Duration)
-	var ost, pst loopStats
-	d := cfg.Duration / compareRounds
-	for i := range compareRounds {
-		if i%2 == 0 { // the compared server first, then Parley first: ABBA
-			ost = ost.plus(readLoop(ctx, cfg, ou, d, cfg.ComparePID))
-			pst = pst.plus(readLoop(ctx, cfg, u, d, cfg.PID))
-			continue
-		}
-		pst = pst.plus(readLoop(ctx, cfg, u, d, cfg.PID))
-		ost = ost.plus(readLoop(ctx, cfg, ou, d, cfg.ComparePID))
-	}
-	s := newScenario("page 1, "+label+" story, compared server", "compare", "req/s", ost)
-	s.Story, s.Served, s.Raw, s.Gzip = label, len(p.Body), p.Raw, p.Gzip
-	return &s, pst, nil
-}
 
 // compareChecks sets the cached reads of the measured server against the
 // compared one's: a change that is not about reads must leave them as

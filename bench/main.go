@@ -45,13 +45,17 @@ type config struct {
 	ModeratedSite string
 
 	// The memory and idle scenarios (see README.md).
-	Scenario    string // "standard", "memory" or "idle"
-	PID         int    // the server's process, for /proc/PID
-	GCTrace     string // the server's stderr with GODEBUG=gctrace=1
-	Stories     int    // stories read (memory) or streamed (idle)
-	PerStory    int    // comments seeded per story (memory)
-	CacheBudget int64  // the server's page-cache budget, bytes
-	Probes      int    // comments timed from post to stream (idle)
+	Scenario    string        // "standard", "memory" or "idle"
+	PID         int           // the server's process, for /proc/PID
+	GCTrace     string        // the server's stderr with GODEBUG=gctrace=1
+	Stories     int           // stories read (memory) or streamed (idle)
+	PerStory    int           // comments seeded per story (memory)
+	CacheBudget int64         // the server's page-cache budget, bytes
+	Probes      int           // comments timed from post to stream (idle, live)
+	Hot         int           // readers on the hot story (live; -1: a tenth of -readers)
+	Hold        time.Duration // keep the live readers open after the probes, for a profile
+	TotalWrites int           // writes before the settle step (memory; 0: skip it)
+	Settle      time.Duration
 }
 
 func main() {
@@ -98,14 +102,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.SSOKID, "sso-kid", "bench", "the kid of -sso-secret-file's secret, as given to parley site update --sso-kid")
 	fs.StringVar(&c.Compare, "compare", "", "base URL of a second Parley server (another build, loopback only) whose cached page-1 reads are measured in the same run")
 	fs.StringVar(&c.ModeratedSite, "moderated-site", "", "a second anonymous site on the same server with the moderation pipeline on (words, rules, local scorer): also measure its writes against -site's, in the same run")
-	fs.StringVar(&c.Scenario, "scenario", "standard", "standard (writes and reads), memory (RSS under reads of many stories) or idle (CPU of idle live streams)")
+	fs.StringVar(&c.Scenario, "scenario", "standard", "standard (writes and reads), memory (RSS under reads of many stories), idle (CPU of idle live streams) or live (-readers SSE readers: memory per reader, post-to-receipt latency, lost events)")
 	fs.IntVar(&c.PID, "pid", 0, "the server's process ID (memory and idle scenarios; in the standard one, to report its CPU time per request)")
 	fs.IntVar(&c.ComparePID, "compare-pid", 0, "the -compare server's process ID, to report its CPU time per request")
 	fs.StringVar(&c.GCTrace, "gctrace", "", "file with the server's stderr, run with GODEBUG=gctrace=1 (memory scenario)")
 	fs.IntVar(&c.Stories, "stories", 0, "stories to read (memory, default 5000) or to stream (idle, default 2000)")
 	fs.IntVar(&c.PerStory, "per-story", 16, "top-level comments seeded per story (memory scenario)")
 	cacheMiB := fs.Int64("cache-mib", 64, "the server's page-cache budget in MiB (memory scenario)")
-	fs.IntVar(&c.Probes, "probes", 50, "comments timed from post to stream (idle scenario)")
+	fs.IntVar(&c.Probes, "probes", 50, "comments timed from post to stream (idle and live scenarios)")
+	fs.IntVar(&c.Hot, "hot", -1, "readers on the one hot story (live scenario; default a tenth of -readers)")
+	fs.DurationVar(&c.Hold, "hold", 0, "keep the readers open this long after the probes, to profile the server (live scenario)")
+	fs.IntVar(&c.TotalWrites, "total-writes", 100_000, "writes after which RSS must come back near its idle value (memory scenario; 0 skips the step)")
+	fs.DurationVar(&c.Settle, "settle", 30*time.Second, "wait after -total-writes before RSS is read again (memory scenario)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -114,7 +122,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	c.CacheBudget = *cacheMiB << 20
 	if c.Stories == 0 {
-		c.Stories = map[string]int{"memory": 5000, "idle": 2000}[c.Scenario]
+		c.Stories = map[string]int{"memory": 5000, "idle": 2000, "live": 1000}[c.Scenario]
 	}
 	return c, c.validate()
 }
@@ -156,9 +164,9 @@ func (c config) validateScenario() error {
 	switch c.Scenario {
 	case "", "standard":
 		return nil
-	case "memory", "idle":
+	case "memory", "idle", "live":
 	default:
-		return fmt.Errorf("-scenario %q: want standard, memory or idle", c.Scenario)
+		return fmt.Errorf("-scenario %q: want standard, memory, idle or live", c.Scenario)
 	}
 	switch {
 	case c.PID < 1:
@@ -167,6 +175,10 @@ func (c config) validateScenario() error {
 		return errors.New("-scenario memory needs -gctrace: the server's stderr with GODEBUG=gctrace=1")
 	case c.Stories < 1 || c.Stories > 100_000 || c.PerStory < 1 || c.Probes < 1 || c.CacheBudget < 0:
 		return errors.New("-stories (1..100000), -per-story, -probes and -cache-mib must be positive")
+	case c.Scenario == "live" && c.Hot > c.Readers:
+		return errors.New("-hot must not exceed -readers")
+	case c.TotalWrites < 0 || c.Settle < 0:
+		return errors.New("-total-writes and -settle must not be negative")
 	}
 	return nil
 }

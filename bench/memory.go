@@ -126,3 +126,62 @@ func randomReads(c *http.Client, urls []string) func(int) opFunc {
 		}
 	}
 }
+
+// settleResult is what the settle step measured: the server's RSS idle,
+// after cfg.TotalWrites writes, and again after waiting cfg.Settle.
+type settleResult struct {
+	Writes  uint64        `json:"writes"`
+	Failed  uint64        `json:"failed"`
+	Rate    float64       `json:"writesPerSec"`
+	Idle    int64         `json:"idleRssBytes"`
+	Peak    int64         `json:"peakRssBytes"` // sampled during the writes
+	After   int64         `json:"afterRssBytes"`
+	Settled int64         `json:"settledRssBytes"` // cfg.Settle after the writes
+	Wait    time.Duration `json:"settleNs"`
+	Limit   int64         `json:"limitBytes"` // 1.5 × idle + cache budget
+}
+
+// measureSettle is the step "memory comes back": RSS idle, then
+// cfg.TotalWrites comments by cfg.Writers posters, then RSS again after
+// cfg.Settle, which must be within 1.5 × idle plus the page-cache budget.
+func measureSettle(ctx context.Context, cfg config, a *api, story string, log io.Writer) (settleResult, error) {
+	res := settleResult{Wait: cfg.Settle}
+	m, err := readProcMemory(cfg.PID)
+	if err != nil {
+		return res, err
+	}
+	res.Idle, res.Limit = m.RSS, m.RSS*3/2+cfg.CacheBudget
+	fmt.Fprintf(log, "settle: RSS idle %s; %d writes by %d posters\n", mib(m.RSS), cfg.TotalWrites, cfg.Writers)
+	rss := sampleRSS(ctx, cfg.PID, 100*time.Millisecond)
+	st := runLoop(ctx, cfg.Writers, time.Hour, uint64(cfg.TotalWrites), writeOps(a, story, new(parentPool), textSeed))
+	if res.Peak, err = rss.Stop(); err != nil {
+		return res, err
+	}
+	res.Writes, res.Failed, res.Rate = st.OK, st.Failed, st.Rate()
+	if m, err = readProcMemory(cfg.PID); err != nil {
+		return res, err
+	}
+	res.After = m.RSS
+	fmt.Fprintf(log, "settle: %d writes (%.0f/s), RSS %s (peak %s); waiting %v\n", st.OK, res.Rate, mib(m.RSS), mib(res.Peak), cfg.Settle)
+	select {
+	case <-ctx.Done():
+		return res, ctx.Err()
+	case <-time.After(cfg.Settle):
+	}
+	if m, err = readProcMemory(cfg.PID); err != nil {
+		return res, err
+	}
+	res.Settled = m.RSS
+	return res, nil
+}
+
+// settleCheck is the settle step's verdict.
+func settleCheck(s *settleResult) check {
+	return check{
+		Name: fmt.Sprintf("RSS %v after %d writes", s.Wait, s.Writes),
+		Value: fmt.Sprintf("%s (idle %s, right after %s, peak %s; %.0f writes/s, %d failed)",
+			mib(s.Settled), mib(s.Idle), mib(s.After), mib(s.Peak), s.Rate, s.Failed),
+		Target: "<= 1.5 × idle + cache budget = " + mib(s.Limit),
+		Result: verdict(s.Settled <= s.Limit && s.Failed == 0),
+	}
+}

@@ -12,10 +12,13 @@ import (
 
 // scenario is one row of the result table.
 type scenario struct {
-	Name    string        `json:"name"`
-	Kind    string        `json:"kind"`            // "writes", "parley" or "baseline"
-	Story   string        `json:"story,omitempty"` // size label of the story read
-	Unit    string        `json:"unit"`            // "writes/s" or "req/s"
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`            // "writes", "parley" or "baseline"
+	Story string `json:"story,omitempty"` // size label of the story read, or countsLabel
+	// Readers is set on a read row measured over other than -readers
+	// connections (the c1 rows); find skips those, findAt finds them.
+	Readers int           `json:"readers,omitempty"`
+	Unit    string        `json:"unit"` // "writes/s" or "req/s"
 	Rate    float64       `json:"rate"`
 	P50     time.Duration `json:"p50Ns"`
 	P99     time.Duration `json:"p99Ns"`
@@ -69,6 +72,8 @@ type results struct {
 	Checks    []check       `json:"checks"`
 	Memory    *memoryResult `json:"memory,omitempty"`
 	Idle      *idleResult   `json:"idle,omitempty"`
+	Live      *liveResult   `json:"live,omitempty"`
+	Settle    *settleResult `json:"settle,omitempty"`
 }
 
 // pageInfo describes a recorded page 1, for the notes under the table.

@@ -25,7 +25,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	r := &results{Started: time.Now().UTC(), Addr: cfg.Addr, Site: cfg.Site,
 		Duration: cfg.Duration.String(), Writers: cfg.Writers, Readers: cfg.Readers}
 	suffix := fmt.Sprintf("%08x", rand.Uint32())
-	if cfg.Scenario == "memory" || cfg.Scenario == "idle" {
+	if cfg.Scenario == "memory" || cfg.Scenario == "idle" || cfg.Scenario == "live" {
 		return runScenario(ctx, cfg, a, suffix, r, stdout, stderr)
 	}
 	for _, pid := range []int{cfg.PID, cfg.ComparePID} {
@@ -62,9 +62,12 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	}
 	for i, story := range stories {
 		n := []int{cfg.Small, cfg.Large}[i]
-		if err := measureReads(ctx, cfg, a, other, story, sizeLabel(n), stderr, r); err != nil {
+		if err := measurePage1(ctx, cfg, a, other, story, sizeLabel(n), stderr, r); err != nil {
 			return err
 		}
+	}
+	if err := measureFirstScreen(ctx, cfg, a, other, stories, suffix, stderr, r); err != nil {
+		return err
 	}
 	r.Checks = evaluate(cfg, r)
 	writeTable(stdout, r)
@@ -97,55 +100,6 @@ func seedAll(ctx context.Context, cfg config, a *api, suffix string, log io.Writ
 		ids = append(ids, id)
 	}
 	return ids, nil
-}
-
-// measureReads runs the cached page-1 loop against Parley and, right after
-// it, the same loop against a replay of Parley's own bytes. With a second
-// server (other, -compare), Parley's loop alternates with that server's
-// (compareReads), and the baseline follows.
-func measureReads(ctx context.Context, cfg config, a, other *api, story, label string, log io.Writer, r *results) error {
-	u := a.pageURL(story)
-	p, err := warmPage(ctx, a.client, u)
-	if err != nil {
-		return fmt.Errorf("page 1 of %s: %w", story, err)
-	}
-	r.Pages = append(r.Pages, pageInfo{Story: story, CommentCount: p.CommentCount, TopLevel: p.Comments, ETag: p.Header.Get("ETag")})
-	var (
-		cs  *scenario
-		pst loopStats
-	)
-	if other != nil {
-		if cs, pst, err = compareReads(ctx, cfg, other, u, story, label, log); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintf(log, "reads: page 1 of %s, %d connections for %v (parley, then baseline)\n", story, cfg.Readers, cfg.Duration)
-		pst = readLoop(ctx, cfg, u, cfg.Duration, cfg.PID)
-	}
-	b, err := startBaselineProcess(ctx, p)
-	if err != nil {
-		return err
-	}
-	bst := readLoop(ctx, cfg, b.URL+p.RequestURI, cfg.Duration, 0)
-	if err := b.Close(); err != nil {
-		return err
-	}
-	ps := newScenario("page 1, "+label+" story, parley", "parley", "req/s", pst)
-	bs := newScenario("page 1, "+label+" story, baseline", "baseline", "req/s", bst)
-	for _, s := range []*scenario{&ps, &bs} {
-		s.Story, s.Served, s.Raw, s.Gzip = label, len(p.Body), p.Raw, p.Gzip
-	}
-	if bs.Rate > 0 {
-		ps.Ratio = ps.Rate / bs.Rate
-	}
-	r.Scenarios = append(r.Scenarios, ps, bs)
-	if cs != nil {
-		if bs.Rate > 0 {
-			cs.Ratio = cs.Rate / bs.Rate
-		}
-		r.Scenarios = append(r.Scenarios, *cs)
-	}
-	return nil
 }
 
 // readLoop measures GETs of u for d over a fresh set of keep-alive connections
@@ -182,6 +136,15 @@ func runScenario(ctx context.Context, cfg config, a *api, suffix string, r *resu
 	var err error
 	switch cfg.Scenario {
 	case "memory":
+		if cfg.TotalWrites > 0 {
+			var m settleResult
+			m, err = measureSettle(ctx, cfg, a, "bench-settle-"+suffix, stderr)
+			r.Settle = &m
+			if err != nil {
+				return err
+			}
+			r.Checks = append(r.Checks, settleCheck(&m))
+		}
 		if !cfg.SkipWrites {
 			fmt.Fprintf(stderr, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
 			st := runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, writeOps(a, "bench-w-"+suffix, new(parentPool), textSeed))
@@ -198,11 +161,13 @@ func runScenario(ctx context.Context, cfg config, a *api, suffix string, r *resu
 			m, err = measureIdle(ctx, cfg, a, ids, stderr)
 			r.Idle = &m
 		}
+	case "live":
+		err = runLive(ctx, cfg, a, prefix, r, stderr)
 	}
 	if err != nil {
 		return err
 	}
-	r.Checks = evaluateScenario(r)
+	r.Checks = append(evaluateScenario(r), r.Checks...)
 	writeTable(stdout, r)
 	if cfg.JSON != "" {
 		return writeJSON(cfg.JSON, r)

@@ -32,7 +32,9 @@ func TestRunAgainstFake(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, log.String())
 	}
 	for _, want := range []string{"| writes, 4 posters |", "| page 1, 30 story, parley |", "| page 1, 90 story, baseline |",
-		"cached read ratio vs baseline, 90 story", "page 1 of the 30 story as served"} {
+		"cached read ratio vs baseline, 90 story", "page 1 of the 30 story as served",
+		"| page 1, 30 story, c1, parley |", "| counts, 20 stories, baseline |", "first screen (page 1, 30 story) vs baseline, c1",
+		"counts of 20 stories vs baseline, c4"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -74,7 +76,7 @@ func checkJSON(t *testing.T, path string) {
 	if len(r.Pages) != 2 || r.Pages[1].ETag != `"90"` || r.Pages[1].CommentCount != 90 {
 		t.Errorf("JSON pages = %+v, want the large story's ETag and count", r.Pages)
 	}
-	if len(r.Scenarios) != 5 || len(r.Checks) != 7 || r.Scenarios[1].OK == 0 || r.Scenarios[1].Ratio == 0 {
+	if len(r.Scenarios) != 9 || len(r.Checks) != 9 || r.Scenarios[1].OK == 0 || r.Scenarios[1].Ratio == 0 {
 		t.Errorf("JSON has %d scenarios, %d checks, reads %+v", len(r.Scenarios), len(r.Checks), r.Scenarios[1])
 	}
 }

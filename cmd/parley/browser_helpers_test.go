@@ -5,6 +5,7 @@ package main
 // small actions on the <parley-discussion> block in its open shadow root.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"html/template"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -169,15 +171,57 @@ func (l *requestLog) wrap(next http.Handler) http.Handler {
 		l.mu.Lock()
 		l.streams[s] = true
 		l.mu.Unlock()
-		defer func() { l.mu.Lock(); delete(l.streams, s); l.mu.Unlock(); cancel() }()
-		next.ServeHTTP(&flushWatcher{ResponseWriter: w, flushed: func() { l.mu.Lock(); s.ready = true; l.mu.Unlock() }}, r.WithContext(ctx))
+		detached := false
+		defer func() {
+			l.mu.Lock()
+			if !detached {
+				delete(l.streams, s)
+			}
+			l.mu.Unlock()
+			cancel()
+		}()
+		// A stream that takes its connection over (httpapi/events_detach.go)
+		// outlives the handler: it stays counted until the connection closes,
+		// and dropping it closes the connection.
+		hijacked := func(c net.Conn) net.Conn {
+			tc := &trackedConn{Conn: c, closed: func() { l.mu.Lock(); delete(l.streams, s); l.mu.Unlock() }}
+			l.mu.Lock()
+			detached, s.cancel = true, func() { tc.Close() }
+			l.mu.Unlock()
+			return tc
+		}
+		next.ServeHTTP(&flushWatcher{ResponseWriter: w, flushed: func() { l.mu.Lock(); s.ready = true; l.mu.Unlock() }, hijacked: hijacked}, r.WithContext(ctx))
 	})
 }
 
-// flushWatcher tells when a stream has sent its first bytes.
+// trackedConn is a detached stream's connection; closed runs once, when
+// it closes.
+type trackedConn struct {
+	net.Conn
+	once   sync.Once
+	closed func()
+}
+
+func (c *trackedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.closed)
+	return err
+}
+
+// flushWatcher tells when a stream has sent its first bytes, and when it
+// takes its connection over.
 type flushWatcher struct {
 	http.ResponseWriter
-	flushed func()
+	flushed  func()
+	hijacked func(net.Conn) net.Conn
+}
+
+func (w *flushWatcher) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	return w.hijacked(c), brw, nil
 }
 
 func (w *flushWatcher) FlushError() error {
@@ -221,11 +265,15 @@ func (l *requestLog) liveStreams(agent, story string) int {
 // dropStreams ends agent's live streams from the server side.
 func (l *requestLog) dropStreams(agent string) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
+	var drop []context.CancelFunc
 	for s := range l.streams {
 		if strings.Contains(s.agent, agent) {
-			s.cancel()
+			drop = append(drop, s.cancel)
 		}
+	}
+	l.mu.Unlock() // a detached stream's cancel takes the lock as its connection closes
+	for _, cancel := range drop {
+		cancel()
 	}
 }
 

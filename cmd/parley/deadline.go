@@ -17,11 +17,13 @@ import (
 const requestTimeout = 10 * time.Second
 
 // withDeadline gives each request's context the deadline d, except the
-// live event stream, which is meant to stay open (its database reads
-// before the stream begins are bounded by the hub and the stream itself).
+// live event streams, which are meant to stay open (their database reads
+// before the stream begins are bounded by the hub and the stream itself),
+// and the JSON API, which applies d itself route by route
+// (httpapi.WithRequestTimeout) so that its cached pages are spared it.
 func withDeadline(next http.Handler, d time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/events") {
+		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasSuffix(r.URL.Path, "/events") {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -2,7 +2,9 @@
 // manages its sites and database.
 //
 //	parley serve [--demo] [--addr :8080] [--public-url https://comments.example] [--database sqlite:parley.db]
-//	parley migrate [--database …]
+//	parley migrate [--database …] [--status] [--contract]
+//	parley backup FILE | parley restore FILE
+//	parley export --site S [--out FILE] | parley import parley FILE --site S
 //	parley site create --id ID [--origin https://…]… [--name NAME] [--anonymous] [--edit-window 10m] [--max-length 10000]
 //	parley site update --id ID [any flag of create] [--add-origin O]… [--remove-origin O]…
 //	parley site list
@@ -47,7 +49,14 @@ const usage = `usage:
                [--database sqlite:parley.db|postgres://…]
                [--smtp-url smtp://user:pass@host:587 --mail-from "Name <addr>"]
                [--trusted-proxy 10.0.0.0/8]…
-  parley migrate [--database …]
+  parley migrate [--database …] [--status] [--contract]
+                     (serve applies expand migrations; --contract also those that remove what
+                     older releases use: run it once no older instance is left)
+  parley backup [--database sqlite:PATH] FILE      (a consistent copy while servers write)
+  parley restore [--database sqlite:PATH] FILE     (with every server on PATH stopped)
+  parley export --site S [--out FILE]              (JSON Lines, see docs/export.md)
+  parley import parley FILE --site S               (an export of ours into this database)
+  parley healthcheck [--addr :8080] [--path /healthz]   (exit status 0 if the local server answers)
   parley site create --id ID [--origin https://news.example]… [--name NAME] [--anonymous]
                      [--edit-window 10m] [--max-length 10000] [--rate-limit 5/1m|off]
   parley site update --id ID [any flag of create: only those given change]
@@ -84,6 +93,16 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return serve(ctx, args[1:], env, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], env, stdout, stderr)
+	case "backup":
+		return backup(ctx, args[1:], env, stdout, stderr)
+	case "restore":
+		return restore(ctx, args[1:], env, stdout, stderr)
+	case "export":
+		return export(ctx, args[1:], env, stdout, stderr)
+	case "import":
+		return importCmd(ctx, args[1:], env, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args[1:], env, stdout, stderr)
 	case "site":
 		return site(ctx, args[1:], env, stdout, stderr)
 	case "user":

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"parley"
@@ -20,6 +20,7 @@ import (
 	"parley/internal/embed"
 	"parley/internal/httpapi"
 	"parley/internal/markup"
+	"parley/internal/metrics"
 	"parley/internal/pagecache"
 	"parley/internal/realtime"
 	"parley/internal/service"
@@ -33,13 +34,19 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := newLogger(cfg, stderr)
 	defer limitMemory(cfg, env, log)()
 	store, err := openStore(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	m, stopMetrics, err := startMetrics(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics() // after the drain, so that it can be watched
+	var d drain
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -53,7 +60,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer stopFollow()
 	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies,
-		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate})
+		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate, Metrics: m, Draining: d.Draining})
 	if err != nil {
 		return err
 	}
@@ -81,19 +88,14 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	go purgeExpired(purgeCtx, store, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
+	err = d.shutdown(ctx, srv, errc, cfg, log)
+	closeLive() // Shutdown does not wait for the detached live streams: their goodbyes
+	return err
 }
+
+// streamsGoodbye bounds the wait for live streams to send their goodbye
+// on shutdown.
+const streamsGoodbye = 5 * time.Second
 
 // purgeEvery is how often expired sessions and SSO token IDs are deleted.
 // Nothing reads them once expired, so this only bounds the tables' size;
@@ -173,6 +175,15 @@ type handlerConfig struct {
 	// WebhookAllowPrivate lets webhook endpoints be plain http and
 	// private addresses (--webhook-allow-private).
 	WebhookAllowPrivate bool
+	// Metrics, if set, times the requests and watches the page cache,
+	// the bus and the live streams (observe.go).
+	Metrics *metrics.Metrics
+	// BusStats, if set, reports the bus between instances (the NATS
+	// bus's lag and connection) to Metrics; nil: the in-process bus.
+	BusStats func() metrics.BusStats
+	// Draining, if set, says the server is shutting down: readiness
+	// fails (drain.go).
+	Draining func() bool
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
@@ -229,16 +240,19 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		return nil, nil, fmt.Errorf("commenter tokens: %w", err)
 	}
 	authn := auth.New(config.Origin(hc.PublicURL), tokens, auth.NewSessions(store, svc, hc.Now))
-	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)))
+	timeout := hc.RequestTimeout
+	if timeout <= 0 {
+		timeout = requestTimeout
+	}
+	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: countStreams(hc.Metrics, hub), Pages: pages, Bus: bus}, log,
+		httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)), httpapi.WithDraining(hc.Draining), httpapi.WithRequestTimeout(timeout))
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)
 	}
 	block := embed.New(svc, log, embed.Config{Auth: authn, PublicURL: hc.PublicURL, FormKey: formKey, OIDC: svc, TrustedProxies: hc.TrustedProxies})
 
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api)
-	mux.Handle("/healthz", api)
-	mux.Handle("/readyz", api)
+	api.Register(mux) // on this mux, so that a request is routed once
 	block.Register(mux)
 	block.SignIn(svc).Register(mux)
 	mux.Handle("GET /embed.js", widget.Handler())
@@ -256,13 +270,20 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		}
 		mux.Handle("GET /{$}", block.DemoPage())
 	}
-	timeout := hc.RequestTimeout
-	if timeout <= 0 {
-		timeout = requestTimeout
+	routed, err := instrument(hc.Metrics, mux, pages, hc.BusStats)
+	if err != nil {
+		return nil, nil, err
 	}
 	// HSTS only where browsers reach us over HTTPS.
-	h = web.WithClientAddress(withDeadline(mux, timeout), hc.TrustedProxies)
-	closeLive = func() { hub.Close(); closeAdmin() }
+	h = web.WithRequestIDs(web.WithClientAddress(withDeadline(routed, timeout), hc.TrustedProxies))
+	// Streams detached from net/http (httpapi/events_detach.go) are not
+	// waited for by Shutdown: closeLive waits for their goodbyes, and
+	// serve calls it once more after Shutdown, so that it returns after.
+	var closing sync.Once
+	closeLive = func() {
+		closing.Do(func() { hub.Close(); closeAdmin() })
+		hub.WaitStreams(streamsGoodbye)
+	}
 	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), closeLive, nil
 }
 

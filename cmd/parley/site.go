@@ -263,22 +263,6 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
-// migrate runs `parley migrate`: opening a store applies its migrations.
-func migrate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("parley migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	db, err := config.Flags(fs, env)
-	if err != nil {
-		return err
-	}
-	store, err := parseAndOpen(ctx, fs, args, db)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "database is up to date")
-	return store.Close()
-}
-
 // parseAndOpen parses a subcommand's flags and opens the database they
 // name (the db flag from config.Flags), migrating it.
 func parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string, db *string) (parley.Store, error) {

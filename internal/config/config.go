@@ -38,6 +38,9 @@ type Config struct {
 	NATSURL             string // nats://…; empty: no bus between instances
 	LogFormat           string // LogText or LogJSON
 	MetricsAddr         string // listener of /metrics; empty: none
+	// DrainDelay is how long readiness fails on SIGTERM before the server
+	// closes (see drainFlags).
+	DrainDelay time.Duration
 }
 
 // Default values.
@@ -86,6 +89,9 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 		return nil, err
 	}
 	if err := fleetFlags(fs, env, c); err != nil {
+		return nil, err
+	}
+	if err := drainFlags(fs, env, c); err != nil {
 		return nil, err
 	}
 	webhookPrivate, err := WebhookPrivateFlag(fs, env)
@@ -139,6 +145,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("memory limit %d: at least %dMiB", c.MemoryLimit, minMemoryLimit>>20)
 	}
 	if err := c.validateFleet(); err != nil {
+		return err
+	}
+	if err := c.validateDrain(); err != nil {
 		return err
 	}
 	return c.validateMail()

@@ -73,6 +73,9 @@ func TestParseServe(t *testing.T) {
 			if tt.want.CacheSize == 0 { // the rows above predate the setting
 				tt.want.CacheSize = DefaultCacheSize
 			}
+			if tt.want.DrainDelay == 0 { // likewise
+				tt.want.DrainDelay = DefaultDrainDelay
+			}
 			if !reflect.DeepEqual(*got, tt.want) { // TrustedProxies is a slice
 				t.Errorf("ParseServe(%v) = %+v, want %+v", tt.args, *got, tt.want)
 			}

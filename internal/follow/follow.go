@@ -128,7 +128,14 @@ func (f *Follower) Wake() {
 	}
 }
 
-// Run follows the logs until ctx ends.
+// stepTimeout bounds a batch that Run has begun: a stop does not cut it
+// short, a database that stopped answering does.
+const stepTimeout = 30 * time.Second
+
+// Run follows the logs until ctx ends. A batch begun when ctx ends is
+// finished first (its derivations commit together), so that stopping
+// neither throws away work a moment from done nor depends on where in a
+// batch the signal fell.
 func (f *Follower) Run(ctx context.Context) {
 	t := time.NewTimer(0)
 	defer t.Stop()
@@ -146,8 +153,11 @@ func (f *Follower) Run(ctx context.Context) {
 		last = time.Now()
 		more := false
 		for _, l := range f.logs {
-			m, err := f.Step(ctx, l)
-			if err != nil && ctx.Err() == nil {
+			if ctx.Err() != nil {
+				return
+			}
+			m, err := f.step(ctx, l)
+			if err != nil {
 				f.o.Logger.WarnContext(ctx, "follow: reading a log", "log", l.Name, "err", err)
 			}
 			more = more || m
@@ -158,6 +168,13 @@ func (f *Follower) Run(ctx context.Context) {
 		}
 		t.Reset(next)
 	}
+}
+
+// step is Step on a context that ctx ending does not cancel.
+func (f *Follower) step(ctx context.Context, l *Log) (bool, error) {
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), stepTimeout)
+	defer cancel()
+	return f.Step(work, l)
 }
 
 // pause waits d (nothing for d <= 0) and reports whether ctx is still

@@ -14,8 +14,14 @@ import (
 )
 
 // threadCacheControl lets shared caches (a publisher's CDN) keep a page for
-// a few seconds while browsers revalidate with the ETag every time.
-const threadCacheControl = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
+// a few seconds while browsers revalidate with the ETag every time. It is
+// prepared once and never changed: every cached page goes out with it.
+var threadCacheControl = pagecache.NewCacheControl("public, max-age=0, s-maxage=5, stale-while-revalidate=30")
+
+// firstPageKey is the cache key of page 1 with the default sort and limit,
+// as the widget asks for it: the key a query of no sort, limit or cursor
+// makes, given without parsing the (empty) query.
+const firstPageKey = "|0|"
 
 // loadTimeout bounds a shared page load.
 const loadTimeout = 10 * time.Second
@@ -23,13 +29,17 @@ const loadTimeout = 10 * time.Second
 // thread serves a page of a story's discussion from the cache.
 func (a *API) thread(w http.ResponseWriter, r *http.Request) error {
 	site, story := r.PathValue("site"), r.PathValue("story")
-	q := r.URL.Query()
-	limit, err := intParam(q.Get("limit"))
-	if err != nil {
-		return err
+	tq := service.ThreadQuery{SiteID: site, StoryID: story}
+	key := firstPageKey
+	if r.URL.RawQuery != "" { // page 1 as the widget asks for it has none: no parse, no key to build
+		q := r.URL.Query()
+		limit, err := intParam(q.Get("limit"))
+		if err != nil {
+			return err
+		}
+		tq.Sort, tq.Limit, tq.Cursor = q.Get("sort"), limit, q.Get("cursor")
+		key = tq.Sort + "|" + strconv.Itoa(limit) + "|" + tq.Cursor
 	}
-	tq := service.ThreadQuery{SiteID: site, StoryID: story, Sort: q.Get("sort"), Limit: limit, Cursor: q.Get("cursor")}
-	key := tq.Sort + "|" + strconv.Itoa(limit) + "|" + tq.Cursor
 	page, err := a.pages.Get(site, story, key, func() ([]byte, bool, error) {
 		// The load serves every reader waiting for this page: it must not
 		// fail because the first of them went away.

@@ -38,7 +38,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	s := &stream{w: w, rc: http.NewResponseController(w), replayed: map[int64]bool{}}
+	s := &stream{w: w, rc: http.NewResponseController(w)}
 	// The server's ReadTimeout would otherwise end the stream (by cancelling
 	// its context) that long after the request came in.
 	s.rc.SetReadDeadline(time.Time{})
@@ -50,10 +50,20 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.bye("shutdown", shutdownRetry)
 	}
-	defer a.hub.Unsubscribe(sub)
 	if err := a.replay(r.Context(), s, site, storyID, after); err != nil {
+		a.hub.Unsubscribe(sub)
 		return nil // the response has begun; the reader reconnects
 	}
+	if d := a.detach(w, r, s, sub); d != nil {
+		release := a.hub.Track()
+		go func() {
+			defer release()
+			defer a.hub.Unsubscribe(sub)
+			d.run(a.hub.Done())
+		}()
+		return nil
+	}
+	defer a.hub.Unsubscribe(sub)
 	return a.live(r.Context(), s, sub)
 }
 
@@ -95,7 +105,7 @@ func (a *API) live(ctx context.Context, s *stream, sub *realtime.Subscriber) err
 		case m := <-sub.C:
 			s.send(m)
 		case <-tick.C:
-			fmt.Fprint(s.w, ": ping\n\n")
+			s.w.Write(ping)
 		case <-sub.Gone():
 			return nil
 		case <-a.hub.Done():
@@ -111,7 +121,8 @@ func (a *API) live(ctx context.Context, s *stream, sub *realtime.Subscriber) err
 
 // stream writes server-sent events. It remembers the events it replayed,
 // so that one both replayed and then broadcast reaches the reader once;
-// live events need no memory, the hub sends each once.
+// live events need no memory, the hub sends each once. Most readers
+// replay nothing: the map is made on the first replayed event.
 type stream struct {
 	w        http.ResponseWriter
 	rc       *http.ResponseController
@@ -120,6 +131,9 @@ type stream struct {
 
 // replay writes an event read from the log.
 func (s *stream) replay(m realtime.Message) {
+	if s.replayed == nil {
+		s.replayed = make(map[int64]bool)
+	}
 	s.replayed[m.ID] = true
 	s.write(m)
 }
@@ -131,8 +145,9 @@ func (s *stream) send(m realtime.Message) {
 	}
 }
 
+// write sends the frame the hub encoded once for all the story's readers.
 func (s *stream) write(m realtime.Message) {
-	fmt.Fprintf(s.w, "id: %d\nevent: %s\ndata: %s\n\n", m.ID, m.Event, m.Data)
+	s.w.Write(m.SSE())
 }
 
 func (s *stream) flush() error { return s.rc.Flush() }
@@ -140,7 +155,12 @@ func (s *stream) flush() error { return s.rc.Flush() }
 // bye tells the reader why the stream ends and when to come back (0: not
 // on its own).
 func (s *stream) bye(reason string, retryAfter int) error {
-	data, _ := json.Marshal(map[string]any{"reason": reason, "retryAfter": retryAfter})
-	fmt.Fprintf(s.w, "event: bye\ndata: %s\n\n", data)
+	s.w.Write(byeFrame(reason, retryAfter))
 	return s.flush()
+}
+
+// byeFrame is the event that tells a reader why its stream ends.
+func byeFrame(reason string, retryAfter int) []byte {
+	data, _ := json.Marshal(map[string]any{"reason": reason, "retryAfter": retryAfter})
+	return fmt.Appendf(nil, "event: bye\ndata: %s\n\n", data)
 }

@@ -7,17 +7,6 @@ import (
 	"parley"
 )
 
-func (a *API) counts(w http.ResponseWriter, r *http.Request) error {
-	counts, err := a.svc.Counts(r.Context(), r.PathValue("site"), r.URL.Query()["story"])
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=30")
-	writeBody(w, map[string]any{"counts": counts})
-	return nil
-}
-
 type stateResponse struct {
 	User      *wire.Author    `json:"user"`
 	Reactions []string        `json:"reactions"`

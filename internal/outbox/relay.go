@@ -124,10 +124,11 @@ func (r *Relay) Wake() {
 	}
 }
 
-// Run sends due messages until ctx ends, then returns once the messages
-// already claimed are sent and marked (their sends run on a context of
-// their own, bounded by the SMTP timeout), so that shutting down drains
-// the current batch instead of leaving it to wait for its lease.
+// Run sends due messages until ctx ends, then returns once the message
+// being sent is sent and marked (its send runs on a context of its own,
+// bounded by the SMTP timeout); the rest of the batch is handed back, due
+// at once, so that shutting down neither cuts a message in half nor makes
+// the others wait for their lease, nor holds the process for a batch.
 func (r *Relay) Run(ctx context.Context) error {
 	t := time.NewTimer(0)
 	defer t.Stop()
@@ -170,8 +171,9 @@ func (r *Relay) Purge(ctx context.Context) {
 }
 
 // RunOnce claims one batch of due messages and attempts each; it returns
-// how many it claimed. Only the claim uses ctx: once claimed, a message is
-// attempted and marked even if ctx ends meanwhile.
+// how many it claimed. Once a message is under way it is attempted and
+// marked even if ctx ends meanwhile; when ctx has ended, the messages not
+// yet begun are released for the next claim (by any relay).
 func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 	ms, err := r.store.ClaimMessages(ctx, r.o.Owner, r.o.Clock(), r.o.Lease, r.o.Batch)
 	if err != nil {
@@ -180,10 +182,14 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 	claimed := r.o.Clock()
 	work := context.WithoutCancel(ctx)
 	for i, m := range ms {
+		if ctx.Err() != nil { // shutting down: stop after the current message
+			r.release(work, ms[i:], "the relay stopped before this attempt")
+			break
+		}
 		if r.o.Clock().Sub(claimed) > r.o.Lease-DefaultSMTPTimeout {
 			// Too little of the lease is left for a whole delivery: another
 			// relay may claim the rest before we are done and send them too.
-			r.release(work, ms[i:])
+			r.release(work, ms[i:], "lease ran short before this attempt")
 			break
 		}
 		r.attempt(work, m)
@@ -192,9 +198,9 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 }
 
 // release hands claimed messages back, due at once, for the next claim.
-func (r *Relay) release(ctx context.Context, ms []*parley.Message) {
+func (r *Relay) release(ctx context.Context, ms []*parley.Message, why string) {
 	for _, m := range ms {
-		if err := r.store.RetryMessage(ctx, m.ID, r.o.Owner, r.o.Clock(), "lease ran short before this attempt"); err != nil {
+		if err := r.store.RetryMessage(ctx, m.ID, r.o.Owner, r.o.Clock(), why); err != nil {
 			r.o.Logger.Warn("outbox: releasing a message", "message", m.ID, "err", err)
 		}
 	}

@@ -57,7 +57,7 @@ func (c *Cache) onEvent(ev parley.Event) {
 // Get returns the page for key of a story, loading it with load on a miss.
 // Concurrent misses for one key share one load.
 func (c *Cache) Get(siteID, storyID, key string, load Loader) (*Page, error) {
-	return c.get(storyKey(siteID, storyID), key, load)
+	return c.get(storyRef{siteID, storyID}, key, load)
 }
 
 // Cache keeps encoded thread pages per story, so that a page is built once
@@ -70,17 +70,39 @@ type Cache struct {
 	now      func() time.Time // the wall clock; tests move it
 	unsub    func()
 	mu       sync.Mutex
-	budget   int
+	budget   int // for the pages of one story; lists have listBudget
 	used     int
-	stories  map[string]*storyPages
-	inflight map[string]*call
+	stories  map[storyRef]*storyPages
+	inflight map[flightKey]*call
+	counts   counters
+
+	// Pages of several stories (list.go), within their own budget.
+	listBudget, listUsed int
+	listPages            map[listRef]*listPage
+}
+
+// storyRef names a story of a site. As a map key it costs no allocation
+// to build, unlike a joined string, and a cached page's lookup makes none.
+type storyRef struct{ site, story string }
+
+// flightKey names one load in flight: a story's page, or a list page
+// (story empty).
+type flightKey struct {
+	ref  storyRef
+	key  string
+	list bool
 }
 
 type storyPages struct {
 	gen     uint64
 	pages   map[string]*Page
-	loading int // loads in flight; while there are any, gen must survive
+	lists   map[listRef]struct{} // the list pages that hold this story
+	loading int                  // loads in flight; while there are any, gen must survive
 }
+
+// idle reports whether sp holds nothing and nothing depends on it: it can
+// be forgotten, and a later read starts afresh.
+func (sp *storyPages) idle() bool { return sp.loading == 0 && len(sp.pages) == 0 && len(sp.lists) == 0 }
 
 type call struct {
 	done    chan struct{}
@@ -90,7 +112,9 @@ type call struct {
 }
 
 func newCache(budget int) *Cache {
-	return &Cache{now: time.Now, budget: budget, stories: make(map[string]*storyPages), inflight: make(map[string]*call)}
+	lb := budget / listShare
+	return &Cache{now: time.Now, budget: budget - lb, stories: make(map[storyRef]*storyPages), inflight: make(map[flightKey]*call),
+		listBudget: lb, listPages: make(map[listRef]*listPage)}
 }
 
 // pageTTL bounds how long a page stays cached without a change to its
@@ -104,15 +128,19 @@ const pageTTL = 5 * time.Second
 // for one, and keeping them would let anyone fill the cache.
 type Loader func() (raw []byte, keep bool, err error)
 
-// get is Get by the story's key (see storyKey).
-func (c *Cache) get(story, key string, load Loader) (*Page, error) {
+// get is Get by the story's reference.
+func (c *Cache) get(story storyRef, key string, load Loader) (*Page, error) {
 	c.mu.Lock()
-	sp := c.story(story)
-	if resp, ok := sp.pages[key]; ok && c.now().Sub(resp.made) < pageTTL {
-		c.mu.Unlock()
-		return resp, nil
+	if sp, ok := c.stories[story]; ok {
+		if resp, ok := sp.pages[key]; ok && c.now().Sub(resp.made) < pageTTL {
+			c.mu.Unlock()
+			c.counts.hits.Add(1)
+			return resp, nil
+		}
 	}
-	full := story + "\x00" + key
+	c.counts.misses.Add(1)
+	sp := c.story(story)
+	full := flightKey{ref: story, key: key}
 	if cl, ok := c.inflight[full]; ok {
 		cl.waiters++
 		c.mu.Unlock()
@@ -130,33 +158,46 @@ func (c *Cache) get(story, key string, load Loader) (*Page, error) {
 
 // run performs a load and settles it, even if the load panics, so that
 // waiters are never left hanging.
-func (c *Cache) run(story, full, key string, gen uint64, sp *storyPages, cl *call, load Loader) {
+func (c *Cache) run(story storyRef, full flightKey, key string, gen uint64, sp *storyPages, cl *call, load Loader) {
 	keep := false
 	defer func() {
 		c.mu.Lock()
 		delete(c.inflight, full)
-		sp.loading--
 		if keep && cl.err == nil {
-			c.store(sp, gen, key, cl.resp)
-		} else if sp.loading == 0 && len(sp.pages) == 0 && c.stories[story] == sp {
-			delete(c.stories, story)
+			c.store(sp, gen, key, cl.resp) // while loading keeps sp in c.stories
 		}
+		sp.loading--
+		c.forgetIdle(story, sp)
 		c.mu.Unlock()
 		close(cl.done)
 	}()
+	keep = c.load(cl, load)
+}
+
+// load runs a loader for the call cl and reports whether its page is
+// worth keeping. cl.err stays errLoadPanicked if the loader panics.
+func (c *Cache) load(cl *call, load Loader) (keep bool) {
 	cl.err = errLoadPanicked // replaced unless load panics
-	raw, k, err := load()
-	keep, cl.err = k, err
+	raw, keep, err := load()
+	cl.err = err
 	if err == nil {
 		cl.resp = NewPage(raw)
 		cl.resp.made = c.now()
+	}
+	return keep
+}
+
+// forgetIdle drops the entry of a story that holds nothing any more.
+func (c *Cache) forgetIdle(story storyRef, sp *storyPages) {
+	if sp.idle() && c.stories[story] == sp {
+		delete(c.stories, story)
 	}
 }
 
 // errLoadPanicked is what waiters get when the load they waited for panicked.
 var errLoadPanicked = errors.New("pagecache: page load panicked")
 
-func (c *Cache) story(story string) *storyPages {
+func (c *Cache) story(story storyRef) *storyPages {
 	sp, ok := c.stories[story]
 	if !ok {
 		sp = &storyPages{pages: make(map[string]*Page)}
@@ -180,13 +221,13 @@ func (c *Cache) store(sp *storyPages, gen uint64, key string, resp *Page) {
 	c.used += resp.size()
 }
 
-// evict empties the cache: simple, bounded, and rare at a sane budget.
+// evict empties the cache of story pages: simple, bounded, and rare at a
+// sane budget. List pages have their own budget and stay.
 func (c *Cache) evict() {
+	c.counts.evictions.Add(1)
 	for id, sp := range c.stories {
 		sp.pages = make(map[string]*Page)
-		if sp.loading == 0 {
-			delete(c.stories, id)
-		}
+		c.forgetIdle(id, sp)
 	}
 	c.used = 0
 }
@@ -196,7 +237,7 @@ func (c *Cache) evict() {
 // nobody reads; one with a load in flight keeps its raised generation, so
 // that the load does not store a page older than the change.
 func (c *Cache) invalidate(siteID, storyID string) {
-	story := storyKey(siteID, storyID)
+	story := storyRef{siteID, storyID}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	sp, ok := c.stories[story]
@@ -208,9 +249,10 @@ func (c *Cache) invalidate(siteID, storyID string) {
 		c.used -= r.size()
 	}
 	sp.pages = make(map[string]*Page)
-	if sp.loading == 0 {
-		delete(c.stories, story)
+	for ref := range sp.lists {
+		c.dropList(ref)
 	}
+	c.forgetIdle(story, sp)
 }
 
 // invalidateAll drops every page, and raises the generation of every story
@@ -218,14 +260,11 @@ func (c *Cache) invalidate(siteID, storyID string) {
 func (c *Cache) invalidateAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.dropLists()
 	for id, sp := range c.stories {
 		sp.gen++
 		sp.pages = make(map[string]*Page)
-		if sp.loading == 0 {
-			delete(c.stories, id)
-		}
+		c.forgetIdle(id, sp)
 	}
 	c.used = 0
 }
-
-func storyKey(siteID, storyID string) string { return siteID + "/" + storyID }

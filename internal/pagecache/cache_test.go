@@ -22,7 +22,7 @@ func TestCacheServesUntilInvalidated(t *testing.T) {
 	c := newCache(1 << 20)
 	loads := 0
 	for range 3 {
-		if _, err := c.get("s/a", "k", page(`{"n":1}`, &loads)); err != nil {
+		if _, err := c.get(storyRef{"s", "a"}, "k", page(`{"n":1}`, &loads)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -30,7 +30,7 @@ func TestCacheServesUntilInvalidated(t *testing.T) {
 		t.Fatalf("%d loads for three gets, want 1", loads)
 	}
 	c.invalidate("s", "a")
-	c.get("s/a", "k", page(`{"n":2}`, &loads))
+	c.get(storyRef{"s", "a"}, "k", page(`{"n":2}`, &loads))
 	if loads != 2 {
 		t.Errorf("%d loads after an invalidation, want 2", loads)
 	}
@@ -40,11 +40,11 @@ func TestCacheServesUntilInvalidated(t *testing.T) {
 // not be kept, or readers would see the old thread until the next change.
 func TestCacheDropsARacingLoad(t *testing.T) {
 	c := newCache(1 << 20)
-	c.get("s/a", "k", func() ([]byte, bool, error) {
+	c.get(storyRef{"s", "a"}, "k", func() ([]byte, bool, error) {
 		c.invalidate("s", "a") // the story changes while the page is read
 		return []byte("old"), true, nil
 	})
-	resp, _ := c.get("s/a", "k", page("new", nil))
+	resp, _ := c.get(storyRef{"s", "a"}, "k", page("new", nil))
 	if string(resp.raw) != "new" {
 		t.Errorf("got %q after a racing change, want the fresh page", resp.raw)
 	}
@@ -56,9 +56,9 @@ func TestCacheDropsARacingLoad(t *testing.T) {
 func TestCacheKeepsNothingForNothing(t *testing.T) {
 	c := newCache(1 << 20)
 	for i := range 1000 {
-		story := fmt.Sprintf("s/%d", i)
-		c.get(story, "k", func() ([]byte, bool, error) { return nil, false, errors.New("no such site") })
-		c.get(story, "k2", func() ([]byte, bool, error) { return []byte("{}"), false, nil })
+		story := fmt.Sprint(i)
+		c.get(storyRef{"s", story}, "k", func() ([]byte, bool, error) { return nil, false, errors.New("no such site") })
+		c.get(storyRef{"s", story}, "k2", func() ([]byte, bool, error) { return []byte("{}"), false, nil })
 		c.invalidate("s", fmt.Sprint(i+5000))
 	}
 	if len(c.stories) != 0 || c.used != 0 {
@@ -69,7 +69,7 @@ func TestCacheKeepsNothingForNothing(t *testing.T) {
 func TestCacheStaysWithinBudget(t *testing.T) {
 	c := newCache(10_000)
 	for i := range 100 {
-		c.get(fmt.Sprintf("s/%d", i), "k", page(string(make([]byte, 1000)), nil))
+		c.get(storyRef{"s", fmt.Sprint(i)}, "k", page(string(make([]byte, 1000)), nil))
 	}
 	if c.used > c.budget {
 		t.Errorf("cache uses %d bytes, budget %d", c.used, c.budget)
@@ -86,7 +86,7 @@ func TestCachePanickingLoad(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		defer func() { recover() }()
-		c.get("s/a", "k", func() ([]byte, bool, error) {
+		c.get(storyRef{"s", "a"}, "k", func() ([]byte, bool, error) {
 			close(started)
 			<-release
 			panic("boom")
@@ -95,12 +95,12 @@ func TestCachePanickingLoad(t *testing.T) {
 	<-started
 	waiter := make(chan error, 1)
 	go func() {
-		_, err := c.get("s/a", "k", page("never", nil))
+		_, err := c.get(storyRef{"s", "a"}, "k", page("never", nil))
 		waiter <- err
 	}()
 	for queued := false; !queued; { // until the second get waits on the first
 		c.mu.Lock()
-		queued = c.inflight["s/a\x00k"].waiters == 1
+		queued = c.inflight[flightKey{ref: storyRef{"s", "a"}, key: "k"}].waiters == 1
 		c.mu.Unlock()
 	}
 	close(release)
@@ -108,7 +108,7 @@ func TestCachePanickingLoad(t *testing.T) {
 	if err := <-waiter; err == nil {
 		t.Error("a waiter of a panicked load got no error")
 	}
-	if resp, err := c.get("s/a", "k", page("again", nil)); err != nil || string(resp.raw) != "again" {
+	if resp, err := c.get(storyRef{"s", "a"}, "k", page("again", nil)); err != nil || string(resp.raw) != "again" {
 		t.Errorf("after the panic: %v %v", resp, err)
 	}
 }
@@ -120,18 +120,38 @@ func TestCachePagesExpire(t *testing.T) {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	c.now = func() time.Time { return now }
 	loads := 0
-	c.get("s/a", "k", page("one", &loads))
+	c.get(storyRef{"s", "a"}, "k", page("one", &loads))
 	now = now.Add(pageTTL - time.Millisecond)
-	c.get("s/a", "k", page("two", &loads))
+	c.get(storyRef{"s", "a"}, "k", page("two", &loads))
 	if loads != 1 {
 		t.Fatalf("%d loads within the TTL, want 1", loads)
 	}
 	now = now.Add(2 * time.Millisecond)
-	resp, _ := c.get("s/a", "k", page("three", &loads))
+	resp, _ := c.get(storyRef{"s", "a"}, "k", page("three", &loads))
 	if loads != 2 || string(resp.raw) != "three" {
 		t.Errorf("after the TTL: %d loads, page %q", loads, resp.raw)
 	}
 	if want := resp.size(); c.used != want {
 		t.Errorf("used %d bytes after replacing the page, want %d", c.used, want)
+	}
+}
+
+// TestStats: a hit, a miss and an eviction are counted, and the bytes
+// held follow the pages stored.
+func TestStats(t *testing.T) {
+	one := NewPage(make([]byte, 60)).size()
+	c := newCache(one * 3 / 2) // room for one page, not two
+	load := func(n int) Loader {
+		return func() ([]byte, bool, error) { return make([]byte, n), true, nil }
+	}
+	c.get(storyRef{"s", "1"}, "a", load(60))
+	c.get(storyRef{"s", "1"}, "a", load(60))
+	c.get(storyRef{"s", "2"}, "a", load(60)) // over the budget: evicts the first
+	st := c.Stats()
+	if st.Hits != 1 || st.Misses != 2 || st.Evictions != 1 || st.Budget != int64(one*3/2) {
+		t.Errorf("Stats = %+v, want 1 hit, 2 misses, 1 eviction, budget %d", st, one*3/2)
+	}
+	if st.Bytes != int64(one) {
+		t.Errorf("Bytes = %d, want the one page held (%d)", st.Bytes, one)
 	}
 }

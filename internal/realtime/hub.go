@@ -21,6 +21,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -41,6 +42,31 @@ type Message struct {
 	ID    int64
 	Event string // SSE event name
 	Data  []byte // JSON
+	sse   []byte // the whole frame, encoded once for every reader (framed)
+}
+
+// SSE returns the message as a server-sent event frame. A message the hub
+// broadcasts carries its frame, encoded once: a story with 1,000 readers
+// would otherwise format the same bytes 1,000 times.
+func (m Message) SSE() []byte {
+	if m.sse != nil {
+		return m.sse
+	}
+	return m.framed().sse
+}
+
+// framed returns m with its frame encoded. Data is compact JSON, which
+// holds no newline, so it fits on one data line.
+func (m Message) framed() Message {
+	b := make([]byte, 0, len("id: \nevent: \ndata: \n\n")+20+len(m.Event)+len(m.Data))
+	b = append(b, "id: "...)
+	b = strconv.AppendInt(b, m.ID, 10)
+	b = append(b, "\nevent: "...)
+	b = append(b, m.Event...)
+	b = append(b, "\ndata: "...)
+	b = append(b, m.Data...)
+	m.sse = append(b, "\n\n"...)
+	return m
 }
 
 // Render turns a stored event into the message readers get. ok is false
@@ -54,7 +80,13 @@ const (
 	batchLimit  = 500
 	// subscriberBuffer is how far a reader may fall behind before the hub
 	// drops them; the browser reconnects and replays from its last ID.
-	subscriberBuffer = 256
+	// Every idle reader holds a buffer this long: at 256 messages it was
+	// 13.7 kB of heap per reader, the largest part of a live stream's
+	// heap (profile with 10,000 readers: 137 MB of 299).
+	// A reader that keeps up drains it at once; 32 events of one story
+	// queued behind a slow connection is a reader to replay, not to wait
+	// for.
+	subscriberBuffer = 32
 )
 
 // Hub keeps one reader of the log while anyone watches, and one story hub
@@ -71,6 +103,8 @@ type Hub struct {
 	reader  *reader // nil while no one watches
 	closed  bool
 	done    chan struct{} // closed by Close: streams say goodbye
+
+	streams sync.WaitGroup // streams that outlive their handler (Track)
 }
 
 // Option configures a Hub.

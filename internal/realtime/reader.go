@@ -130,7 +130,7 @@ func (r *reader) deliver(ctx context.Context, st *story, ev parley.StoredEvent) 
 	}
 	delete(r.failed, ev.ID)
 	if err == nil && ok {
-		st.broadcast(m)
+		st.broadcast(m.framed())
 	}
 	return true
 }

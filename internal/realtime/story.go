@@ -26,7 +26,9 @@ func (st *story) remove(sub *Subscriber) int {
 }
 
 // broadcast hands m to every reader; a reader whose buffer is full is
-// dropped rather than slowing the others.
+// dropped rather than slowing the others. The lock is held only for the
+// channel sends, which never block: each reader's own goroutine writes to
+// its connection, so a slow client delays no one but itself.
 func (st *story) broadcast(m Message) {
 	st.mu.Lock()
 	defer st.mu.Unlock()

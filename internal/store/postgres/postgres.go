@@ -10,13 +10,9 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"parley"
@@ -27,7 +23,7 @@ import (
 // commits, so more connections than cores raise write throughput.
 const minConns = 32
 
-// migrationLock is the pg_advisory_xact_lock key that serializes migrations
+// migrationLock is the advisory lock key that serializes migrations
 // between instances starting at once ("parley" in ASCII).
 const migrationLock = 0x7061726c6579
 
@@ -67,7 +63,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
 	s := &Store{pool: pool}
-	if err := s.migrate(ctx); err != nil {
+	if _, err := migrate(ctx, pool, migrations, false); err != nil {
 		pool.Close()
 		return nil, translate(err, "database") // a server that does not answer, say
 	}
@@ -89,54 +85,4 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("%w (postgres: %w)", parley.Errorf(parley.EUNAVAILABLE, "The database does not answer."), err)
 	}
 	return nil
-}
-
-// migrate applies each embedded migration not yet recorded in
-// schema_migrations, in order, each in its own transaction.
-func (s *Store) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("postgres: list migrations: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := s.migrateOne(ctx, name); err != nil {
-			return fmt.Errorf("postgres: migration %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-// migrateOne applies one migration unless it is recorded. The advisory lock
-// makes a second instance wait and then see the version as applied.
-func (s *Store) migrateOne(ctx context.Context, name string) error {
-	base := strings.TrimPrefix(name, "migrations/")
-	version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-	if err != nil {
-		return fmt.Errorf("name does not start with a number: %w", err)
-	}
-	script, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-			return err
-		}
-		var done bool
-		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`,
-			version).Scan(&done)
-		if err != nil || done {
-			return err
-		}
-		if _, err := tx.Exec(ctx, string(script)); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, version)
-		return err
-	})
 }

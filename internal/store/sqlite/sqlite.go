@@ -12,12 +12,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"runtime"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -49,7 +45,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
-	if err := migrate(ctx, write); err != nil {
+	if _, err := migrate(ctx, write, migrations, false); err != nil {
 		write.Close()
 		return nil, outage(err) // a file that cannot be opened, say
 	}
@@ -135,61 +131,6 @@ func (s *Store) Ping(ctx context.Context) error {
 		return outage(fmt.Errorf("ping: %w", err))
 	}
 	return nil
-}
-
-// migrate applies, in order, every embedded migration not yet recorded in
-// schema_migrations, each in its own transaction with its record, so that a
-// crash leaves the schema at a known version.
-func migrate(ctx context.Context, db *sql.DB) error {
-	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`
-	if _, err := db.ExecContext(ctx, create); err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := migrateOne(ctx, db, name); err != nil {
-			return fmt.Errorf("sqlite: migrate %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-// migrateOne applies one migration file unless its version is recorded.
-func migrateOne(ctx context.Context, db *sql.DB, name string) error {
-	base := strings.TrimPrefix(name, "migrations/")
-	version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-	if err != nil {
-		return fmt.Errorf("file name does not start with a version number: %w", err)
-	}
-	script, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, string(script)); err != nil {
-		return err
-	}
-	const record = `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`
-	if _, err := tx.ExecContext(ctx, record, version, parley.Now().UnixMilli()); err != nil {
-		return err
-	}
-	return tx.Commit()
 }
 
 // millis stores a time as Unix milliseconds, the zero time as 0.

@@ -62,6 +62,8 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Notice", func(t *testing.T) { testNotices(t, open) })
 	t.Run("Complaint", func(t *testing.T) { testComplaints(t, open) })
 	t.Run("Follow", func(t *testing.T) { testFollow(t, open) })
+	t.Run("Backlog", func(t *testing.T) { testBacklog(t, open) })
+	t.Run("Transfer", func(t *testing.T) { testTransfer(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":
