@@ -61,16 +61,22 @@ SELECT count(*) FROM ins`
 
 // CreateComment stores c, raises the counts it affects and appends its
 // event; ECONFLICT if the ID is taken, ENOTFOUND if the story or parent does
-// not exist.
+// not exist. Called on the Store, it shares a commit with the comments
+// posted at the same moment (batch.go).
 func (t *unit) CreateComment(ctx context.Context, c *parley.Comment) error {
 	e := parley.Transition("", c.Status, 0)
 	if c.ParentID == "" {
 		e.ParentReplies = 0
 	}
 	args := commentArgs(c)
+	full := append(args[:len(args):len(args)], e.ParentReplies, e.StoryCount > 0, e.Author.Approved, e.Author.Pending, e.Author.Rejected)
 	var inserted int
-	err := t.db.QueryRow(ctx, createCommentSQL,
-		append(args, e.ParentReplies, e.StoryCount > 0, e.Author.Approved, e.Author.Pending, e.Author.Rejected)...).Scan(&inserted)
+	var err error
+	if t.batch != nil {
+		inserted, err = t.batch.createComment(ctx, full)
+	} else {
+		err = t.db.QueryRow(ctx, createCommentSQL, full...).Scan(&inserted)
+	}
 	if err != nil {
 		return translate(err, "comment")
 	}

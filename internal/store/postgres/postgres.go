@@ -62,16 +62,19 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
-	s := &Store{unit: unit{db: pool}, pool: pool}
+	s := &Store{pool: pool}
 	if _, err := migrate(ctx, pool, migrations, false); err != nil {
 		pool.Close()
 		return nil, translate(err, "database") // a server that does not answer, say
 	}
+	s.unit = unit{db: pool, batch: startBatcher(pool)}
 	return s, nil
 }
 
-// Close waits for queries in progress and closes every connection.
+// Close lets the comments waiting for a batch commit, waits for queries in
+// progress and closes every connection.
 func (s *Store) Close() error {
+	s.batch.close()
 	s.pool.Close()
 	return nil
 }

@@ -23,7 +23,9 @@ type db interface {
 // that each Tx method called on the Store is a unit of work of its own;
 // Update hands fn one on its transaction.
 type unit struct {
-	db db
+	db    db
+	memo  *memo    // nil on the pool's unit, where every call is a unit of its own
+	batch *batcher // the pool's unit only: CreateComment shares a commit (batch.go)
 }
 
 var _ parley.Tx = (*unit)(nil)
@@ -35,7 +37,7 @@ var _ parley.Tx = (*unit)(nil)
 func (s *Store) Update(ctx context.Context, fn func(tx parley.Tx) error) error {
 	var fnErr error
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		u := &unit{db: tx}
+		u := &unit{db: tx, memo: &memo{}}
 		defer func() { u.db = nil }() // a unit used after it returned fails loudly
 		fnErr = fn(u)
 		return fnErr

@@ -19,6 +19,7 @@ const (
 
 // CreateWebhook stores w.
 func (t *unit) CreateWebhook(ctx context.Context, w *parley.Webhook) error {
+	t.memo.forgetWebhooks()
 	events, secrets, err := encodeWebhook(w)
 	if err != nil {
 		return err
@@ -30,6 +31,7 @@ func (t *unit) CreateWebhook(ctx context.Context, w *parley.Webhook) error {
 
 // UpdateWebhook replaces an endpoint's URL, events and secrets.
 func (t *unit) UpdateWebhook(ctx context.Context, w *parley.Webhook) error {
+	t.memo.forgetWebhooks()
 	events, secrets, err := encodeWebhook(w)
 	if err != nil {
 		return err
@@ -42,6 +44,7 @@ func (t *unit) UpdateWebhook(ctx context.Context, w *parley.Webhook) error {
 // DeleteWebhook removes an endpoint; its deliveries and their attempts go
 // by ON DELETE CASCADE.
 func (t *unit) DeleteWebhook(ctx context.Context, siteID, id string) error {
+	t.memo.forgetWebhooks()
 	tag, err := t.db.Exec(ctx, `DELETE FROM webhooks WHERE id = $1 AND site_id = $2`, id, siteID)
 	return oneRow(tag, err, "webhook")
 }
@@ -56,8 +59,16 @@ func (t *unit) Webhook(ctx context.Context, siteID, id string) (*parley.Webhook,
 	return w, nil
 }
 
-// SiteWebhooks returns a site's endpoints, oldest first.
+// SiteWebhooks returns a site's endpoints, oldest first; in a unit of work
+// it reads them once (memo.go).
 func (t *unit) SiteWebhooks(ctx context.Context, siteID string) ([]*parley.Webhook, error) {
+	if t.memo != nil {
+		return t.memo.siteWebhooks(ctx, siteID, t.readSiteWebhooks)
+	}
+	return t.readSiteWebhooks(ctx, siteID)
+}
+
+func (t *unit) readSiteWebhooks(ctx context.Context, siteID string) ([]*parley.Webhook, error) {
 	rows, _ := t.db.Query(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE site_id = $1 ORDER BY created_at, id`, siteID)
 	ws, err := pgx.CollectRows(rows, scanWebhook)
 	return ws, translate(err, "webhook")

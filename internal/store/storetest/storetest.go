@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Reaction", func(t *testing.T) { testReactions(t, open) })
 	t.Run("Report", func(t *testing.T) { testReports(t, open) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, open) })
+	t.Run("ConcurrentFailures", func(t *testing.T) { testConcurrentFailures(t, open) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, open) })
 	t.Run("Key", func(t *testing.T) { testKeys(t, open) })
 	t.Run("Log", func(t *testing.T) { testLog(t, open) })
