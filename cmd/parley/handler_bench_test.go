@@ -22,22 +22,39 @@ import (
 // whole handler main builds (security headers, request deadline, routes),
 // the hottest path of all; compare with the API benchmark of the same name
 // in internal/httpapi for what the wrappers cost.
-func BenchmarkCachedPage1(b *testing.B) {
+func BenchmarkCachedPage1(b *testing.B) { benchCachedPage1(b, handlerConfig{}) }
+
+// demoPage1 is page 1 of the demo story, the request the page-1
+// benchmarks serve.
+const demoPage1 = "/api/v1/sites/demo/stories/demo-article/comments"
+
+// demoHandler is the whole handler main builds over a fresh SQLite file
+// with the demo site, configured by hc (its PublicURL and Demo are set
+// here), with page 1 of the demo story already cached. It returns that
+// request too.
+func demoHandler(b *testing.B, hc handlerConfig) (http.Handler, *http.Request) {
+	b.Helper()
 	ctx := b.Context()
 	store, err := openStore(ctx, "sqlite:"+filepath.Join(b.TempDir(), "parley.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer store.Close()
-	h, closeLive, err := newHandler(ctx, store, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		handlerConfig{PublicURL: "http://127.0.0.1:8080", Demo: true})
+	b.Cleanup(func() { store.Close() })
+	hc.PublicURL, hc.Demo = "http://127.0.0.1:8080", true
+	h, closeLive, err := newHandler(ctx, store, slog.New(slog.NewTextHandler(io.Discard, nil)), hc)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer closeLive()
-	req := httptest.NewRequest(http.MethodGet, "/api/v1/sites/demo/stories/demo-article/comments", nil)
+	b.Cleanup(closeLive) // before the store closes: cleanups run last first
+	req := httptest.NewRequest(http.MethodGet, demoPage1, nil)
 	req.Header.Set("Accept-Encoding", "gzip")
 	h.ServeHTTP(httptest.NewRecorder(), req) // fills the cache
+	return h, req
+}
+
+// benchCachedPage1 serves the cached page 1 of demoHandler(hc) in a loop.
+func benchCachedPage1(b *testing.B, hc handlerConfig) {
+	h, req := demoHandler(b, hc)
 	b.ReportAllocs()
 	for b.Loop() {
 		w := discard{h: http.Header{}}

@@ -2,10 +2,8 @@ package main
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 )
 
@@ -17,22 +15,7 @@ import (
 // look at the server's functions). 32 goroutines per core, as bench/'s 64
 // connections on two cores.
 func BenchmarkServedPage1(b *testing.B) {
-	ctx := b.Context()
-	store, err := openStore(ctx, "sqlite:"+filepath.Join(b.TempDir(), "parley.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	h, closeLive, err := newHandler(ctx, store, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		handlerConfig{PublicURL: "http://127.0.0.1:8080", Demo: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer closeLive()
-	const page1 = "/api/v1/sites/demo/stories/demo-article/comments"
-	req := httptest.NewRequest(http.MethodGet, page1, nil)
-	req.Header.Set("Accept-Encoding", "gzip")
-	h.ServeHTTP(httptest.NewRecorder(), req) // fills the cache
+	h, req := demoHandler(b, handlerConfig{})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	static := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -47,7 +30,7 @@ func BenchmarkServedPage1(b *testing.B) {
 		name string
 		h    http.Handler
 	}{{"parley", h}, {"static", static}} {
-		b.Run(tc.name, func(b *testing.B) { benchServed(b, tc.h, page1) })
+		b.Run(tc.name, func(b *testing.B) { benchServed(b, tc.h, demoPage1) })
 	}
 }
 
