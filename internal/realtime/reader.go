@@ -2,7 +2,6 @@ package realtime
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"parley"
@@ -37,15 +36,14 @@ type reader struct {
 	wake chan struct{}
 	quit chan struct{}
 
-	last   int64               // the highest ID read
-	holes  map[int64]time.Time // IDs below last not seen yet, and since when
-	failed map[int64]int       // failed renders of an event
+	cursor logCursor     // where in the log, and the holes below it
+	failed map[int64]int // failed renders of an event
 }
 
 // startReader starts a reader at the log's newest event ID.
 func startReader(h *Hub, newest int64) *reader {
 	r := &reader{hub: h, wake: make(chan struct{}, 1), quit: make(chan struct{}),
-		last: max(0, newest-lookBack), holes: make(map[int64]time.Time), failed: make(map[int64]int)}
+		cursor: logCursor{last: max(0, newest-lookBack), holes: make(map[int64]time.Time)}, failed: make(map[int64]int)}
 	go r.run()
 	return r
 }
@@ -89,7 +87,7 @@ func (r *reader) run() {
 // whether a full batch came back.
 func (r *reader) read(ctx context.Context) (more bool) {
 	now := time.Now()
-	events, err := r.hub.src.LogEvents(ctx, r.last, r.awaited(now), batchLimit)
+	events, err := r.hub.src.LogEvents(ctx, r.cursor.last, r.cursor.awaited(now), batchLimit)
 	if err != nil {
 		if ctx.Err() == nil {
 			r.hub.log.WarnContext(ctx, "read the event log", "err", err)
@@ -98,20 +96,13 @@ func (r *reader) read(ctx context.Context) (more bool) {
 	}
 	stories := r.hub.watched(r, events)
 	for _, ev := range events {
-		late := ev.ID <= r.last
+		late := ev.ID <= r.cursor.last
 		if st := stories[key(ev.SiteID, ev.StoryID)]; st != nil && (late || ev.ID > st.floor) {
 			if !r.deliver(ctx, st, ev) {
 				return false
 			}
 		}
-		if late {
-			delete(r.holes, ev.ID)
-			continue
-		}
-		for id := max(r.last+1, ev.ID-maxHoles); id < ev.ID; id++ {
-			r.holes[id] = now
-		}
-		r.last = ev.ID
+		r.cursor.advance(ev.ID, now)
 	}
 	return len(events) == batchLimit
 }
@@ -133,22 +124,4 @@ func (r *reader) deliver(ctx context.Context, st *story, ev parley.StoredEvent) 
 		st.broadcast(m.framed())
 	}
 	return true
-}
-
-// awaited returns the holes still worth asking for, forgetting the others
-// and the oldest beyond maxHoles.
-func (r *reader) awaited(now time.Time) []int64 {
-	ids := make([]int64, 0, len(r.holes))
-	for id, since := range r.holes {
-		if now.Sub(since) > holeWait {
-			delete(r.holes, id)
-			continue
-		}
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids[:max(0, len(ids)-maxHoles)] {
-		delete(r.holes, id)
-	}
-	return ids[max(0, len(ids)-maxHoles):]
 }
