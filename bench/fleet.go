@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -64,47 +63,16 @@ type fleetReader struct {
 // openFleetReader connects to the story's stream on base and returns once
 // the server has sent its first bytes, which it does once subscribed.
 func openFleetReader(ctx context.Context, c *http.Client, u string, local bool, wg *sync.WaitGroup) (*fleetReader, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, fmt.Errorf("new stream request: %w", err)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("open stream: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
-		return nil, fmt.Errorf("open stream %s: status %d", u, resp.StatusCode)
-	}
-	br := bufio.NewReader(resp.Body)
-	if _, err := br.ReadString('\n'); err != nil {
-		resp.Body.Close()
-		return nil, fmt.Errorf("open stream %s: %w", u, err)
-	}
 	r := &fleetReader{local: local, c: make(chan arrival, 16)}
-	wg.Go(func() {
-		defer resp.Body.Close()
-		event := ""
-		for {
-			line, err := br.ReadString('\n')
-			if err != nil {
-				return
-			}
-			at := time.Now()
-			line = strings.TrimRight(line, "\n")
-			switch {
-			case strings.HasPrefix(line, "event: "):
-				event = line[len("event: "):]
-			case strings.HasPrefix(line, "data: ") && event == "created":
-				select {
-				case r.c <- arrival{at: at, data: line}:
-				default: // the prober is gone
-				}
-			case line == "":
-				event = ""
-			}
+	err := followCreated(ctx, c, u, wg, func(at time.Time, data string) {
+		select {
+		case r.c <- arrival{at: at, data: data}:
+		default: // the prober is gone
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

@@ -33,24 +33,42 @@ type liveStream struct {
 // openStream connects to a story's event stream and returns once the
 // server has sent its first line; the stream is read until ctx ends.
 func openStream(ctx context.Context, c *http.Client, u string, wg *sync.WaitGroup) (*liveStream, error) {
+	s := &liveStream{created: make(chan string, 16)}
+	err := followCreated(ctx, c, u, wg, func(_ time.Time, data string) {
+		select {
+		case s.created <- data:
+		default:
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// followCreated connects to a story's event stream, returns once the
+// server has sent its first line (which it does once subscribed), and
+// then, on a goroutine of wg's until the stream ends, calls created with
+// the time each "created" event's data line arrived and the line. created
+// must not block: it runs on the reading goroutine.
+func followCreated(ctx context.Context, c *http.Client, u string, wg *sync.WaitGroup, created func(at time.Time, data string)) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, fmt.Errorf("new stream request: %w", err)
+		return fmt.Errorf("new stream request: %w", err)
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("open stream: %w", err)
+		return fmt.Errorf("open stream: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
-		return nil, fmt.Errorf("open stream %s: status %d", u, resp.StatusCode)
+		return fmt.Errorf("open stream %s: status %d", u, resp.StatusCode)
 	}
 	br := bufio.NewReader(resp.Body)
 	if _, err := br.ReadString('\n'); err != nil { // "retry: …"
 		resp.Body.Close()
-		return nil, fmt.Errorf("open stream %s: %w", u, err)
+		return fmt.Errorf("open stream %s: %w", u, err)
 	}
-	s := &liveStream{created: make(chan string, 16)}
 	wg.Go(func() {
 		defer resp.Body.Close()
 		event := ""
@@ -59,21 +77,19 @@ func openStream(ctx context.Context, c *http.Client, u string, wg *sync.WaitGrou
 			if err != nil {
 				return
 			}
+			at := time.Now()
 			line = strings.TrimRight(line, "\n")
 			switch {
 			case strings.HasPrefix(line, "event: "):
 				event = line[len("event: "):]
 			case strings.HasPrefix(line, "data: ") && event == "created":
-				select {
-				case s.created <- line:
-				default:
-				}
+				created(at, line)
 			case line == "":
 				event = ""
 			}
 		}
 	})
-	return s, nil
+	return nil
 }
 
 // measureIdle opens one stream on each story, measures the server's CPU
