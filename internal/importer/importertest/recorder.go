@@ -11,12 +11,12 @@ import (
 // Recorder is an importer.Emitter that keeps everything it is given, for a
 // parser's tests to compare with what a fixture holds.
 type Recorder struct {
-	mu       sync.Mutex
-	Threads  []*importer.Thread
-	Authors  []*importer.Author
-	Posts    []*importer.Post
-	Repairs  map[string]int // by kind
-	Skips    map[string]int // by reason
+	mu      sync.Mutex
+	Threads []*importer.Thread
+	Authors []*importer.Author
+	Posts   []*importer.Post
+	Repairs map[string]int // by kind
+	Skips   map[string]int // by reason
 }
 
 var _ importer.Emitter = (*Recorder)(nil)
