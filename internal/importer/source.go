@@ -116,13 +116,13 @@ type Emitter interface {
 	Skipped(reason string)
 }
 
-// Parser reads the export at path (a file, gzip accepted as is, or for
-// Coral a folder) and hands its contents to e. It returns the first error
-// that makes the rest of the file unreadable, with the position (line or
-// byte offset) where it happened; a record that is merely wrong is
-// Skipped, not an error. It reads as it goes, holding no more than one
-// record at a time, so that a file of any size parses in bounded memory.
-type Parser func(ctx context.Context, path string, e Emitter) error
+// Parser reads the export in (a file, gzip accepted as is, or for Coral a
+// folder) and hands its contents to e. It returns the first error that
+// makes the rest of the file unreadable, with the position (line or byte
+// offset) where it happened; a record that is merely wrong is Skipped, not
+// an error. It reads as it goes, holding no more than one record at a time,
+// so that a file of any size parses in bounded memory.
+type Parser func(ctx context.Context, in *Input, e Emitter) error
 
 // Repair kinds: the known faults of exports, each counted in the summary.
 const (
