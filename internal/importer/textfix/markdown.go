@@ -166,25 +166,25 @@ type converter struct {
 	out   []byte
 	autop bool
 
-	open     []elem
-	count    map[atom.Atom]int // open elements by tag: end tags of none are ignored
-	boxes    []box
-	nest     int   // quote and list boxes
-	lists    []int // open lists, the index of their box or -1 for a flat one
+	open  []elem
+	count map[atom.Atom]int // open elements by tag: end tags of none are ignored
+	boxes []box
+	nest  int   // quote and list boxes
+	lists []int // open lists, the index of their box or -1 for a flat one
 	// alternate is which marker the last list of each level had.
 	alternate [maxNest]bool
-	listish  []int // open li, ul and ol elements: indexes into open
-	skip     atom.Atom
-	skipping int // depth of skip elements
+	listish   []int // open li, ul and ol elements: indexes into open
+	skip      atom.Atom
+	skipping  int // depth of skip elements
 
-	depth      [numMarks]int
+	depth [numMarks]int
 	// marksChanged is set when depth changes, so that visible knows to
 	// look at the marks again.
 	marksChanged bool
-	opened     []openMark
-	linkID     int
-	linkDest   string
-	linkOpened bool
+	opened       []openMark
+	linkID       int
+	linkDest     string
+	linkOpened   bool
 
 	code    int
 	codeBuf []byte
