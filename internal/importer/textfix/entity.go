@@ -222,13 +222,14 @@ func unescapeTwice(s string) (string, bool) {
 				j += 4
 			}
 		}
-		ref, n := htmlRef("&" + s[j:min(len(s), j+window)])
+		rest := s[max(j, 1):] // what follows the '&' of the reference
+		ref, n := htmlRef("&" + rest[:min(len(rest), window)])
 		switch {
 		case ref != "" && (j > 0 || len(ref) != n+1):
 			// Escaped once too often, or without its ';'.
 			b.WriteString(ref)
 			changed = true
-			s = s[j+n:]
+			s = rest[n:]
 		case j > 0:
 			b.WriteString("&amp;")
 			changed = changed || j > 5

@@ -420,10 +420,10 @@ func (c *converter) startList(a atom.Atom, start string) {
 	// row stay two.
 	alt := 0
 	if c.nest < maxNest {
-		c.alternate[c.nest] = !c.alternate[c.nest]
 		if c.alternate[c.nest] {
 			alt = 1
 		}
+		c.alternate[c.nest] = !c.alternate[c.nest]
 	}
 	b.delim = "-+"[alt]
 	if b.ordered {
