@@ -202,7 +202,7 @@ var dropped = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Iframe: true,
 	atom.Noembed: true, atom.Noframes: true, atom.Textarea: true, atom.Title: true,
 	atom.Template: true, atom.Svg: true, atom.Math: true, atom.Object: true,
-	atom.Head: true, atom.Select: true,
+	atom.Select: true,
 }
 
 // rawDropped are the dropped elements whose content the tokenizer reads as
@@ -577,9 +577,7 @@ func (c *converter) bareURL(b []byte) int {
 	if c.depth[markLink] > 0 || !c.wordStart() {
 		return 0
 	}
-	lower := bytes.ToLower(b[:min(len(b), 8)])
-	if !bytes.HasPrefix(lower, []byte("https://")) && !bytes.HasPrefix(lower, []byte("http://")) &&
-		!bytes.HasPrefix(lower, []byte("www.")) {
+	if !hasPrefixFold(b, "https://") && !hasPrefixFold(b, "http://") && !hasPrefixFold(b, "www.") {
 		return 0
 	}
 	n := 0
@@ -591,6 +589,10 @@ func (c *converter) bareURL(b []byte) int {
 		n++
 	}
 	return n
+}
+
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && strings.EqualFold(string(b[:len(prefix)]), prefix)
 }
 
 // wordStart reports whether the last thing written ends a word, so that a
