@@ -261,6 +261,8 @@ func (c *converter) start(z *html.Tokenizer, selfClosing bool) {
 		c.block()
 	case a == atom.Td || a == atom.Th:
 		c.ws.space = true
+	case a == atom.Br && c.code > 0:
+		c.codeText([]byte{' '})
 	case a == atom.Br:
 		c.ws.lineBreak++
 	case a == atom.A:
@@ -305,14 +307,18 @@ func isHeading(a atom.Atom) bool {
 	return false
 }
 
-// tagAttrs reads the attributes of the current tag, the first of each name.
+// tagAttrs reads the attributes of the current tag that the conversion
+// uses, the first of each name.
 func tagAttrs(z *html.Tokenizer) map[string]string {
 	attrs := make(map[string]string)
 	for more := true; more; {
 		var k, v []byte
 		k, v, more = z.TagAttr()
-		if _, seen := attrs[string(k)]; !seen {
-			attrs[string(k)] = string(v)
+		switch key := string(k); key {
+		case "href", "src", "alt", "start":
+			if _, seen := attrs[key]; !seen {
+				attrs[key] = string(v)
+			}
 		}
 	}
 	return attrs

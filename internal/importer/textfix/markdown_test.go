@@ -84,6 +84,7 @@ var markdownCases = []struct {
 	{"other elements reduced to their text",
 		`<p><span style="color:red">rot</span> <u>unterstrichen</u> <font size=7>groß</font> <sup>2</sup></p><table><tr><td>a</td><td>b</td></tr></table>`,
 		"rot unterstrichen groß 2\n\na b"},
+	{"line break in code", "<code>a<br>b</code>", "`a b`"},
 	{"invalid UTF-8 and NUL", "a\xffb\x00c", "a\uFFFDb\uFFFDc"},
 	{"empty", "  <p> </p> <br> ", ""},
 }
