@@ -2,6 +2,7 @@ package wordpress
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -89,6 +90,11 @@ func (s *scanner) Read(p []byte) (int, error) {
 
 // ReadByte returns the next mapped byte.
 func (s *scanner) ReadByte() (byte, error) {
+	if s.outPos == len(s.out) && (s.state == inText || s.state == inCDATA) {
+		if b, ok := s.plain(); ok {
+			return b, nil
+		}
+	}
 	for s.outPos == len(s.out) {
 		s.out, s.outPos = s.out[:0], 0
 		if err := s.step(); err != nil {
@@ -100,9 +106,43 @@ func (s *scanner) ReadByte() (byte, error) {
 	return b, nil
 }
 
+// plain is the fast path of ReadByte: a byte of text or CDATA that needs
+// no mapping and ends nothing.
+func (s *scanner) plain() (byte, bool) {
+	if s.drop || s.run >= s.maxRun {
+		return 0, false
+	}
+	b, err := s.r.ReadByte()
+	if err != nil {
+		return 0, false // step reads it again and returns the error
+	}
+	if b < 0x20 || b >= utf8.RuneSelf || b == '<' || b == '&' || b == ']' || b == '>' {
+		s.r.UnreadByte()
+		return 0, false
+	}
+	s.offset++
+	s.run++
+	s.marks = 0
+	return b, true
+}
+
 // step consumes one byte, or one character or entity, of the file and
 // appends what it maps to (perhaps nothing) to out.
 func (s *scanner) step() error {
+	if s.drop {
+		var err error
+		switch s.state {
+		case inText:
+			err = s.dropRun('<', 0)
+		case inCDATA:
+			err = s.dropRun('>', ']')
+		case inComment:
+			err = s.dropRun('>', '-')
+		}
+		if err != nil {
+			return err
+		}
+	}
 	b, err := s.r.ReadByte()
 	if err != nil {
 		return err
@@ -119,6 +159,36 @@ func (s *scanner) step() error {
 		return s.markup(b)
 	}
 	return nil
+}
+
+// dropRun consumes the bytes of a run being dropped up to the next end
+// byte, which it leaves for step, keeping count of the marks before it.
+func (s *scanner) dropRun(end, mark byte) error {
+	for {
+		if _, err := s.r.Peek(1); err != nil {
+			return err
+		}
+		buf, _ := s.r.Peek(s.r.Buffered())
+		i := bytes.IndexByte(buf, end)
+		n := i
+		if i < 0 {
+			n = len(buf)
+		}
+		k := 0 // marks at the end of buf[:n]
+		for k < n && buf[n-1-k] == mark {
+			k++
+		}
+		if k == n {
+			s.marks += k
+		} else {
+			s.marks = k
+		}
+		s.r.Discard(n)
+		s.offset += int64(n)
+		if i >= 0 {
+			return nil
+		}
+	}
 }
 
 func (s *scanner) text(b byte) error {

@@ -260,7 +260,9 @@ func (p *parser) start(ctx context.Context, t xml.StartElement) error {
 	if p.field != nil {
 		// Markup inside a field: a hand-made export with HTML not in
 		// CDATA. Keep it as the HTML it was.
-		p.field.add(startTag(t))
+		if !p.field.over {
+			p.field.add(startTag(t))
+		}
 		return nil
 	}
 	switch {
