@@ -329,7 +329,7 @@ type failing struct{ importertest.Recorder }
 
 var errRefused = errors.New("refused")
 
-func (failing) Thread(context.Context, *importer.Thread) error { return errRefused }
+func (*failing) Thread(context.Context, *importer.Thread) error { return errRefused }
 
 func TestEmitterError(t *testing.T) {
 	var e failing

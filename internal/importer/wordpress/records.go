@@ -245,6 +245,11 @@ func (p *parser) endComment(ctx context.Context, c *comment) error {
 		p.e.Skipped("comment with a field over its size limit")
 		return nil
 	}
+	body := autop(c.get("comment_content"))
+	if len(body) > MaxBody {
+		p.e.Skipped("comment text over 1 MiB")
+		return nil
+	}
 	if !it.thread {
 		if err := p.emitThread(ctx, it); err != nil {
 			return err
@@ -255,7 +260,7 @@ func (p *parser) endComment(ctx context.Context, c *comment) error {
 		Thread: it.key,
 		Parent: parent(c.get("comment_parent")),
 		Author: commentAuthor(c),
-		Body:   autop(c.get("comment_content")),
+		Body:   body,
 		Format: importer.FormatHTML,
 	}
 	var oddStatus bool

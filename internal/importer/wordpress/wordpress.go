@@ -52,10 +52,9 @@ const (
 	RepairThreadKey = importer.RepairEmptyID
 )
 
-// Namespaces of the elements read besides wp's.
-const (
-	nsWXRPrefix = "http://wordpress.org/export/1."
-)
+// nsWXR starts the namespaces of WXR's wp: elements, which end in the
+// version ("1.2/").
+const nsWXR = "http://wordpress.org/export/1."
 
 var _ importer.Parser = Parse
 
@@ -85,9 +84,8 @@ func Read(ctx context.Context, r io.Reader, e importer.Emitter) error {
 	}
 	p := &parser{d: d, s: s, e: e}
 	if err := p.run(ctx); err != nil {
-		if errors.Is(err, ctx.Err()) && ctx.Err() != nil {
-			return err
-		}
+		// In a file that declares another charset, the decoder reads
+		// ahead of the scanner by up to 4 KiB.
 		return fmt.Errorf("wordpress: at byte %d: %w", s.offset, err)
 	}
 	return nil
@@ -195,7 +193,7 @@ func (p *parser) root(t xml.StartElement) error {
 
 func isWXR(ns string) bool {
 	switch ns {
-	case nsWXRPrefix + "0/", nsWXRPrefix + "1/", nsWXRPrefix + "2/":
+	case nsWXR + "0/", nsWXR + "1/", nsWXR + "2/":
 		return true
 	}
 	return false
