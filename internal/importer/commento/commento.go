@@ -81,7 +81,10 @@ func Read(ctx context.Context, r io.Reader, e importer.Emitter) error {
 		authors: guard.NewSeen(maxKeys),
 	}
 	if err := p.read(ctx); err != nil {
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, errNotExport) {
+			return fmt.Errorf("commento: %w", err)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			err = fmt.Errorf("the file ends early (is it cut short?): %w", io.ErrUnexpectedEOF)
 		}
 		if errors.Is(err, guard.ErrTooLong) {
@@ -108,8 +111,12 @@ type parser struct {
 var errNotExport = errors.New(`not a Commento export: it is not one object {"version":1,"comments":[…],"commenters":[…]}`)
 
 func (p *parser) read(ctx context.Context) error {
-	if tok, err := p.dec.Token(); err != nil || tok != json.Delim('{') {
-		return errors.Join(errNotExport, err)
+	tok, err := p.dec.Token()
+	if errors.Is(err, io.EOF) || err == nil && tok != json.Delim('{') {
+		return errNotExport
+	}
+	if err != nil {
+		return err
 	}
 	known := false
 	for p.dec.More() {
@@ -119,7 +126,6 @@ func (p *parser) read(ctx context.Context) error {
 		}
 		switch tok {
 		case "version":
-			known = true
 			err = p.version()
 		case "comments":
 			known = true
