@@ -189,9 +189,12 @@ func (p *parser) emit(ctx context.Context, c *comment) error {
 	case url == "":
 		p.e.Skipped("comment without a page address")
 		return nil
-	case overlong(c.ID, c.PID, c.User.ID, c.User.Name, url, c.Title):
-		p.e.Skipped("comment with an ID, name, address or title over 8 KiB")
+	case overlong(c.ID, c.PID, c.User.ID, c.User.Name, url):
+		p.e.Skipped("comment with an ID, name or address over 8 KiB")
 		return nil
+	}
+	if len(c.Title) > MaxField {
+		c.Title = "" // a page's title, not worth the comment
 	}
 	post := &importer.Post{
 		Key:    c.ID,

@@ -223,7 +223,7 @@ func TestReadSkips(t *testing.T) {
 	}{
 		{"deep nesting in a comment", strings.Repeat("[", 10000) + "\n", "line that is not a JSON comment"},
 		{"a field over 8 KiB", line("https://a.example/"+strings.Repeat("x", MaxField), "c1", "Hola"),
-			"comment with an ID, name, address or title over 8 KiB"},
+			"comment with an ID, name or address over 8 KiB"},
 		{"a body over 1 MiB", line("https://a.example/", "c1", strings.Repeat("é", MaxBody/2+1)), "comment text over 1 MiB"},
 		{"a user entry of the wrong shape", "", "meta user entry with fields of the wrong type"},
 	}
