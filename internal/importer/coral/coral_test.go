@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -401,3 +402,32 @@ func TestEmitterError(t *testing.T) {
 		t.Errorf("Parse = %v, want the emitter's error", err)
 	}
 }
+
+// BenchmarkRead reads comments like the ones Coral writes, to measure the
+// parser alone (go test -bench Read -benchmem).
+func BenchmarkRead(b *testing.B) {
+	var buf bytes.Buffer
+	body := strings.Repeat("Ein Satz über die Stadt, die Straßen und den Verkehr. ", 8)
+	for i := range 2000 {
+		fmt.Fprintf(&buf, `{"_id":{"$oid":"60a1f0c2e4b0a1b2c3d4e5f6"},"id":"c%d","tenantID":"t1","storyID":"s%d","authorID":"u%d","parentID":null,`+
+			`"revisions":[{"id":"r%d","body":"<p>%s</p>","actionCounts":{},"metadata":{"linkCount":{"$numberInt":"0"}},"createdAt":{"$date":"2021-03-01T07:00:00.000Z"}}],`+
+			`"status":"NONE","actionCounts":{},"childIDs":[],"childCount":{"$numberInt":"0"},"tags":[],"createdAt":{"$date":"2021-03-01T07:00:00.000Z"}}`+"\n",
+			i, i%10, i%50, i, body)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Read(context.Background(), bytes.NewReader(buf.Bytes()), discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// discard is an importer.Emitter that keeps nothing.
+type discard struct{}
+
+func (discard) Thread(context.Context, *importer.Thread) error { return nil }
+func (discard) Author(context.Context, *importer.Author) error { return nil }
+func (discard) Post(context.Context, *importer.Post) error     { return nil }
+func (discard) Repaired(string)                                {}
+func (discard) Skipped(string)                                 {}
