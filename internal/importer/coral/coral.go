@@ -126,18 +126,16 @@ func emit(ctx context.Context, doc []byte, kind collection, e importer.Emitter) 
 	if kind == anyCollection {
 		kind = classify(doc)
 	}
-	var err error
 	switch kind {
 	case users:
-		err = emitUser(ctx, doc, e)
+		return emitUser(ctx, doc, e)
 	case stories:
-		err = emitStory(ctx, doc, e)
+		return emitStory(ctx, doc, e)
 	case comments:
-		err = emitComment(ctx, doc, e)
-	default:
-		e.Skipped("document of no collection read (not a user, story or comment)")
+		return emitComment(ctx, doc, e)
 	}
-	return err
+	e.Skipped("document of no collection read (not a user, story or comment)")
+	return nil
 }
 
 // classify tells a document's collection by the fields only it has.

@@ -43,7 +43,9 @@ type splitter struct {
 	// document then means the line was cut short, and the next line is
 	// read as a new document.
 	compact bool
-	first   bool
+	// first is set until the first document or array begins, where a
+	// byte order mark may still come.
+	first bool
 	// Latin1 counts the documents whose invalid UTF-8 was read as
 	// Windows-1252.
 	latin1 int
