@@ -133,6 +133,9 @@ func (s *scrub) fill() {
 // text passes on characters up to the next '<' or '&'.
 func (s *scrub) text() {
 	for len(s.out) < outChunk {
+		if s.plain('<', '&') {
+			continue
+		}
 		head, _ := s.src.Peek(1)
 		if len(head) == 0 || head[0] == '<' || head[0] == '&' {
 			return
@@ -141,6 +144,34 @@ func (s *scrub) text() {
 			return
 		}
 	}
+}
+
+// plain passes on, in one piece, the printable ASCII (and line breaks and
+// tabs) at the head of the buffered input up to stop1 or stop2, which is
+// nearly all of an export. It reports whether it passed any.
+func (s *scrub) plain(stop1, stop2 byte) bool {
+	buf, _ := s.src.Peek(max(1, s.src.Buffered()))
+	buf = buf[:min(len(buf), outChunk-len(s.out))]
+	n := 0
+	for n < len(buf) {
+		c := buf[n]
+		if c >= utf8.RuneSelf || c == stop1 || c == stop2 || c < 0x20 && c != '\n' && c != '\t' && c != '\r' {
+			break
+		}
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	s.line += bytes.Count(buf[:n], []byte{'\n'})
+	keep := min(n, max(0, s.maxRun-s.run))
+	s.out = append(s.out, buf[:keep]...)
+	s.run += keep
+	if keep < n {
+		s.room(n - keep) // does not fit: counts the cut
+	}
+	s.src.Discard(n)
+	return true
 }
 
 // char reads one character and passes it on, repaired, unless the current
@@ -285,6 +316,9 @@ func (s *scrub) markup() {
 // cdata passes a CDATA section on up to and including "]]>", cut at maxRun.
 func (s *scrub) cdata() {
 	for len(s.out) < outChunk {
+		if s.plain(']', ']') {
+			continue
+		}
 		if head, _ := s.src.Peek(3); bytes.Equal(head, []byte("]]>")) {
 			s.src.Discard(3)
 			s.out = append(s.out, "]]>"...)
