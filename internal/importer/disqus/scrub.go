@@ -352,35 +352,41 @@ func (s *scrub) comment() {
 
 // tag passes on a tag, processing instruction or declaration up to its
 // closing '>', minding quotes and the brackets of a DOCTYPE's internal
-// subset, repairing characters as text is repaired.
+// subset, repairing characters as text is repaired. Plain ASCII, nearly
+// all of it, is passed in pieces of the buffered input.
 func (s *scrub) tag() {
 	var quote byte
 	depth := 1
-	start := len(s.out)
-	for len(s.out)-start < s.maxMarkup {
-		head, _ := s.src.Peek(1)
-		if len(head) == 0 {
-			s.char(false) // records the error
+	for start := len(s.out); len(s.out)-start < s.maxMarkup; {
+		buf, _ := s.src.Peek(max(1, s.src.Buffered()))
+		buf = buf[:min(len(buf), s.maxMarkup-(len(s.out)-start))]
+		n, closed := 0, false
+		for ; n < len(buf) && !closed; n++ {
+			c := buf[n]
+			if c >= utf8.RuneSelf || c < 0x20 && c != '\n' && c != '\t' && c != '\r' {
+				break
+			}
+			switch {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '<':
+				depth++
+			case c == '>':
+				depth--
+				closed = depth == 0
+			}
+		}
+		s.line += bytes.Count(buf[:n], []byte{'\n'})
+		s.out = append(s.out, buf[:n]...)
+		s.src.Discard(n)
+		if closed {
 			return
 		}
-		switch c := head[0]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '<':
-			depth++
-		case c == '>':
-			depth--
-			if depth == 0 {
-				s.src.Discard(1)
-				s.out = append(s.out, '>')
-				return
-			}
-		}
-		if !s.char(false) {
+		if n == 0 && !s.char(false) { // not ASCII, a control character, or the end
 			return
 		}
 	}
