@@ -80,6 +80,6 @@ func FuzzRead(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		Read(context.Background(), bytes.NewReader(in), checker{t})
+		Read(t.Context(), bytes.NewReader(in), checker{t})
 	})
 }
