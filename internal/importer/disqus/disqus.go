@@ -340,7 +340,7 @@ func startTag(t xml.StartElement) []byte {
 func (p *parser) thread(ctx context.Context, r *rec, before counts) error {
 	key := r.text("@id")
 	switch {
-	case r.over != "":
+	case r.over != "" || p.s.counts().cut > before.cut:
 		p.e.Skipped("thread with a field over 64 KiB")
 		return nil
 	case p.flag(r, "isDeleted"):
