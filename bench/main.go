@@ -45,7 +45,7 @@ type config struct {
 	ModeratedSite string
 
 	// The memory and idle scenarios (see README.md).
-	Scenario    string        // "standard", "memory", "idle", "live" or "fleet"
+	Scenario    string        // "standard", "memory", "idle", "live", "fleet" or "import"
 	PID         int           // the server's process, for /proc/PID
 	GCTrace     string        // the server's stderr with GODEBUG=gctrace=1
 	Stories     int           // stories read (memory) or streamed (idle)
@@ -59,6 +59,15 @@ type config struct {
 	// Addrs are the instances of the fleet scenario (fleet.go): comments
 	// are posted on the first and read live on every one.
 	Addrs []string
+
+	// The import scenario (import.go): a generated Disqus export imported
+	// by the parley command as a child process.
+	Comments   int     // comments in the generated export
+	Threads    int     // threads they are spread over (0: a thread per 200 comments)
+	FaultRate  float64 // share of records with an export fault
+	ImportFile string  // the export: reused when it exists, else generated there and kept
+	Parley     string  // the parley binary (default: built from ./cmd/parley)
+	Postgres   string  // also import into a fresh database on this server
 }
 
 func main() {
@@ -105,7 +114,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.SSOKID, "sso-kid", "bench", "the kid of -sso-secret-file's secret, as given to parley site update --sso-kid")
 	fs.StringVar(&c.Compare, "compare", "", "base URL of a second Parley server (another build, loopback only) whose cached page-1 reads are measured in the same run")
 	fs.StringVar(&c.ModeratedSite, "moderated-site", "", "a second anonymous site on the same server with the moderation pipeline on (words, rules, local scorer): also measure its writes against -site's, in the same run")
-	fs.StringVar(&c.Scenario, "scenario", "standard", "standard (writes and reads), memory (RSS under reads of many stories), idle (CPU of idle live streams), live (-readers SSE readers: memory per reader, post-to-receipt latency, lost events) or fleet (post on one instance, receipt on the others; needs -addrs)")
+	fs.StringVar(&c.Scenario, "scenario", "standard", "standard (writes and reads), memory (RSS under reads of many stories), idle (CPU of idle live streams), live (-readers SSE readers: memory per reader, post-to-receipt latency, lost events), fleet (post on one instance, receipt on the others; needs -addrs) or import (parley import disqus of a generated export: comments/s and peak RSS)")
 	fs.IntVar(&c.PID, "pid", 0, "the server's process ID (memory and idle scenarios; in the standard one, to report its CPU time per request)")
 	fs.IntVar(&c.ComparePID, "compare-pid", 0, "the -compare server's process ID, to report its CPU time per request")
 	fs.StringVar(&c.GCTrace, "gctrace", "", "file with the server's stderr, run with GODEBUG=gctrace=1 (memory scenario)")
@@ -117,6 +126,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.Hold, "hold", 0, "keep the readers open this long after the probes, to profile the server (live scenario)")
 	fs.IntVar(&c.TotalWrites, "total-writes", 100_000, "writes after which RSS must come back near its idle value (memory scenario; 0 skips the step)")
 	fs.DurationVar(&c.Settle, "settle", 30*time.Second, "wait after -total-writes before RSS is read again (memory scenario)")
+	fs.IntVar(&c.Comments, "comments", 100_000, "import scenario: comments in the generated Disqus export (the issue's figure is 1000000)")
+	fs.IntVar(&c.Threads, "threads", 0, "import scenario: threads of the generated export (default: one per 200 comments)")
+	fs.Float64Var(&c.FaultRate, "fault-rate", 0.01, "import scenario: share of threads and posts carrying an export fault the import repairs")
+	fs.StringVar(&c.ImportFile, "import-file", "", "import scenario: the export; reused when it exists, else generated there and kept (default: a temporary file)")
+	fs.StringVar(&c.Parley, "parley", "", "import scenario: the parley binary to run (default: go build ./cmd/parley)")
+	fs.StringVar(&c.Postgres, "postgres", "", "import scenario: a postgres:// URL on whose server a fresh database is created for a second import, and dropped after")
 	addrs := fs.String("addrs", "", "fleet scenario: base URLs of the instances, comma-separated; comments are posted on the first, -readers streams read on each")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -131,6 +146,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	c.CacheBudget = *cacheMiB << 20
+	if c.Threads == 0 {
+		c.Threads = max(1, c.Comments/200)
+	}
 	if c.Stories == 0 {
 		c.Stories = map[string]int{"memory": 5000, "idle": 2000, "live": 1000}[c.Scenario]
 	}
@@ -175,13 +193,21 @@ func (c config) validateScenario() error {
 	case "", "standard":
 		return nil
 	case "memory", "idle", "live":
+	case "import":
+		switch {
+		case c.Comments < 1 || c.Threads < 1 || c.Threads > 10_000_000:
+			return errors.New("-scenario import needs -comments ≥ 1 and -threads from 1 to 10,000,000")
+		case c.FaultRate < 0 || c.FaultRate > 1:
+			return errors.New("-fault-rate is a share, from 0 to 1")
+		}
+		return nil
 	case "fleet":
 		if len(c.Addrs) < 2 || c.Probes < 1 {
 			return errors.New("-scenario fleet needs -addrs of at least two instances and -probes ≥ 1")
 		}
 		return nil
 	default:
-		return fmt.Errorf("-scenario %q: want standard, memory, idle, live or fleet", c.Scenario)
+		return fmt.Errorf("-scenario %q: want standard, memory, idle, live, fleet or import", c.Scenario)
 	}
 	switch {
 	case c.PID < 1:

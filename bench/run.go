@@ -15,8 +15,11 @@ const textSeed = 20260101
 
 // run performs every measurement of one benchmark run and prints the table.
 func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
-	if cfg.Scenario == "fleet" { // on several servers, none of them -addr
+	switch cfg.Scenario {
+	case "fleet": // on several servers, none of them -addr
 		return runFleet(ctx, cfg, fmt.Sprintf("%08x", rand.Uint32()), stdout, stderr)
+	case "import": // no server: the parley command as a child
+		return runImport(ctx, cfg, stdout, stderr)
 	}
 	conns := max(cfg.Readers, cfg.Writers, cfg.Seeders)
 	client := &http.Client{Transport: newTransport(conns), Timeout: 30 * time.Second}
