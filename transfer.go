@@ -84,6 +84,15 @@ type TransferWriter interface {
 	ImportRevision(ctx context.Context, r *Revision) (bool, error)
 	ImportNotice(ctx context.Context, n *Notice) (bool, error)
 	ImportComplaint(ctx context.Context, c *Complaint) (bool, error)
+	// RecountStory sets from the stored rows what the store keeps counted
+	// about a story: its CommentCount, the ReplyCount of each of its
+	// comments (bottom up, so that a deleted placeholder counts as shown
+	// exactly when it has shown replies), and the counts by status and of
+	// reports of every user who wrote in it. An importer of other systems'
+	// exports calls it in the unit that wrote the story's rows, since it
+	// cannot know the counts of a story that already had comments; it
+	// appends no event. ENOTFOUND if the story does not exist.
+	RecountStory(ctx context.Context, siteID, storyID string) error
 }
 
 // CheckTransferPage returns the error a TransferReader method returns for

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 
@@ -201,4 +202,55 @@ func (t *unit) ImportAudit(ctx context.Context, e *parley.AuditEntry) (ok bool, 
 		return translate(err, "audit entry")
 	})
 	return ok, err
+}
+
+// RecountStory sets a story's counts from its rows: reply counts a depth
+// at a time from the deepest up (each level reads the counts of the one
+// below), the story's approved count into one count slot in place of all
+// of its slots, and its authors' counts.
+func (t *unit) RecountStory(ctx context.Context, siteID, storyID string) error {
+	return inTx(ctx, t.db, func(tx pgx.Tx) error {
+		var deepest *int
+		err := tx.QueryRow(ctx, `SELECT (SELECT max(depth) FROM comments WHERE site_id = $1 AND story_id = $2)
+			FROM stories WHERE site_id = $1 AND id = $2`, siteID, storyID).Scan(&deepest)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("story")
+		} else if err != nil {
+			return translate(err, "story")
+		}
+		for d := derefOr(deepest, -1); d >= 0; d-- {
+			if _, err := tx.Exec(ctx, `UPDATE comments c SET reply_count = (SELECT count(*) FROM comments r
+				WHERE r.parent_id = c.id AND (r.status = 'approved' OR (r.status = 'deleted' AND r.reply_count > 0)))
+				WHERE c.site_id = $1 AND c.story_id = $2 AND c.depth = $3`, siteID, storyID, d); err != nil {
+				return translate(err, "comment")
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM story_counts WHERE site_id = $1 AND story_id = $2`, siteID, storyID); err != nil {
+			return translate(err, "story")
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO story_counts (site_id, story_id, slot, n)
+			SELECT $1, $2, 0, count(*) FROM comments WHERE site_id = $1 AND story_id = $2 AND status = 'approved'
+			HAVING count(*) > 0`, siteID, storyID); err != nil {
+			return translate(err, "story")
+		}
+		_, err = tx.Exec(ctx, `UPDATE users u SET approved_count = c.approved, pending_count = c.pending,
+			rejected_count = c.rejected, reports_count = c.reports
+			FROM (SELECT author_id,
+				count(*) FILTER (WHERE status = 'approved') AS approved,
+				count(*) FILTER (WHERE status = 'pending') AS pending,
+				count(*) FILTER (WHERE status = 'rejected') AS rejected,
+				coalesce(sum(report_count), 0) AS reports
+				FROM comments WHERE author_id IN (SELECT author_id FROM comments WHERE site_id = $1 AND story_id = $2)
+				GROUP BY author_id) c
+			WHERE u.id = c.author_id`, siteID, storyID)
+		return translate(err, "user")
+	})
+}
+
+// derefOr returns *p, or or when p is nil.
+func derefOr(p *int, or int) int {
+	if p == nil {
+		return or
+	}
+	return *p
 }

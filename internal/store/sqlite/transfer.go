@@ -214,3 +214,47 @@ func (s *Store) ImportAudit(ctx context.Context, e *parley.AuditEntry) (ok bool,
 	err = s.writeUnit(ctx, func(w *unit) error { ok, err = w.ImportAudit(ctx, e); return err })
 	return ok, err
 }
+
+// RecountStory sets a story's counts from its rows: reply counts a depth
+// at a time from the deepest up (each level reads the counts of the one
+// below), then the story's approved count and its authors' counts, each
+// on an index that leads with the story or the author.
+func (w *unit) RecountStory(_ context.Context, siteID, storyID string) error {
+	var found int
+	if err := w.tx.QueryRowContext(w.ctx, `SELECT count(*) FROM stories WHERE site_id = ? AND id = ?`,
+		siteID, storyID).Scan(&found); err != nil {
+		return mapError(err, "Story", "Site")
+	}
+	if found == 0 {
+		return parley.Errorf(parley.ENOTFOUND, "Story %s not found.", storyID)
+	}
+	var deepest int
+	if err := w.tx.QueryRowContext(w.ctx, `SELECT coalesce(max(depth), 0) FROM comments WHERE site_id = ? AND story_id = ?`,
+		siteID, storyID).Scan(&deepest); err != nil {
+		return mapError(err, "Comment", "Story")
+	}
+	for d := deepest; d >= 0; d-- {
+		if _, err := w.tx.ExecContext(w.ctx, `UPDATE comments SET reply_count = (SELECT count(*) FROM comments r
+			WHERE r.parent_id = comments.id AND (r.status = 'approved' OR (r.status = 'deleted' AND r.reply_count > 0)))
+			WHERE site_id = ? AND story_id = ? AND depth = ?`, siteID, storyID, d); err != nil {
+			return mapError(err, "Comment", "Story")
+		}
+	}
+	if _, err := w.tx.ExecContext(w.ctx, `UPDATE stories SET comment_count = (SELECT count(*) FROM comments
+		WHERE site_id = ? AND story_id = ? AND status = 'approved') WHERE site_id = ? AND id = ?`,
+		siteID, storyID, siteID, storyID); err != nil {
+		return mapError(err, "Story", "Site")
+	}
+	_, err := w.tx.ExecContext(w.ctx, `UPDATE users SET
+		approved_count = (SELECT count(*) FROM comments WHERE author_id = users.id AND status = 'approved'),
+		pending_count = (SELECT count(*) FROM comments WHERE author_id = users.id AND status = 'pending'),
+		rejected_count = (SELECT count(*) FROM comments WHERE author_id = users.id AND status = 'rejected'),
+		reports_count = (SELECT coalesce(sum(report_count), 0) FROM comments WHERE author_id = users.id)
+		WHERE id IN (SELECT author_id FROM comments WHERE site_id = ? AND story_id = ?)`, siteID, storyID)
+	return mapError(err, "User", "Site")
+}
+
+// RecountStory recounts a story as a unit of its own.
+func (s *Store) RecountStory(ctx context.Context, siteID, storyID string) error {
+	return s.writeUnit(ctx, func(w *unit) error { return w.RecountStory(ctx, siteID, storyID) })
+}
