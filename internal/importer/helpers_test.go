@@ -120,7 +120,9 @@ func mustRun(t *testing.T, store parley.Store, s script, opts importer.Options) 
 }
 
 // at is a time of the fixtures: minute m of a day in 2019.
-func at(m int) time.Time { return time.Date(2019, 3, 14, 9, 0, 0, 0, time.UTC).Add(time.Duration(m) * time.Minute) }
+func at(m int) time.Time {
+	return time.Date(2019, 3, 14, 9, 0, 0, 0, time.UTC).Add(time.Duration(m) * time.Minute)
+}
 
 // site reads everything of site news: stories, their comments parents
 // first, users.

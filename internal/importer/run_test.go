@@ -55,9 +55,13 @@ func TestRepairs(t *testing.T) {
 		&importer.Thread{Key: "", URL: "https://news.example/leer", Title: "Ohne Schlüssel"},
 		post("p1", "t1", "", "Der erste Kommentar zur Wahl.", 1),
 		post("p2", "t1", "p1", "Eine Antwort darauf.", 2),
-		post("p2", "t1", "p1", "Eine Antwort darauf.", 2),         // the same post again
+		post("p2", "t1", "p1", "Eine Antwort darauf.", 2),             // the same post again
 		post("p2", "t1", "p1", "Eine andere Antwort, gleiche ID.", 3), // another post with its key
-		func() *importer.Post { p := post("", "t1", "", "Ohne ID geschrieben.", 4); p.Author.Email = "ohne@leser.example"; return p }(),
+		func() *importer.Post {
+			p := post("", "t1", "", "Ohne ID geschrieben.", 4)
+			p.Author.Email = "ohne@leser.example"
+			return p
+		}(),
 		post("p5", "t1", "weg", "Die Antwort auf etwas, das fehlt.", 5),
 		noMail,
 		post("p7", "t1", "p1", "Älter als das, worauf ich antworte.", -10),
@@ -192,8 +196,8 @@ func TestStoryIDs(t *testing.T) {
 		"https://news.example/2019/03/wahl":        "u0f5v32b1sqi3ba",
 		"https://new.example/blog/ete":             "u13besp20jex3l1",
 		"https://zeitung.example/artikel/über-uns": "u1jfle4y0zfyvbp",
-		"":                                         "u0ztntfp0a2bncy",
-		"https://news.example/emoji/😀":             "u1772rb80mbetyh",
+		"":                             "u0ztntfp0a2bncy",
+		"https://news.example/emoji/😀": "u1772rb80mbetyh",
 	} {
 		if got := textfix.StoryID(url); got != want {
 			t.Errorf("StoryID(%q) = %s, want %s (story.ts)", url, got, want)
