@@ -110,6 +110,11 @@ type Options struct {
 	Progress func(Progress)
 	// WorkDir is where the staging file goes; "" is os.TempDir().
 	WorkDir string
+	// Changed, when set, is called after the unit of a story that this
+	// run wrote into has committed (never in a dry run), so that the
+	// caller can tell running servers (the unit appended the story's
+	// EventStoryChanged to the log; a bus hears of it only this way).
+	Changed func(storyID string)
 }
 
 // Progress is how far an import is.
@@ -121,7 +126,9 @@ type Progress struct {
 	// Comments is posts read so far while reading, comments written (or,
 	// in a dry run, that would be) while writing.
 	Comments int64
-	Elapsed  time.Duration
+	Elapsed  time.Duration // since Run started
+	// Final marks the last call of a phase.
+	Final bool
 }
 
 // The phases of Progress.

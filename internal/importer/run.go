@@ -88,5 +88,5 @@ func (p *progress) report(phase string, done, total, comments int64, final bool)
 		return
 	}
 	p.last = now
-	p.fn(Progress{Phase: phase, Done: done, Total: total, Comments: comments, Elapsed: now.Sub(p.start)})
+	p.fn(Progress{Phase: phase, Done: done, Total: total, Comments: comments, Elapsed: now.Sub(p.start), Final: final})
 }

@@ -111,6 +111,9 @@ func (w *writer) story(ctx context.Context, id string) error {
 	switch {
 	case res.storyNew || res.comments > 0:
 		w.sum.Stories++
+		if w.opts.Changed != nil && !w.opts.DryRun {
+			w.opts.Changed(id)
+		}
 	default:
 		w.sum.Existing++
 	}
