@@ -79,9 +79,10 @@ var stagingPragmas = []string{"journal_mode(OFF)", "synchronous(OFF)", "cache_si
 
 // staging is the open staging database of one Run.
 type staging struct {
-	path string
-	db   *sql.DB
-	conn *sql.Conn // the one connection: every statement goes through it
+	path  string
+	db    *sql.DB
+	conn  *sql.Conn            // the one connection: every statement goes through it
+	stmts map[string]*sql.Stmt // the statements run per record, prepared once
 }
 
 // openStaging creates the staging file in dir.
@@ -105,7 +106,7 @@ func openStaging(ctx context.Context, dir string) (*staging, error) {
 		return nil, fmt.Errorf("importer: staging: %w", err)
 	}
 	db.SetMaxOpenConns(1)
-	s := &staging{path: path, db: db}
+	s := &staging{path: path, db: db, stmts: map[string]*sql.Stmt{}}
 	if s.conn, err = db.Conn(ctx); err == nil {
 		_, err = s.conn.ExecContext(ctx, stagingSchema)
 	}
@@ -119,6 +120,9 @@ func openStaging(ctx context.Context, dir string) (*staging, error) {
 // close closes and removes the staging file.
 func (s *staging) close() error {
 	var err error
+	for _, st := range s.stmts {
+		err = errors.Join(err, st.Close())
+	}
 	if s.conn != nil {
 		err = s.conn.Close()
 	}
@@ -129,6 +133,37 @@ func (s *staging) close() error {
 		}
 	}
 	return err
+}
+
+// prepared returns the statement of query, prepared on first use.
+func (s *staging) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := s.conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	s.stmts[query] = st
+	return st, nil
+}
+
+// exec runs a prepared statement.
+func (s *staging) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// scan runs a prepared query of one row into dest.
+func (s *staging) scan(ctx context.Context, query string, args []any, dest ...any) error {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.QueryRowContext(ctx, args...).Scan(dest...)
 }
 
 // batchSize is how many records go into the staging file per commit.
@@ -209,7 +244,7 @@ func (e *stager) Thread(ctx context.Context, t *Thread) error {
 	if len(lang) > 35 || !validLang(lang) {
 		lang = ""
 	}
-	res, err := e.s.conn.ExecContext(ctx, `INSERT INTO threads (key, story, url, title, lang, closed, created_at)
+	res, err := e.s.exec(ctx, `INSERT INTO threads (key, story, url, title, lang, closed, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, key, story, u, title, lang, t.Closed, millis(t.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("importer: stage thread: %w", err)
@@ -244,7 +279,7 @@ func (e *stager) Author(ctx context.Context, a *Author) error {
 	if err := e.begin(ctx); err != nil {
 		return err
 	}
-	_, err := e.s.conn.ExecContext(ctx, `INSERT INTO authors (key, name, email, sso, guest) VALUES (?, ?, ?, ?, ?)
+	_, err := e.s.exec(ctx, `INSERT INTO authors (key, name, email, sso, guest) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, key, e.name(a.Name), email(a.Email), clip(a.SSO, 255), a.Guest)
 	if err != nil {
 		return fmt.Errorf("importer: stage author: %w", err)
@@ -280,11 +315,11 @@ func (e *stager) Post(ctx context.Context, p *Post) error {
 		e.Repaired(RepairEmptyID)
 	}
 	var kept string
-	switch err := e.s.conn.QueryRowContext(ctx, `SELECT key FROM posts WHERE content = ?`, content).Scan(&kept); {
+	switch err := e.s.scan(ctx, `SELECT key FROM posts WHERE content = ?`, []any{content}, &kept); {
 	case err == nil:
 		e.Repaired(RepairDuplicatePost)
 		if kept != key {
-			_, err = e.s.conn.ExecContext(ctx, `INSERT INTO aliases (key, target) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, kept)
+			_, err = e.s.exec(ctx, `INSERT INTO aliases (key, target) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, kept)
 		}
 		return err
 	case !errors.Is(err, sql.ErrNoRows):
@@ -298,7 +333,7 @@ func (e *stager) Post(ctx context.Context, p *Post) error {
 	if edited <= at {
 		edited = 0
 	}
-	_, err = e.s.conn.ExecContext(ctx, `INSERT INTO posts (key, thread, parent, author_key, author_name, author_email,
+	_, err = e.s.exec(ctx, `INSERT INTO posts (key, thread, parent, author_key, author_name, author_email,
 		author_sso, guest, body, status, created_at, edited_at, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		key, thread, parent, clip(a.Key, maxKey), name, mail, clip(a.SSO, 255), a.Guest, body, statusOf(p.Status), at, edited, content)
 	if err != nil {
@@ -312,7 +347,7 @@ func (e *stager) Post(ctx context.Context, p *Post) error {
 func (e *stager) freeKey(ctx context.Context, key, content string) (string, error) {
 	for i := 0; ; i++ {
 		var n int
-		if err := e.s.conn.QueryRowContext(ctx, `SELECT count(*) FROM posts WHERE key = ?`, key).Scan(&n); err != nil {
+		if err := e.s.scan(ctx, `SELECT count(*) FROM posts WHERE key = ?`, []any{key}, &n); err != nil {
 			return "", fmt.Errorf("importer: stage post: %w", err)
 		}
 		if n == 0 {

@@ -183,7 +183,8 @@ func (w *writer) unit(ctx context.Context, tx parley.Tx, st *parley.Story, lists
 		return fmt.Errorf("importer: staged posts: %w", err)
 	}
 	defer rows.Close()
-	users := map[string]author{} // by person key, for this unit
+	users := map[string]author{}             // by person key, for this unit
+	counts := map[string]parley.UserCounts{} // of the comments written, by user
 	for rows.Next() {
 		var p staged
 		a := &p.author
@@ -191,7 +192,7 @@ func (w *writer) unit(ctx context.Context, tx parley.Tx, st *parley.Story, lists
 			&p.edited, &p.parentKey, &p.parentAt, &p.rootKey, &p.rootAt); err != nil {
 			return fmt.Errorf("importer: staged posts: %w", err)
 		}
-		if err := w.comment(ctx, tx, st, &p, lists, users, res); err != nil {
+		if err := w.comment(ctx, tx, st, &p, lists, users, counts, res); err != nil {
 			return err
 		}
 	}
@@ -203,6 +204,11 @@ func (w *writer) unit(ctx context.Context, tx parley.Tx, st *parley.Story, lists
 	}
 	if err := tx.RecountStory(ctx, st.SiteID, st.ID); err != nil {
 		return err
+	}
+	for id, n := range counts {
+		if err := tx.AddUserCounts(ctx, id, n); err != nil {
+			return err
+		}
 	}
 	if w.opts.DryRun {
 		return nil // UpdateStory would take an event ID that the rollback does not give back
@@ -223,7 +229,7 @@ func (w *writer) commentID(at int64, thread, key string) string {
 // comment writes one staged post, with its author and, when moderating,
 // its revision.
 func (w *writer) comment(ctx context.Context, tx parley.Tx, st *parley.Story, p *staged, lists *moderation.Lists,
-	users map[string]author, res *unitResult) error {
+	users map[string]author, counts map[string]parley.UserCounts, res *unitResult) error {
 	at := time.UnixMilli(p.at).UTC()
 	u, err := w.author(ctx, tx, p.author, at, users, res)
 	if err != nil {
@@ -263,6 +269,16 @@ func (w *writer) comment(ctx context.Context, tx parley.Tx, st *parley.Story, p 
 		return err
 	}
 	res.comments++
+	n := counts[c.AuthorID]
+	switch c.Status {
+	case parley.StatusApproved:
+		n.Approved++
+	case parley.StatusPending:
+		n.Pending++
+	case parley.StatusRejected:
+		n.Rejected++
+	}
+	counts[c.AuthorID] = n
 	if rev == nil {
 		return nil
 	}

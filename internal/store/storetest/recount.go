@@ -8,8 +8,8 @@ import (
 
 // testRecount imports rows with wrong counts next to native comments and
 // checks that RecountStory makes every count what the native writes keep:
-// the story's approved count, reply counts through a deleted placeholder,
-// and the authors' counts by status.
+// the story's approved count and reply counts through a deleted
+// placeholder; AddUserCounts adds the imported comments to their author's.
 func testRecount(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	native := f.mustComment(nil, parley.StatusApproved)
@@ -33,7 +33,10 @@ func testRecount(t *testing.T, open Opener) {
 				return err
 			}
 		}
-		return tx.RecountStory(f.ctx, f.site.ID, f.story.ID)
+		if err := tx.RecountStory(f.ctx, f.site.ID, f.story.ID); err != nil {
+			return err
+		}
+		return tx.AddUserCounts(f.ctx, f.user.ID, parley.UserCounts{Approved: 1, Pending: 1, Rejected: 1, Reports: 5})
 	})
 	if err != nil {
 		t.Fatalf("import and RecountStory: %v", err)
@@ -46,8 +49,9 @@ func testRecount(t *testing.T, open Opener) {
 	}
 	want := parley.UserCounts{Approved: 2, Pending: 2, Rejected: 2, Reports: 5}
 	if u.Counts != want {
-		t.Errorf("author's counts = %+v, want %+v (both stories, imported reports)", u.Counts, want)
+		t.Errorf("author's counts = %+v, want %+v (native and added)", u.Counts, want)
 	}
+	wantCode(t, "AddUserCounts of a missing user", f.s.AddUserCounts(f.ctx, "nobody", parley.UserCounts{Approved: 1}), parley.ENOTFOUND)
 	if err := f.s.RecountStory(f.ctx, f.site.ID, other.ID); err != nil {
 		t.Errorf("RecountStory of a story without imports: %v", err)
 	}
