@@ -517,3 +517,24 @@ func TestModerate(t *testing.T) {
 		}
 	}
 }
+
+// TestProgress reports both phases, each ending with a final call whose
+// counts are the phase's whole.
+func TestProgress(t *testing.T) {
+	store := openSQLite(t)
+	var calls []importer.Progress
+	s := script{thread("t1", "https://news.example/a"), thread("t2", "https://news.example/b"),
+		post("1", "t1", "", "Eins.", 1), post("2", "t2", "", "Zwei.", 2), post("3", "t2", "2", "Drei.", 3)}
+	mustRun(t, store, s, importer.Options{Progress: func(p importer.Progress) { calls = append(calls, p) }})
+	var finals []importer.Progress
+	for _, p := range calls {
+		if p.Final {
+			finals = append(finals, importer.Progress{Phase: p.Phase, Done: p.Done, Total: p.Total, Comments: p.Comments})
+		}
+	}
+	want := []importer.Progress{{Phase: importer.PhaseReading, Done: 0, Total: 9, Comments: 3},
+		{Phase: importer.PhaseWriting, Done: 2, Total: 2, Comments: 3}}
+	if len(finals) != 2 || finals[0] != want[0] || finals[1] != want[1] {
+		t.Errorf("final progress calls = %+v, want %+v", finals, want)
+	}
+}

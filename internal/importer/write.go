@@ -28,7 +28,8 @@ type writer struct {
 	sum    *Summary
 	tick   func(done, total, comments int64, final bool)
 
-	comments int64 // written so far
+	comments    int64 // written so far
+	done, total int64 // stories
 }
 
 // unitResult is what one story's unit did; it is added to the summary
@@ -41,24 +42,22 @@ type unitResult struct {
 
 // write writes every story of the tree, by story ID.
 func (w *writer) write(ctx context.Context) error {
-	var total int64
-	if err := w.st.conn.QueryRowContext(ctx, `SELECT count(DISTINCT story) FROM tree`).Scan(&total); err != nil {
+	if err := w.st.conn.QueryRowContext(ctx, `SELECT count(DISTINCT story) FROM tree`).Scan(&w.total); err != nil {
 		return fmt.Errorf("importer: count stories: %w", err)
 	}
-	var done int64
 	for after := ""; ; {
 		ids, err := w.nextStories(ctx, after)
 		if err != nil || len(ids) == 0 {
-			w.tick(done, total, w.comments, true)
+			w.tick(w.done, w.total, w.comments, true)
 			return err
 		}
 		for _, id := range ids {
 			if err := w.story(ctx, id); err != nil {
-				w.tick(done, total, w.comments, true)
+				w.tick(w.done, w.total, w.comments, true)
 				return err
 			}
-			done++
-			w.tick(done, total, w.comments, false)
+			w.done++
+			w.tick(w.done, w.total, w.comments, false)
 		}
 		after = ids[len(ids)-1]
 	}
@@ -194,6 +193,9 @@ func (w *writer) unit(ctx context.Context, tx parley.Tx, st *parley.Story, lists
 		}
 		if err := w.comment(ctx, tx, st, &p, lists, users, counts, res); err != nil {
 			return err
+		}
+		if res.comments%1024 == 1023 { // a big story shows progress before its unit ends
+			w.tick(w.done, w.total, w.comments+int64(res.comments), false)
 		}
 	}
 	if err := rows.Err(); err != nil {
