@@ -179,6 +179,7 @@ type stager struct {
 	pending int // records since the last commit
 	tick    func(posts int64)
 	inTx    bool
+	fixed   []string // the text repairs of the record being staged
 }
 
 // Threads, authors and posts are bounded field by field: a hostile file
@@ -232,7 +233,7 @@ func (e *stager) Thread(ctx context.Context, t *Thread) error {
 	key := clip(t.Key, maxKey)
 	if strings.TrimSpace(key) == "" {
 		key = "~" + digest(t.Ident, t.URL, t.Title)[:20]
-		e.Repaired(RepairEmptyID)
+		e.fixed = append(e.fixed, RepairEmptyID)
 	}
 	title := clip(e.clean(t.Title), maxTitle)
 	u := mapURL(e.opts.MapURL, strings.TrimSpace(t.URL))
@@ -251,7 +252,10 @@ func (e *stager) Thread(ctx context.Context, t *Thread) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		e.Skipped("thread given twice")
+	} else {
+		e.keepFixed()
 	}
+	e.fixed = e.fixed[:0]
 	return e.counted(ctx)
 }
 
@@ -279,11 +283,15 @@ func (e *stager) Author(ctx context.Context, a *Author) error {
 	if err := e.begin(ctx); err != nil {
 		return err
 	}
-	_, err := e.s.exec(ctx, `INSERT INTO authors (key, name, email, sso, guest) VALUES (?, ?, ?, ?, ?)
+	res, err := e.s.exec(ctx, `INSERT INTO authors (key, name, email, sso, guest) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, key, e.name(a.Name), email(a.Email), clip(a.SSO, 255), a.Guest)
 	if err != nil {
 		return fmt.Errorf("importer: stage author: %w", err)
 	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		e.keepFixed()
+	}
+	e.fixed = e.fixed[:0]
 	return e.counted(ctx)
 }
 
@@ -303,6 +311,7 @@ func (e *stager) Post(ctx context.Context, p *Post) error {
 	if err := e.begin(ctx); err != nil {
 		return err
 	}
+	e.fixed = e.fixed[:0]
 	body := e.body(p.Body, p.Format)
 	thread, parent := clip(p.Thread, maxKey), clip(p.Parent, maxKey)
 	at := millis(p.CreatedAt)
@@ -312,7 +321,7 @@ func (e *stager) Post(ctx context.Context, p *Post) error {
 	key := clip(p.Key, maxKey)
 	if strings.TrimSpace(key) == "" {
 		key = "~" + content[:20]
-		e.Repaired(RepairEmptyID)
+		e.fixed = append(e.fixed, RepairEmptyID)
 	}
 	var kept string
 	switch err := e.s.scan(ctx, `SELECT key FROM posts WHERE content = ?`, []any{content}, &kept); {
@@ -339,6 +348,7 @@ func (e *stager) Post(ctx context.Context, p *Post) error {
 	if err != nil {
 		return fmt.Errorf("importer: stage post: %w", err)
 	}
+	e.keepFixed()
 	return e.counted(ctx)
 }
 
@@ -360,6 +370,16 @@ func (e *stager) freeKey(ctx context.Context, key, content string) (string, erro
 	}
 }
 
+// keepFixed counts the repairs of a record that was staged; those of a
+// record dropped as a copy are not counted: it is counted once, as a
+// duplicate.
+func (e *stager) keepFixed() {
+	for _, k := range e.fixed {
+		e.Repaired(k)
+	}
+	e.fixed = e.fixed[:0]
+}
+
 // Repaired counts a repair.
 func (e *stager) Repaired(kind string) { e.sum.Repaired[kind]++ }
 
@@ -369,9 +389,7 @@ func (e *stager) Skipped(reason string) { e.sum.Skipped[reason]++ }
 // clean repairs entities and encodings of a text field, counting them.
 func (e *stager) clean(s string) string {
 	out, kinds := textfix.Clean(s)
-	for _, k := range kinds {
-		e.Repaired(k)
-	}
+	e.fixed = append(e.fixed, kinds...)
 	return strings.ToValidUTF8(out, "\uFFFD")
 }
 
@@ -390,7 +408,7 @@ func (e *stager) body(s string, f Format) string {
 	s = e.clean(s)
 	switch f {
 	case FormatHTML:
-		e.Repaired(RepairHTML)
+		e.fixed = append(e.fixed, RepairHTML)
 		s = textfix.Markdown(s)
 	case FormatText:
 		s = escapeMarkdown(s)
