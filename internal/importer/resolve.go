@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"strconv"
 )
 
 // resolve repairs, once the whole file is staged, what only the whole
@@ -55,17 +56,25 @@ func (s *staging) resolve(ctx context.Context, sum *Summary) error {
 	return s.count(ctx, sum)
 }
 
+// maxDepth is the deepest reply of Parley's threads, as the service
+// lets readers reply (internal/service maxReplyDepth): a deeper reply in
+// an export becomes a sibling of its parent, so that threads stay as
+// deep as a page shows and the recount of a story costs its depth times.
+const maxDepth = 64
+
 // growTree adds to the tree every post reachable from a top-level post
 // not yet in it: depth, root and the time repaired on the way down (a
 // reply older than its parent, or without a time, goes to just after it;
-// a top-level post without a time gets its thread's).
-const growTree = `INSERT INTO tree (seq, story, depth, parent_seq, root_seq, at)
+// a top-level post without a time gets its thread's; a reply below
+// maxDepth goes beside its parent).
+var growTree = `INSERT INTO tree (seq, story, depth, parent_seq, root_seq, at)
 WITH RECURSIVE t(seq, key, thread, depth, parent_seq, root_seq, at) AS (
 	SELECT p.seq, p.key, p.thread, 0, 0, p.seq,
 		CASE WHEN p.created_at <> 0 THEN p.created_at ELSE (SELECT fallback FROM threads WHERE key = p.thread) END
 	FROM posts p WHERE p.parent = '' AND p.seq NOT IN (SELECT seq FROM tree)
 	UNION ALL
-	SELECT c.seq, c.key, c.thread, t.depth + 1, t.seq, t.root_seq,
+	SELECT c.seq, c.key, c.thread, min(t.depth + 1, ` + strconv.Itoa(maxDepth) + `),
+		CASE WHEN t.depth < ` + strconv.Itoa(maxDepth) + ` THEN t.seq ELSE t.parent_seq END, t.root_seq,
 		CASE WHEN c.created_at = 0 OR c.created_at < t.at THEN t.at + 1 ELSE c.created_at END
 	FROM posts c JOIN t ON c.thread = t.thread AND c.parent = t.key
 )
@@ -105,6 +114,9 @@ func (s *staging) count(ctx context.Context, sum *Summary) error {
 	counts := []struct {
 		kind, sql string
 	}{
+		{RepairDepth, `SELECT count(*) FROM tree t JOIN posts p ON p.seq = t.seq
+			JOIN posts pp ON pp.thread = p.thread AND pp.key = p.parent JOIN tree pt ON pt.seq = pp.seq
+			WHERE pt.depth = ` + strconv.Itoa(maxDepth)},
 		{RepairMissingTime, `SELECT count(*) FROM tree JOIN posts USING (seq) WHERE posts.created_at = 0`},
 		{RepairTimeOrder, `SELECT count(*) FROM tree JOIN posts USING (seq) WHERE posts.created_at <> 0 AND tree.at <> posts.created_at`},
 		{RepairMissingEmail, `SELECT count(DISTINCT CASE WHEN p.author_key <> '' THEN 'k:' || p.author_key ELSE 'n:' || p.author_name END)

@@ -3,6 +3,7 @@ package importer_test
 import (
 	"context"
 	"maps"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -536,5 +537,33 @@ func TestProgress(t *testing.T) {
 		{Phase: importer.PhaseWriting, Done: 2, Total: 2, Comments: 3}}
 	if len(finals) != 2 || finals[0] != want[0] || finals[1] != want[1] {
 		t.Errorf("final progress calls = %+v, want %+v", finals, want)
+	}
+}
+
+// TestDeepThread gives a chain of replies deeper than Parley's threads:
+// those below the deepest level become siblings there, and nothing is
+// lost.
+func TestDeepThread(t *testing.T) {
+	store := openSQLite(t)
+	s := script{thread("t1", "https://news.example/tief")}
+	parent := ""
+	for i := range 70 {
+		key := "p" + strconv.Itoa(i)
+		s = append(s, post(key, "t1", parent, "Antwort Nummer "+strconv.Itoa(i)+".", i))
+		parent = key
+	}
+	sum := mustRun(t, store, s, importer.Options{})
+	if sum.Comments != 70 || sum.Repaired[importer.RepairDepth] != 5 {
+		t.Errorf("summary = %+v, want 70 comments, 5 lifted", sum)
+	}
+	c := checkInvariants(t, store).byBody(t)
+	deepest := c["Antwort Nummer 64."]
+	for i := 65; i < 70; i++ {
+		if got := c["Antwort Nummer "+strconv.Itoa(i)+"."]; got.Depth != 64 || got.ParentID != c["Antwort Nummer 63."].ID {
+			t.Errorf("reply %d at depth %d under %s, want 64 under reply 63", i, got.Depth, got.ParentID)
+		}
+	}
+	if deepest.Depth != 64 {
+		t.Errorf("reply 64 at depth %d", deepest.Depth)
 	}
 }
