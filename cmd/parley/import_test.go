@@ -123,7 +123,8 @@ func TestImportOther(t *testing.T) {
 	}
 	dry := importEnv(t)
 	stdout.Reset()
-	if err := importWith(t.Context(), append(args, "--dry-run", "--progress", "none"), dry, &stdout, &stderr, testParsers); err != nil {
+	flagsFirst := []string{"disqus", "--site", "news", "--dry-run", "--progress", "none", file} // flags before FILE too
+	if err := importWith(t.Context(), flagsFirst, dry, &stdout, &stderr, testParsers); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(stdout.String(), "nothing was written") || !strings.Contains(stdout.String(), "comments:   4\n") {
