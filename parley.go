@@ -9,6 +9,7 @@ package parley
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base32"
 	"encoding/binary"
 	"time"
@@ -27,6 +28,27 @@ func NewID(now time.Time) string {
 	binary.BigEndian.PutUint16(b[0:2], uint16(ms>>32))
 	binary.BigEndian.PutUint32(b[2:6], uint32(ms))
 	rand.Read(b[6:]) // never fails: see crypto/rand.Read.
+	return idEncoding.EncodeToString(b[:])
+}
+
+// DerivedID returns an identifier in NewID's form whose 80 low bits come
+// from the SHA-256 of parts instead of chance: the same time and parts give
+// the same ID, so that an importer finds again, on a second run, the rows
+// it wrote on the first. The parts are length-prefixed before hashing, so
+// that ("ab", "c") and ("a", "bc") differ.
+func DerivedID(at time.Time, parts ...string) string {
+	h := sha256.New()
+	var n [8]byte
+	for _, p := range parts {
+		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+		h.Write(n[:])
+		h.Write([]byte(p))
+	}
+	var b [16]byte
+	ms := uint64(at.UnixMilli())
+	binary.BigEndian.PutUint16(b[0:2], uint16(ms>>32))
+	binary.BigEndian.PutUint32(b[2:6], uint32(ms))
+	copy(b[6:], h.Sum(nil))
 	return idEncoding.EncodeToString(b[:])
 }
 

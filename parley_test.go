@@ -26,6 +26,29 @@ func TestNewIDSortsByTime(t *testing.T) {
 	}
 }
 
+func TestDerivedID(t *testing.T) {
+	at := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	a := parley.DerivedID(at, "site", "disqus", "t1", "p1")
+	if a != parley.DerivedID(at, "site", "disqus", "t1", "p1") {
+		t.Errorf("DerivedID differs for the same time and parts")
+	}
+	if !parley.ValidCommentID(a) || a[:9] != parley.NewID(at)[:9] {
+		t.Errorf("DerivedID = %q: not an ID of NewID's form with the time first", a)
+	}
+	for _, other := range []string{
+		parley.DerivedID(at, "site", "disqus", "t1", "p2"),
+		parley.DerivedID(at, "site", "disqus", "t1p", "1"),
+		parley.DerivedID(at.Add(time.Millisecond), "site", "disqus", "t1", "p1"),
+	} {
+		if other == a {
+			t.Errorf("DerivedID gives %q for other parts or time", a)
+		}
+	}
+	if later := parley.DerivedID(at.Add(time.Millisecond), "x"); later <= a {
+		t.Errorf("a later DerivedID %q sorts before %q", later, a)
+	}
+}
+
 func TestValidCommentID(t *testing.T) {
 	id := parley.NewID(time.Now())
 	for s, want := range map[string]bool{

@@ -84,6 +84,21 @@ type TransferWriter interface {
 	ImportRevision(ctx context.Context, r *Revision) (bool, error)
 	ImportNotice(ctx context.Context, n *Notice) (bool, error)
 	ImportComplaint(ctx context.Context, c *Complaint) (bool, error)
+	// RecountStory sets from the stored rows what the store keeps counted
+	// about a story: its CommentCount and the ReplyCount of each of its
+	// comments (bottom up, so that a deleted placeholder counts as shown
+	// exactly when it has shown replies). An importer of other systems'
+	// exports calls it in the unit that wrote the story's rows, since it
+	// cannot know the counts of a story that already had comments; it
+	// costs the story's size and appends no event. ENOTFOUND if the story
+	// does not exist.
+	RecountStory(ctx context.Context, siteID, storyID string) error
+	// AddUserCounts adds d to a user's Counts: an importer's count of the
+	// comments it wrote for the user, by status, in the same unit. (A
+	// recount from the rows would cost the user's every comment per
+	// story, which for a site's most active commenter is quadratic.)
+	// ENOTFOUND if the user does not exist.
+	AddUserCounts(ctx context.Context, userID string, d UserCounts) error
 }
 
 // CheckTransferPage returns the error a TransferReader method returns for

@@ -60,52 +60,6 @@ func export(ctx context.Context, args []string, env func(string) string, stdout,
 	return nil
 }
 
-// importCmd runs `parley import parley FILE --site S`: an export of ours
-// into this database. Other formats are named in the first argument too.
-func importCmd(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	const use = "usage: parley import parley FILE --site S"
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return errors.New(use)
-	}
-	if args[0] != "parley" {
-		return fmt.Errorf("import format %q: this Parley reads only its own (parley)\n%s", args[0], use)
-	}
-	fs := flag.NewFlagSet("parley import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	db, err := config.Flags(fs, env)
-	if err != nil {
-		return err
-	}
-	site := fs.String("site", "", "the site to import into; created from the file's settings when missing (required)")
-	rest := args[1:]
-	var file string
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		file, rest = rest[0], rest[1:]
-	}
-	store, err := parseAndOpen(ctx, fs, rest, db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
-	}
-	if file == "" || *site == "" {
-		return errors.New(use)
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	stats, err := transfer.Import(ctx, store, f, *site)
-	if err != nil {
-		return fmt.Errorf("import %s (written so far: %s): %w", file, formatStats(stats), err)
-	}
-	fmt.Fprintf(stdout, "imported %s into site %s: %s\n", file, *site, formatStats(stats))
-	return nil
-}
-
 // formatStats writes counts as "3 comment, 1 site, …", sorted by type.
 func formatStats(s transfer.Stats) string {
 	var parts []string

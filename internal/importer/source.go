@@ -136,4 +136,5 @@ const (
 	RepairEntity        = "broken-entity"       // double-escaped or broken HTML entities
 	RepairEncoding      = "broken-encoding"     // invalid UTF-8 or mojibake (UTF-8 read as Latin-1) decoded again
 	RepairMissingTime   = "missing-time"        // a post without a usable time: given its parent's or thread's
+	RepairDepth         = "too-deep"            // a reply deeper than Parley's threads go: a sibling of its parent
 )

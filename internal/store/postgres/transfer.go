@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -201,4 +202,58 @@ func (t *unit) ImportAudit(ctx context.Context, e *parley.AuditEntry) (ok bool, 
 		return translate(err, "audit entry")
 	})
 	return ok, err
+}
+
+// RecountStory sets a story's counts from its rows: reply counts a depth
+// at a time from the deepest up (each level reads the counts of the one
+// below, its shown replies found on comments_replies), and the story's
+// approved count into one count slot in place of all of its slots.
+func (t *unit) RecountStory(ctx context.Context, siteID, storyID string) error {
+	return inTx(ctx, t.db, func(tx pgx.Tx) error {
+		var deepest *int
+		err := tx.QueryRow(ctx, `SELECT (SELECT max(depth) FROM comments WHERE site_id = $1 AND story_id = $2)
+			FROM stories WHERE site_id = $1 AND id = $2`, siteID, storyID).Scan(&deepest)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("story")
+		} else if err != nil {
+			return translate(err, "story")
+		}
+		for d := derefOr(deepest, -1); d >= 0; d-- {
+			if _, err := tx.Exec(ctx, `UPDATE comments c SET reply_count = (SELECT count(*) FROM comments r
+				WHERE r.parent_id = c.id AND r.parent_id <> ''
+					AND (r.status = 'approved' OR (r.status = 'deleted' AND r.reply_count > 0)))
+				WHERE c.site_id = $1 AND c.story_id = $2 AND c.depth = $3`, siteID, storyID, d); err != nil {
+				return translate(err, "comment")
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM story_counts WHERE site_id = $1 AND story_id = $2`, siteID, storyID); err != nil {
+			return translate(err, "story")
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO story_counts (site_id, story_id, slot, n)
+			SELECT $1, $2, 0, count(*) FROM comments WHERE site_id = $1 AND story_id = $2 AND status = 'approved'
+			HAVING count(*) > 0`, siteID, storyID)
+		return translate(err, "story")
+	})
+}
+
+// AddUserCounts adds to a user's counts.
+func (t *unit) AddUserCounts(ctx context.Context, userID string, d parley.UserCounts) error {
+	tag, err := t.db.Exec(ctx, `UPDATE users SET approved_count = approved_count + $2, pending_count = pending_count + $3,
+		rejected_count = rejected_count + $4, reports_count = reports_count + $5, notes_count = notes_count + $6 WHERE id = $1`,
+		userID, d.Approved, d.Pending, d.Rejected, d.Reports, d.Notes)
+	if err != nil {
+		return translate(err, "user")
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound("user")
+	}
+	return nil
+}
+
+// derefOr returns *p, or or when p is nil.
+func derefOr(p *int, or int) int {
+	if p == nil {
+		return or
+	}
+	return *p
 }

@@ -214,3 +214,56 @@ func (s *Store) ImportAudit(ctx context.Context, e *parley.AuditEntry) (ok bool,
 	err = s.writeUnit(ctx, func(w *unit) error { ok, err = w.ImportAudit(ctx, e); return err })
 	return ok, err
 }
+
+// RecountStory sets a story's counts from its rows: reply counts a depth
+// at a time from the deepest up (each level reads the counts of the one
+// below, its replies found on comments_parent), then the story's approved
+// count.
+func (w *unit) RecountStory(_ context.Context, siteID, storyID string) error {
+	var found int
+	if err := w.tx.QueryRowContext(w.ctx, `SELECT count(*) FROM stories WHERE site_id = ? AND id = ?`,
+		siteID, storyID).Scan(&found); err != nil {
+		return mapError(err, "Story", "Site")
+	}
+	if found == 0 {
+		return parley.Errorf(parley.ENOTFOUND, "Story %s not found.", storyID)
+	}
+	var deepest int
+	if err := w.tx.QueryRowContext(w.ctx, `SELECT coalesce(max(depth), 0) FROM comments WHERE site_id = ? AND story_id = ?`,
+		siteID, storyID).Scan(&deepest); err != nil {
+		return mapError(err, "Comment", "Story")
+	}
+	for d := deepest; d >= 0; d-- {
+		if _, err := w.tx.ExecContext(w.ctx, `UPDATE comments SET reply_count = (SELECT count(*) FROM comments r
+			WHERE r.parent_id = comments.id AND r.parent_id <> ''
+				AND (r.status = 'approved' OR (r.status = 'deleted' AND r.reply_count > 0)))
+			WHERE site_id = ? AND story_id = ? AND depth = ?`, siteID, storyID, d); err != nil {
+			return mapError(err, "Comment", "Story")
+		}
+	}
+	_, err := w.tx.ExecContext(w.ctx, `UPDATE stories SET comment_count = (SELECT count(*) FROM comments
+		WHERE site_id = ? AND story_id = ? AND status = 'approved') WHERE site_id = ? AND id = ?`,
+		siteID, storyID, siteID, storyID)
+	return mapError(err, "Story", "Site")
+}
+
+// AddUserCounts adds to a user's counts.
+func (w *unit) AddUserCounts(_ context.Context, userID string, d parley.UserCounts) error {
+	res, err := w.tx.ExecContext(w.ctx, `UPDATE users SET approved_count = approved_count + ?, pending_count = pending_count + ?,
+		rejected_count = rejected_count + ?, reports_count = reports_count + ?, notes_count = notes_count + ? WHERE id = ?`,
+		d.Approved, d.Pending, d.Rejected, d.Reports, d.Notes, userID)
+	if ok, err := inserted(res, err, "User", "Site"); err != nil || ok {
+		return err
+	}
+	return parley.Errorf(parley.ENOTFOUND, "User %s not found.", userID)
+}
+
+// RecountStory recounts a story as a unit of its own.
+func (s *Store) RecountStory(ctx context.Context, siteID, storyID string) error {
+	return s.writeUnit(ctx, func(w *unit) error { return w.RecountStory(ctx, siteID, storyID) })
+}
+
+// AddUserCounts adds to a user's counts as a unit of its own.
+func (s *Store) AddUserCounts(ctx context.Context, userID string, d parley.UserCounts) error {
+	return s.writeUnit(ctx, func(w *unit) error { return w.AddUserCounts(ctx, userID, d) })
+}

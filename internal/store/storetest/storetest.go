@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) parley.Store) {
 	t.Run("Follow", func(t *testing.T) { testFollow(t, open) })
 	t.Run("Backlog", func(t *testing.T) { testBacklog(t, open) })
 	t.Run("Transfer", func(t *testing.T) { testTransfer(t, open) })
+	t.Run("Recount", func(t *testing.T) { testRecount(t, open) })
 }
 
 // equateEmpty lets a backend return nil or an empty slice for "none":
