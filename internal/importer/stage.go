@@ -407,16 +407,38 @@ func (e *stager) name(s string) string {
 // body returns a post's text as Markdown: HTML converted (counted), plain
 // text escaped so that nothing in it becomes markup.
 func (e *stager) body(s string, f Format) string {
-	s = e.clean(s)
+	s = stripControls(s)
 	switch f {
 	case FormatHTML:
+		// Clean would turn escaped text ("&lt;b&gt;") into markup: an HTML
+		// body gets the repairs that are faults in HTML, then Markdown.
+		out, kinds := textfix.CleanHTML(s)
+		e.fixed = append(e.fixed, kinds...)
 		e.fixed = append(e.fixed, RepairHTML)
-		s = textfix.Markdown(s)
+		s = textfix.Markdown(strings.ToValidUTF8(out, "\uFFFD"))
 	case FormatText:
-		s = escapeMarkdown(s)
+		s = escapeMarkdown(e.clean(s))
+	default:
+		s = e.clean(s)
 	}
 	return strings.TrimSpace(s)
 }
+
+// stripControls drops NUL and the other C0 controls but tab and newline,
+// which no comment means and PostgreSQL refuses (NUL) in text.
+func stripControls(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f }
 
 // escapeMarkdown puts a backslash before what Markdown would read as
 // markup, so that plain text shows as it was typed: the inline marks
