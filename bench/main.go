@@ -33,6 +33,7 @@ type config struct {
 	Reuse       bool
 	JSON        string
 	SkipWrites  bool
+	WritesOnly  bool // stop after the write runs: no seeding, no reads
 	SeedTimeout time.Duration
 
 	// Signed-in writes and a second server to compare reads with.
@@ -109,6 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.Reuse, "reuse", false, "use fixed story IDs and skip seeding stories that are already big enough")
 	fs.StringVar(&c.JSON, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&c.SkipWrites, "skip-writes", false, "skip the timed write scenario")
+	fs.BoolVar(&c.WritesOnly, "writes-only", false, "run only the timed write scenarios (no seeding, no reads), to compare builds' writes")
 	fs.DurationVar(&c.SeedTimeout, "seed-timeout", 30*time.Minute, "upper bound for seeding both stories")
 	fs.StringVar(&c.SSOSecretFile, "sso-secret-file", "", "file with the site's HS256 SSO secret: also measure writes by posters signed in by SSO")
 	fs.StringVar(&c.SSOKID, "sso-kid", "bench", "the kid of -sso-secret-file's secret, as given to parley site update --sso-kid")

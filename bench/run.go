@@ -56,6 +56,11 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	if cfg.WritesOnly {
+		r.Checks = []check{writesCheck(r), sessionWritesCheck(r), pipelineWritesCheck(r)}
+		writeTable(stdout, r)
+		return ctx.Err()
+	}
 	stories, err := seedAll(ctx, cfg, a, suffix, stderr, r)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"parley"
@@ -48,7 +49,10 @@ func startMetrics(cfg *config.Config, store parley.Store, log *slog.Logger) (m *
 }
 
 // serveMetrics serves h at GET /metrics on addr, with the security
-// headers of every surface, and a JSON 404 for anything else.
+// headers of every surface, and a JSON 404 for anything else. The
+// runtime's profiles (/debug/pprof/) are on this listener too, so that
+// bench/ can profile a running server (-cpuprofile) without a build of
+// its own; they are never on the public listener.
 func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -56,6 +60,8 @@ func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), e
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)

@@ -19,8 +19,8 @@ func TestOperations(t *testing.T) {
 	t.Run("drain", func(t *testing.T) { testDrain(t, bin) })
 }
 
-// testMetricsScrape: /metrics is served on its own listener and not on
-// the public one; a comment posted shows up in the latency histogram under
+// testMetricsScrape: /metrics and the runtime's profiles are served on
+// their own listener and not on the public one; a comment posted shows up in the latency histogram under
 // its route pattern and status; a live reader, the page cache, the bus,
 // the backlog and the pools are there, and so are the runtime's metrics.
 // Every response carries a request ID, and every log line is JSON.
@@ -32,6 +32,12 @@ func testMetricsScrape(t *testing.T, bin string) {
 	if code, body, h := mustGet(t, s.metrics+"/api/v1/sites/demo/counts"); code != http.StatusNotFound ||
 		!strings.Contains(body, `"not_found"`) || h.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("the metrics listener beyond /metrics: %d %s, want a JSON 404 with the security headers", code, body)
+	}
+	if code, body, _ := mustGet(t, s.metrics+"/debug/pprof/"); code != 200 || !strings.Contains(body, "goroutine") {
+		t.Errorf("GET /debug/pprof/ on the metrics listener: %d, want the index of the profiles", code)
+	}
+	if code, _, _ := mustGet(t, s.base+"/debug/pprof/"); code != http.StatusNotFound {
+		t.Errorf("GET /debug/pprof/ on the public listener: %d, want 404", code)
 	}
 	if _, err := postComment(http.DefaultClient, s.base, "Gemessen."); err != nil {
 		t.Fatalf("post: %v", err)

@@ -230,7 +230,7 @@ func (s *Service) renderBody(body string) (string, error) {
 // first comment. The story is read outside the post's unit of work,
 // because a read costs far less than a write (and on SQLite runs beside
 // the writer instead of in it), and a story exists for all but its first
-// comment.
+// comment; a story read lately comes from memory (storedStory).
 func (s *Service) newStory(ctx context.Context, site *parley.Site, id string, info StoryInfo) (st *parley.Story, stored bool, err error) {
 	title, err := cleanText(info.Title, "title", false)
 	if err != nil {
@@ -251,7 +251,7 @@ func (s *Service) newStory(ctx context.Context, site *parley.Site, id string, in
 	if err := st.Validate(); err != nil {
 		return nil, false, err
 	}
-	got, err := s.store.Story(ctx, st.SiteID, st.ID)
+	got, err := s.storedStory(ctx, st.SiteID, st.ID)
 	switch {
 	case err == nil && got.Status == parley.StoryClosed:
 		return nil, false, errClosed()

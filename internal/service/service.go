@@ -21,13 +21,14 @@ type Renderer interface {
 
 // Service is Parley's use-case layer. It is safe for concurrent use.
 type Service struct {
-	store  parley.Store
-	render Renderer
-	log    *slog.Logger
-	bus    parley.Bus
-	now    func() time.Time
-	sites  *ttlCache[parley.Site]
-	sso    TokenVerifier // nil: SSO exchanges are refused
+	store   parley.Store
+	render  Renderer
+	log     *slog.Logger
+	bus     parley.Bus
+	now     func() time.Time
+	sites   *ttlCache[parley.Site]
+	stories *ttlCache[parley.Story] // stored stories a post goes to (storycache.go)
+	sso     TokenVerifier           // nil: SSO exchanges are refused
 
 	oidc         OIDCProvider // nil: OIDC is off on every site
 	oidcCallback string       // the redirect URI, from the public URL
@@ -64,7 +65,9 @@ func New(store parley.Store, render Renderer, bus parley.Bus, log *slog.Logger, 
 		opt(s)
 	}
 	s.sites = newTTLCache[parley.Site](siteTTL, s.now)
+	s.stories = newTTLCache[parley.Story](storyTTL, s.now)
 	s.followSites()
+	s.followStories()
 	return s
 }
 

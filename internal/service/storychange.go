@@ -51,6 +51,7 @@ func (s *Service) changeStory(ctx context.Context, siteID, storyID string, ch st
 		return nil, false, err
 	}
 	if changed {
+		s.stories.drop(storyKey(siteID, storyID)) // at once, whatever the bus does
 		s.publishEvent(ctx, parley.Event{Type: parley.EventStoryChanged, SiteID: siteID, StoryID: storyID})
 	}
 	return st, changed, nil

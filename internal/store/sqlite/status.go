@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"parley"
@@ -20,23 +21,28 @@ func (s *Store) CreateComment(ctx context.Context, c *parley.Comment) error {
 // CreateComment stores c in the unit; see Store.CreateComment.
 func (w *unit) CreateComment(_ context.Context, c *parley.Comment) error {
 	ctx, tx := w.ctx, w.tx
-	if c.ParentID != "" {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM comments WHERE id = ? AND site_id = ? AND story_id = ?`,
-			c.ParentID, c.SiteID, c.StoryID).Scan(&one)
-		if err != nil {
-			return mapError(err, "Parent comment", "Story")
-		}
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO comments (`+commentColumns+`, ip_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, ?, 0, ?)`,
+	res, err := tx.ExecContext(ctx, insertCommentSQL,
 		c.ID, c.SiteID, c.StoryID, c.ParentID, c.RootID, c.Depth, c.AuthorID, c.AuthorName, c.Body, c.HTML,
 		c.Status, millis(c.CreatedAt), millis(c.EditedAt), millis(c.DeletedAt), c.Featured, c.Newcomer, nullString(c.IPHash))
 	if err != nil {
 		return mapError(err, "Comment", "Story")
 	}
+	if n, err := res.RowsAffected(); err != nil {
+		return mapError(err, "Comment", "Story")
+	} else if n == 0 { // the parent is not in the story
+		return mapError(sql.ErrNoRows, "Parent comment", "Story")
+	}
 	return w.apply(parley.Transition("", c.Status, 0), c.ID, c.ParentID, c.SiteID, c.StoryID, c.AuthorID, c.CreatedAt)
 }
+
+// insertCommentSQL writes a new comment (?1 to ?17, commentColumns with
+// the counts and reports_reviewed 0, then ip_hash) if it is top-level or
+// its parent (?4) is in its story: no row when the parent is not. The
+// parent check is part of the insert, one statement in the writer's turn
+// instead of two.
+const insertCommentSQL = `INSERT INTO comments (` + commentColumns + `, ip_hash)
+	SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, 0, ?12, ?13, ?14, ?15, ?16, 0, ?17
+	WHERE ?4 = '' OR EXISTS (SELECT 1 FROM comments WHERE id = ?4 AND site_id = ?2 AND story_id = ?3)`
 
 // EditComment replaces a comment's Body and HTML, sets EditedAt and appends
 // its event; ENOTFOUND.
