@@ -58,6 +58,7 @@ func TestSecurityHeaders(t *testing.T) {
 		{"health", "GET", "/healthz", "", nil, 200, page},
 		{"ready", "GET", "/readyz", "", nil, 200, page},
 		{"thread JSON", "GET", thread, "", nil, 200, api},
+		{"thread JSON, cached (answered before routing)", "GET", thread, "", nil, 200, api},
 		{"JSON error", "GET", "/api/v1/comments/nope/replies", "", nil, 404, api},
 		{"unknown endpoint", "GET", "/api/v1/nothing", "", nil, 404, api},
 		{"JSON, unknown method", "PUT", thread, "", nil, 404, api},

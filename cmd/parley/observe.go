@@ -141,6 +141,14 @@ func instrument(m *metrics.Metrics, mux *http.ServeMux, pages *pagecache.Cache, 
 	return web.WithRoutes(mux, m.ObserveRoute), nil
 }
 
+// routeObserver is what times requests by route, nil without metrics.
+func routeObserver(m *metrics.Metrics) web.RouteObserver {
+	if m == nil {
+		return nil
+	}
+	return m.ObserveRoute
+}
+
 // countedLive counts the live streams the API opens and closes on the hub.
 type countedLive struct {
 	httpapi.Live

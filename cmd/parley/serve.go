@@ -284,8 +284,11 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 	if err != nil {
 		return nil, nil, err
 	}
-	// HSTS only where browsers reach us over HTTPS.
-	h = web.WithRequestIDs(web.WithClientAddress(withDeadline(routed, timeout), hc.TrustedProxies))
+	// A cached page 1 is answered before routing (api.ServeCached), with
+	// its security headers and request ID. HSTS only where browsers reach
+	// us over HTTPS.
+	h = web.WithClientAddress(withDeadline(routed, timeout), hc.TrustedProxies)
+	h = web.Front(h, api.ServeCached, routeObserver(hc.Metrics))
 	// Streams detached from net/http (httpapi/events_detach.go) are not
 	// waited for by Shutdown: closeLive waits for their goodbyes, and
 	// serve calls it once more after Shutdown, so that it returns after.

@@ -182,7 +182,7 @@ func (a *API) routes() []route {
 		{"GET /healthz", a.health, false},
 		{"GET /readyz", a.ready, false},
 		{"GET /api/openapi.json", a.openAPI, false},
-		{"GET /api/v1/sites/{site}/stories/{story}/comments", a.thread, false},
+		{ThreadRoute, a.thread, false},
 		{"POST /api/v1/sites/{site}/stories/{story}/comments", a.post, true},
 		{"GET /api/v1/comments/{id}/replies", a.replies, false},
 		{"PATCH /api/v1/comments/{id}", a.edit, true},

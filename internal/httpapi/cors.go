@@ -113,14 +113,7 @@ func (a *API) cors(w http.ResponseWriter, r *http.Request) bool {
 	if origin == "" || a.sameOrigin(origin) {
 		return !preflight || answerPreflight(w, false)
 	}
-	h := w.Header()
-	if len(h["Vary"]) == 0 {
-		h["Vary"] = varyOnOrigin
-	} else {
-		h["Vary"] = append(h["Vary"], "Origin")
-	}
-	h["Access-Control-Allow-Origin"] = []string{origin}
-	h["Access-Control-Expose-Headers"] = exposedHeaders
+	corsHeaders(w.Header(), origin)
 	if preflight {
 		return answerPreflight(w, true) // the request that follows gets the verdict
 	}
@@ -134,6 +127,17 @@ func (a *API) cors(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	return true
+}
+
+// corsHeaders lets origin read the answer, and its ETag.
+func corsHeaders(h http.Header, origin string) {
+	if len(h["Vary"]) == 0 {
+		h["Vary"] = varyOnOrigin
+	} else {
+		h["Vary"] = append(h["Vary"], "Origin")
+	}
+	h["Access-Control-Allow-Origin"] = []string{origin}
+	h["Access-Control-Expose-Headers"] = exposedHeaders
 }
 
 // The CORS header values every cross-origin answer shares, prepared once

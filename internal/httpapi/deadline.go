@@ -22,7 +22,7 @@ func WithRequestTimeout(d time.Duration) Option { return func(a *API) { a.reques
 // sixth of its work.
 func selfBounded(pattern string) bool {
 	switch pattern {
-	case "GET /api/v1/sites/{site}/stories/{story}/comments", "GET /api/v1/sites/{site}/counts",
+	case ThreadRoute, "GET /api/v1/sites/{site}/counts",
 		"GET /api/v1/sites/{site}/stories/{story}/events", "GET /api/openapi.json", "GET /healthz":
 		return true
 	}

@@ -60,6 +60,31 @@ func (c *Cache) Get(siteID, storyID, key string, load Loader) (*Page, error) {
 	return c.get(storyRef{siteID, storyID}, key, load)
 }
 
+// Lookup returns the cached page for key of a story, if there is a fresh
+// one, and loads nothing: for a server that answers hits before routing a
+// request and leaves misses to the handler that can load them (Get). A
+// miss is not counted here, since that Get counts it.
+func (c *Cache) Lookup(siteID, storyID, key string) (*Page, bool) {
+	c.mu.Lock()
+	p, ok := c.fresh(storyRef{siteID, storyID}, key)
+	c.mu.Unlock()
+	if ok {
+		c.counts.hits.Add(1)
+	}
+	return p, ok
+}
+
+// fresh returns the page for key of story if it is cached and younger
+// than pageTTL. c.mu must be held.
+func (c *Cache) fresh(story storyRef, key string) (*Page, bool) {
+	if sp, ok := c.stories[story]; ok {
+		if p, ok := sp.pages[key]; ok && c.now().Sub(p.made) < pageTTL {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
 // Cache keeps encoded thread pages per story, so that a page is built once
 // per change and then served as bytes: the public thread is the same for
 // every anonymous reader. Any change to a story drops its pages. A
@@ -131,12 +156,10 @@ type Loader func() (raw []byte, keep bool, err error)
 // get is Get by the story's reference.
 func (c *Cache) get(story storyRef, key string, load Loader) (*Page, error) {
 	c.mu.Lock()
-	if sp, ok := c.stories[story]; ok {
-		if resp, ok := sp.pages[key]; ok && c.now().Sub(resp.made) < pageTTL {
-			c.mu.Unlock()
-			c.counts.hits.Add(1)
-			return resp, nil
-		}
+	if p, ok := c.fresh(story, key); ok {
+		c.mu.Unlock()
+		c.counts.hits.Add(1)
+		return p, nil
 	}
 	c.counts.misses.Add(1)
 	sp := c.story(story)
