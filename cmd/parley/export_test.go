@@ -47,7 +47,7 @@ func TestExportImportCommands(t *testing.T) {
 	if !bytes.Equal(first, again.Bytes()) {
 		t.Errorf("export after import differs:\n%s\n%s", first, again.Bytes())
 	}
-	if err := run(t.Context(), []string{"import", "disqus", file, "--site", "news"}, dst, &out, &out); err == nil || !strings.Contains(err.Error(), "without its parser") {
+	if err := run(t.Context(), []string{"import", "disqus", file, "--site", "news"}, dst, &out, &out); err == nil || !strings.Contains(err.Error(), "not a Disqus export") {
 		t.Errorf("import disqus: %v", err)
 	}
 	if err := run(t.Context(), []string{"export", "--site", "nope"}, src, &out, &out); err == nil {
