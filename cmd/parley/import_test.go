@@ -63,10 +63,15 @@ const lineExport = "thread\t1\thttp://ancien.example/blog/pain\tLe pain du diman
 // news.
 func importEnv(t *testing.T) func(string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "parley.db")
+	return importEnvAt(t, "sqlite:"+filepath.Join(t.TempDir(), "parley.db"))
+}
+
+// importEnvAt is importEnv with the database at dsn.
+func importEnvAt(t *testing.T, dsn string) func(string) string {
+	t.Helper()
 	env := func(k string) string {
 		if k == "PARLEY_DATABASE" {
-			return "sqlite:" + path
+			return dsn
 		}
 		return ""
 	}
