@@ -226,9 +226,29 @@ func (b *batcher) write(batch []*commentRequest) {
 	}
 }
 
+// aloneAttempts bounds how often writeAlone runs a statement that the
+// server rolled back to break a deadlock.
+const aloneAttempts = 4
+
 // writeAlone runs one request as a statement (and transaction) of its own.
+// A deadlock with another batch or instance rolls the statement back
+// whole, so it is run again, a few times: the poster should not see an
+// error for a lock order it cannot influence.
 func (b *batcher) writeAlone(ctx context.Context, r *commentRequest) {
 	var res commentResult
-	res.err = b.pool.QueryRow(ctx, createCommentSQL, r.args...).Scan(&res.inserted)
+	for range aloneAttempts {
+		res.err = b.pool.QueryRow(ctx, createCommentSQL, r.args...).Scan(&res.inserted)
+		if !rolledBackByServer(res.err) {
+			break
+		}
+	}
 	r.done <- res
+}
+
+// rolledBackByServer reports whether err is PostgreSQL breaking a deadlock
+// (40P01) or a serialization failure (40001): the transaction did nothing
+// and may be run again.
+func rolledBackByServer(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
