@@ -6,78 +6,17 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"unicode/utf8"
 
-	"parley/internal/importer"
+	"parley/internal/importer/importertest"
 )
 
-// checker is an Emitter that fails the fuzz run when a record breaks what
-// the core relies on.
-type checker struct {
-	t       *testing.T
-	threads map[string]bool
-}
-
-func (c *checker) field(what, s string, max int) {
-	if len(s) > max {
-		c.t.Fatalf("%s of %d bytes", what, len(s))
-	}
-	if !utf8.ValidString(s) {
-		c.t.Fatalf("%s not UTF-8: %q", what, s)
-	}
-}
-
-func (c *checker) Thread(_ context.Context, t *importer.Thread) error {
-	if t.Key == "" {
-		c.t.Fatal("thread without a key")
-	}
-	c.threads[t.Key] = true
-	c.field("thread key", t.Key, MaxField+len("guid:"))
-	c.field("URL", t.URL, 2*MaxField)
-	c.field("title", t.Title, MaxField)
-	c.field("lang", t.Lang, MaxField)
-	if !t.CreatedAt.IsZero() && t.CreatedAt.Location().String() != "UTC" {
-		c.t.Fatalf("thread time in %v", t.CreatedAt.Location())
-	}
-	return nil
-}
-
-func (c *checker) Author(_ context.Context, a *importer.Author) error {
-	c.field("author key", a.Key, MaxField+len("user:"))
-	c.field("author name", a.Name, MaxField)
-	c.field("author email", a.Email, MaxField)
-	return nil
-}
-
-func (c *checker) Post(ctx context.Context, p *importer.Post) error {
-	if !c.threads[p.Thread] {
-		c.t.Fatalf("post %q of thread %q, which was not emitted", p.Key, p.Thread)
-	}
-	c.field("post key", p.Key, MaxField)
-	c.field("parent", p.Parent, MaxField)
-	c.field("body", p.Body, MaxBody)
-	if p.Format != importer.FormatHTML {
-		c.t.Fatalf("format %v", p.Format)
-	}
-	if p.Status < importer.StatusApproved || p.Status > importer.StatusDeleted {
-		c.t.Fatalf("status %v", p.Status)
-	}
-	if !p.CreatedAt.IsZero() && p.CreatedAt.Location().String() != "UTC" {
-		c.t.Fatalf("post time in %v", p.CreatedAt.Location())
-	}
-	return c.Author(ctx, &p.Author)
-}
-
-func (c *checker) Repaired(kind string) {
-	if kind == "" {
-		c.t.Fatal("empty repair kind")
-	}
-}
-
-func (c *checker) Skipped(reason string) {
-	if reason == "" {
-		c.t.Fatal("empty skip reason")
-	}
+// bounds are what Read promises of every record: keys carry a "guid:" or
+// "user:" prefix over MaxField, a URL may be twice MaxField, a comment
+// comes inside its post, bodies are HTML.
+var bounds = importertest.Bounds{
+	Field: MaxField, Body: MaxBody,
+	ThreadKey: MaxField + len("guid:"), AuthorKey: MaxField + len("user:"), URL: 2 * MaxField,
+	ThreadKeys: true, ThreadFirst: true, HTML: true,
 }
 
 func FuzzRead(f *testing.F) {
@@ -94,7 +33,10 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(`<?xml version="1.0" encoding="windows-1252"?><rss><channel><item><title>caf` + "\xe9" + `</title></item></channel></rss>`))
 	f.Add([]byte(`<!DOCTYPE rss [<!ENTITY a "b">]><rss/>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c := &checker{t: t, threads: map[string]bool{}}
+		c := importertest.NewChecker(bounds)
 		Read(context.Background(), bytes.NewReader(data), c)
+		if err := c.Err(); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
