@@ -297,17 +297,6 @@ func TestReadHugeField(t *testing.T) {
 	}
 }
 
-// cancelling cancels its context after the first post.
-type cancelling struct {
-	importertest.Recorder
-	cancel context.CancelFunc
-}
-
-func (c *cancelling) Post(ctx context.Context, p *importer.Post) error {
-	c.cancel()
-	return c.Recorder.Post(ctx, p)
-}
-
 func TestReadCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -316,7 +305,7 @@ func TestReadCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rec := &cancelling{cancel: cancel}
+	rec := &importertest.Canceller{After: 1, Cancel: cancel}
 	if err := Read(ctx, f, rec); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -325,11 +314,7 @@ func TestReadCancel(t *testing.T) {
 	}
 }
 
-type failing struct{ importertest.Recorder }
-
 var errStage = errors.New("staging is full")
-
-func (*failing) Author(context.Context, *importer.Author) error { return errStage }
 
 func TestReadEmitterError(t *testing.T) {
 	f, err := os.Open(fixture)
@@ -337,7 +322,7 @@ func TestReadEmitterError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := Read(context.Background(), f, &failing{}); !errors.Is(err, errStage) {
+	if err := Read(context.Background(), f, &importertest.Failing{AuthorErr: errStage}); !errors.Is(err, errStage) {
 		t.Fatalf("err = %v, want the emitter's", err)
 	}
 }

@@ -365,21 +365,10 @@ func TestHugeField(t *testing.T) {
 	}
 }
 
-// cancelling cancels its context at the first post.
-type cancelling struct {
-	importertest.Recorder
-	cancel context.CancelFunc
-}
-
-func (c *cancelling) Post(ctx context.Context, p *importer.Post) error {
-	c.cancel()
-	return c.Recorder.Post(ctx, p)
-}
-
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rec := &cancelling{cancel: cancel}
+	rec := &importertest.Canceller{After: 1, Cancel: cancel}
 	err := Parse(ctx, importer.NewInput("testdata/site"), rec)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Parse = %v, want context.Canceled", err)
@@ -389,15 +378,10 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// failing fails every thread, as a full disk would.
-type failing struct{ importertest.Recorder }
-
 var errFull = errors.New("disk full")
 
-func (*failing) Thread(context.Context, *importer.Thread) error { return errFull }
-
 func TestEmitterError(t *testing.T) {
-	err := Parse(context.Background(), importer.NewInput("testdata/site"), &failing{})
+	err := Parse(context.Background(), importer.NewInput("testdata/site"), &importertest.Failing{ThreadErr: errFull})
 	if !errors.Is(err, errFull) {
 		t.Errorf("Parse = %v, want the emitter's error", err)
 	}
@@ -417,17 +401,8 @@ func BenchmarkRead(b *testing.B) {
 	b.SetBytes(int64(buf.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := Read(context.Background(), bytes.NewReader(buf.Bytes()), discard{}); err != nil {
+		if err := Read(context.Background(), bytes.NewReader(buf.Bytes()), new(importertest.Counter)); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
-
-// discard is an importer.Emitter that keeps nothing.
-type discard struct{}
-
-func (discard) Thread(context.Context, *importer.Thread) error { return nil }
-func (discard) Author(context.Context, *importer.Author) error { return nil }
-func (discard) Post(context.Context, *importer.Post) error     { return nil }
-func (discard) Repaired(string)                                {}
-func (discard) Skipped(string)                                 {}

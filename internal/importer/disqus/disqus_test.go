@@ -235,25 +235,10 @@ func TestStatus(t *testing.T) {
 	}
 }
 
-// cancelAfter is a Recorder that cancels the parse after n posts.
-type cancelAfter struct {
-	importertest.Recorder
-	n      int
-	cancel context.CancelFunc
-}
-
-func (c *cancelAfter) Post(ctx context.Context, p *importer.Post) error {
-	c.Recorder.Post(ctx, p)
-	if len(c.Posts) == c.n {
-		c.cancel()
-	}
-	return nil
-}
-
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	r := &cancelAfter{n: 2, cancel: cancel}
+	r := &importertest.Canceller{After: 2, Cancel: cancel}
 	err := Parse(ctx, importer.NewInput("testdata/export.xml"), r)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
@@ -263,15 +248,10 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// failing is an Emitter whose Post fails.
-type failing struct{ importertest.Recorder }
-
 var errFull = errors.New("disk full")
 
-func (*failing) Post(context.Context, *importer.Post) error { return errFull }
-
 func TestEmitterError(t *testing.T) {
-	if err := Parse(t.Context(), importer.NewInput("testdata/export.xml"), new(failing)); !errors.Is(err, errFull) {
+	if err := Parse(t.Context(), importer.NewInput("testdata/export.xml"), &importertest.Failing{PostErr: errFull}); !errors.Is(err, errFull) {
 		t.Fatalf("error %v, want the emitter's", err)
 	}
 }

@@ -7,18 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"parley/internal/importer"
+	"parley/internal/importer/importertest"
 )
-
-// discard is an Emitter that keeps nothing, so that a benchmark measures
-// the parser alone.
-type discard struct{}
-
-func (discard) Thread(context.Context, *importer.Thread) error { return nil }
-func (discard) Author(context.Context, *importer.Author) error { return nil }
-func (discard) Post(context.Context, *importer.Post) error     { return nil }
-func (discard) Repaired(string)                                {}
-func (discard) Skipped(string)                                 {}
 
 // generated yields a backup of n comments, 20 a page, without holding it.
 type generated struct {
@@ -49,7 +39,7 @@ func (g *generated) Read(p []byte) (int, error) {
 
 func BenchmarkRead(b *testing.B) {
 	b.ReportAllocs()
-	if err := Read(context.Background(), &generated{n: b.N}, discard{}); err != nil {
+	if err := Read(context.Background(), &generated{n: b.N}, new(importertest.Counter)); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "comments/s")

@@ -317,17 +317,6 @@ func TestReadLatin1InMeta(t *testing.T) {
 	}
 }
 
-// cancelling cancels its context after the first post.
-type cancelling struct {
-	importertest.Recorder
-	cancel context.CancelFunc
-}
-
-func (c *cancelling) Post(ctx context.Context, p *importer.Post) error {
-	c.cancel()
-	return c.Recorder.Post(ctx, p)
-}
-
 func TestReadCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -336,7 +325,7 @@ func TestReadCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rec := &cancelling{cancel: cancel}
+	rec := &importertest.Canceller{After: 1, Cancel: cancel}
 	if err := Read(ctx, f, rec); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -345,12 +334,7 @@ func TestReadCancel(t *testing.T) {
 	}
 }
 
-// failing fails its first post.
-type failing struct{ importertest.Recorder }
-
 var errStage = errors.New("staging is full")
-
-func (*failing) Post(context.Context, *importer.Post) error { return errStage }
 
 func TestReadEmitterError(t *testing.T) {
 	f, err := os.Open(fixture)
@@ -358,7 +342,7 @@ func TestReadEmitterError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := Read(context.Background(), f, &failing{}); !errors.Is(err, errStage) {
+	if err := Read(context.Background(), f, &importertest.Failing{PostErr: errStage}); !errors.Is(err, errStage) {
 		t.Fatalf("err = %v, want the emitter's", err)
 	}
 }

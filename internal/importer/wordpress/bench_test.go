@@ -6,18 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"parley/internal/importer"
+	"parley/internal/importer/importertest"
 )
-
-// counter is an Emitter that counts and keeps nothing, as the core's
-// staging would not keep records in memory either.
-type counter struct{ threads, posts int }
-
-func (c *counter) Thread(context.Context, *importer.Thread) error { c.threads++; return nil }
-func (c *counter) Author(context.Context, *importer.Author) error { return nil }
-func (c *counter) Post(context.Context, *importer.Post) error     { c.posts++; return nil }
-func (c *counter) Repaired(string)                                {}
-func (c *counter) Skipped(string)                                 {}
 
 // typicalItem is a post with ten ordinary comments.
 var typicalItem = func() string {
@@ -39,12 +29,12 @@ func many(n int64) (io.Reader, *repeat) {
 func TestBoundedMemory(t *testing.T) {
 	base := liveHeap()
 	in, body := many(24 << 20)
-	var c counter
+	var c importertest.Counter
 	if err := Read(context.Background(), in, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.posts != 10*c.threads || c.posts < 50000 {
-		t.Fatalf("%d threads, %d posts", c.threads, c.posts)
+	if c.Posts != 10*c.Threads || c.Posts < 50000 {
+		t.Fatalf("%d threads, %d posts", c.Threads, c.Posts)
 	}
 	if body.peak > base+8<<20 {
 		t.Errorf("held %d MiB reading 24 MiB", (body.peak-base)>>20)
@@ -56,11 +46,11 @@ func BenchmarkRead(b *testing.B) {
 	var posts int
 	for b.Loop() {
 		in, _ := many(size)
-		var c counter
+		var c importertest.Counter
 		if err := Read(context.Background(), in, &c); err != nil {
 			b.Fatal(err)
 		}
-		posts += c.posts
+		posts += c.Posts
 	}
 	b.SetBytes(size)
 	b.ReportMetric(float64(posts)/b.Elapsed().Seconds(), "comments/s")

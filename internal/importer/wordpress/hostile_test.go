@@ -296,21 +296,10 @@ func TestInvalidUTF8(t *testing.T) {
 	}
 }
 
-// cancelling emits one post, then cancels the parse.
-type cancelling struct {
-	importertest.Recorder
-	cancel context.CancelFunc
-}
-
-func (c *cancelling) Post(ctx context.Context, p *importer.Post) error {
-	c.cancel()
-	return c.Recorder.Post(ctx, p)
-}
-
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	e := &cancelling{cancel: cancel}
+	e := &importertest.Canceller{After: 1, Cancel: cancel}
 	f, err := os.Open(filepath.Join("testdata", "news.xml"))
 	if err != nil {
 		t.Fatal(err)
@@ -324,15 +313,10 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// failing refuses every thread.
-type failing struct{ importertest.Recorder }
-
 var errRefused = errors.New("refused")
 
-func (*failing) Thread(context.Context, *importer.Thread) error { return errRefused }
-
 func TestEmitterError(t *testing.T) {
-	var e failing
+	e := importertest.Failing{ThreadErr: errRefused}
 	if err := Read(context.Background(), strings.NewReader(doc(xitem("1", xcomment("10", "x")))), &e); !errors.Is(err, errRefused) {
 		t.Fatalf("err %v, want the emitter's", err)
 	}
