@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -128,28 +127,9 @@ func TestTruncatedPosition(t *testing.T) {
 	}
 }
 
-// repeat is an endless reader of one pattern: a field of any size without
-// holding it.
-type repeat struct {
-	pattern []byte
-	off     int
-}
-
-func (r *repeat) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		k := copy(p[n:], r.pattern[r.off:])
-		n += k
-		r.off = (r.off + k) % len(r.pattern)
-	}
-	return n, nil
-}
-
 // huge is head, open, size bytes of pattern, close, then one good post.
 func huge(open, pattern, close string, size int64) io.Reader {
-	return io.MultiReader(strings.NewReader(head+open),
-		io.LimitReader(&repeat{pattern: []byte(pattern)}, size),
-		strings.NewReader(close+onePost+"</disqus>"))
+	return importertest.Huge(head+open, pattern, size, close+onePost+"</disqus>")
 }
 
 // TestHugeFields: a field over its bound skips its record, in bounded
@@ -174,15 +154,13 @@ func TestHugeFields(t *testing.T) {
 		{"comment", `<!--`, "ignorado ", `-->`, "", 16 << 20, 16 << 20},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
 			var r importertest.Recorder
-			if err := Read(t.Context(), huge(c.open, c.pattern, c.close, c.size), &r); err != nil {
+			var err error
+			alloc := importertest.Allocated(func() { err = Read(t.Context(), huge(c.open, c.pattern, c.close, c.size), &r) })
+			if err != nil {
 				t.Fatal(err)
 			}
-			runtime.ReadMemStats(&after)
-			if alloc := after.TotalAlloc - before.TotalAlloc; c.alloc > 0 && alloc > c.alloc {
+			if c.alloc > 0 && alloc > c.alloc {
 				t.Errorf("allocated %d MiB for a %d MiB field; it must not be held", alloc>>20, c.size>>20)
 			}
 			if c.skip != "" && r.Skips[c.skip] != 1 {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -250,36 +249,23 @@ func TestReadSkips(t *testing.T) {
 
 // hugeLine yields one comment whose text is n bytes, without holding it.
 func hugeLine(n int64) io.Reader {
-	return io.MultiReader(
-		strings.NewReader(metaLine+`{"id":"big","locator":{"url":"https://a.example/"},"orig":"`),
-		io.LimitReader(repeat('a'), n),
-		strings.NewReader("\"}\n"+line("https://a.example/", "after", "Ciao")),
-	)
-}
-
-type repeat byte
-
-func (r repeat) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = byte(r)
-	}
-	return len(p), nil
+	return importertest.Huge(metaLine+`{"id":"big","locator":{"url":"https://a.example/"},"orig":"`,
+		"a", n, "\"}\n"+line("https://a.example/", "after", "Ciao"))
 }
 
 // TestReadHugeField reads a 100 MB comment: it is skipped, the next one
 // read, and nowhere near its size is allocated.
 func TestReadHugeField(t *testing.T) {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
 	var rec importertest.Recorder
-	if err := Read(context.Background(), hugeLine(100<<20), &rec); err != nil {
+	var err error
+	alloc := importertest.Allocated(func() { err = Read(context.Background(), hugeLine(100<<20), &rec) })
+	if err != nil {
 		t.Fatal(err)
 	}
-	runtime.ReadMemStats(&after)
 	if rec.Skips["comment line over 8 MiB"] != 1 || len(rec.Posts) != 1 {
 		t.Errorf("skips = %v, posts = %d; want the huge line skipped and the next read", rec.Skips, len(rec.Posts))
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+	if alloc > 32<<20 {
 		t.Errorf("allocated %d MB reading a 100 MB line, want it bounded", alloc>>20)
 	}
 }
@@ -287,15 +273,13 @@ func TestReadHugeField(t *testing.T) {
 // TestReadHugeMeta reads a meta record with a 100 MB user ID: an error,
 // with nowhere near its size allocated.
 func TestReadHugeMeta(t *testing.T) {
-	in := io.MultiReader(strings.NewReader(`{"version":1,"users":[{"id":"`), io.LimitReader(repeat('b'), 100<<20))
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	err := Read(context.Background(), in, &importertest.Recorder{})
-	runtime.ReadMemStats(&after)
+	in := importertest.Huge(`{"version":1,"users":[{"id":"`, "b", 100<<20, "")
+	var err error
+	alloc := importertest.Allocated(func() { err = Read(context.Background(), in, &importertest.Recorder{}) })
 	if err == nil || !strings.Contains(err.Error(), "over 1 MiB") {
 		t.Errorf("err = %v, want a user entry over 1 MiB", err)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+	if alloc > 32<<20 {
 		t.Errorf("allocated %d MB reading a 100 MB meta entry, want it bounded", alloc>>20)
 	}
 }

@@ -106,7 +106,7 @@ func TestBillionLaughs(t *testing.T) {
 	b.WriteString(`]><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>`)
 	b.WriteString(xitem("1", xcomment("10", "&lol9;")))
 	b.WriteString(tail)
-	grown := allocated(t, func() {
+	grown := importertest.Allocated(func() {
 		_, err := read(t, strings.NewReader(b.String()))
 		if err == nil || !strings.Contains(err.Error(), "entities") {
 			t.Errorf("err %v, want the DTD refused", err)
@@ -190,18 +190,6 @@ func liveHeap() uint64 {
 	runtime.GC()
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
-}
-
-// allocated returns the bytes f allocated on the heap in all: an upper
-// bound of what it held at once.
-func allocated(t *testing.T, f func()) uint64 {
-	t.Helper()
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 // huge is a file whose first comment's content is open, n bytes of chunk,
