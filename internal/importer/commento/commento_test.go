@@ -1,8 +1,6 @@
 package commento
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -159,18 +157,8 @@ func TestReadFixture(t *testing.T) {
 
 // TestParseGzip reads the fixture gzipped, as Commento sends it.
 func TestParseGzip(t *testing.T) {
-	raw, err := os.ReadFile(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	z := gzip.NewWriter(&buf)
-	z.Write(raw)
-	z.Close()
 	path := filepath.Join(t.TempDir(), "commento-export.json.gz")
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	importertest.WriteGzip(t, fixture, path)
 	var got importertest.Recorder
 	if err := Parse(context.Background(), importer.NewInput(path), &got); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package coral
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -138,17 +137,7 @@ func TestParseGzip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join("testdata/site", e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var z bytes.Buffer
-		w := gzip.NewWriter(&z)
-		w.Write(b)
-		w.Close()
-		if err := os.WriteFile(filepath.Join(dir, e.Name()+".gz"), z.Bytes(), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		importertest.WriteGzip(t, filepath.Join("testdata/site", e.Name()), filepath.Join(dir, e.Name()+".gz"))
 	}
 	compare(t, parseDir(t, dir), wantSite())
 }

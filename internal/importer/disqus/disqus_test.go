@@ -1,8 +1,6 @@
 package disqus
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -52,18 +50,8 @@ func TestFixtures(t *testing.T) {
 // TestGzip reads a gzip copy of each fixture, as Disqus mails the export.
 func TestGzip(t *testing.T) {
 	for name, w := range fixtures {
-		raw, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
 		path := filepath.Join(t.TempDir(), "export.xml.gz")
-		var buf bytes.Buffer
-		z := gzip.NewWriter(&buf)
-		z.Write(raw)
-		z.Close()
-		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		importertest.WriteGzip(t, filepath.Join("testdata", name), path)
 		var r importertest.Recorder
 		if err := Parse(t.Context(), importer.NewInput(path), &r); err != nil {
 			t.Fatalf("%s: %v", name, err)

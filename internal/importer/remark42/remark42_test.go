@@ -2,7 +2,6 @@ package remark42
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -159,18 +158,8 @@ func TestReadFixture(t *testing.T) {
 // TestParseGzip reads the fixture gzipped, as remark42 writes its
 // backups (backup-SITE-YYYYMMDD.gz), through importer.Input.
 func TestParseGzip(t *testing.T) {
-	raw, err := os.ReadFile(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(t.TempDir(), "backup-news-20260601.gz")
-	var buf bytes.Buffer
-	z := gzip.NewWriter(&buf)
-	z.Write(raw)
-	z.Close()
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	importertest.WriteGzip(t, fixture, path)
 	var got importertest.Recorder
 	if err := Parse(context.Background(), importer.NewInput(path), &got); err != nil {
 		t.Fatal(err)

@@ -1,10 +1,7 @@
 package wordpress
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -222,20 +219,8 @@ func TestFixtures(t *testing.T) {
 // by its first bytes, whatever its name.
 func TestGzip(t *testing.T) {
 	for _, f := range fixtures {
-		raw, err := os.ReadFile(filepath.Join("testdata", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		z := gzip.NewWriter(&buf)
-		z.Write(raw)
-		if err := z.Close(); err != nil {
-			t.Fatal(err)
-		}
 		path := filepath.Join(t.TempDir(), f.file)
-		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		importertest.WriteGzip(t, filepath.Join("testdata", f.file), path)
 		var r importertest.Recorder
 		if err := Parse(context.Background(), importer.NewInput(path), &r); err != nil {
 			t.Fatalf("%s: %v", f.file, err)
