@@ -1,8 +1,6 @@
 package commento
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"testing"
 
@@ -27,14 +25,8 @@ func FuzzRead(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		c := importertest.NewChecker(importertest.Bounds{
-			Field: MaxField, Body: MaxBody,
-			ThreadKeys: true, ThreadsOnce: true, ThreadFirst: true, AuthorsOnce: true,
-		})
-		_ = Read(context.Background(), bytes.NewReader(in), c)
-		if err := c.Err(); err != nil {
-			t.Fatal(err)
-		}
-	})
+	importertest.Fuzz(f, importertest.Bounds{
+		Field: MaxField, Body: MaxBody,
+		ThreadKeys: true, ThreadsOnce: true, ThreadFirst: true, AuthorsOnce: true,
+	}, Read)
 }

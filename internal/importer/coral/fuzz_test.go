@@ -1,8 +1,6 @@
 package coral
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,11 +28,5 @@ func FuzzRead(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		c := importertest.NewChecker(importertest.Bounds{Field: maxField, Body: maxBody, ThreadKeys: true, HTML: true})
-		_ = Read(context.Background(), bytes.NewReader(b), c)
-		if err := c.Err(); err != nil {
-			t.Fatal(err)
-		}
-	})
+	importertest.Fuzz(f, importertest.Bounds{Field: maxField, Body: maxBody, ThreadKeys: true, HTML: true}, Read)
 }

@@ -1,7 +1,6 @@
 package disqus
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -32,11 +31,5 @@ func FuzzRead(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		c := importertest.NewChecker(bounds)
-		Read(t.Context(), bytes.NewReader(in), c)
-		if err := c.Err(); err != nil {
-			t.Fatal(err)
-		}
-	})
+	importertest.Fuzz(f, bounds, Read)
 }

@@ -1,9 +1,12 @@
 package importertest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"sync"
+	"testing"
 	"time"
 	"unicode/utf8"
 
@@ -183,4 +186,17 @@ func (c *Checker) Skipped(reason string) {
 	if reason == "" {
 		c.fail("a skip without a reason")
 	}
+}
+
+// Fuzz runs f's fuzz target over read, the parser's Read: whatever the
+// bytes, read returns (an error or nil) without panicking, and every record
+// it emits keeps the invariants a Checker of b holds it to.
+func Fuzz(f *testing.F, b Bounds, read func(context.Context, io.Reader, importer.Emitter) error) {
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c := NewChecker(b)
+		_ = read(t.Context(), bytes.NewReader(in), c)
+		if err := c.Err(); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
