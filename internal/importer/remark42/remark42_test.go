@@ -143,11 +143,7 @@ func check(t *testing.T, got *importertest.Recorder) {
 }
 
 func TestReadFixture(t *testing.T) {
-	f, err := os.Open(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := importertest.Open(t, fixture)
 	var got importertest.Recorder
 	if err := Read(context.Background(), f, &got); err != nil {
 		t.Fatal(err)
@@ -293,11 +289,7 @@ func TestReadLatin1InMeta(t *testing.T) {
 func TestReadCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	f, err := os.Open(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := importertest.Open(t, fixture)
 	rec := &importertest.Canceller{After: 1, Cancel: cancel}
 	if err := Read(ctx, f, rec); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -310,11 +302,7 @@ func TestReadCancel(t *testing.T) {
 var errStage = errors.New("staging is full")
 
 func TestReadEmitterError(t *testing.T) {
-	f, err := os.Open(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := importertest.Open(t, fixture)
 	if err := Read(context.Background(), f, &importertest.Failing{PostErr: errStage}); !errors.Is(err, errStage) {
 		t.Fatalf("err = %v, want the emitter's", err)
 	}

@@ -288,11 +288,7 @@ func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	e := &importertest.Canceller{After: 1, Cancel: cancel}
-	f, err := os.Open(filepath.Join("testdata", "news.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := importertest.Open(t, filepath.Join("testdata", "news.xml"))
 	if err := Read(ctx, f, e); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}

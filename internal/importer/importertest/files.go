@@ -26,3 +26,14 @@ func WriteGzip(t testing.TB, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// Open opens the file at path for t to read, and closes it when t ends.
+func Open(t testing.TB, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
