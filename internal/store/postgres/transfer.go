@@ -140,13 +140,17 @@ func (t *unit) ImportStory(ctx context.Context, st *parley.Story) (ok bool, err 
 // must be stored already, in the same story.
 func (t *unit) ImportComment(ctx context.Context, c *parley.Comment) (bool, error) {
 	if c.ParentID != "" {
-		var n int
-		err := t.db.QueryRow(ctx, `SELECT count(*) FROM comments WHERE id = $1 AND site_id = $2 AND story_id = $3`,
-			c.ParentID, c.SiteID, c.StoryID).Scan(&n)
-		if err != nil {
+		// The parent is looked up by its key alone and its story compared
+		// here: a statement prepared while the table was empty (an import's
+		// first comments) once planned "id AND site_id AND story_id" as a
+		// scan of the story's index, and kept that plan for the whole
+		// import, a story's length per reply.
+		var siteID, storyID string
+		err := t.db.QueryRow(ctx, `SELECT site_id, story_id FROM comments WHERE id = $1`, c.ParentID).Scan(&siteID, &storyID)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return false, translate(err, "comment")
 		}
-		if n == 0 {
+		if err != nil || siteID != c.SiteID || storyID != c.StoryID {
 			return false, parley.Errorf(parley.ENOTFOUND, "The parent of comment %s is not in its story.", c.ID)
 		}
 	}
