@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -152,13 +153,27 @@ func importInto(ctx context.Context, cfg config, bin, file, backend, db string, 
 	fmt.Fprintf(log, "import: %s: parley import disqus %s\n", backend, file)
 	run, err := runChild(exec.CommandContext(ctx, bin, importArgs(file, cfg.Site, db)...))
 	res.Wall, res.PeakRSS, res.Summary = run.wall, run.maxRSS, lastLines(run.output, 12)
+	if n, ok := importedComments(run.output); ok {
+		res.Comments = n // what was written, not what -comments asked for of a file that may be reused
+	}
 	if res.Wall > 0 {
-		res.Rate = float64(cfg.Comments) / res.Wall.Seconds()
+		res.Rate = float64(res.Comments) / res.Wall.Seconds()
 	}
 	if err != nil {
 		return res, fmt.Errorf("import scenario (%s): parley import: %w", backend, err)
 	}
 	return res, nil
+}
+
+// importedComments reads "comments: N" from the import's summary.
+func importedComments(out []byte) (int, bool) {
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "comments:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			return n, err == nil
+		}
+	}
+	return 0, false
 }
 
 // importArgs is the command line of the timed import.

@@ -122,3 +122,13 @@ func TestImportFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestImportedComments(t *testing.T) {
+	out := []byte("imported disqus f.xml into site demo:\n  stories:    4976\n  comments:   994644\n  commenters: 60\n")
+	if n, ok := importedComments(out); !ok || n != 994644 {
+		t.Errorf("importedComments = %d, %v; want 994644", n, ok)
+	}
+	if _, ok := importedComments([]byte("import failed\n")); ok {
+		t.Error("a summary found in an error")
+	}
+}
