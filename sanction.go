@@ -102,3 +102,16 @@ func SuspendedUntil(err error) time.Time {
 	}
 	return time.Time{}
 }
+
+// Tally counts one more comment of status in the bucket the store keeps
+// for it: approved, pending or rejected (a deleted comment is in none).
+func (c *UserCounts) Tally(status string) {
+	switch status {
+	case StatusApproved:
+		c.Approved++
+	case StatusPending:
+		c.Pending++
+	case StatusRejected:
+		c.Rejected++
+	}
+}

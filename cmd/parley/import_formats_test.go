@@ -144,16 +144,11 @@ func checkStoryCounts(t *testing.T, store parley.Store, st *parley.Story, users 
 		if c.ParentID != "" && parley.Shown(c.Status, c.ReplyCount) {
 			replies[c.ParentID]++
 		}
-		u := users[c.AuthorID]
-		switch c.Status {
-		case parley.StatusApproved:
+		if c.Status == parley.StatusApproved {
 			approved++
-			u.Approved++
-		case parley.StatusPending:
-			u.Pending++
-		case parley.StatusRejected:
-			u.Rejected++
 		}
+		u := users[c.AuthorID]
+		u.Tally(c.Status)
 		if c.AuthorID != "" {
 			users[c.AuthorID] = u
 		}

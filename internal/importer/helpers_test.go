@@ -213,14 +213,7 @@ func checkInvariants(t *testing.T, s parley.Store) *siteRows {
 				t.Errorf("comment %s at the top has root %s", c.ID, c.RootID)
 			}
 			n := counts[c.AuthorID]
-			switch c.Status {
-			case parley.StatusApproved:
-				n.Approved++
-			case parley.StatusPending:
-				n.Pending++
-			case parley.StatusRejected:
-				n.Rejected++
-			}
+			n.Tally(c.Status)
 			counts[c.AuthorID] = n
 		}
 		if st.CommentCount != approved {

@@ -272,14 +272,7 @@ func (w *writer) comment(ctx context.Context, tx parley.Tx, st *parley.Story, p 
 	}
 	res.comments++
 	n := counts[c.AuthorID]
-	switch c.Status {
-	case parley.StatusApproved:
-		n.Approved++
-	case parley.StatusPending:
-		n.Pending++
-	case parley.StatusRejected:
-		n.Rejected++
-	}
+	n.Tally(c.Status)
 	counts[c.AuthorID] = n
 	if rev == nil {
 		return nil
