@@ -17,17 +17,7 @@ import (
 // commands that change what servers cache tell a running fleet at once.
 func TestCommandsPublishOverNATS(t *testing.T) {
 	ns := natstest.Start(t)
-	fleet, err := realtime.NewNATSBus(t.Context(), realtime.NATSOptions{URL: ns.URL, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fleet.Close()
-	got := make(chan parley.Event, 16)
-	unsub, err := fleet.Subscribe(parley.Topic{Kind: parley.TopicSites, SiteID: "news"}, func(ev parley.Event) { got <- ev })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unsub()
+	got := listenOverNATS(t, ns.URL, parley.Topic{Kind: parley.TopicSites, SiteID: "news"})
 	env := map[string]string{"PARLEY_DATABASE": "sqlite:" + filepath.Join(t.TempDir(), "parley.db"), "PARLEY_NATS_URL": ns.URL}
 	for _, args := range [][]string{
 		{"site", "create", "--id", "news", "--origin", "https://news.example"},
@@ -47,4 +37,22 @@ func TestCommandsPublishOverNATS(t *testing.T) {
 			t.Fatalf("parley %v: the fleet heard nothing within 10s", args)
 		}
 	}
+}
+
+// listenOverNATS subscribes to topic on a NATS bus of its own, as a running
+// server of the fleet would, and returns what arrives; it ends with the test.
+func listenOverNATS(t *testing.T, url string, topic parley.Topic) <-chan parley.Event {
+	t.Helper()
+	fleet, err := realtime.NewNATSBus(t.Context(), realtime.NATSOptions{URL: url, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fleet.Close)
+	got := make(chan parley.Event, 16)
+	unsub, err := fleet.Subscribe(topic, func(ev parley.Event) { got <- ev })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(unsub)
+	return got
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +14,6 @@ import (
 
 	"parley"
 	"parley/internal/importer"
-	"parley/internal/realtime"
 	"parley/internal/realtime/natstest"
 )
 
@@ -223,17 +221,7 @@ func TestImportRoundTrip(t *testing.T) {
 // hear of every story an import wrote.
 func TestImportPublishesOverNATS(t *testing.T) {
 	ns := natstest.Start(t)
-	fleet, err := realtime.NewNATSBus(t.Context(), realtime.NATSOptions{URL: ns.URL, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fleet.Close()
-	got := make(chan parley.Event, 16)
-	unsub, err := fleet.Subscribe(parley.Topic{Kind: parley.TopicStories, SiteID: "news"}, func(ev parley.Event) { got <- ev })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unsub()
+	got := listenOverNATS(t, ns.URL, parley.Topic{Kind: parley.TopicStories, SiteID: "news"})
 	db := importEnv(t)
 	env := func(k string) string {
 		if k == "PARLEY_NATS_URL" {
