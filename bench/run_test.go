@@ -177,11 +177,13 @@ func TestValidateCompare(t *testing.T) {
 // recorded, and a row with it compares with another as cpuNote says.
 func TestOnServer(t *testing.T) {
 	pid := os.Getpid()
-	start, err := readProcCPU(pid)
-	if err != nil {
+	if _, err := readProcCPU(pid); err != nil {
 		t.Fatal(err)
 	}
 	st := onServer(pid, func() loopStats {
+		// The baseline is read inside the loop, after onServer read its own:
+		// a tick between two readings outside would end the loop at once.
+		start, _ := readProcCPU(pid)
 		n := 0
 		for now, _ := readProcCPU(pid); now == start; now, _ = readProcCPU(pid) {
 			n++ // burn CPU until the process's time moves by a tick
