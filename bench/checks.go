@@ -98,6 +98,9 @@ func writesCheck(r *results) check {
 		return c
 	}
 	c.Value, c.Result = thousands(w.Rate), verdict(w.Rate >= minWritesPerSec)
+	if b, ok := findKind(r, "write-baseline"); ok && b.Rate > 0 {
+		c.Value += fmt.Sprintf("; the durable-append baseline of the same run: %s, so %.2f of it", thousands(b.Rate), w.Rate/b.Rate)
+	}
 	return c
 }
 

@@ -44,6 +44,8 @@ type config struct {
 	// ModeratedSite is a second site with the moderation pipeline on,
 	// whose writes are measured against Site's (pipeline.go).
 	ModeratedSite string
+	// WriteBaselineDir holds the durable-append baseline's log (appendlog.go).
+	WriteBaselineDir string
 
 	// The memory and idle scenarios (see README.md).
 	Scenario    string        // "standard", "memory", "idle", "live", "fleet" or "import"
@@ -115,6 +117,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.SSOSecretFile, "sso-secret-file", "", "file with the site's HS256 SSO secret: also measure writes by posters signed in by SSO")
 	fs.StringVar(&c.SSOKID, "sso-kid", "bench", "the kid of -sso-secret-file's secret, as given to parley site update --sso-kid")
 	fs.StringVar(&c.Compare, "compare", "", "base URL of a second Parley server (another build, loopback only) whose cached page-1 reads are measured in the same run")
+	fs.StringVar(&c.WriteBaselineDir, "write-baseline-dir", "", "directory of the write baseline's log file, on the disk of Parley's database (default: the system's temporary directory)")
 	fs.StringVar(&c.ModeratedSite, "moderated-site", "", "a second anonymous site on the same server with the moderation pipeline on (words, rules, local scorer): also measure its writes against -site's, in the same run")
 	fs.StringVar(&c.Scenario, "scenario", "standard", "standard (writes and reads), memory (RSS under reads of many stories), idle (CPU of idle live streams), live (-readers SSE readers: memory per reader, post-to-receipt latency, lost events), fleet (post on one instance, receipt on the others; needs -addrs) or import (parley import disqus of a generated export: comments/s and peak RSS)")
 	fs.IntVar(&c.PID, "pid", 0, "the server's process ID (memory and idle scenarios; in the standard one, to report its CPU time per request)")

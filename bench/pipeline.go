@@ -23,20 +23,7 @@ func measurePipelineWrites(ctx context.Context, cfg config, client *api, suffix 
 	on := newOps(cfg.Writers, writeOps(&moderated, "bench-pm-"+suffix, new(parentPool), textSeed))
 	fmt.Fprintf(log, "writes: %d posters on %s (pipeline off) and on %s (pipeline on), %d pairs, %v each\n",
 		cfg.Writers, cfg.Site, cfg.ModeratedSite, writeRounds, cfg.Duration)
-	share := cfg.Duration / writeRounds
-	loop := func(ops func(int) opFunc) loopStats {
-		return onServer(cfg.PID, func() loopStats { return runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, ops) })
-	}
-	var offStats, onStats loopStats
-	for i := range writeRounds {
-		if i%2 == 0 {
-			offStats = offStats.plus(loop(off))
-			onStats = onStats.plus(loop(on))
-			continue
-		}
-		onStats = onStats.plus(loop(on))
-		offStats = offStats.plus(loop(off))
-	}
+	offStats, onStats := abba(ctx, cfg, off, on, cfg.PID)
 	r.Scenarios = append(r.Scenarios,
 		newScenario(fmt.Sprintf("writes, %d posters, pipeline off (%s)", cfg.Writers, cfg.Site), "pipeline-off-writes", "writes/s", offStats),
 		newScenario(fmt.Sprintf("writes, %d posters, pipeline on (%s)", cfg.Writers, cfg.ModeratedSite), "pipeline-on-writes", "writes/s", onStats))

@@ -31,7 +31,7 @@ func TestRunAgainstFake(t *testing.T) {
 	if err := run(context.Background(), cfg, &out, &log); err != nil {
 		t.Fatalf("run: %v\n%s", err, log.String())
 	}
-	for _, want := range []string{"| writes, 4 posters |", "| page 1, 30 story, parley |", "| page 1, 90 story, baseline |",
+	for _, want := range []string{"| writes, 4 posters |", "| writes, 4 posters, durable-append baseline |", "| page 1, 30 story, parley |", "| page 1, 90 story, baseline |",
 		"cached read ratio vs baseline, 90 story", "page 1 of the 30 story as served",
 		"| page 1, 30 story, c1, parley |", "| counts, 20 stories, baseline |", "first screen (page 1, 30 story) vs baseline, c1",
 		"counts of 20 stories vs baseline, c4"} {
@@ -39,7 +39,7 @@ func TestRunAgainstFake(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	if !regexp.MustCompile(`(?m)^- (PASS|MISS) acknowledged writes/s: [0-9,]+ `).MatchString(out.String()) {
+	if !regexp.MustCompile(`(?m)^- (PASS|MISS) acknowledged writes/s: [0-9,]+; the durable-append baseline of the same run: [0-9,]+, so [0-9.]+ of it `).MatchString(out.String()) {
 		t.Errorf("output lacks a verdict on writes/s:\n%s", out.String())
 	}
 	total, replies, deepest := fake.stats("bench-90")
@@ -76,8 +76,8 @@ func checkJSON(t *testing.T, path string) {
 	if len(r.Pages) != 2 || r.Pages[1].ETag != `"90"` || r.Pages[1].CommentCount != 90 {
 		t.Errorf("JSON pages = %+v, want the large story's ETag and count", r.Pages)
 	}
-	if len(r.Scenarios) != 9 || len(r.Checks) != 9 || r.Scenarios[1].OK == 0 || r.Scenarios[1].Ratio == 0 {
-		t.Errorf("JSON has %d scenarios, %d checks, reads %+v", len(r.Scenarios), len(r.Checks), r.Scenarios[1])
+	if len(r.Scenarios) != 10 || len(r.Checks) != 9 || r.Scenarios[1].Kind != "write-baseline" || r.Scenarios[2].OK == 0 || r.Scenarios[2].Ratio == 0 {
+		t.Errorf("JSON has %d scenarios, %d checks, baseline %+v, reads %+v", len(r.Scenarios), len(r.Checks), r.Scenarios[1], r.Scenarios[2])
 	}
 }
 

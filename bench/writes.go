@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 )
 
 // writeRounds is how many pairs of write loops run when two are compared,
@@ -12,17 +13,15 @@ import (
 // cores) falls on both alike.
 const writeRounds = 4
 
-// measureWrites runs the timed write loop of anonymous posters and, when
-// the bench holds the site's SSO secret, the same loop with posters who
-// signed in by SSO first, each on a fresh story of its own.
+// measureWrites runs the timed write loop of anonymous posters against
+// the durable-append baseline (appendlog.go), ABBA, and, when the bench
+// holds the site's SSO secret, the same loop with posters who signed in by
+// SSO first, each on a fresh story of its own.
 func measureWrites(ctx context.Context, cfg config, a *api, key *ssoKey, suffix string, log io.Writer, r *results) error {
 	anon := newOps(cfg.Writers, writeOps(a, "bench-w-"+suffix, new(parentPool), textSeed))
 	name := fmt.Sprintf("writes, %d posters", cfg.Writers)
 	if key == nil {
-		fmt.Fprintf(log, "writes: %d posters for %v\n", cfg.Writers, cfg.Duration)
-		st := onServer(cfg.PID, func() loopStats { return runLoop(ctx, cfg.Writers, cfg.Duration, maxOpsPerLoop, anon) })
-		r.Scenarios = append(r.Scenarios, newScenario(name, "writes", "writes/s", st))
-		return nil
+		return measureWriteBaseline(ctx, cfg, a, anon, name, suffix, log, r)
 	}
 	sessions, err := signInPosters(ctx, a, key, cfg.Writers, suffix)
 	if err != nil {
@@ -30,23 +29,61 @@ func measureWrites(ctx context.Context, cfg config, a *api, key *ssoKey, suffix 
 	}
 	signed := newOps(cfg.Writers, sessionWriteOps(a, "bench-ws-"+suffix, new(parentPool), textSeed, sessions))
 	fmt.Fprintf(log, "writes: %d anonymous and %d signed-in posters, %d pairs, %v each\n", cfg.Writers, cfg.Writers, writeRounds, cfg.Duration)
-	var as, ss loopStats
-	share := cfg.Duration / writeRounds
-	loop := func(ops func(int) opFunc) loopStats {
-		return onServer(cfg.PID, func() loopStats { return runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, ops) })
-	}
-	for i := range writeRounds {
-		if i%2 == 0 { // anonymous first, then signed in first: ABBA
-			as = as.plus(loop(anon))
-			ss = ss.plus(loop(signed))
-			continue
-		}
-		ss = ss.plus(loop(signed))
-		as = as.plus(loop(anon))
-	}
+	as, ss := abba(ctx, cfg, anon, signed, cfg.PID)
 	r.Scenarios = append(r.Scenarios, newScenario(name, "writes", "writes/s", as),
 		newScenario(fmt.Sprintf("writes, %d signed-in posters (SSO sessions)", cfg.Writers), "session-writes", "writes/s", ss))
 	return nil
+}
+
+// measureWriteBaseline runs the anonymous posters against Parley and
+// against a durable-append server in the bench's own process, ABBA, so
+// that the writes/s can be read as a share of what this machine allows
+// for a durable write over HTTP at the same moment.
+func measureWriteBaseline(ctx context.Context, cfg config, a *api, anon func(int) opFunc, name, suffix string, log io.Writer, r *results) error {
+	dir := cfg.WriteBaselineDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	wal, err := newAppendLog(dir)
+	if err != nil {
+		return err
+	}
+	defer wal.Close()
+	srv, err := startBaseline(wal)
+	if err != nil {
+		return err
+	}
+	defer srv.Close(context.Background())
+	other := *a
+	other.base = srv.URL
+	base := newOps(cfg.Writers, writeOps(&other, "bench-wb-"+suffix, new(parentPool), textSeed))
+	fmt.Fprintf(log, "writes: %d posters on Parley and on a durable-append baseline in %s, %d pairs, %v each\n",
+		cfg.Writers, dir, writeRounds, cfg.Duration)
+	ps, bs := abba(ctx, cfg, anon, base, 0)
+	r.Scenarios = append(r.Scenarios, newScenario(name, "writes", "writes/s", ps),
+		newScenario(fmt.Sprintf("writes, %d posters, durable-append baseline", cfg.Writers), "write-baseline", "writes/s", bs))
+	return nil
+}
+
+// abba runs loops a and b for writeRounds pairs, each pair in the other
+// order from the last and each loop for its share of -duration. The
+// server's CPU (-pid) is recorded for a always and for b when bPID is it.
+func abba(ctx context.Context, cfg config, a, b func(int) opFunc, bPID int) (loopStats, loopStats) {
+	share := cfg.Duration / writeRounds
+	loop := func(pid int, ops func(int) opFunc) loopStats {
+		return onServer(pid, func() loopStats { return runLoop(ctx, cfg.Writers, share, maxOpsPerLoop, ops) })
+	}
+	var as, bs loopStats
+	for i := range writeRounds {
+		if i%2 == 0 {
+			as = as.plus(loop(cfg.PID, a))
+			bs = bs.plus(loop(bPID, b))
+			continue
+		}
+		bs = bs.plus(loop(bPID, b))
+		as = as.plus(loop(cfg.PID, a))
+	}
+	return as, bs
 }
 
 // newOps builds each worker's operation once, so that a poster stays the
