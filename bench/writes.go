@@ -66,8 +66,9 @@ func measureWriteBaseline(ctx context.Context, cfg config, a *api, anon func(int
 }
 
 // abba runs loops a and b for writeRounds pairs, each pair in the other
-// order from the last and each loop for its share of -duration. The
-// server's CPU (-pid) is recorded for a always and for b when bPID is it.
+// order from the last and each loop for its share of -duration. It records
+// the CPU of the server -pid during a's loops, and that of bPID (0: none)
+// during b's.
 func abba(ctx context.Context, cfg config, a, b func(int) opFunc, bPID int) (loopStats, loopStats) {
 	share := cfg.Duration / writeRounds
 	loop := func(pid int, ops func(int) opFunc) loopStats {
