@@ -137,24 +137,12 @@ func TestBrowserFormRefusesCrossSitePosts(t *testing.T) {
 	}
 }
 
-// waitAcrossNavigation is waitFor for a condition on the page that a
-// navigation in progress will show: polling starts again on the new page.
+// waitAcrossNavigation is waitFor for a condition on the page itself,
+// outside the block: polling starts again on the page a navigation in
+// progress will show.
 func (b *tab) waitAcrossNavigation(what, expr string) {
 	b.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		ctx, cancel := context.WithDeadline(b.ctx, deadline)
-		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
-		cancel()
-		if err == nil {
-			return
-		}
-		// A navigation ends the poll with "Inspected target navigated" or
-		// "Cannot find context"; anything else, or the deadline, fails.
-		if !strings.Contains(err.Error(), "navigated") && !strings.Contains(err.Error(), "context with specified id") || time.Now().After(deadline) {
-			b.t.Fatalf("waiting for %s (%s): %v%s", what, expr, err, b.diagnose())
-		}
-	}
+	b.poll(what, expr, expr)
 }
 
 // hostileReturns is the list the block's own redirect test uses.

@@ -474,11 +474,27 @@ func evalJS[T any](b *tab, expr string) T {
 // waitFor polls expr (with blockJS) until it is truthy.
 func (b *tab) waitFor(what, expr string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](withBlockJS(expr), chromedp.WithPollingInterval(50*time.Millisecond)))
-	if err != nil {
-		b.t.Fatalf("waiting for %s (%s): %v%s", what, expr, err, b.diagnose())
+	b.poll(what, withBlockJS(expr), expr)
+}
+
+// poll evaluates js until it is true, for up to 15 s, and fails the test
+// naming what and expr otherwise. A navigation ends a poll with "Inspected
+// target navigated" or "Cannot find context with specified id" (also when
+// chromedp still holds the context of the page before): polling then
+// starts again on the new page.
+func (b *tab) poll(what, js, expr string) {
+	b.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ctx, cancel := context.WithDeadline(b.ctx, deadline)
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(50*time.Millisecond)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if !strings.Contains(err.Error(), "navigated") && !strings.Contains(err.Error(), "context with specified id") || time.Now().After(deadline) {
+			b.t.Fatalf("waiting for %s (%s): %v%s", what, expr, err, b.diagnose())
+		}
 	}
 }
 
