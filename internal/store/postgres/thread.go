@@ -79,10 +79,14 @@ func (s *Store) Replies(ctx context.Context, parentIDs []string, perParent int) 
 // UserComments returns a user's comments on a story that are not deleted,
 // oldest first: what the author sees of their own pending work.
 func (s *Store) UserComments(ctx context.Context, siteID, storyID, userID string, limit int) ([]*parley.Comment, error) {
-	return s.comments(ctx, `SELECT `+commentColumns+` FROM comments
-		WHERE author_id = $3 AND site_id = $1 AND story_id = $2 AND status <> 'deleted'
-		ORDER BY id LIMIT $4`, siteID, storyID, userID, max(limit, 0))
+	return s.comments(ctx, userCommentsSQL, siteID, storyID, userID, max(limit, 0))
 }
+
+// userCommentsSQL reads an author's comments on a story: $1 site, $2
+// story, $3 author, $4 limit.
+const userCommentsSQL = `SELECT ` + commentColumns + ` FROM comments
+	WHERE author_id = $3 AND site_id = $1 AND story_id = $2 AND status <> 'deleted'
+	ORDER BY id LIMIT $4`
 
 func (s *Store) comments(ctx context.Context, query string, args ...any) ([]*parley.Comment, error) {
 	rows, _ := s.pool.Query(ctx, query, args...)

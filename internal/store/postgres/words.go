@@ -52,6 +52,16 @@ func (t *unit) Words(ctx context.Context, siteID, list, lang string) ([]string, 
 
 var _ parley.WordReader = (*unit)(nil)
 
+// approvedCommentsSQL counts up to $3 approved comments of author $1 on
+// site $2. The order is comments_author's, which only that index yields
+// without a sort: without it, a table whose statistics are missing or
+// stale (a new site, or just after an import) was read from a page index
+// of the whole site, every approved comment of it checked for a newcomer
+// who has none (TestAuthorPlans).
+const approvedCommentsSQL = `SELECT count(*) FROM (SELECT 1 FROM comments
+	WHERE author_id = $1 AND site_id = $2 AND status = 'approved'
+	ORDER BY author_id, site_id, story_id, id LIMIT $3) AS approved`
+
 // ApprovedComments counts a user's approved comments on a site, reading
 // at most limit entries of the author index.
 func (t *unit) ApprovedComments(ctx context.Context, siteID, userID string, limit int) (int, error) {
@@ -59,8 +69,7 @@ func (t *unit) ApprovedComments(ctx context.Context, siteID, userID string, limi
 		return 0, parley.Errorf(parley.EINVALID, "Count at least one comment.")
 	}
 	var n int
-	err := t.db.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
-		WHERE author_id = $1 AND site_id = $2 AND status = 'approved' LIMIT $3) AS approved`, userID, siteID, limit).Scan(&n)
+	err := t.db.QueryRow(ctx, approvedCommentsSQL, userID, siteID, limit).Scan(&n)
 	if err != nil {
 		return 0, translate(err, "comment")
 	}
