@@ -16,8 +16,7 @@ func (t *unit) RecentBodies(ctx context.Context, userID string, since time.Time,
 	if limit < 1 {
 		return nil, parley.Errorf(parley.EINVALID, "A page holds at least one comment.")
 	}
-	rows, _ := t.db.Query(ctx, `SELECT site_id, body, created_at FROM comments
-		WHERE author_id = $1 AND id >= $2 AND status <> 'deleted' ORDER BY id DESC LIMIT $3`, userID, parley.IDFloor(since), limit)
+	rows, _ := t.db.Query(ctx, recentBodiesSQL, userID, parley.IDFloor(since), limit)
 	bs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (parley.RecentBody, error) {
 		var b parley.RecentBody
 		err := row.Scan(&b.SiteID, &b.Body, &b.CreatedAt)
@@ -29,3 +28,8 @@ func (t *unit) RecentBodies(ctx context.Context, userID string, since time.Time,
 	}
 	return bs, nil
 }
+
+// recentBodiesSQL reads author $1's latest comments from ID $2 on, at
+// most $3.
+const recentBodiesSQL = `SELECT site_id, body, created_at FROM comments
+	WHERE author_id = $1 AND id >= $2 AND status <> 'deleted' ORDER BY id DESC LIMIT $3`

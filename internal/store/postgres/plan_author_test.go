@@ -3,6 +3,7 @@ package postgres
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,8 +13,9 @@ import (
 // TestAuthorPlans checks that a commenter's own comments are read from an
 // author index whatever the planner's statistics say: on a story of 10,000
 // comments by one author, a newcomer's count of approved comments (the
-// rule for new commenters, on every post) and their own comments on the
-// story (on every page view by a signed-in reader) must not scan the
+// rule for new commenters, on every post), their latest comments (the
+// duplicate check, on every post) and their own comments on the story (on
+// every page view by a signed-in reader) must not scan the
 // site's or the story's comments for theirs, neither in a plan made for
 // the values nor in the generic plan a prepared statement settles on.
 func TestAuthorPlans(t *testing.T) {
@@ -31,6 +33,7 @@ func testAuthorPlans(t *testing.T, s *Store, st *parley.Story) {
 	}{
 		"ApprovedComments": {approvedCommentsSQL, []any{"newcomer", st.SiteID, 3}},
 		"UserComments":     {userCommentsSQL, []any{st.SiteID, st.ID, "newcomer", 100}},
+		"RecentBodies":     {recentBodiesSQL, []any{"newcomer", parley.IDFloor(time.Now().Add(-24 * time.Hour)), 10}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			for _, generic := range []bool{false, true} {
