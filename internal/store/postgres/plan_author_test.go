@@ -39,7 +39,7 @@ func testAuthorPlans(t *testing.T, s *Store, st *parley.Story) {
 			for _, generic := range []bool{false, true} {
 				plan := explainPlan(t, s, generic, q.sql, q.args...)
 				if !strings.Contains(plan, "comments_author") || strings.Contains(plan, "Seq Scan") {
-					t.Errorf("generic=%v: plan does not start from an author index:\n%s", generic, plan)
+					t.Errorf("generic=%v: plan reads no author index, or scans the table:\n%s", generic, plan)
 				}
 			}
 		})
