@@ -13,16 +13,8 @@ import (
 func TestBackupCommand(t *testing.T) {
 	dir := t.TempDir()
 	dsn := "sqlite:" + filepath.Join(dir, "p.db")
-	env := func(k string) string {
-		if k == "PARLEY_DATABASE" {
-			return dsn
-		}
-		return ""
-	}
+	env := newsSiteEnv(t, dsn)
 	var out bytes.Buffer
-	if err := run(t.Context(), []string{"site", "create", "--id", "news", "--origin", "https://news.example"}, env, &out, &out); err != nil {
-		t.Fatalf("site create: %v\n%s", err, out.String())
-	}
 	file := filepath.Join(dir, "b.db")
 	if err := run(t.Context(), []string{"backup", file}, env, &out, &out); err != nil {
 		t.Fatalf("backup: %v", err)

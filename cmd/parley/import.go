@@ -151,10 +151,7 @@ func importOther(ctx context.Context, format string, parse importer.Parser, args
 	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("import %s: %w", file, err)
 	}
-	if err := config.ValidateDatabase(*db); err != nil {
-		return err
-	}
-	store, err := openStore(ctx, *db)
+	store, err := openValidated(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ var importFixtures = []struct{ format, path string }{
 func TestImportFormats(t *testing.T) {
 	backends := map[string]func(t *testing.T) func(string) string{
 		"sqlite":   importEnv,
-		"postgres": func(t *testing.T) func(string) string { return importEnvAt(t, pgtest.URL(t)) },
+		"postgres": func(t *testing.T) func(string) string { return newsSiteEnv(t, pgtest.URL(t)) },
 	}
 	for name, env := range backends {
 		t.Run(name, func(t *testing.T) {

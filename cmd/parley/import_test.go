@@ -61,11 +61,12 @@ const lineExport = "thread\t1\thttp://ancien.example/blog/pain\tLe pain du diman
 // news.
 func importEnv(t *testing.T) func(string) string {
 	t.Helper()
-	return importEnvAt(t, "sqlite:"+filepath.Join(t.TempDir(), "parley.db"))
+	return newsSiteEnv(t, "sqlite:"+filepath.Join(t.TempDir(), "parley.db"))
 }
 
-// importEnvAt is importEnv with the database at dsn.
-func importEnvAt(t *testing.T, dsn string) func(string) string {
+// newsSiteEnv is an environment whose database, at dsn, holds the site
+// "news" (https://news.example), as the import and backup tests start.
+func newsSiteEnv(t *testing.T, dsn string) func(string) string {
 	t.Helper()
 	env := func(k string) string {
 		if k == "PARLEY_DATABASE" {

@@ -270,8 +270,14 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string, db *stri
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	if err := config.ValidateDatabase(*db); err != nil {
+	return openValidated(ctx, *db)
+}
+
+// openValidated checks the database URL as the flags give it and opens
+// the store, for commands that parse their own arguments first.
+func openValidated(ctx context.Context, dsn string) (parley.Store, error) {
+	if err := config.ValidateDatabase(dsn); err != nil {
 		return nil, err
 	}
-	return openStore(ctx, *db)
+	return openStore(ctx, dsn)
 }

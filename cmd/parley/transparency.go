@@ -45,10 +45,7 @@ func transparency(ctx context.Context, args []string, env func(string) string, s
 	if *format != "csv" && *format != "json" {
 		return fmt.Errorf("transparency: --format is csv or json, not %q", *format)
 	}
-	if err := config.ValidateDatabase(*db); err != nil {
-		return err
-	}
-	store, err := openStore(ctx, *db)
+	store, err := openValidated(ctx, *db)
 	if err != nil {
 		return err
 	}
