@@ -37,6 +37,18 @@ func NewID(now time.Time) string {
 // it wrote on the first. The parts are length-prefixed before hashing, so
 // that ("ab", "c") and ("a", "bc") differ.
 func DerivedID(at time.Time, parts ...string) string {
+	sum := PartsSum(parts...)
+	var b [16]byte
+	ms := uint64(at.UnixMilli())
+	binary.BigEndian.PutUint16(b[0:2], uint16(ms>>32))
+	binary.BigEndian.PutUint32(b[2:6], uint32(ms))
+	copy(b[6:], sum[:])
+	return idEncoding.EncodeToString(b[:])
+}
+
+// PartsSum is the SHA-256 of parts, each prefixed with its length as 8
+// bytes, so that ("ab", "c") and ("a", "bc") differ.
+func PartsSum(parts ...string) [sha256.Size]byte {
 	h := sha256.New()
 	var n [8]byte
 	for _, p := range parts {
@@ -44,12 +56,9 @@ func DerivedID(at time.Time, parts ...string) string {
 		h.Write(n[:])
 		h.Write([]byte(p))
 	}
-	var b [16]byte
-	ms := uint64(at.UnixMilli())
-	binary.BigEndian.PutUint16(b[0:2], uint16(ms>>32))
-	binary.BigEndian.PutUint32(b[2:6], uint32(ms))
-	copy(b[6:], h.Sum(nil))
-	return idEncoding.EncodeToString(b[:])
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 // Now returns the current time as Parley stores it: UTC, truncated to the

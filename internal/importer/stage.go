@@ -2,9 +2,7 @@ package importer
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 
 	_ "modernc.org/sqlite" // the staging database
 
+	"parley"
 	"parley/internal/importer/textfix"
 )
 
@@ -467,16 +466,10 @@ func escapeLine(l string) string {
 	return b.String()
 }
 
-// digest is the hex SHA-256 of parts, each length-prefixed.
+// digest is parley.PartsSum in hex.
 func digest(parts ...string) string {
-	h := sha256.New()
-	var n [8]byte
-	for _, p := range parts {
-		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
-		h.Write(n[:])
-		h.Write([]byte(p))
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := parley.PartsSum(parts...)
+	return hex.EncodeToString(sum[:])
 }
 
 // email is a usable address, lower-cased, or "".
