@@ -138,6 +138,11 @@ func (w *world) post(as, parent string) *parley.Comment {
 	if err != nil {
 		w.t.Fatalf("post as %s: %v", as, err)
 	}
+	// Items are ordered by an ID from their event's millisecond; two posts
+	// in one millisecond would have no order for the inbox to keep.
+	for !parley.Now().After(p.Comment.CreatedAt) {
+		time.Sleep(100 * time.Microsecond)
+	}
 	return p.Comment
 }
 
