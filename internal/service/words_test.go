@@ -1,6 +1,10 @@
 package service_test
 
 import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,5 +114,77 @@ func TestWords(t *testing.T) {
 	log, err := p.store.Audit(p.ctx, parley.AuditQuery{SiteID: p.site.ID, Action: parley.AuditWordsChanged, Limit: 10})
 	if err != nil || len(log) != 2 || log[0].ActorID != "mod" || log[0].Reason != "banned/de" || log[0].Automated {
 		t.Errorf("audit = %+v, %v; want two changes by mod (a no-op writes none)", log, err)
+	}
+}
+
+// gatedWords is a store whose word-list reads, once armed, announce
+// themselves and wait for release: it shows how many compiles the posts
+// that arrive meanwhile start.
+type gatedWords struct {
+	parley.Store
+	armed   atomic.Bool
+	reads   atomic.Int32
+	first   chan struct{} // closed by the first read while armed
+	release chan struct{}
+	once    sync.Once
+}
+
+func (g *gatedWords) Words(ctx context.Context, siteID, list, lang string) ([]string, error) {
+	if g.armed.Load() {
+		g.reads.Add(1)
+		g.once.Do(func() { close(g.first) })
+		<-g.release
+	}
+	return g.Store.Words(ctx, siteID, list, lang)
+}
+
+// TestWordsCompiledOnce: posts that find a site's lists changed while
+// another post compiles them wait for that compile instead of starting
+// their own, and get its lists even when the post that started it has
+// left.
+func TestWordsCompiledOnce(t *testing.T) {
+	g := &gatedWords{Store: testStore(t), first: make(chan struct{}), release: make(chan struct{})}
+	p := newPipe(t, g, parley.Moderation{})
+	if _, err := p.svc.AddWords(p.moderator(), p.site.ID, parley.WordsBanned, "en", []string{"quatschkopf"}); err != nil {
+		t.Fatal(err)
+	}
+	g.armed.Store(true)
+	leaderCtx, leave := context.WithCancel(p.ctx)
+	leader := make(chan error, 1)
+	go func() {
+		_, err := p.svc.Post(leaderCtx, service.NewComment{SiteID: p.site.ID, StoryID: "story", Body: "Erster", AuthorName: "Gast",
+			Story: service.StoryInfo{Lang: "en"}})
+		leader <- err
+	}()
+	<-g.first
+	const waiters = 6
+	got := make(chan error, waiters)
+	for i := range waiters {
+		go func() {
+			posted, err := p.post(p.ctx, fmt.Sprintf("Noch einer, Nummer %d", i), false)
+			if err == nil && posted.Comment.Status != parley.StatusApproved {
+				err = fmt.Errorf("status %s", posted.Comment.Status)
+			}
+			got <- err
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // the waiters reach the lists
+	if n := g.reads.Load(); n != 1 {
+		t.Errorf("%d word-list reads while one compile runs, want 1: the waiting posts compiled too", n)
+	}
+	leave()
+	close(g.release)
+	for range waiters {
+		if err := <-got; err != nil {
+			t.Errorf("a post that waited for the compile: %v", err)
+		}
+	}
+	<-leader
+	if n := g.reads.Load(); n != 2 {
+		t.Errorf("%d word-list reads in all, want 2 (banned and suspect, once)", n)
+	}
+	banned, err := p.post(p.ctx, "So ein Quatschkopf", false)
+	if err != nil || banned.Comment.Status != parley.StatusRejected {
+		t.Errorf("a post with the banned word after the compile = %+v, %v; want rejected", banned, err)
 	}
 }
