@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -55,5 +57,33 @@ func TestGCTrace(t *testing.T) {
 	live, gcs, err := g.maxLive()
 	if err != nil || live != 87<<20 || gcs != 2 {
 		t.Errorf("maxLive = %d MiB over %d GCs (%v), want 87 MiB over 2 (the line before opening does not count)", live>>20, gcs, err)
+	}
+}
+
+// TestWaitQuiet: the settle step goes on as soon as the server is idle,
+// and gives up, saying so, while it stays busy.
+func TestWaitQuiet(t *testing.T) {
+	pid := os.Getpid()
+	var log strings.Builder
+	if err := waitQuiet(t.Context(), pid, 5*time.Second, &log); err != nil || !strings.Contains(log.String(), "server quiet after") {
+		t.Errorf("idle: %v, log %q; want it quiet", err, log.String())
+	}
+	stop := make(chan struct{})
+	var spinning sync.WaitGroup
+	spinning.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	})
+	log.Reset()
+	err := waitQuiet(t.Context(), pid, 1200*time.Millisecond, &log)
+	close(stop)
+	spinning.Wait()
+	if err != nil || !strings.Contains(log.String(), "still busy") {
+		t.Errorf("spinning: %v, log %q; want it still busy", err, log.String())
 	}
 }

@@ -71,6 +71,9 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if err := settle(ctx, cfg, stderr); err != nil {
+		return err
+	}
 	for i, story := range stories {
 		n := []int{cfg.Small, cfg.Large}[i]
 		if err := measurePage1(ctx, cfg, a, other, story, sizeLabel(n), stderr, r); err != nil {
@@ -86,6 +89,24 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return writeJSON(cfg.JSON, r)
 	}
 	return ctx.Err()
+}
+
+// settleLimit bounds the wait for the servers to finish what seeding left
+// them to do.
+const settleLimit = time.Minute
+
+// settle waits for the server (and the compared one) to go quiet after
+// seeding, where their PIDs are known; see waitQuiet.
+func settle(ctx context.Context, cfg config, log io.Writer) error {
+	for _, pid := range []int{cfg.PID, cfg.ComparePID} {
+		if pid == 0 {
+			continue
+		}
+		if err := waitQuiet(ctx, pid, settleLimit, log); err != nil {
+			return fmt.Errorf("wait for server %d to settle: %w", pid, err)
+		}
+	}
+	return nil
 }
 
 // seedAll seeds the small and the large story and returns their IDs.
