@@ -71,7 +71,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if err := settle(ctx, cfg, stderr); err != nil {
+	if err := waitServersQuiet(ctx, cfg, stderr); err != nil {
 		return err
 	}
 	for i, story := range stories {
@@ -91,19 +91,21 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	return ctx.Err()
 }
 
-// settleLimit bounds the wait for the servers to finish what seeding left
+// quietLimit bounds the wait for the servers to finish what seeding left
 // them to do.
-const settleLimit = time.Minute
+const quietLimit = time.Minute
 
-// settle waits for the server (and the compared one) to go quiet after
-// seeding, where their PIDs are known; see waitQuiet.
-func settle(ctx context.Context, cfg config, log io.Writer) error {
+// waitServersQuiet waits for the server (and the compared one) to go
+// quiet after seeding, where their PIDs are known; see waitQuiet. (Not
+// the memory scenario's settle step, which waits after writes and
+// measures RSS.)
+func waitServersQuiet(ctx context.Context, cfg config, log io.Writer) error {
 	for _, pid := range []int{cfg.PID, cfg.ComparePID} {
 		if pid == 0 {
 			continue
 		}
-		if err := waitQuiet(ctx, pid, settleLimit, log); err != nil {
-			return fmt.Errorf("wait for server %d to settle: %w", pid, err)
+		if err := waitQuiet(ctx, pid, quietLimit, log); err != nil {
+			return fmt.Errorf("wait for server %d to go quiet: %w", pid, err)
 		}
 	}
 	return nil
