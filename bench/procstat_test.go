@@ -60,7 +60,7 @@ func TestGCTrace(t *testing.T) {
 	}
 }
 
-// TestWaitQuiet: the settle step goes on as soon as the server is idle,
+// TestWaitQuiet: the wait for a quiet server goes on as soon as it is idle,
 // and gives up, saying so, while it stays busy.
 func TestWaitQuiet(t *testing.T) {
 	pid := os.Getpid()
