@@ -17,6 +17,7 @@ func TestOperations(t *testing.T) {
 	bin := buildParley(t)
 	t.Run("metrics", func(t *testing.T) { testMetricsScrape(t, bin) })
 	t.Run("drain", func(t *testing.T) { testDrain(t, bin) })
+	t.Run("connections", func(t *testing.T) { testConnectionLimit(t, bin) })
 }
 
 // testMetricsScrape: /metrics and the runtime's profiles are served on
@@ -64,6 +65,8 @@ func testMetricsScrape(t *testing.T, bin string) {
 		`parley_moderation_queue_depth{queue="pending",site="demo"} `, `parley_moderation_queue_depth{queue="notices",site="demo"} 0`,
 		"parley_backlog_up 1",
 		`parley_db_connections_open{pool="read"} `, `parley_db_connections_in_use{pool="write"} `,
+		"parley_connections_open ", "parley_connections_max ", `parley_connections_refused_total{reason="address"} 0`,
+		"parley_connections_dropped_total 0",
 		"go_goroutines ", "go_memstats_heap_alloc_bytes ", "process_cpu_seconds_total ",
 	} {
 		if !strings.Contains(body, want) {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
 	"net/netip"
 	"runtime/debug"
@@ -21,6 +20,7 @@ import (
 	"parley/internal/httpapi"
 	"parley/internal/markup"
 	"parley/internal/metrics"
+	"parley/internal/netlimit"
 	"parley/internal/pagecache"
 	"parley/internal/realtime"
 	"parley/internal/service"
@@ -48,9 +48,9 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	defer stopMetrics() // after the drain, so that it can be watched
 	var d drain
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen(cfg, m, log)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
 	defer ln.Close()
 	public := config.PublicURLOn(cfg.PublicURL, ln.Addr())
@@ -65,7 +65,8 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer closeBus() // after the HTTP server: requests still finishing publish
 	handler, closeLive, err := newHandler(ctx, store, log, handlerConfig{PublicURL: public, Demo: cfg.Demo, CacheSize: cfg.CacheSize, Mail: cfg.SMTPURL != "", TrustedProxies: cfg.TrustedProxies,
-		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate, Metrics: m, Draining: d.Draining, Bus: bus, BusStats: busStats})
+		Changed: wakeFollow, WebhookAllowPrivate: cfg.WebhookAllowPrivate, Metrics: m, Draining: d.Draining, Bus: bus, BusStats: busStats,
+		LivePerAddress: cfg.LivePerAddress})
 	if err != nil {
 		return err
 	}
@@ -85,6 +86,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ConnContext:       netlimit.ConnContext, // marks the connections the listener refused
 	}
 	srv.RegisterOnShutdown(closeLive) // live streams never go idle by themselves
 	log.Info("parley listening", "addr", ln.Addr().String(), "public_url", public, "database", backendName(cfg.Database), "demo", cfg.Demo)
@@ -191,6 +193,9 @@ type handlerConfig struct {
 	Draining func() bool
 	// Bus carries committed events (see serveBus); nil: one in process.
 	Bus parley.Bus
+	// LivePerAddress bounds the live streams of one client address; 0:
+	// no bound (httpapi.WithLiveLimit).
+	LivePerAddress int
 }
 
 // formKeyName names the Store.Key that signs the block's form tokens.
@@ -255,7 +260,8 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		timeout = requestTimeout
 	}
 	api, err := httpapi.New(svc, httpapi.Deps{Auth: authn, Live: countStreams(hc.Metrics, hub), Pages: pages, Bus: bus}, log,
-		httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)), httpapi.WithDraining(hc.Draining), httpapi.WithRequestTimeout(timeout))
+		httpapi.WithPublicOrigin(config.Origin(hc.PublicURL)), httpapi.WithDraining(hc.Draining), httpapi.WithRequestTimeout(timeout),
+		httpapi.WithLiveLimit(hc.LivePerAddress, hc.TrustedProxies))
 	if err != nil {
 		return nil, nil, fmt.Errorf("api: %w", err)
 	}
@@ -297,6 +303,9 @@ func newHandler(ctx context.Context, store parley.Store, log *slog.Logger, hc ha
 		closing.Do(func() { hub.Close(); closeAdmin() })
 		hub.WaitStreams(streamsGoodbye)
 	}
+	// A connection over the listener's limits gets its 503 before anything
+	// else runs, with the security headers of every answer.
+	h = netlimit.Guard(h, api.Busy)
 	return web.NewHeaders(h, strings.HasPrefix(hc.PublicURL, "https://")), closeLive, nil
 }
 

@@ -41,6 +41,13 @@ type Config struct {
 	// DrainDelay is how long readiness fails on SIGTERM before the server
 	// closes (see drainFlags).
 	DrainDelay time.Duration
+	// MaxConnections bounds the client connections open at once; 0: from
+	// the file limit (see limitFlags).
+	MaxConnections int
+	// ConnectionsPerAddress and LivePerAddress bound what one client
+	// address holds open; 0: no bound.
+	ConnectionsPerAddress int
+	LivePerAddress        int
 }
 
 // Default values.
@@ -92,6 +99,9 @@ func ParseServe(args []string, env Env, stderr io.Writer) (*Config, error) {
 		return nil, err
 	}
 	if err := drainFlags(fs, env, c); err != nil {
+		return nil, err
+	}
+	if err := limitFlags(fs, env, c); err != nil {
 		return nil, err
 	}
 	webhookPrivate, err := WebhookPrivateFlag(fs, env)
@@ -148,6 +158,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.validateDrain(); err != nil {
+		return err
+	}
+	if err := c.validateLimits(); err != nil {
 		return err
 	}
 	return c.validateMail()

@@ -57,6 +57,11 @@ func TestParseServe(t *testing.T) {
 		{name: "empty sqlite path", args: []string{"--database", "sqlite:"}, wantErr: true},
 		{name: "bad log level", args: []string{"--log-level", "loud"}, wantErr: true},
 		{name: "stray argument", args: []string{"extra"}, wantErr: true},
+		{name: "connection limits", args: []string{"--max-connections", "900", "--live-per-address", "8"}, env: map[string]string{"PARLEY_CONNECTIONS_PER_ADDRESS": "32"},
+			want: Config{Addr: ":8080", Database: "sqlite:parley.db", LogLevel: slog.LevelInfo, ShutdownTimeout: 15 * time.Second, LogFormat: LogText, PublicURL: "http://localhost:8080",
+				MaxConnections: 900, ConnectionsPerAddress: 32, LivePerAddress: 8}},
+		{name: "negative connection limit", args: []string{"--max-connections", "-1"}, wantErr: true},
+		{name: "connection limit not a number", env: map[string]string{"PARLEY_LIVE_PER_ADDRESS": "many"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,6 +80,9 @@ func TestParseServe(t *testing.T) {
 			}
 			if tt.want.DrainDelay == 0 { // likewise
 				tt.want.DrainDelay = DefaultDrainDelay
+			}
+			if tt.want.ConnectionsPerAddress == 0 && tt.want.LivePerAddress == 0 { // and these
+				tt.want.ConnectionsPerAddress, tt.want.LivePerAddress = DefaultConnectionsPerAddress, DefaultLivePerAddress
 			}
 			if !reflect.DeepEqual(*got, tt.want) { // TrustedProxies is a slice
 				t.Errorf("ParseServe(%v) = %+v, want %+v", tt.args, *got, tt.want)

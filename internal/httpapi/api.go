@@ -120,6 +120,9 @@ type API struct {
 
 	// draining reports that the server is shutting down (health.go).
 	draining func() bool
+	// streams bounds the live streams per client address (streams.go);
+	// nil: no bound.
+	streams *streamSlots
 }
 
 // Option configures an API.
@@ -260,8 +263,7 @@ func (a *API) adapt(rt route) http.Handler {
 // Accept-Language; in English it keeps the service's precise wording.
 // Key, when set, names the situation for clients with their own catalogs.
 func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg, key := parley.ErrorCode(err), parley.ErrorMessage(err), parley.ErrorKey(err)
-	switch code {
+	switch parley.ErrorCode(err) {
 	case parley.EINTERNAL:
 		if web.ClientGone(r) {
 			a.log.DebugContext(r.Context(), "request abandoned by the client", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -271,6 +273,21 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	case parley.EUNAVAILABLE:
 		a.log.WarnContext(r.Context(), "request refused: unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	writeError(w, r, err)
+}
+
+// errBusy is the refusal of a connection over the listener's limits.
+var errBusy = parley.Errorf(parley.EUNAVAILABLE, "The server holds as many connections as it may; try again in a moment.")
+
+// Busy answers a request on a connection the listener refused
+// (internal/netlimit): 503 unavailable with Retry-After, in the client's
+// language, on any path. It logs nothing: under a flood of connections the
+// listener warns once a minute instead of once a request.
+func (a *API) Busy(w http.ResponseWriter, r *http.Request) { writeError(w, r, errBusy) }
+
+// writeError writes err as Error does, without logging it.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg, key := parley.ErrorCode(err), parley.ErrorMessage(err), parley.ErrorKey(err)
 	if p := i18n.For(requestLang(r)); p.Lang() != i18n.Fallback {
 		msg = p.Error(code, key)
 	}

@@ -34,6 +34,16 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	release, err := a.streams.take(r)
+	if err != nil {
+		return err
+	}
+	detached := false
+	defer func() {
+		if !detached {
+			release()
+		}
+	}()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -55,9 +65,11 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 		return nil // the response has begun; the reader reconnects
 	}
 	if d := a.detach(w, r, s, sub); d != nil {
-		release := a.hub.Track()
+		detached = true
+		tracked := a.hub.Track()
 		go func() {
 			defer release()
+			defer tracked()
 			defer a.hub.Unsubscribe(sub)
 			d.run(a.hub.Done())
 		}()

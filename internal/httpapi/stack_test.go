@@ -122,7 +122,8 @@ func newStack(t testing.TB, open backend) *stack {
 	}
 	t.Cleanup(unfollow)
 	authn := auth.New(publicOrigin, tokens, auth.NewSessions(store, s.svc, s.clock))
-	api, err := httpapi.New(s.svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(publicOrigin))
+	api, err := httpapi.New(s.svc, httpapi.Deps{Auth: authn, Live: hub, Pages: pages, Bus: bus}, log, httpapi.WithPublicOrigin(publicOrigin),
+		httpapi.WithLiveLimit(liveLimit, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,27 @@ type PoolStats struct {
 	WaitTime          time.Duration
 }
 
+// ConnStats are the public listener's connections (internal/netlimit):
+// those open now, its bound, and the refused since start, by reason.
+type ConnStats struct {
+	Open, Max                    int
+	RefusedTotal, RefusedAddress int64
+	Dropped                      int64 // refused and closed unanswered
+}
+
+// WatchConnections reports the public listener, read with stats at each
+// scrape.
+func (m *Metrics) WatchConnections(stats func() ConnStats) error {
+	return m.reg.Register(funcCollector(func(ch chan<- prometheus.Metric) {
+		s := stats()
+		ch <- prometheus.MustNewConstMetric(connOpen, prometheus.GaugeValue, float64(s.Open))
+		ch <- prometheus.MustNewConstMetric(connMax, prometheus.GaugeValue, float64(s.Max))
+		ch <- prometheus.MustNewConstMetric(connRefused, prometheus.CounterValue, float64(s.RefusedTotal), "total")
+		ch <- prometheus.MustNewConstMetric(connRefused, prometheus.CounterValue, float64(s.RefusedAddress), "address")
+		ch <- prometheus.MustNewConstMetric(connDropped, prometheus.CounterValue, float64(s.Dropped))
+	}, connOpen, connMax, connRefused, connDropped))
+}
+
 // WatchPages reports the page cache, read with stats at each scrape.
 func (m *Metrics) WatchPages(stats func() CacheStats) error {
 	return m.reg.Register(funcCollector(func(ch chan<- prometheus.Metric) {
@@ -90,6 +111,10 @@ var (
 	poolMax        = desc("parley_db_connections_max", "Most connections the pool opens; 0: unbounded.", "pool")
 	poolWaits      = desc("parley_db_connection_waits_total", "Times a caller waited for a free connection.", "pool")
 	poolWaitTime   = desc("parley_db_connection_wait_seconds_total", "Time callers spent waiting for a free connection.", "pool")
+	connOpen       = desc("parley_connections_open", "Client connections the public listener holds now.")
+	connMax        = desc("parley_connections_max", "Most client connections the public listener holds at once (--max-connections); 0: no bound.")
+	connRefused    = desc("parley_connections_refused_total", "Client connections answered 503 and closed: the listener was full (total) or their address held its bound (address).", "reason")
+	connDropped    = desc("parley_connections_dropped_total", "Refused client connections closed without an answer, because too many were being refused at once.")
 )
 
 func desc(name, help string, labels ...string) *prometheus.Desc {
