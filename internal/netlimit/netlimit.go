@@ -41,10 +41,13 @@ type Options struct {
 	// of the server, whose connections carry many clients, and loopback,
 	// where a proxy on the same host that nobody declared would be one.
 	Exempt []netip.Prefix
-	// Refusing bounds the refused connections open at once, each until
-	// its 503 is written or the server's header timeout ends it; default
-	// 64.
+	// Refusing bounds the refused connections open at once; default 64.
 	Refusing int
+	// RefusedWait is how long a refused connection may take to send its
+	// request, whatever the server's own timeouts; default 2s. A flood
+	// that opens connections and says nothing thus holds the Refusing
+	// places briefly, and the next reader is answered rather than dropped.
+	RefusedWait time.Duration
 	// Log, if set, hears of refusals: once a minute at most, since a
 	// flood would otherwise flood the log too.
 	Log *slog.Logger
@@ -80,6 +83,9 @@ func Listen(ln net.Listener, o Options) *Listener {
 	if o.Refusing <= 0 {
 		o.Refusing = 64
 	}
+	if o.RefusedWait <= 0 {
+		o.RefusedWait = 2 * time.Second
+	}
 	return &Listener{Listener: ln, opts: o, refusing: make(chan struct{}, o.Refusing), byPeer: map[netip.Addr]int{}}
 }
 
@@ -101,7 +107,9 @@ func (l *Listener) Accept() (net.Conn, error) {
 		l.warn(why)
 		select {
 		case l.refusing <- struct{}{}:
-			return &conn{Conn: c, refused: true, release: func() { <-l.refusing }}, nil
+			rc := &conn{Conn: c, refused: true, until: time.Now().Add(l.opts.RefusedWait), release: func() { <-l.refusing }}
+			rc.SetReadDeadline(time.Time{})
+			return rc, nil
 		default:
 			l.dropped.Add(1)
 			c.Close()
@@ -200,8 +208,30 @@ func (l *Listener) count(why string) {
 type conn struct {
 	net.Conn
 	refused bool
+	until   time.Time // a refused connection's last moment to read in
 	once    sync.Once
 	release func()
+}
+
+// SetReadDeadline sets the read deadline; a refused connection's is never
+// later than its until.
+func (c *conn) SetReadDeadline(t time.Time) error {
+	return c.Conn.SetReadDeadline(c.clamp(t))
+}
+
+// SetDeadline sets both deadlines, the read one as SetReadDeadline does.
+func (c *conn) SetDeadline(t time.Time) error {
+	if err := c.Conn.SetWriteDeadline(t); err != nil {
+		return err
+	}
+	return c.SetReadDeadline(t)
+}
+
+func (c *conn) clamp(t time.Time) time.Time {
+	if c.refused && (t.IsZero() || t.After(c.until)) {
+		return c.until
+	}
+	return t
 }
 
 func (c *conn) Close() error {

@@ -146,7 +146,7 @@ func TestPerAddress(t *testing.T) {
 // TestRefusingBounded: the refused connections waiting for their answer
 // are bounded; past that, one is closed at once without an answer.
 func TestRefusingBounded(t *testing.T) {
-	ln, addr := serve(t, netlimit.Options{Max: 1, Refusing: 1})
+	ln, addr := serve(t, netlimit.Options{Max: 1, Refusing: 1, RefusedWait: 10 * time.Second})
 	dial(t, addr).get()
 	waiting := dial(t, addr) // refused, and says nothing yet: it holds the one slot
 	waitStat(t, ln, func(st netlimit.Stats) bool { return st.Total == 1 })
@@ -191,5 +191,26 @@ func TestMaxFor(t *testing.T) {
 		if got := netlimit.MaxFor(tt.files); got != tt.want {
 			t.Errorf("MaxFor(%d) = %d, want %d", tt.files, got, tt.want)
 		}
+	}
+}
+
+// TestRefusedWait: a refused connection that says nothing is closed after
+// RefusedWait, long before the server's own header timeout, and its place
+// among the refusing is free again.
+func TestRefusedWait(t *testing.T) {
+	ln, addr := serve(t, netlimit.Options{Max: 1, Refusing: 1, RefusedWait: 300 * time.Millisecond})
+	dial(t, addr).get()
+	silent := dial(t, addr)
+	start := time.Now()
+	silent.c.SetReadDeadline(time.Now().Add(4 * time.Second)) // the server's header timeout is 5s
+	if _, err := silent.r.ReadByte(); err != io.EOF {
+		t.Fatalf("a silent refused connection: %v, want closed", err)
+	}
+	if took := time.Since(start); took < 250*time.Millisecond {
+		t.Errorf("closed after %v, before its wait of 300ms", took)
+	}
+	waitStat(t, ln, func(st netlimit.Stats) bool { return st.Refusing == 0 })
+	if status, _, _ := dial(t, addr).get(); status != http.StatusServiceUnavailable {
+		t.Errorf("the next refused connection: %d, want 503", status)
 	}
 }
