@@ -21,6 +21,19 @@ type sse struct {
 
 func openStream(t *testing.T, s *stack, path string, headers ...string) *sse {
 	t.Helper()
+	resp, cancel := askStream(t, s, path, headers...)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
+		cancel()
+		t.Fatalf("stream: %d %v", resp.StatusCode, resp.Header)
+	}
+	t.Cleanup(func() { cancel(); resp.Body.Close() })
+	return &sse{t: t, r: bufio.NewReader(resp.Body), cancel: cancel}
+}
+
+// askStream sends GET path with headers given as "Key: Value", within 10 s;
+// cancel ends the request.
+func askStream(t *testing.T, s *stack, path string, headers ...string) (resp *http.Response, cancel context.CancelFunc) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	req, _ := http.NewRequestWithContext(ctx, "GET", s.URL+path, nil)
 	for _, h := range headers {
@@ -32,12 +45,7 @@ func openStream(t *testing.T, s *stack, path string, headers ...string) *sse {
 		cancel()
 		t.Fatal(err)
 	}
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
-		cancel()
-		t.Fatalf("stream: %d %v", resp.StatusCode, resp.Header)
-	}
-	t.Cleanup(func() { cancel(); resp.Body.Close() })
-	return &sse{t: t, r: bufio.NewReader(resp.Body), cancel: cancel}
+	return resp, cancel
 }
 
 // next returns the next event's name and data, skipping comments and the

@@ -1,11 +1,9 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -70,17 +68,8 @@ func streamStatus(t *testing.T, s *stack, headers ...string) int {
 // it is not a stream (which would not end).
 func streamAnswer(t *testing.T, s *stack, headers ...string) (int, http.Header, []byte) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	resp, cancel := askStream(t, s, stream, headers...)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", s.URL+stream, nil)
-	for _, h := range headers {
-		k, v, _ := strings.Cut(h, ": ")
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusOK {
 		return resp.StatusCode, resp.Header, nil
