@@ -25,15 +25,7 @@ const (
 // reconnects with Last-Event-ID (or ?after=) first gets what they missed,
 // replayed from the database, then the live events.
 func (a *API) events(w http.ResponseWriter, r *http.Request) error {
-	site, storyID := r.PathValue("site"), r.PathValue("story")
-	story, err := a.svc.StoryState(r.Context(), site, storyID)
-	if err != nil {
-		return err
-	}
-	after, err := lastEventID(r)
-	if err != nil {
-		return err
-	}
+	// The bound comes first, so that a client past it costs no database read.
 	release, err := a.streams.take(r)
 	if err != nil {
 		return err
@@ -44,6 +36,15 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) error {
 			release()
 		}
 	}()
+	site, storyID := r.PathValue("site"), r.PathValue("story")
+	story, err := a.svc.StoryState(r.Context(), site, storyID)
+	if err != nil {
+		return err
+	}
+	after, err := lastEventID(r)
+	if err != nil {
+		return err
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
