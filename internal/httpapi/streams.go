@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/internal/netlimit"
 	"parley/internal/web"
 )
 
@@ -25,44 +26,28 @@ const streamRetry = 30 * time.Second
 // proxy or load balancer that nobody declared in trusted, and carry many
 // readers.
 func WithLiveLimit(n int, trusted []netip.Prefix) Option {
-	return func(a *API) { a.streams = &streamSlots{max: n, trusted: trusted, held: map[netip.Addr]int{}} }
+	return func(a *API) { a.streams = &streamSlots{held: netlimit.NewTally(n), trusted: trusted} }
 }
 
 // streamSlots counts the live streams each client address holds.
 type streamSlots struct {
-	max     int
+	held    *netlimit.Tally
 	trusted []netip.Prefix
-	mu      sync.Mutex
-	held    map[netip.Addr]int
 }
 
 // take holds a stream's place for r's client until release is called, or
 // refuses with ETOOMANYREQUESTS (liveTooMany) when the client holds its
 // bound already.
 func (s *streamSlots) take(r *http.Request) (release func(), err error) {
-	if s == nil || s.max <= 0 {
+	if s == nil {
 		return func() {}, nil
 	}
 	addr := web.ClientAddr(r, s.trusted)
 	if !addr.IsValid() || addr.IsLoopback() || addr.IsPrivate() || addr.IsLinkLocalUnicast() {
 		return func() {}, nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.held[addr] >= s.max {
+	if !s.held.Take(addr) {
 		return nil, parley.TooManyRequests("liveTooMany", "Too many live streams from your address; close some of this site's pages and try again.", streamRetry)
 	}
-	s.held[addr]++
-	var once sync.Once
-	return func() { once.Do(func() { s.give(addr) }) }, nil
-}
-
-func (s *streamSlots) give(addr netip.Addr) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n := s.held[addr] - 1; n > 0 {
-		s.held[addr] = n
-	} else {
-		delete(s.held, addr)
-	}
+	return sync.OnceFunc(func() { s.held.Give(addr) }), nil
 }

@@ -22,6 +22,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"parley/internal/web"
 )
 
 // Reasons a connection is refused, as Stats counts them.
@@ -70,9 +72,8 @@ type Listener struct {
 	opts     Options
 	refusing chan struct{} // a slot per refused connection still open
 
-	mu     sync.Mutex
-	open   int
-	byPeer map[netip.Addr]int
+	open   atomic.Int64
+	byPeer *Tally
 
 	total, address, dropped atomic.Int64
 	warned                  atomic.Int64 // unix nanoseconds of the last warning
@@ -86,7 +87,7 @@ func Listen(ln net.Listener, o Options) *Listener {
 	if o.RefusedWait <= 0 {
 		o.RefusedWait = 2 * time.Second
 	}
-	return &Listener{Listener: ln, opts: o, refusing: make(chan struct{}, o.Refusing), byPeer: map[netip.Addr]int{}}
+	return &Listener{Listener: ln, opts: o, refusing: make(chan struct{}, o.Refusing), byPeer: NewTally(o.PerAddress)}
 }
 
 // Accept waits for the next connection. One over a bound comes back
@@ -119,10 +120,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 
 // Stats returns the counts so far.
 func (l *Listener) Stats() Stats {
-	l.mu.Lock()
-	open := l.open
-	l.mu.Unlock()
-	return Stats{Open: open, Refusing: len(l.refusing), Max: l.opts.Max, Total: l.total.Load(), Address: l.address.Load(), Dropped: l.dropped.Load()}
+	return Stats{Open: int(l.open.Load()), Refusing: len(l.refusing), Max: l.opts.Max, Total: l.total.Load(), Address: l.address.Load(), Dropped: l.dropped.Load()}
 }
 
 // peer returns the key c's peer counts under, and whether PerAddress
@@ -141,42 +139,28 @@ func (l *Listener) peer(c net.Conn) (netip.Addr, bool) {
 			return ip, false
 		}
 	}
-	if ip.Is6() {
-		p, _ := ip.Prefix(64)
-		ip = p.Addr()
-	}
-	return ip, true
+	return web.AddressKey(ip), true
 }
 
 // admit takes a place for a connection of peer, or says why there is none.
+// Only Accept calls it, one connection at a time, so that the check of the
+// total and its increment cannot interleave with another admit's.
 func (l *Listener) admit(peer netip.Addr, counted bool) (why string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.opts.Max > 0 && l.open >= l.opts.Max {
+	if l.opts.Max > 0 && l.open.Load() >= int64(l.opts.Max) {
 		return ReasonTotal
 	}
-	if counted {
-		if l.byPeer[peer] >= l.opts.PerAddress {
-			return ReasonAddress
-		}
-		l.byPeer[peer]++
+	if counted && !l.byPeer.Take(peer) {
+		return ReasonAddress
 	}
-	l.open++
+	l.open.Add(1)
 	return ""
 }
 
 // leave gives back the place of a connection admitted by admit.
 func (l *Listener) leave(peer netip.Addr, counted bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.open--
-	if !counted {
-		return
-	}
-	if n := l.byPeer[peer] - 1; n > 0 {
-		l.byPeer[peer] = n
-	} else {
-		delete(l.byPeer, peer)
+	l.open.Add(-1)
+	if counted {
+		l.byPeer.Give(peer)
 	}
 }
 
@@ -302,4 +286,44 @@ func MaxFor(files uint64) int {
 		return int(files / 2)
 	}
 	return int(files - reserve)
+}
+
+// Tally counts what each address holds at once, up to a bound: the
+// connections of a peer here, the live streams of a client in the API.
+type Tally struct {
+	max  int
+	mu   sync.Mutex
+	held map[netip.Addr]int
+}
+
+// NewTally bounds each address to max at once; max <= 0: no bound.
+func NewTally(max int) *Tally { return &Tally{max: max, held: map[netip.Addr]int{}} }
+
+// Take counts one more for addr and reports true, or reports false when
+// addr holds max already.
+func (t *Tally) Take(addr netip.Addr) bool {
+	if t.max <= 0 {
+		return true
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.held[addr] >= t.max {
+		return false
+	}
+	t.held[addr]++
+	return true
+}
+
+// Give counts one less for addr, after a Take that reported true.
+func (t *Tally) Give(addr netip.Addr) {
+	if t.max <= 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if n := t.held[addr] - 1; n > 0 {
+		t.held[addr] = n
+	} else {
+		delete(t.held, addr)
+	}
 }

@@ -21,6 +21,12 @@ func ClientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
 	if !ip.IsValid() {
 		ip = ClientIP(r, trusted)
 	}
+	return AddressKey(ip)
+}
+
+// AddressKey is what a limit counts ip under: ip itself, its /64 if IPv6
+// (IPv4-mapped addresses are IPv4).
+func AddressKey(ip netip.Addr) netip.Addr {
 	ip = ip.Unmap()
 	if ip.Is6() {
 		p, _ := ip.Prefix(64)
